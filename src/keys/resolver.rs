@@ -1,0 +1,346 @@
+//! Key resolution: from a verification-method URL to a public key.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::did_key::resolve_did_key;
+use super::document::method_from_controller_document;
+use super::multikey::decode_public_key_multibase;
+use super::{BoxFuture, KeyError, VerificationMethod, truncate};
+
+/// Why a verification method could not be resolved. Verification maps
+/// [`ResolveError::Invalid`] to "invalid" and the other two to "unknown"
+/// (could not check).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResolveError {
+    /// The method is not known to this resolver (e.g. did:web not fetched,
+    /// https key URL offline) — verification reports "unknown".
+    #[error("verification method not known: {0}")]
+    Unknown(String),
+    /// The identifier or document is malformed / inconsistent —
+    /// verification reports "invalid".
+    #[error("verification method invalid: {0}")]
+    Invalid(String),
+    /// Fetch failed (network etc.) — "unknown".
+    #[error("verification method unreachable: {0}")]
+    Unreachable(String),
+}
+
+impl ResolveError {
+    /// Stable machine code: `key_unknown`, `key_invalid` or
+    /// `key_unreachable`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ResolveError::Unknown(_) => "key_unknown",
+            ResolveError::Invalid(_) => "key_invalid",
+            ResolveError::Unreachable(_) => "key_unreachable",
+        }
+    }
+}
+
+impl From<KeyError> for ResolveError {
+    /// A malformed identifier or document is "invalid".
+    fn from(e: KeyError) -> Self {
+        ResolveError::Invalid(e.to_string())
+    }
+}
+
+/// Dereferences a verification-method URL (Data Integrity 1.0 §4.5
+/// "Retrieve Verification Method", CID 1.0 §3.3) to an Ed25519 public key
+/// and its controller. Implementations that fetch documents live outside
+/// the pure core and must apply [`super::method_from_controller_document`]
+/// to what they fetch.
+pub trait KeyResolver: Send + Sync {
+    /// Resolves `vm_url` (an absolute verification-method URL, usually
+    /// `proof.verificationMethod`).
+    fn resolve<'a>(
+        &'a self,
+        vm_url: &'a str,
+    ) -> BoxFuture<'a, Result<VerificationMethod, ResolveError>>;
+}
+
+impl<T: KeyResolver + ?Sized> KeyResolver for Arc<T> {
+    fn resolve<'a>(
+        &'a self,
+        vm_url: &'a str,
+    ) -> BoxFuture<'a, Result<VerificationMethod, ResolveError>> {
+        (**self).resolve(vm_url)
+    }
+}
+
+impl<T: KeyResolver + ?Sized> KeyResolver for &T {
+    fn resolve<'a>(
+        &'a self,
+        vm_url: &'a str,
+    ) -> BoxFuture<'a, Result<VerificationMethod, ResolveError>> {
+        (**self).resolve(vm_url)
+    }
+}
+
+/// Offline resolver: `did:key` always (did:key Method v0.7, resolved from
+/// the identifier itself); plus methods registered explicitly (a test key,
+/// our own did:web history, a supplied controller document).
+///
+/// A key named only in a URL fragment (e.g.
+/// `https://issuer.example/#z6Mk…` or `did:web:x#z6Mk…`) is NOT trusted on
+/// its own: it resolves only if registered, [`ResolveError::Unknown`]
+/// otherwise — a fragment proves nothing about who holds the key. (The
+/// 1EdTech validator does trust such fragments; this resolver deliberately
+/// does not.)
+#[derive(Clone, Debug, Default)]
+pub struct OfflineResolver {
+    methods: BTreeMap<String, VerificationMethod>,
+}
+
+impl OfflineResolver {
+    /// An empty resolver (resolves `did:key` only).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a method (builder style); see [`OfflineResolver::add_method`].
+    pub fn with_method(mut self, vm: VerificationMethod) -> Self {
+        self.add_method(vm);
+        self
+    }
+
+    /// Registers a method under its id; a later registration of the same id
+    /// replaces the earlier one.
+    pub fn add_method(&mut self, vm: VerificationMethod) {
+        self.methods.insert(vm.id.clone(), vm);
+    }
+
+    /// Registers every `assertionMethod` method of a controller/DID
+    /// document, each checked with [`method_from_controller_document`]
+    /// (CID 1.0 §3.3). Methods with keys of other algorithms are skipped;
+    /// any other failure rejects the whole document (nothing is
+    /// registered). Returns the number of methods registered, which is at
+    /// least one.
+    pub fn add_controller_document(&mut self, doc: &Value) -> Result<usize, KeyError> {
+        let entries: Vec<&Value> = match doc.get("assertionMethod") {
+            Some(Value::Array(items)) => items.iter().collect(),
+            Some(Value::Null) | None => Vec::new(),
+            Some(other) => vec![other],
+        };
+        let mut found = Vec::new();
+        for entry in entries {
+            let id = match entry {
+                Value::String(s) => s.as_str(),
+                Value::Object(o) => o.get("id").and_then(Value::as_str).unwrap_or_default(),
+                _ => "",
+            };
+            match method_from_controller_document(doc, id) {
+                Ok(vm) => found.push(vm),
+                Err(e) if e.is_unsupported_key() => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if found.is_empty() {
+            let id = doc.get("id").and_then(Value::as_str).unwrap_or_default();
+            return Err(KeyError::ControllerDocument {
+                code: "INVALID_CONTROLLED_IDENTIFIER_DOCUMENT",
+                message: format!(
+                    "document '{}' lists no Ed25519 method under assertionMethod",
+                    truncate(id)
+                ),
+            });
+        }
+        let count = found.len();
+        for vm in found {
+            self.add_method(vm);
+        }
+        Ok(count)
+    }
+
+    /// Synchronous form of [`KeyResolver::resolve`].
+    pub fn resolve_now(&self, vm_url: &str) -> Result<VerificationMethod, ResolveError> {
+        if vm_url.is_empty() {
+            return Err(ResolveError::Invalid(
+                "empty verification method URL".to_owned(),
+            ));
+        }
+        if vm_url.starts_with("did:key:") {
+            return resolve_did_key(vm_url).map_err(ResolveError::from);
+        }
+        if let Some(vm) = self.methods.get(vm_url) {
+            return Ok(vm.clone());
+        }
+        let fragment_key = vm_url
+            .split_once('#')
+            .is_some_and(|(_, f)| decode_public_key_multibase(f).is_ok());
+        Err(ResolveError::Unknown(if fragment_key {
+            format!(
+                "'{}' is not registered; a key named in a URL fragment is not trusted without \
+                 its controller's document",
+                truncate(vm_url)
+            )
+        } else {
+            format!(
+                "'{}' is not registered with the offline resolver",
+                truncate(vm_url)
+            )
+        }))
+    }
+}
+
+impl KeyResolver for OfflineResolver {
+    fn resolve<'a>(
+        &'a self,
+        vm_url: &'a str,
+    ) -> BoxFuture<'a, Result<VerificationMethod, ResolveError>> {
+        Box::pin(std::future::ready(self.resolve_now(vm_url)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::{
+        IssuerKey, SigningKey, VerifyingKey, did_web_document, public_key_multibase,
+    };
+    use serde_json::json;
+
+    fn key(seed: u8) -> VerifyingKey {
+        SigningKey::from_bytes(&[seed; 32]).verifying_key()
+    }
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    #[test]
+    fn did_key_always_resolves() {
+        let r = OfflineResolver::new();
+        let did = "did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp";
+        let url = format!("{did}#z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp");
+        let vm = block_on(r.resolve(&url)).unwrap();
+        assert_eq!(vm.controller, did);
+        assert_eq!(vm.id, url);
+        let bad = block_on(r.resolve(&format!("{did}#key-1"))).unwrap_err();
+        assert_eq!(bad.code(), "key_invalid");
+    }
+
+    #[test]
+    fn fragment_keys_are_not_trusted_unless_registered() {
+        let mb = public_key_multibase(&key(7));
+        let r = OfflineResolver::new();
+        for url in [
+            format!("https://issuer.example/#{mb}"),
+            format!("did:web:issuer.example#{mb}"),
+        ] {
+            let err = block_on(r.resolve(&url)).unwrap_err();
+            assert_eq!(err.code(), "key_unknown");
+            assert_eq!(
+                err,
+                ResolveError::Unknown(format!(
+                    "'{url}' is not registered; a key named in a URL fragment is not trusted \
+                     without its controller's document"
+                ))
+            );
+        }
+        let err = block_on(r.resolve("did:web:issuer.example#key-1")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "verification method not known: 'did:web:issuer.example#key-1' is not registered \
+             with the offline resolver"
+        );
+
+        // Registered: resolves, to exactly the registered controller.
+        let issuer =
+            IssuerKey::url(SigningKey::from_bytes(&[7; 32]), "https://issuer.example/").unwrap();
+        let r = OfflineResolver::new().with_method(issuer.method());
+        let vm = block_on(r.resolve(&format!("https://issuer.example/#{mb}"))).unwrap();
+        assert_eq!(vm.controller, "https://issuer.example/");
+        assert_eq!(vm.public_key, key(7));
+    }
+
+    #[test]
+    fn controller_document_registration() {
+        let did = "did:web:example.com";
+        let doc = did_web_document(did, &[key(1), key(2)]);
+        let mut r = OfflineResolver::new();
+        assert_eq!(r.add_controller_document(&doc).unwrap(), 2);
+        for k in [key(1), key(2)] {
+            let url = format!("{did}#{}", public_key_multibase(&k));
+            assert_eq!(r.resolve_now(&url).unwrap().public_key, k);
+        }
+        // Works through Arc<dyn KeyResolver> too.
+        let shared: Arc<dyn KeyResolver> = Arc::new(r);
+        let url = format!("{did}#{}", public_key_multibase(&key(1)));
+        assert_eq!(block_on(shared.resolve(&url)).unwrap().controller, did);
+    }
+
+    #[test]
+    fn controller_document_with_bad_entry_registers_nothing() {
+        let did = "did:web:example.com";
+        let mut doc = did_web_document(did, &[key(1)]);
+        doc["assertionMethod"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!("#key-2"));
+        let mut r = OfflineResolver::new();
+        let err = r.add_controller_document(&doc).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                KeyError::ControllerDocument {
+                    code: "INVALID_VERIFICATION_METHOD_URL",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let url = format!("{did}#{}", public_key_multibase(&key(1)));
+        assert_eq!(r.resolve_now(&url).unwrap_err().code(), "key_unknown");
+    }
+
+    #[test]
+    fn controller_document_skips_other_algorithms() {
+        let did = "did:web:example.com";
+        let mut doc = did_web_document(did, &[key(1)]);
+        let p256 = json!({
+            "id": format!("{did}#p256"), "type": "JsonWebKey", "controller": did,
+            "publicKeyJwk": {"kty": "EC", "crv": "P-256", "x": "AA", "y": "AA"},
+        });
+        doc["verificationMethod"].as_array_mut().unwrap().push(p256);
+        doc["assertionMethod"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!(format!("{did}#p256")));
+        let mut r = OfflineResolver::new();
+        assert_eq!(r.add_controller_document(&doc).unwrap(), 1);
+
+        let only_p256 = json!({
+            "id": did,
+            "verificationMethod": [doc["verificationMethod"][1].clone()],
+            "assertionMethod": [format!("{did}#p256")],
+        });
+        let err = OfflineResolver::new()
+            .add_controller_document(&only_p256)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "INVALID_CONTROLLED_IDENTIFIER_DOCUMENT: document 'did:web:example.com' lists no \
+             Ed25519 method under assertionMethod"
+        );
+    }
+
+    #[test]
+    fn error_codes_are_stable() {
+        assert_eq!(ResolveError::Unknown(String::new()).code(), "key_unknown");
+        assert_eq!(ResolveError::Invalid(String::new()).code(), "key_invalid");
+        assert_eq!(
+            ResolveError::Unreachable(String::new()).code(),
+            "key_unreachable"
+        );
+        assert_eq!(
+            OfflineResolver::new().resolve_now("").unwrap_err().code(),
+            "key_invalid"
+        );
+    }
+}

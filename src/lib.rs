@@ -1,0 +1,26 @@
+//! Rosette issues verifiable certification credentials (Open Badges 3.0 on the
+//! W3C Verifiable Credentials Data Model 2.0, secured with Data Integrity
+//! `eddsa-rdfc-2022` or `eddsa-jcs-2022`) and verifies them.
+//!
+//! # Layout
+//!
+//! Dependencies point one way: `cli` → `verification` → `proof`, `keys`,
+//! `model` → `clock`. The pure core (`model`, `contexts`, `jsonld`, `keys`,
+//! `proof`, `verification`) opens no socket or file, reads no environment
+//! variable or clock: callers pass those in.
+//!
+//! | module | owns |
+//! |---|---|
+//! | [`clock`] | the notion of "now" ([`clock::Clock`], system and fixed clocks) |
+//! | [`model`] | Open Badges 3.0 / VC 2.0 types, newtypes, date forms, structural checks |
+//! | [`contexts`] | the JSON-LD contexts compiled in, checked by SHA-256; unknown URLs are errors |
+//! | [`jsonld`] | JSON-LD to RDF in safe mode: a fast path over pre-processed contexts and the general path (oxjsonld) it is tested against |
+//! | [`keys`] | Ed25519 keys, Multikey, did:key, did:web documents, the key resolver trait |
+//! | [`proof`] | Data Integrity proofs: `eddsa-rdfc-2022`, `eddsa-jcs-2022`, proof sets and chains |
+//! | [`verification`] | the verification pipeline and its report (checks, states, reason codes) |
+//! | `cli` (binary only) | argument parsing, file I/O, exit codes |
+
+pub mod clock;
+pub mod contexts;
+pub mod keys;
+pub mod model;
