@@ -22,5 +22,6 @@
 
 pub mod clock;
 pub mod contexts;
+pub mod jsonld;
 pub mod keys;
 pub mod model;
