@@ -25,3 +25,5 @@ pub mod contexts;
 pub mod jsonld;
 pub mod keys;
 pub mod model;
+pub mod proof;
+pub mod verification;

@@ -1,0 +1,99 @@
+//! Signing and verification throughput (criterion). Each run also measures
+//! raw Ed25519 sign / verify_strict as the same-run baseline.
+//!
+//! Run: `cargo bench --bench proof` (one core: `taskset -c 0 cargo bench --bench proof`).
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use rosette::keys::{self, CredentialSigner, IssuerKey, OfflineResolver};
+use rosette::proof::{self, Cryptosuite, ProofOptions};
+use serde_json::{Value, json};
+use std::hint::black_box;
+
+/// A typical OB 3.0 certification credential with results and evidence.
+fn credential(issuer: &str) -> Value {
+    json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "id": "urn:uuid:2f1c6f0e-6a41-4b8e-9e2a-6f7d3c1b9a10",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": { "id": issuer, "type": ["Profile"], "name": "GitLab Professional Services", "url": "https://about.gitlab.com" },
+        "validFrom": "2026-11-25T12:00:00Z",
+        "validUntil": "2028-11-25T12:00:00Z",
+        "name": "GitLab CI/CD Specialist",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "name": "Ada Lovelace",
+            "identifier": [{ "type": "IdentityObject", "hashed": true, "identityType": "emailAddress",
+                "identityHash": "sha256$b5809d8a92f8858436d7e6b87c12ebc0ae1eac4baecc2c0b913aee2c922ef399", "salt": "Kosher" }],
+            "achievement": {
+                "id": "https://certs.example.com/certifications/gitlab-ci-cd-specialist",
+                "type": ["Achievement"], "achievementType": "Certification",
+                "name": "GitLab CI/CD Specialist",
+                "description": "Designs, builds and secures GitLab CI/CD pipelines.",
+                "criteria": { "narrative": "1. Pass the written assessment (70% or more).\n2. Pass the hands-on lab graded by a Professional Services engineer." },
+                "image": { "id": "https://certs.example.com/badges/gitlab-ci-cd-specialist.png", "type": "Image" },
+                "resultDescription": [
+                    { "id": "https://certs.example.com/certifications/gitlab-ci-cd-specialist#written", "type": ["ResultDescription"],
+                      "name": "Written assessment", "resultType": "Percent", "requiredValue": "70", "valueMin": "0", "valueMax": "100" },
+                    { "id": "https://certs.example.com/certifications/gitlab-ci-cd-specialist#lab", "type": ["ResultDescription"],
+                      "name": "Hands-on lab", "resultType": "Status", "requiredValue": "Completed" }
+                ]
+            },
+            "result": [
+                { "type": ["Result"], "resultDescription": "https://certs.example.com/certifications/gitlab-ci-cd-specialist#written", "value": "86" },
+                { "type": ["Result"], "resultDescription": "https://certs.example.com/certifications/gitlab-ci-cd-specialist#lab", "status": "Completed" }
+            ]
+        },
+        "evidence": [{ "type": ["Evidence"], "name": "Hands-on lab", "narrative": "Built a multi-stage pipeline with review apps; graded by J. Doe (Professional Services)." }]
+    })
+}
+
+fn benches(c: &mut Criterion) {
+    let key =
+        keys::decode_secret_key("z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq").expect("key");
+    let signer = IssuerKey::did_key(key);
+    let doc = credential(signer.issuer());
+    let resolver = OfflineResolver::new();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
+    let now = chrono::DateTime::parse_from_rfc3339("2026-12-01T00:00:00Z")
+        .expect("date")
+        .to_utc();
+
+    let message = [7u8; 64];
+    let sig = signer.sign(&message);
+    let public = signer.public_key();
+    c.bench_function("baseline/ed25519_sign", |b| {
+        b.iter(|| signer.sign(black_box(&message)))
+    });
+    c.bench_function("baseline/ed25519_verify_strict", |b| {
+        b.iter(|| proof::check_signature(&public, black_box(&message), &sig).expect("valid"))
+    });
+
+    for suite in [Cryptosuite::EddsaRdfc2022, Cryptosuite::EddsaJcs2022] {
+        let options = ProofOptions::assertion(suite, Some("2026-11-25T12:00:00Z".into()));
+        c.bench_function(&format!("{}/sign", suite.as_str()), |b| {
+            b.iter(|| proof::add_proof(black_box(&doc), &options, &signer).expect("sign"))
+        });
+        let signed = proof::add_proof(&doc, &options, &signer).expect("sign");
+        c.bench_function(&format!("{}/verify", suite.as_str()), |b| {
+            b.iter(|| {
+                let outcomes = rt
+                    .block_on(proof::verify_proofs(
+                        black_box(&signed),
+                        "assertionMethod",
+                        &resolver,
+                        now,
+                    ))
+                    .expect("proofs");
+                assert!(outcomes[0].result.is_ok());
+            })
+        });
+    }
+    c.bench_function("eddsa-rdfc-2022/canonicalize_general_path", |b| {
+        b.iter(|| rosette::jsonld::canonicalize_general(black_box(&doc)).expect("canonical"))
+    });
+}
+
+criterion_group!(proof_benches, benches);
+criterion_main!(proof_benches);

@@ -1,0 +1,265 @@
+//! Command-line interface: clap parsing → validated command → wiring.
+//!
+//! Exit codes (DESIGN habit 13): 0 success or "verified", 1 "not verified"
+//! (invalid or unknown), 2 usage error, unreadable input or internal error.
+
+mod keyfile;
+
+use anyhow::{Context as _, anyhow, bail};
+use clap::{Args, Parser, Subcommand};
+use rosette::clock::{Clock, SystemClock};
+use rosette::keys::{self, CredentialSigner, IssuerKey, OfflineResolver};
+use rosette::proof::{self, Cryptosuite, ProofOptions};
+use rosette::verification::{self, CheckState, VerifyContext};
+use serde_json::Value;
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Rosette: verifiable certification credentials (Open Badges 3.0).
+#[derive(Debug, Parser)]
+#[command(name = "rosette", version, about)]
+struct Cli {
+    /// Directory for the database, keys and configuration.
+    #[arg(long, global = true, env = "ROSETTE_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Manage Ed25519 signing keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Sign an unsigned credential (adds a proof; a second signature makes a proof set).
+    Sign(SignArgs),
+    /// Verify a credential: exit 0 when valid, 1 when not, 2 on unreadable input.
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Generate a key (PKCS#8 PEM, mode 0600) and print its did:key.
+    Generate {
+        /// Where to write the key [default: <data-dir>/keys/issuer.pem].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace an existing key file.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+struct SignArgs {
+    /// Cryptosuite of the proof.
+    #[arg(long, default_value = "eddsa-rdfc-2022")]
+    suite: Cryptosuite,
+    /// Secret key file (PKCS#8 PEM or multibase).
+    #[arg(long)]
+    key: PathBuf,
+    /// Issuer DID the key belongs to when it is not the key's did:key (a did:web).
+    #[arg(long)]
+    issuer: Option<String>,
+    /// Proof `created` time, RFC 3339 [default: now].
+    #[arg(long)]
+    created: Option<String>,
+    /// Proof `id` (lets a later proof chain to this one).
+    #[arg(long)]
+    proof_id: Option<String>,
+    /// `previousProof`: chain the new proof to the proof with this id.
+    #[arg(long)]
+    previous_proof: Vec<String>,
+    /// Unsigned credential JSON file, or `-` for standard input.
+    #[arg(default_value = "-")]
+    input: String,
+}
+
+#[derive(Debug, Args)]
+struct VerifyArgs {
+    /// Print the full report as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Trust the keys of this controller/DID document (offline did:web or URL issuers).
+    #[arg(long = "key-doc")]
+    key_docs: Vec<PathBuf>,
+    /// Largest accepted input in bytes.
+    #[arg(long, default_value_t = verification::DEFAULT_MAX_BYTES)]
+    max_bytes: usize,
+    /// Credential JSON file, or `-` for standard input.
+    #[arg(default_value = "-")]
+    input: String,
+}
+
+/// Parses arguments, runs the command and maps the outcome to an exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("rosette: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Keys(KeysCommand::Generate { out, force }) => {
+            let path = out.unwrap_or_else(|| cli.data_dir.join("keys").join("issuer.pem"));
+            let key = keys::generate_signing_key();
+            keyfile::write_secret_key_file(&path, &key, force)?;
+            println!("{}", keys::did_key(&key.verifying_key()));
+            eprintln!("wrote {} (mode 0600)", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sign(args) => sign(args),
+        Command::Verify(args) => verify(args),
+    }
+}
+
+/// Reads `input` (a path or `-`), at most `limit + 1` bytes, so the caller
+/// can tell an oversized input without reading all of it.
+fn read_limited(input: &str, limit: usize) -> anyhow::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    let cap = limit as u64 + 1;
+    if input == "-" {
+        std::io::stdin()
+            .take(cap)
+            .read_to_end(&mut buf)
+            .context("reading standard input")?;
+    } else {
+        let file = std::fs::File::open(input).with_context(|| format!("cannot open {input}"))?;
+        file.take(cap)
+            .read_to_end(&mut buf)
+            .with_context(|| format!("cannot read {input}"))?;
+    }
+    Ok(buf)
+}
+
+fn issuer_id(doc: &Value) -> Option<&str> {
+    match doc.get("issuer")? {
+        Value::String(s) => Some(s),
+        Value::Object(o) => o.get("id")?.as_str(),
+        _ => None,
+    }
+}
+
+fn now_stamp() -> String {
+    SystemClock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn sign(args: SignArgs) -> anyhow::Result<ExitCode> {
+    let limit = verification::DEFAULT_MAX_BYTES;
+    let bytes = read_limited(&args.input, limit)?;
+    if bytes.len() > limit {
+        bail!("{}: larger than {limit} bytes", args.input);
+    }
+    let doc: Value = serde_json::from_slice(&bytes)
+        .with_context(|| format!("{}: not valid JSON", args.input))?;
+    if !doc.is_object() {
+        bail!("{}: a credential must be a JSON object", args.input);
+    }
+    let key = keyfile::read_secret_key_file(&args.key)?;
+    let signer = match &args.issuer {
+        None => IssuerKey::did_key(key),
+        Some(did) if did.starts_with("did:web:") => IssuerKey::did_web(key, did)?,
+        Some(url) => IssuerKey::url(key, url)?,
+    };
+    let issuer = issuer_id(&doc)
+        .ok_or_else(|| anyhow!("{}: the credential has no issuer id", args.input))?;
+    if issuer != signer.issuer() {
+        bail!(
+            "the credential's issuer is {issuer} but the key belongs to {}; set issuer to the key's DID (or pass --issuer)",
+            signer.issuer()
+        );
+    }
+    let created = match args.created {
+        Some(c) => {
+            proof::check_date_time_stamp(&c).map_err(|e| anyhow!("--created: {e}"))?;
+            c
+        }
+        None => now_stamp(),
+    };
+    let mut options = ProofOptions::assertion(args.suite, Some(created));
+    options.id = args.proof_id;
+    options.previous_proof = args.previous_proof;
+    let signed =
+        proof::add_proof(&doc, &options, &signer).map_err(|e| anyhow!("cannot sign: {e}"))?;
+    let signed = proof::proof_as_array(signed);
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, &signed)?;
+    writeln!(out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn load_resolver(docs: &[PathBuf]) -> anyhow::Result<OfflineResolver> {
+    let mut resolver = OfflineResolver::new();
+    for path in docs {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let doc: Value = serde_json::from_slice(&bytes)
+            .with_context(|| format!("{}: not valid JSON", path.display()))?;
+        resolver
+            .add_controller_document(&doc)
+            .with_context(|| format!("{}: not a usable controller document", path.display()))?;
+    }
+    Ok(resolver)
+}
+
+fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
+    let resolver = load_resolver(&args.key_docs)?;
+    let bytes = read_limited(&args.input, args.max_bytes)?;
+    let mut cx = VerifyContext::new(&resolver, SystemClock.now());
+    cx.max_bytes = args.max_bytes;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .context("starting the async runtime")?;
+    let report = runtime.block_on(verification::verify_bytes(&bytes, cx));
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        let verdict = if report.verified {
+            "VALID"
+        } else {
+            "NOT VALID"
+        };
+        writeln!(out, "{verdict}")?;
+        if let Some(info) = &report.credential {
+            if let Some(h) = &info.holder {
+                writeln!(out, "  holder:      {h}")?;
+            }
+            if let Some(a) = &info.achievement {
+                writeln!(out, "  achievement: {a}")?;
+            }
+            writeln!(
+                out,
+                "  issuer:      {}",
+                info.issuer_name.as_deref().unwrap_or(&info.issuer)
+            )?;
+        }
+        for c in &report.checks {
+            let mark = match c.state {
+                CheckState::Valid => "ok     ",
+                CheckState::Invalid => "INVALID",
+                CheckState::Unknown => "UNKNOWN",
+            };
+            writeln!(out, "  [{mark}] {:<11} {} ({})", c.check, c.message, c.code)?;
+        }
+    }
+    Ok(if report.verified {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

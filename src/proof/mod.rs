@@ -1,0 +1,526 @@
+//! W3C Data Integrity proofs (VC Data Integrity 1.0) with the EdDSA
+//! cryptosuites of "Data Integrity EdDSA Cryptosuites v1.0" (EDDSA):
+//! `eddsa-rdfc-2022` ([`rdfc`]) and `eddsa-jcs-2022` ([`jcs`]).
+//!
+//! Proof sets and chains follow VC-DI §4.5: a proof is computed over the
+//! document with every proof removed except those its `previousProof`
+//! names. Time is passed in; nothing here reads a clock, a file or the
+//! network (the key comes from a [`crate::keys::KeyResolver`]).
+
+pub mod jcs;
+pub mod rdfc;
+
+use crate::jsonld::JsonLdError;
+use crate::keys::{CredentialSigner, KeyResolver, ResolveError, VerificationMethod};
+use ed25519_dalek::{Signature, VerifyingKey};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+/// The cryptosuites Rosette signs and verifies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cryptosuite {
+    /// `eddsa-rdfc-2022` (EDDSA §3.2): RDFC-1.0 canonical N-Quads.
+    EddsaRdfc2022,
+    /// `eddsa-jcs-2022` (EDDSA §3.3): RFC 8785 JSON canonicalization.
+    EddsaJcs2022,
+}
+
+impl Cryptosuite {
+    /// The `cryptosuite` string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cryptosuite::EddsaRdfc2022 => "eddsa-rdfc-2022",
+            Cryptosuite::EddsaJcs2022 => "eddsa-jcs-2022",
+        }
+    }
+
+    /// Parses a `cryptosuite` value. The deprecated `eddsa-2022` is the same
+    /// algorithm as `eddsa-rdfc-2022` and is accepted for verification, as the
+    /// OB 3.0 Implementation Guide ("Cryptosuites in Linked Data Proofs") asks.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "eddsa-rdfc-2022" | "eddsa-2022" => Some(Cryptosuite::EddsaRdfc2022),
+            "eddsa-jcs-2022" => Some(Cryptosuite::EddsaJcs2022),
+            _ => None,
+        }
+    }
+}
+
+impl std::str::FromStr for Cryptosuite {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "eddsa-rdfc-2022" => Ok(Cryptosuite::EddsaRdfc2022),
+            "eddsa-jcs-2022" => Ok(Cryptosuite::EddsaJcs2022),
+            other => Err(format!(
+                "unknown cryptosuite {other:?} (expected eddsa-rdfc-2022 or eddsa-jcs-2022)"
+            )),
+        }
+    }
+}
+
+/// Why a proof could not be created or did not verify. Each variant has a
+/// stable [`code`](ProofError::code).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProofError {
+    /// The document carries no proof.
+    #[error("the document has no proof")]
+    Missing,
+    /// A proof member is missing or has the wrong JSON type (VC-DI §4.4 step 3).
+    #[error("malformed proof: {0}")]
+    Malformed(String),
+    /// `type`/`cryptosuite` name something other than the EdDSA suites.
+    #[error("unsupported proof type or cryptosuite: {0}")]
+    UnsupportedSuite(String),
+    /// `proofPurpose` is not the expected one (VC-DI §4.4 step 5).
+    #[error("proof purpose {found:?} does not match the expected {expected:?}")]
+    PurposeMismatch {
+        /// Found in the proof.
+        found: String,
+        /// Expected by the verifier.
+        expected: String,
+    },
+    /// `proofValue` is not multibase base58btc/base64url of 64 bytes.
+    #[error("malformed proofValue: {0}")]
+    ProofValue(String),
+    /// `created` or `expires` is not an XML Schema dateTimeStamp (EDDSA §3.2.1).
+    #[error("invalid proof date: {0}")]
+    Date(String),
+    /// The proof expired before the verification time.
+    #[error("the proof expired at {0}")]
+    Expired(String),
+    /// The same proof appears twice in the proof set.
+    #[error("proof {0} appears more than once")]
+    Duplicated(usize),
+    /// `previousProof` names a proof that is not in the document.
+    #[error("previousProof {0:?} names no proof of this document")]
+    PreviousProofMissing(String),
+    /// The signature does not verify with the method's key.
+    #[error("the signature does not verify")]
+    BadSignature,
+    /// The verification method could not be resolved.
+    #[error(transparent)]
+    Key(#[from] ResolveError),
+    /// The signer is not the key the options name.
+    #[error("{0}")]
+    Signer(String),
+    /// Canonicalization refused the document (safe mode, unknown context…).
+    #[error(transparent)]
+    Canonicalization(#[from] JsonLdError),
+    /// JCS could not serialize the document.
+    #[error("JCS: {0}")]
+    Jcs(String),
+}
+
+impl ProofError {
+    /// Stable machine code for reports.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ProofError::Missing => "proof_missing",
+            ProofError::Malformed(_) => "proof_malformed",
+            ProofError::UnsupportedSuite(_) => "cryptosuite_unsupported",
+            ProofError::PurposeMismatch { .. } => "proof_purpose_mismatch",
+            ProofError::ProofValue(_) => "proof_value_malformed",
+            ProofError::Date(_) => "proof_date_malformed",
+            ProofError::Expired(_) => "proof_expired",
+            ProofError::Duplicated(_) => "proof_duplicated",
+            ProofError::PreviousProofMissing(_) => "previous_proof_missing",
+            ProofError::BadSignature => "signature_invalid",
+            ProofError::Key(e) => e.code(),
+            ProofError::Signer(_) => "signer_mismatch",
+            ProofError::Canonicalization(e) => e.code(),
+            ProofError::Jcs(_) => "jcs_failed",
+        }
+    }
+
+    /// `true` when the failure means "could not check" rather than "checked and wrong".
+    pub fn is_unknown(&self) -> bool {
+        matches!(
+            self,
+            ProofError::UnsupportedSuite(_)
+                | ProofError::Key(ResolveError::Unknown(_) | ResolveError::Unreachable(_))
+                | ProofError::Canonicalization(JsonLdError::Unsupported(_))
+        )
+    }
+}
+
+/// Options of a new proof (VC-DI §2.1 proof properties).
+#[derive(Debug, Clone)]
+pub struct ProofOptions {
+    /// Which suite to use.
+    pub cryptosuite: Cryptosuite,
+    /// `proofPurpose`; credentials use `assertionMethod`.
+    pub proof_purpose: String,
+    /// `created`, an XML Schema dateTimeStamp such as `2026-11-25T12:00:00Z`.
+    pub created: Option<String>,
+    /// `expires`.
+    pub expires: Option<String>,
+    /// `id` of the proof (needed when a later proof chains to it).
+    pub id: Option<String>,
+    /// `previousProof`: ids of proofs this one chains to.
+    pub previous_proof: Vec<String>,
+}
+
+impl ProofOptions {
+    /// `assertionMethod` options for `suite`, created at `created`.
+    pub fn assertion(cryptosuite: Cryptosuite, created: Option<String>) -> Self {
+        ProofOptions {
+            cryptosuite,
+            proof_purpose: "assertionMethod".into(),
+            created,
+            expires: None,
+            id: None,
+            previous_proof: Vec::new(),
+        }
+    }
+}
+
+/// The 64 bytes that are signed (EDDSA §3.2.4 / §3.3.4 "Hashing"):
+/// SHA-256(canonical proof configuration) ‖ SHA-256(canonical document).
+pub fn hash_data(canonical_proof_config: &[u8], canonical_document: &[u8]) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    out[..32].copy_from_slice(&Sha256::digest(canonical_proof_config));
+    out[32..].copy_from_slice(&Sha256::digest(canonical_document));
+    out
+}
+
+/// `z` + base58btc of the signature (EDDSA §2.2.1 `proofValue`).
+pub fn encode_proof_value(signature: &[u8; 64]) -> String {
+    format!("z{}", bs58::encode(signature).into_string())
+}
+
+/// Decodes a multibase `proofValue`: `z` base58btc, or `u` base64url
+/// without padding (accepted as the JavaScript reference does); exactly 64 bytes.
+pub fn decode_proof_value(value: &str) -> Result<[u8; 64], ProofError> {
+    use base64::Engine as _;
+    let bytes = match value.as_bytes().first() {
+        Some(b'z') => bs58::decode(&value[1..])
+            .into_vec()
+            .map_err(|e| ProofError::ProofValue(format!("base58btc: {e}")))?,
+        Some(b'u') => base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(&value[1..])
+            .map_err(|e| ProofError::ProofValue(format!("base64url: {e}")))?,
+        Some(_) => {
+            return Err(ProofError::ProofValue(
+                "unknown multibase prefix (expected 'z' or 'u')".into(),
+            ));
+        }
+        None => return Err(ProofError::ProofValue("empty".into())),
+    };
+    bytes
+        .try_into()
+        .map_err(|b: Vec<u8>| ProofError::ProofValue(format!("{} bytes, expected 64", b.len())))
+}
+
+/// Checks an XML Schema dateTimeStamp lexical form (timezone required).
+pub fn check_date_time_stamp(s: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, ProofError> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .ok()
+        .filter(|_| s.contains('T') && !s.contains(' ') && !s.contains('t') && !s.ends_with('z'))
+        .ok_or_else(|| ProofError::Date(format!("{s:?} is not an XML Schema dateTimeStamp")))
+}
+
+/// The proofs of a secured document, in order (`proof` may be one map or an array).
+pub fn proofs_of(doc: &Value) -> Result<Vec<&Map<String, Value>>, ProofError> {
+    match doc.get("proof") {
+        None | Some(Value::Null) => Err(ProofError::Missing),
+        Some(Value::Object(p)) => Ok(vec![p]),
+        Some(Value::Array(a)) if a.is_empty() => Err(ProofError::Missing),
+        Some(Value::Array(a)) => {
+            let proofs = a
+                .iter()
+                .map(|p| {
+                    p.as_object().ok_or_else(|| {
+                        ProofError::Malformed("each proof must be a JSON object".into())
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            for (i, p) in proofs.iter().enumerate() {
+                if proofs[..i].contains(p) {
+                    return Err(ProofError::Duplicated(i));
+                }
+            }
+            Ok(proofs)
+        }
+        Some(_) => Err(ProofError::Malformed(
+            "proof must be an object or array".into(),
+        )),
+    }
+}
+
+fn previous_ids(proof: &Map<String, Value>) -> Result<Vec<&str>, ProofError> {
+    match proof.get("previousProof") {
+        None => Ok(Vec::new()),
+        Some(Value::String(s)) => Ok(vec![s]),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|v| {
+                v.as_str().ok_or_else(|| {
+                    ProofError::Malformed("previousProof entries must be strings".into())
+                })
+            })
+            .collect(),
+        Some(_) => Err(ProofError::Malformed(
+            "previousProof must be a string or array".into(),
+        )),
+    }
+}
+
+/// The document a proof covers (VC-DI §4.5 steps for proof sets and
+/// chains): `doc` without `proof`, plus the proofs `previous` names.
+fn covered_document(
+    doc: &Map<String, Value>,
+    all: &[&Map<String, Value>],
+    previous: &[&str],
+) -> Result<Map<String, Value>, ProofError> {
+    let mut unsecured = Map::with_capacity(doc.len());
+    for (k, v) in doc {
+        if k != "proof" {
+            unsecured.insert(k.clone(), v.clone());
+        }
+    }
+    if !previous.is_empty() {
+        let mut chained = Vec::with_capacity(previous.len());
+        for id in previous {
+            let found = all
+                .iter()
+                .find(|p| p.get("id").and_then(Value::as_str) == Some(id))
+                .ok_or_else(|| ProofError::PreviousProofMissing((*id).to_owned()))?;
+            chained.push(Value::Object((*found).clone()));
+        }
+        let proof = if chained.len() == 1 {
+            chained.remove(0)
+        } else {
+            Value::Array(chained)
+        };
+        unsecured.insert("proof".into(), proof);
+    }
+    Ok(unsecured)
+}
+
+/// Add Proof (VC-DI §4.2) with the suite's Create Proof (EDDSA §3.2.1 /
+/// §3.3.1). An existing `proof` is kept and the new proof joins it as a
+/// proof set (or chain, when `previous_proof` is set); `proof` is then an array.
+pub fn add_proof(
+    doc: &Value,
+    options: &ProofOptions,
+    signer: &dyn CredentialSigner,
+) -> Result<Value, ProofError> {
+    let Value::Object(map) = doc else {
+        return Err(ProofError::Malformed(
+            "the document must be a JSON object".into(),
+        ));
+    };
+    let existing = match map.get("proof") {
+        None => Vec::new(),
+        Some(_) => proofs_of(doc)?,
+    };
+    if let Some(c) = &options.created {
+        check_date_time_stamp(c)?;
+    }
+    if let Some(e) = &options.expires {
+        check_date_time_stamp(e)?;
+    }
+    let previous: Vec<&str> = options.previous_proof.iter().map(String::as_str).collect();
+    let unsecured = covered_document(map, &existing, &previous)?;
+    let mut proof = Map::new();
+    if let Some(id) = &options.id {
+        proof.insert("id".into(), Value::String(id.clone()));
+    }
+    proof.insert("type".into(), Value::String("DataIntegrityProof".into()));
+    proof.insert(
+        "cryptosuite".into(),
+        Value::String(options.cryptosuite.as_str().into()),
+    );
+    if let Some(c) = &options.created {
+        proof.insert("created".into(), Value::String(c.clone()));
+    }
+    if let Some(e) = &options.expires {
+        proof.insert("expires".into(), Value::String(e.clone()));
+    }
+    proof.insert(
+        "verificationMethod".into(),
+        Value::String(signer.verification_method().to_owned()),
+    );
+    proof.insert(
+        "proofPurpose".into(),
+        Value::String(options.proof_purpose.clone()),
+    );
+    match previous.as_slice() {
+        [] => {}
+        [one] => {
+            proof.insert("previousProof".into(), Value::String((*one).to_owned()));
+        }
+        many => {
+            proof.insert(
+                "previousProof".into(),
+                Value::Array(
+                    many.iter()
+                        .map(|s| Value::String((*s).to_owned()))
+                        .collect(),
+                ),
+            );
+        }
+    }
+    let proof = match options.cryptosuite {
+        Cryptosuite::EddsaRdfc2022 => rdfc::create_proof(&unsecured, proof, signer)?,
+        Cryptosuite::EddsaJcs2022 => jcs::create_proof(&unsecured, proof, signer)?,
+    };
+    let mut secured = map.clone();
+    let proofs: Vec<Value> = existing
+        .into_iter()
+        .map(|p| Value::Object(p.clone()))
+        .chain(std::iter::once(Value::Object(proof)))
+        .collect();
+    secured.insert(
+        "proof".into(),
+        if proofs.len() == 1 && map.get("proof").is_none() {
+            proofs.into_iter().next().unwrap_or(Value::Null)
+        } else {
+            Value::Array(proofs)
+        },
+    );
+    Ok(Value::Object(secured))
+}
+
+/// Whether to emit `proof` as an array even for one proof: OB 3.0 JSON
+/// Schema requires an array (STANDARDS §1 item 4).
+pub fn proof_as_array(mut doc: Value) -> Value {
+    if let Some(p) = doc.get_mut("proof")
+        && p.is_object()
+    {
+        let one = p.take();
+        *p = Value::Array(vec![one]);
+    }
+    doc
+}
+
+/// What verifying one proof found.
+#[derive(Debug, Clone)]
+pub struct ProofOutcome {
+    /// Position in the document's proof array.
+    pub index: usize,
+    /// `cryptosuite` as written.
+    pub cryptosuite: Option<String>,
+    /// `verificationMethod` as written.
+    pub verification_method: Option<String>,
+    /// The resolved method (its controller is checked against the issuer by the caller).
+    pub method: Option<VerificationMethod>,
+    /// `Ok` when the signature verified.
+    pub result: Result<(), ProofError>,
+}
+
+/// Verifies every proof of `doc` (VC-DI §4.4 Verify Proof, §4.5 proof sets
+/// and chains) for `expected_purpose`, with `now` for `expires`.
+pub async fn verify_proofs(
+    doc: &Value,
+    expected_purpose: &str,
+    resolver: &dyn KeyResolver,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<ProofOutcome>, ProofError> {
+    let Value::Object(map) = doc else {
+        return Err(ProofError::Malformed(
+            "the document must be a JSON object".into(),
+        ));
+    };
+    let all = proofs_of(doc)?;
+    let mut outcomes = Vec::with_capacity(all.len());
+    for (index, proof) in all.iter().enumerate() {
+        let mut outcome = ProofOutcome {
+            index,
+            cryptosuite: proof
+                .get("cryptosuite")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            verification_method: proof
+                .get("verificationMethod")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            method: None,
+            result: Ok(()),
+        };
+        outcome.result = verify_one(
+            map,
+            &all,
+            proof,
+            expected_purpose,
+            resolver,
+            now,
+            &mut outcome.method,
+        )
+        .await;
+        outcomes.push(outcome);
+    }
+    Ok(outcomes)
+}
+
+async fn verify_one(
+    doc: &Map<String, Value>,
+    all: &[&Map<String, Value>],
+    proof: &Map<String, Value>,
+    expected_purpose: &str,
+    resolver: &dyn KeyResolver,
+    now: chrono::DateTime<chrono::Utc>,
+    method_out: &mut Option<VerificationMethod>,
+) -> Result<(), ProofError> {
+    let str_member = |name: &str| -> Result<&str, ProofError> {
+        proof
+            .get(name)
+            .and_then(Value::as_str)
+            .ok_or_else(|| ProofError::Malformed(format!("`{name}` must be a string")))
+    };
+    let proof_type = str_member("type")?;
+    if proof_type != "DataIntegrityProof" {
+        return Err(ProofError::UnsupportedSuite(proof_type.to_owned()));
+    }
+    let suite_name = str_member("cryptosuite")?;
+    let suite = Cryptosuite::parse(suite_name)
+        .ok_or_else(|| ProofError::UnsupportedSuite(suite_name.to_owned()))?;
+    let purpose = str_member("proofPurpose")?;
+    if purpose != expected_purpose {
+        return Err(ProofError::PurposeMismatch {
+            found: purpose.to_owned(),
+            expected: expected_purpose.to_owned(),
+        });
+    }
+    let vm = str_member("verificationMethod")?;
+    let signature = decode_proof_value(str_member("proofValue")?)?;
+    if let Some(c) = proof.get("created") {
+        check_date_time_stamp(
+            c.as_str()
+                .ok_or_else(|| ProofError::Date("created must be a string".into()))?,
+        )?;
+    }
+    if let Some(e) = proof.get("expires") {
+        let s = e
+            .as_str()
+            .ok_or_else(|| ProofError::Date("expires must be a string".into()))?;
+        if check_date_time_stamp(s)? < now {
+            return Err(ProofError::Expired(s.to_owned()));
+        }
+    }
+    let previous = previous_ids(proof)?;
+    let unsecured = covered_document(doc, all, &previous)?;
+    let mut options = proof.clone();
+    options.remove("proofValue");
+    let message = match suite {
+        Cryptosuite::EddsaRdfc2022 => rdfc::verify_data(&unsecured, &options)?,
+        Cryptosuite::EddsaJcs2022 => jcs::verify_data(&unsecured, &options)?,
+    };
+    let method = resolver.resolve(vm).await?;
+    let key = method.public_key;
+    *method_out = Some(method);
+    check_signature(&key, &message, &signature)
+}
+
+/// Ed25519 verification (RFC 8032 §5.1.7), strict: rejects non-canonical
+/// encodings and small-order keys (EDDSA §3.2.7 / §3.3.7).
+pub fn check_signature(
+    key: &VerifyingKey,
+    message: &[u8],
+    signature: &[u8; 64],
+) -> Result<(), ProofError> {
+    let sig = Signature::from_bytes(signature);
+    key.verify_strict(message, &sig)
+        .map_err(|_| ProofError::BadSignature)
+}
