@@ -90,6 +90,25 @@ fn benches(c: &mut Criterion) {
             })
         });
     }
+    let signed = proof::add_proof(
+        &doc,
+        &ProofOptions::assertion(
+            Cryptosuite::EddsaRdfc2022,
+            Some("2026-11-25T12:00:00Z".into()),
+        ),
+        &signer,
+    )
+    .expect("sign");
+    c.bench_function("eddsa-rdfc-2022/verification_report", |b| {
+        b.iter(|| {
+            let cx = rosette::verification::VerifyContext::new(&resolver, now);
+            let report = rt.block_on(rosette::verification::verify_value(black_box(&signed), cx));
+            assert!(report.verified);
+        })
+    });
+    c.bench_function("eddsa-rdfc-2022/canonicalize_fast_path", |b| {
+        b.iter(|| rosette::jsonld::canonicalize_fast(black_box(&doc)).expect("canonical"))
+    });
     c.bench_function("eddsa-rdfc-2022/canonicalize_general_path", |b| {
         b.iter(|| rosette::jsonld::canonicalize_general(black_box(&doc)).expect("canonical"))
     });

@@ -48,6 +48,8 @@ fn document_context(urls: Vec<&str>) -> Result<Arc<ActiveContext>, JsonLdError> 
 }
 
 struct Walk {
+    /// A top-level member to leave out (the `proof` of a secured document).
+    skip_top: Option<&'static str>,
     quads: Vec<Quad>,
     blanks: u32,
     labels: HashMap<String, u32>,
@@ -397,6 +399,9 @@ impl Walk {
         let mut types: Vec<(&str, String)> = Vec::new();
         let mut id_value = None;
         for (k, v) in map {
+            if depth == 0 && self.skip_top == Some(k.as_str()) {
+                continue;
+            }
             match type_scoped.keyword_of(k) {
                 Some("@type") => {
                     let p = pointer_push(path, k);
@@ -446,6 +451,9 @@ impl Walk {
         }
         // Step 13: the other members.
         for (key, value) in map {
+            if depth == 0 && self.skip_top == Some(key.as_str()) {
+                continue;
+            }
             let p = pointer_push(path, key);
             let expanded = ctx.expand_iri(key, true);
             let Some(expanded) = expanded else {
@@ -644,6 +652,15 @@ pub fn to_rdf(doc: &Value) -> Result<(Vec<Quad>, u32), JsonLdError> {
     let Value::Object(map) = doc else {
         return Err(unsupported("top-level value that is not a single object"));
     };
+    to_rdf_object(map, None)
+}
+
+/// [`to_rdf`] of a JSON object, leaving out the top-level member `skip`
+/// (so a secured document's `proof` need not be copied away first).
+pub fn to_rdf_object(
+    map: &Map<String, Value>,
+    skip: Option<&'static str>,
+) -> Result<(Vec<Quad>, u32), JsonLdError> {
     let urls: Vec<&str> = match map.get("@context") {
         None => Vec::new(),
         Some(Value::String(s)) => vec![s],
@@ -661,6 +678,7 @@ pub fn to_rdf(doc: &Value) -> Result<(Vec<Quad>, u32), JsonLdError> {
     };
     let ctx = document_context(urls)?;
     let mut walk = Walk {
+        skip_top: skip,
         quads: Vec::with_capacity(64),
         blanks: 0,
         labels: HashMap::new(),

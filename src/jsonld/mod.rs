@@ -120,6 +120,27 @@ pub fn canonicalize_with_path(doc: &Value) -> Result<(String, Path), JsonLdError
     }
 }
 
+/// [`canonicalize`] of `map` without its top-level member `skip` (a
+/// secured document without its `proof`), without copying the document on
+/// the fast path.
+pub fn canonicalize_without(
+    map: &serde_json::Map<String, Value>,
+    skip: &'static str,
+) -> Result<String, JsonLdError> {
+    match expand::to_rdf_object(map, Some(skip)) {
+        Ok((quads, blanks)) => rdfc::canonical_nquads(&quads, blanks),
+        Err(JsonLdError::Unsupported(_)) => {
+            let rest: serde_json::Map<String, Value> = map
+                .iter()
+                .filter(|(k, _)| k.as_str() != skip)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            canonicalize_general(&Value::Object(rest))
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// The general path alone: `oxjsonld` plus the safe-mode guard, then RDFC-1.0.
 pub fn canonicalize_general(doc: &Value) -> Result<String, JsonLdError> {
     let (quads, blanks) = general::to_rdf(doc)?;

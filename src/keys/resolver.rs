@@ -92,7 +92,14 @@ impl<T: KeyResolver + ?Sized> KeyResolver for &T {
 #[derive(Clone, Debug, Default)]
 pub struct OfflineResolver {
     methods: BTreeMap<String, VerificationMethod>,
+    /// Resolved `did:key` methods (decoding a key decompresses a curve
+    /// point, which costs more than the lookup); bounded by [`DID_KEY_CACHE`].
+    did_keys:
+        std::sync::Arc<std::sync::RwLock<std::collections::HashMap<String, VerificationMethod>>>,
 }
+
+/// Most `did:key` methods an [`OfflineResolver`] keeps decoded.
+pub const DID_KEY_CACHE: usize = 4096;
 
 impl OfflineResolver {
     /// An empty resolver (resolves `did:key` only).
@@ -162,7 +169,18 @@ impl OfflineResolver {
             ));
         }
         if vm_url.starts_with("did:key:") {
-            return resolve_did_key(vm_url).map_err(ResolveError::from);
+            if let Ok(cache) = self.did_keys.read()
+                && let Some(vm) = cache.get(vm_url)
+            {
+                return Ok(vm.clone());
+            }
+            let vm = resolve_did_key(vm_url).map_err(ResolveError::from)?;
+            if let Ok(mut cache) = self.did_keys.write()
+                && cache.len() < DID_KEY_CACHE
+            {
+                cache.insert(vm_url.to_owned(), vm.clone());
+            }
+            return Ok(vm);
         }
         if let Some(vm) = self.methods.get(vm_url) {
             return Ok(vm.clone());

@@ -266,36 +266,99 @@ fn previous_ids(proof: &Map<String, Value>) -> Result<Vec<&str>, ProofError> {
     }
 }
 
-/// The document a proof covers (VC-DI §4.5 steps for proof sets and
-/// chains): `doc` without `proof`, plus the proofs `previous` names.
-fn covered_document(
-    doc: &Map<String, Value>,
-    all: &[&Map<String, Value>],
-    previous: &[&str],
-) -> Result<Map<String, Value>, ProofError> {
-    let mut unsecured = Map::with_capacity(doc.len());
-    for (k, v) in doc {
-        if k != "proof" {
-            unsecured.insert(k.clone(), v.clone());
+/// The document a proof covers (VC-DI §4.5, proof sets and chains): the
+/// secured document without `proof`, plus the proofs its `previousProof`
+/// names. It borrows the document instead of copying it; the suites
+/// serialize or canonicalize it directly.
+#[derive(Debug, Clone)]
+pub struct Unsecured<'a> {
+    doc: &'a Map<String, Value>,
+    chained: Option<Value>,
+    context: Option<&'a Value>,
+}
+
+impl<'a> Unsecured<'a> {
+    /// `doc` without its `proof` member (if any).
+    pub fn new(doc: &'a Map<String, Value>) -> Self {
+        Unsecured {
+            doc,
+            chained: None,
+            context: None,
         }
     }
-    if !previous.is_empty() {
-        let mut chained = Vec::with_capacity(previous.len());
-        for id in previous {
-            let found = all
-                .iter()
-                .find(|p| p.get("id").and_then(Value::as_str) == Some(id))
-                .ok_or_else(|| ProofError::PreviousProofMissing((*id).to_owned()))?;
-            chained.push(Value::Object((*found).clone()));
+
+    /// `doc` without `proof`, plus the proofs of `all` whose ids `previous` lists.
+    fn chained(
+        doc: &'a Map<String, Value>,
+        all: &[&Map<String, Value>],
+        previous: &[&str],
+    ) -> Result<Self, ProofError> {
+        let mut unsecured = Unsecured::new(doc);
+        if !previous.is_empty() {
+            let mut chained = Vec::with_capacity(previous.len());
+            for id in previous {
+                let found = all
+                    .iter()
+                    .find(|p| p.get("id").and_then(Value::as_str) == Some(id))
+                    .ok_or_else(|| ProofError::PreviousProofMissing((*id).to_owned()))?;
+                chained.push(Value::Object((*found).clone()));
+            }
+            unsecured.chained = Some(if chained.len() == 1 {
+                chained.remove(0)
+            } else {
+                Value::Array(chained)
+            });
         }
-        let proof = if chained.len() == 1 {
-            chained.remove(0)
-        } else {
-            Value::Array(chained)
-        };
-        unsecured.insert("proof".into(), proof);
+        Ok(unsecured)
     }
-    Ok(unsecured)
+
+    /// Replaces `@context` (EDDSA §3.3.2 step 4).
+    fn with_context(mut self, context: &'a Value) -> Self {
+        self.context = Some(context);
+        self
+    }
+
+    /// The document's `@context`.
+    pub fn context(&self) -> Option<&'a Value> {
+        self.context.or_else(|| self.doc.get("@context"))
+    }
+
+    /// Whether the document is exactly the secured one minus `proof`.
+    fn is_plain(&self) -> bool {
+        self.chained.is_none() && self.context.is_none()
+    }
+
+    /// The members in document order.
+    pub(crate) fn members(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.doc
+            .iter()
+            .filter(|(k, _)| k.as_str() != "proof")
+            .map(|(k, v)| match (k.as_str(), self.context) {
+                ("@context", Some(c)) => (k.as_str(), c),
+                _ => (k.as_str(), v),
+            })
+            .chain(self.chained.iter().map(|p| ("proof", p)))
+    }
+
+    /// An owned copy, for the paths that need one.
+    pub fn to_value(&self) -> Value {
+        Value::Object(
+            self.members()
+                .map(|(k, v)| (k.to_owned(), v.clone()))
+                .collect(),
+        )
+    }
+}
+
+impl serde::Serialize for Unsecured<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        for (k, v) in self.members() {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
 }
 
 /// Add Proof (VC-DI §4.2) with the suite's Create Proof (EDDSA §3.2.1 /
@@ -322,7 +385,7 @@ pub fn add_proof(
         check_date_time_stamp(e)?;
     }
     let previous: Vec<&str> = options.previous_proof.iter().map(String::as_str).collect();
-    let unsecured = covered_document(map, &existing, &previous)?;
+    let unsecured = Unsecured::chained(map, &existing, &previous)?;
     let mut proof = Map::new();
     if let Some(id) = &options.id {
         proof.insert("id".into(), Value::String(id.clone()));
@@ -500,7 +563,7 @@ async fn verify_one(
         }
     }
     let previous = previous_ids(proof)?;
-    let unsecured = covered_document(doc, all, &previous)?;
+    let unsecured = Unsecured::chained(doc, all, &previous)?;
     let mut options = proof.clone();
     options.remove("proofValue");
     let message = match suite {

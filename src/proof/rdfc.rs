@@ -1,19 +1,17 @@
 //! `eddsa-rdfc-2022` (Data Integrity EdDSA Cryptosuites v1.0 §3.2).
 
-use super::{ProofError, encode_proof_value, hash_data};
+use super::{ProofError, Unsecured, encode_proof_value, hash_data};
 use crate::jsonld;
 use crate::keys::CredentialSigner;
 use serde_json::{Map, Value};
 
 /// Transformation (EDDSA §3.2.3): the unsecured document as RDFC-1.0
 /// canonical N-Quads (JSON-LD toRdf in safe mode, base IRI null).
-pub fn transform(unsecured: &Map<String, Value>) -> Result<String, ProofError> {
-    Ok(jsonld::canonicalize(&Value::Object(unsecured.clone()))?)
-}
-
-/// Transformation without the copy: `unsecured` must already lack `proof`.
-fn transform_value(unsecured: &Value) -> Result<String, ProofError> {
-    Ok(jsonld::canonicalize(unsecured)?)
+pub fn transform(unsecured: &Unsecured<'_>) -> Result<String, ProofError> {
+    if unsecured.is_plain() {
+        return Ok(jsonld::canonicalize_without(unsecured.doc, "proof")?);
+    }
+    Ok(jsonld::canonicalize(&unsecured.to_value())?)
 }
 
 /// Proof Configuration (EDDSA §3.2.5): the proof options with the
@@ -59,12 +57,13 @@ pub fn hash(canonical_proof_config: &str, canonical_document: &str) -> [u8; 64] 
     )
 }
 
-/// The bytes a proof signs: steps 1–4 of Create Proof / Verify Proof.
+/// The bytes a proof signs (Verify Proof, EDDSA §3.2.2 steps 1–5):
+/// `options` is the proof without `proofValue`.
 pub fn verify_data(
-    unsecured: &Map<String, Value>,
+    unsecured: &Unsecured<'_>,
     options: &Map<String, Value>,
 ) -> Result<[u8; 64], ProofError> {
-    let config = proof_configuration(options, unsecured.get("@context"))?;
+    let config = proof_configuration(options, unsecured.context())?;
     let doc = transform(unsecured)?;
     Ok(hash(&config, &doc))
 }
@@ -72,13 +71,11 @@ pub fn verify_data(
 /// Create Proof (EDDSA §3.2.1): `proof` holds the options; returns it with
 /// `proofValue` (Proof Serialization, §3.2.6).
 pub fn create_proof(
-    unsecured: &Map<String, Value>,
+    unsecured: &Unsecured<'_>,
     mut proof: Map<String, Value>,
     signer: &dyn CredentialSigner,
 ) -> Result<Map<String, Value>, ProofError> {
-    let config = proof_configuration(&proof, unsecured.get("@context"))?;
-    let doc = transform_value(&Value::Object(unsecured.clone()))?;
-    let signature = signer.sign(&hash(&config, &doc));
+    let signature = signer.sign(&verify_data(unsecured, &proof)?);
     proof.insert(
         "proofValue".into(),
         Value::String(encode_proof_value(&signature)),

@@ -387,3 +387,27 @@ fn generated_and_edge_documents_match_jsonld_js() {
     );
     assert!(agreed_ok > 150, "only {agreed_ok} documents canonicalized");
 }
+
+/// Our RFC 8785 writer against an independent implementation
+/// (`serde_json_canonicalizer`, a dev-dependency) on the generated
+/// credentials and on number, string and key-order edge cases.
+#[test]
+#[allow(clippy::excessive_precision)]
+fn jcs_matches_an_independent_implementation() {
+    let mut g = Gen(0x7c5_0000_1234_9999);
+    let mut docs: Vec<Value> = (0..300).map(|i| credential(&mut g, i)).collect();
+    docs.push(json!({
+        "\u{10000}": 1, "\u{E000}": 2, "\u{FB33}": 3, "a": 4, "\r": 5, "é": 6,
+        "numbers": [1e21, 1e20, 5e-324, -0.0, 0.000001, 1e-7, 9007199254740993u64, 333333333.33333329,
+                    1.7976931348623157e308, -1.5, 100, 0.1, 123456789012345680000.0, 4.35, 0.5e-6],
+        "strings": ["\u{1}\u{1f}\u{7f}\u{2028}\"\\/", "tab\there", "🎓 é", ""],
+        "nested": { "b": [true, false, null, {}, []], "a": { "z": 1, "A": 2 } }
+    }));
+    for (i, doc) in docs.iter().enumerate() {
+        assert_eq!(
+            rosette::proof::jcs::jcs(doc).unwrap(),
+            serde_json_canonicalizer::to_string(doc).unwrap(),
+            "document #{i}"
+        );
+    }
+}
