@@ -168,6 +168,17 @@ fn sign(args: SignArgs) -> anyhow::Result<ExitCode> {
     if !doc.is_object() {
         bail!("{}: a credential must be a JSON object", args.input);
     }
+    if let Err(problems) = rosette::model::inspect_credential(&doc) {
+        let list: Vec<String> = problems
+            .iter()
+            .map(|p| format!("  {} at {}: {}", p.code, p.path, p.message))
+            .collect();
+        bail!(
+            "{}: not a well-formed credential, refusing to sign:\n{}",
+            args.input,
+            list.join("\n")
+        );
+    }
     let key = keyfile::read_secret_key_file(&args.key)?;
     let signer = match &args.issuer {
         None => IssuerKey::did_key(key),
