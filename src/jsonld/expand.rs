@@ -330,11 +330,10 @@ impl Walk {
         path: &str,
         depth: usize,
     ) -> Result<Term, JsonLdError> {
-        let single = [items.clone()];
         let items: &[Value] = match items {
             Value::Array(a) => a,
             Value::Null => &[],
-            _ => &single,
+            one => std::slice::from_ref(one),
         };
         let mut terms = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
