@@ -18,12 +18,22 @@
 //! | [`keys`] | Ed25519 keys, Multikey, did:key, did:web documents, the key resolver trait |
 //! | [`proof`] | Data Integrity proofs: `eddsa-rdfc-2022`, `eddsa-jcs-2022`, proof sets and chains |
 //! | [`verification`] | the verification pipeline and its report (checks, states, reason codes) |
+//! | [`catalog`] | the certifications in `badges/`, loaded and validated |
+//! | [`issuance`] | use cases: candidates, assessments, issue, renew, correct, bulk CSV import |
+//! | [`config`] | layered settings (defaults < rosette.toml < `ROSETTE_*` env < flags), secrets redacted |
+//! | [`audit`] | the audit log's hash chain (pure: hashing and checking) |
+//! | [`store`] | storage traits and the SQL store (SQLite by default, PostgreSQL), migrations |
 //! | `cli` (binary only) | argument parsing, file I/O, exit codes |
 
+pub mod audit;
+pub mod catalog;
 pub mod clock;
+pub mod config;
 pub mod contexts;
+pub mod issuance;
 pub mod jsonld;
 pub mod keys;
 pub mod model;
 pub mod proof;
+pub mod store;
 pub mod verification;

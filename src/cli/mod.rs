@@ -3,7 +3,9 @@
 //! Exit codes (DESIGN habit 13): 0 success or "verified", 1 "not verified"
 //! (invalid or unknown), 2 usage error, unreadable input or internal error.
 
+mod app;
 mod keyfile;
+mod records;
 
 use anyhow::{Context as _, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
@@ -23,6 +25,12 @@ struct Cli {
     /// Directory for the database, keys and configuration.
     #[arg(long, global = true, env = "ROSETTE_DATA_DIR", default_value = "data")]
     data_dir: PathBuf,
+    /// Database URL (`sqlite://…` or `postgres://…`), overriding rosette.toml and ROSETTE_DATABASE_URL.
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    /// Public base URL, overriding rosette.toml and ROSETTE_PUBLIC_URL.
+    #[arg(long, global = true)]
+    public_url: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -36,6 +44,38 @@ enum Command {
     Sign(SignArgs),
     /// Verify a credential: exit 0 when valid, 1 when not, 2 on unreadable input.
     Verify(VerifyArgs),
+    /// Create the data directory, configuration, issuer key and database (safe to run twice).
+    Init(records::InitArgs),
+    /// Record assessment results.
+    #[command(subcommand)]
+    Assess(records::AssessCommand),
+    /// Issue a certification (one candidate, or many with --csv).
+    Issue(records::IssueArgs),
+    /// Renew a credential: a new one valid from now, recording what it renews.
+    Renew {
+        /// Credential id.
+        id: String,
+        /// Also write the signed credential JSON to this file (`-` for standard output).
+        #[arg(long)]
+        out: Option<String>,
+    },
+    /// Correct a credential (e.g. a misspelt name): a replacement is issued, the old one superseded.
+    Correct {
+        /// Credential id.
+        id: String,
+        /// The corrected holder name.
+        #[arg(long)]
+        name: String,
+        /// Why (kept in the audit log).
+        #[arg(long)]
+        reason: String,
+    },
+    /// List and show credentials.
+    #[command(subcommand)]
+    Credentials(records::CredentialsCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(records::AuditCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -112,6 +152,11 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let flags = rosette::config::Overrides {
+        database_url: cli.database_url.clone(),
+        public_url: cli.public_url.clone(),
+        ..Default::default()
+    };
     match cli.command {
         Command::Keys(KeysCommand::Generate { out, force }) => {
             let path = out.unwrap_or_else(|| cli.data_dir.join("keys").join("issuer.pem"));
@@ -122,7 +167,35 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Sign(args) => sign(args),
-        Command::Verify(args) => verify(args),
+        Command::Verify(args) => verify(args, &cli.data_dir, &flags),
+        command => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("starting the async runtime")?
+            .block_on(run_with_data(&cli.data_dir, flags, command)),
+    }
+}
+
+/// Commands that work on the data directory.
+async fn run_with_data(
+    data_dir: &std::path::Path,
+    flags: rosette::config::Overrides,
+    command: Command,
+) -> anyhow::Result<ExitCode> {
+    if let Command::Init(args) = command {
+        return records::init(data_dir, args, flags).await;
+    }
+    let app = app::App::open(data_dir, &flags).await?;
+    match command {
+        Command::Assess(cmd) => records::assess(&app, cmd).await,
+        Command::Issue(args) => records::issue(&app, args).await,
+        Command::Renew { id, out } => records::renew(&app, &id, out.as_deref()).await,
+        Command::Correct { id, name, reason } => records::correct(&app, &id, &name, &reason).await,
+        Command::Credentials(cmd) => records::credentials(&app, cmd).await,
+        Command::Audit(cmd) => records::audit(&app, cmd).await,
+        Command::Keys(_) | Command::Sign(_) | Command::Verify(_) | Command::Init(_) => {
+            bail!("internal: command dispatched to the wrong runner")
+        }
     }
 }
 
@@ -226,8 +299,30 @@ fn load_resolver(docs: &[PathBuf]) -> anyhow::Result<OfflineResolver> {
     Ok(resolver)
 }
 
-fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
-    let resolver = load_resolver(&args.key_docs)?;
+/// This installation's own issuer key, when the data directory has one, so
+/// `rosette verify` checks our credentials offline.
+fn own_issuer_method(
+    data_dir: &std::path::Path,
+    flags: &rosette::config::Overrides,
+) -> Option<keys::VerificationMethod> {
+    let config = rosette::config::Config::load(data_dir, &app::rosette_env(), flags).ok()?;
+    if !config.key_file.exists() {
+        return None;
+    }
+    let secret = keyfile::read_secret_key_file(&config.key_file).ok()?;
+    let key = IssuerKey::did_web(secret, &config.issuer_did().ok()?).ok()?;
+    Some(key.method())
+}
+
+fn verify(
+    args: VerifyArgs,
+    data_dir: &std::path::Path,
+    flags: &rosette::config::Overrides,
+) -> anyhow::Result<ExitCode> {
+    let mut resolver = load_resolver(&args.key_docs)?;
+    if let Some(own) = own_issuer_method(data_dir, flags) {
+        resolver.add_method(own);
+    }
     let bytes = read_limited(&args.input, args.max_bytes)?;
     let mut cx = VerifyContext::new(&resolver, SystemClock.now());
     cx.max_bytes = args.max_bytes;

@@ -41,7 +41,50 @@ pub fn shared_data(rel: &str) -> Option<PathBuf> {
 /// A current-thread runtime for async library calls.
 pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
         .expect("runtime")
         .block_on(f)
+}
+
+/// The throwaway PostgreSQL server `./scripts/test` starts
+/// (`ROSETTE_TEST_POSTGRES_URL`). Missing is a failure when `CI` is set,
+/// otherwise a loud skip.
+pub fn postgres_admin_url() -> Option<String> {
+    if let Ok(url) = std::env::var("ROSETTE_TEST_POSTGRES_URL") {
+        return Some(url);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "ROSETTE_TEST_POSTGRES_URL is not set: run the tests with ./scripts/test, which starts PostgreSQL"
+        );
+    }
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n!!!!!!!! POSTGRESQL TEST SKIPPED: ROSETTE_TEST_POSTGRES_URL is not set (use ./scripts/test) !!!!!!!!\n"
+    );
+    None
+}
+
+/// A new, empty PostgreSQL database; its URL.
+pub async fn fresh_postgres_database() -> Option<String> {
+    use sqlx::Connection as _;
+    let admin = postgres_admin_url()?;
+    sqlx::any::install_default_drivers();
+    let name = format!("rosette_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::AnyConnection::connect(&admin)
+        .await
+        .expect("connect to the test PostgreSQL");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .expect("create a test database");
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+    Some(format!("{base}/{name}"))
+}
+
+/// A new SQLite database file in `dir`; its URL.
+pub fn sqlite_url(dir: &std::path::Path) -> String {
+    format!("sqlite://{}", dir.join("rosette.db").display())
 }

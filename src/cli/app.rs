@@ -1,0 +1,96 @@
+//! Wiring: configuration → store, catalog, signing key → an [`Issuer`].
+
+use super::keyfile;
+use anyhow::{Context as _, anyhow};
+use rosette::catalog::Catalog;
+use rosette::clock::SystemClock;
+use rosette::config::{Config, Overrides};
+use rosette::issuance::{Issuer, IssuerProfile};
+use rosette::keys::IssuerKey;
+use rosette::store::SqlStore;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The `ROSETTE_*` environment variables.
+pub fn rosette_env() -> HashMap<String, String> {
+    std::env::vars()
+        .filter(|(k, _)| k.starts_with("ROSETTE_"))
+        .collect()
+}
+
+/// Everything a command needs, opened from the data directory.
+pub struct App {
+    /// Effective configuration.
+    pub config: Config,
+    /// The database.
+    pub store: SqlStore,
+    /// The certifications.
+    pub catalog: Catalog,
+    /// The issuer's key, bound to its did:web.
+    pub key: IssuerKey,
+    /// The wall clock.
+    pub clock: SystemClock,
+}
+
+impl App {
+    /// Opens an initialized data directory (see `rosette init`).
+    pub async fn open(data_dir: &Path, flags: &Overrides) -> anyhow::Result<App> {
+        let config = Config::load(data_dir, &rosette_env(), flags)?;
+        if !config.key_file.exists() {
+            return Err(anyhow!(
+                "no issuer key at {} — run `rosette init` first (data directory {})",
+                config.key_file.display(),
+                data_dir.display()
+            ));
+        }
+        let catalog = Catalog::load(&config.badges_dir).with_context(|| {
+            format!(
+                "loading the certification catalog from {}",
+                config.badges_dir.display()
+            )
+        })?;
+        let secret = keyfile::read_secret_key_file(&config.key_file)?;
+        let key = IssuerKey::did_web(secret, &config.issuer_did()?)?;
+        let store = SqlStore::connect(&config.database_url)
+            .await
+            .with_context(|| {
+                format!(
+                    "opening the database {}",
+                    rosette::config::redact_url(&config.database_url)
+                )
+            })?;
+        Ok(App {
+            config,
+            store,
+            catalog,
+            key,
+            clock: SystemClock,
+        })
+    }
+
+    /// The issuing service over this app's parts.
+    pub fn issuer(&self) -> Issuer<'_> {
+        Issuer {
+            store: &self.store,
+            catalog: &self.catalog,
+            signer: &self.key,
+            profile: IssuerProfile {
+                id: rosette::keys::CredentialSigner::issuer(&self.key).to_owned(),
+                name: self.config.issuer_name.clone(),
+                url: self.config.issuer_url.clone(),
+            },
+            public_url: self.config.public_url.clone(),
+            clock: &self.clock,
+            suite: self.config.suite,
+            graders: self.config.graders.clone(),
+        }
+    }
+}
+
+/// The actor for commands run from the command line: `cli:<user>`.
+pub fn cli_actor() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    format!("cli:{user}")
+}

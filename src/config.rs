@@ -1,0 +1,280 @@
+//! Settings, layered: built-in defaults < `<data-dir>/rosette.toml` <
+//! `ROSETTE_*` environment variables < command-line flags. Secrets (a
+//! database password) never appear in `Debug` output or logs.
+
+use crate::proof::Cryptosuite;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// File name of the configuration inside the data directory.
+pub const CONFIG_FILE: &str = "rosette.toml";
+
+/// The effective configuration.
+#[derive(Clone)]
+pub struct Config {
+    /// Directory holding the configuration, the SQLite database and the keys.
+    pub data_dir: PathBuf,
+    /// Public base URL of the service (QR codes, credential pages, did:web), no trailing slash.
+    pub public_url: String,
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    /// Issuer display name.
+    pub issuer_name: String,
+    /// Issuer home page.
+    pub issuer_url: Option<String>,
+    /// The issuer's signing key (PKCS#8 PEM, mode 0600).
+    pub key_file: PathBuf,
+    /// The certification catalog.
+    pub badges_dir: PathBuf,
+    /// Registered lab graders (e-mails), lower-cased.
+    pub graders: Vec<String>,
+    /// Proof suite for new credentials.
+    pub suite: Cryptosuite,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("data_dir", &self.data_dir)
+            .field("public_url", &self.public_url)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("issuer_name", &self.issuer_name)
+            .field("issuer_url", &self.issuer_url)
+            .field("key_file", &self.key_file)
+            .field("badges_dir", &self.badges_dir)
+            .field("graders", &self.graders)
+            .field("suite", &self.suite.as_str())
+            .finish()
+    }
+}
+
+/// A URL with any password replaced by `***`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, path) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}{path}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+/// The file's settings; every key optional, unknown keys refused.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSettings {
+    /// See [`Config::public_url`].
+    pub public_url: Option<String>,
+    /// See [`Config::database_url`].
+    pub database_url: Option<String>,
+    /// See [`Config::issuer_name`].
+    pub issuer_name: Option<String>,
+    /// See [`Config::issuer_url`].
+    pub issuer_url: Option<String>,
+    /// See [`Config::key_file`] (relative to the data directory).
+    pub key_file: Option<PathBuf>,
+    /// See [`Config::badges_dir`].
+    pub badges_dir: Option<PathBuf>,
+    /// See [`Config::graders`].
+    pub graders: Option<Vec<String>>,
+    /// `eddsa-rdfc-2022` or `eddsa-jcs-2022`.
+    pub suite: Option<String>,
+}
+
+/// Why the configuration is unusable.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {0}")]
+pub struct ConfigError(pub String);
+
+/// Settings given on the command line (highest precedence).
+pub type Overrides = FileSettings;
+
+impl Config {
+    /// Defaults for `data_dir`.
+    pub fn defaults(data_dir: &Path) -> Config {
+        Config {
+            data_dir: data_dir.to_owned(),
+            public_url: "http://127.0.0.1:8080".into(),
+            database_url: format!("sqlite://{}", data_dir.join("rosette.db").display()),
+            issuer_name: "GitLab Professional Services".into(),
+            issuer_url: Some("https://about.gitlab.com".into()),
+            key_file: data_dir.join("keys").join("issuer.pem"),
+            badges_dir: PathBuf::from("badges"),
+            graders: Vec::new(),
+            suite: Cryptosuite::EddsaRdfc2022,
+        }
+    }
+
+    /// Loads `<data_dir>/rosette.toml` (if present), then `env` (the
+    /// `ROSETTE_*` variables), then `flags`.
+    pub fn load(
+        data_dir: &Path,
+        env: &HashMap<String, String>,
+        flags: &Overrides,
+    ) -> Result<Config, ConfigError> {
+        let mut config = Config::defaults(data_dir);
+        let path = data_dir.join(CONFIG_FILE);
+        if path.exists() {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| ConfigError(format!("cannot read {}: {e}", path.display())))?;
+            let file: FileSettings = toml::from_str(&text)
+                .map_err(|e| ConfigError(format!("{}: {e}", path.display())))?;
+            config.apply(&file, data_dir)?;
+        }
+        let from_env = FileSettings {
+            public_url: env.get("ROSETTE_PUBLIC_URL").cloned(),
+            database_url: env.get("ROSETTE_DATABASE_URL").cloned(),
+            issuer_name: env.get("ROSETTE_ISSUER_NAME").cloned(),
+            issuer_url: env.get("ROSETTE_ISSUER_URL").cloned(),
+            key_file: env.get("ROSETTE_KEY_FILE").map(PathBuf::from),
+            badges_dir: env.get("ROSETTE_BADGES_DIR").map(PathBuf::from),
+            graders: env.get("ROSETTE_GRADERS").map(|g| {
+                g.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            }),
+            suite: env.get("ROSETTE_SUITE").cloned(),
+        };
+        config.apply(&from_env, data_dir)?;
+        config.apply(flags, data_dir)?;
+        config.check()?;
+        Ok(config)
+    }
+
+    fn apply(&mut self, s: &FileSettings, data_dir: &Path) -> Result<(), ConfigError> {
+        if let Some(v) = &s.public_url {
+            self.public_url = v.trim_end_matches('/').to_owned();
+        }
+        if let Some(v) = &s.database_url {
+            self.database_url = v.clone();
+        }
+        if let Some(v) = &s.issuer_name {
+            self.issuer_name = v.clone();
+        }
+        if let Some(v) = &s.issuer_url {
+            self.issuer_url = Some(v.clone()).filter(|u| !u.is_empty());
+        }
+        if let Some(v) = &s.key_file {
+            self.key_file = if v.is_absolute() {
+                v.clone()
+            } else {
+                data_dir.join(v)
+            };
+        }
+        if let Some(v) = &s.badges_dir {
+            self.badges_dir = v.clone();
+        }
+        if let Some(v) = &s.graders {
+            self.graders = v.iter().map(|g| g.trim().to_lowercase()).collect();
+        }
+        if let Some(v) = &s.suite {
+            self.suite = v.parse().map_err(ConfigError)?;
+        }
+        Ok(())
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        if !(self.public_url.starts_with("https://") || self.public_url.starts_with("http://")) {
+            return Err(ConfigError(format!(
+                "public_url {:?} must be an http(s) URL",
+                self.public_url
+            )));
+        }
+        crate::store::Backend::from_url(&self.database_url)
+            .map_err(|e| ConfigError(format!("database_url: {e}")))?;
+        if self.issuer_name.trim().is_empty() {
+            return Err(ConfigError("issuer_name is empty".into()));
+        }
+        Ok(())
+    }
+
+    /// The issuer's did:web, derived from the public URL.
+    pub fn issuer_did(&self) -> Result<String, ConfigError> {
+        crate::keys::did_web_from_base_url(&self.public_url)
+            .map_err(|e| ConfigError(format!("public_url: {e}")))
+    }
+
+    /// The configuration file text `rosette init` writes.
+    pub fn to_toml(&self) -> String {
+        let graders = self
+            .graders
+            .iter()
+            .map(|g| format!("{g:?}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "# Rosette configuration. Precedence: this file < ROSETTE_* environment variables < flags.\n\
+             public_url = {:?}\n\
+             database_url = {:?}\n\
+             issuer_name = {:?}\n\
+             issuer_url = {:?}\n\
+             key_file = \"keys/issuer.pem\"\n\
+             badges_dir = {:?}\n\
+             graders = [{graders}]\n\
+             suite = {:?}\n",
+            self.public_url,
+            self.database_url,
+            self.issuer_name,
+            self.issuer_url.clone().unwrap_or_default(),
+            self.badges_dir.display().to_string(),
+            self.suite.as_str(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_apply_in_order_and_secrets_are_redacted() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            "public_url = \"https://file.example\"\nissuer_name = \"From file\"\ngraders = [\"A@x.io\"]\n",
+        )
+        .unwrap();
+        let env: HashMap<String, String> =
+            [("ROSETTE_ISSUER_NAME".to_owned(), "From env".to_owned())].into();
+        let flags = Overrides {
+            database_url: Some("postgres://rosette:s3cret@db.example:5432/rosette".into()),
+            ..Default::default()
+        };
+        let c = Config::load(dir.path(), &env, &flags).unwrap();
+        assert_eq!(c.public_url, "https://file.example");
+        assert_eq!(c.issuer_name, "From env");
+        assert_eq!(c.graders, vec!["a@x.io"]);
+        let debug = format!("{c:?}");
+        assert!(!debug.contains("s3cret"), "{debug}");
+        assert!(
+            debug.contains("postgres://rosette:***@db.example:5432/rosette"),
+            "{debug}"
+        );
+        assert_eq!(c.issuer_did().unwrap(), "did:web:file.example");
+    }
+
+    #[test]
+    fn bad_settings_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(CONFIG_FILE), "colour = \"red\"\n").unwrap();
+        let e = Config::load(dir.path(), &HashMap::new(), &Overrides::default()).unwrap_err();
+        assert!(e.0.contains("unknown field `colour`"), "{e}");
+        let dir = tempfile::tempdir().unwrap();
+        let flags = Overrides {
+            database_url: Some("mysql://x".into()),
+            ..Default::default()
+        };
+        let e = Config::load(dir.path(), &HashMap::new(), &flags).unwrap_err();
+        assert!(e.0.contains("unknown database URL scheme \"mysql\""), "{e}");
+    }
+}

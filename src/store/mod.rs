@@ -1,0 +1,328 @@
+//! Storage: small traits, and one SQL implementation ([`sql::SqlStore`])
+//! serving two backends chosen by URL — SQLite (`sqlite://…`, the embedded
+//! default: one file, WAL, foreign keys on) and PostgreSQL (`postgres://…`).
+//!
+//! Every write goes through a [`StoreTx`]: a database transaction that
+//! first locks the audit-log head, so the hash chain grows one writer at a
+//! time even when several processes share one database, and so a
+//! credential, its assessments and its audit entries commit together or
+//! not at all. Dropping a transaction without [`StoreTx::commit`] rolls it back.
+//!
+//! Times are passed in as `YYYY-MM-DDTHH:MM:SSZ` strings; the store reads no clock.
+
+pub mod migrations;
+pub mod sql;
+
+use crate::audit::{AuditDraft, AuditRecord};
+use crate::keys::BoxFuture;
+
+pub use sql::SqlStore;
+
+/// Which database a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite.
+    Sqlite,
+    /// PostgreSQL server.
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a database URL names, or an error naming the scheme.
+    pub fn from_url(url: &str) -> Result<Backend, StoreError> {
+        let scheme = url.split_once(':').map(|(s, _)| s).unwrap_or("");
+        match scheme {
+            "sqlite" => Ok(Backend::Sqlite),
+            "postgres" | "postgresql" => Ok(Backend::Postgres),
+            _ => Err(StoreError::UnknownScheme(scheme.to_owned())),
+        }
+    }
+
+    /// Name used in messages and migration folders.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A storage failure. Database details stay in [`StoreError::Database`]'s
+/// message for logs; callers show users the variant's meaning.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database URL's scheme is neither `sqlite` nor `postgres`.
+    #[error("unknown database URL scheme {0:?} (expected sqlite:// or postgres://)")]
+    UnknownScheme(String),
+    /// A uniqueness rule was violated (the thing already exists).
+    #[error("already exists: {0}")]
+    Conflict(String),
+    /// The thing does not exist.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// A stored row could not be read back as expected.
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    /// The database reported an error.
+    #[error("database error: {0}")]
+    Database(String),
+    /// A migration failed or the applied migrations do not match this build.
+    #[error("migration: {0}")]
+    Migration(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e
+            && matches!(db.kind(), sqlx::error::ErrorKind::UniqueViolation)
+        {
+            return StoreError::Conflict(db.message().to_owned());
+        }
+        match e {
+            sqlx::Error::RowNotFound => StoreError::NotFound("row".into()),
+            other => StoreError::Database(other.to_string()),
+        }
+    }
+}
+
+/// A candidate for certification.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CandidateRecord {
+    /// Internal id (UUID).
+    pub id: String,
+    /// Display name, as it appears on the credential.
+    pub name: String,
+    /// E-mail address, trimmed and lower-cased; only its salted hash goes into credentials.
+    pub email: String,
+    /// The candidate's id in another system (HR, LMS), if any.
+    pub external_id: Option<String>,
+    /// When the record was created.
+    pub created_at: String,
+}
+
+/// The two stages of a certification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AssessmentKind {
+    /// The written assessment: a percent score against a pass mark.
+    Written,
+    /// The hands-on lab, graded pass/fail by a Professional Services engineer.
+    Lab,
+}
+
+impl AssessmentKind {
+    /// `written` or `lab`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssessmentKind::Written => "written",
+            AssessmentKind::Lab => "lab",
+        }
+    }
+}
+
+/// One recorded assessment result.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AssessmentRecord {
+    /// Internal id (UUID).
+    pub id: String,
+    /// The candidate.
+    pub candidate_id: String,
+    /// Certification slug.
+    pub certification: String,
+    /// Attempt number, from 1.
+    pub attempt: i64,
+    /// Which stage.
+    pub kind: AssessmentKind,
+    /// Written: the percent score.
+    pub score: Option<f64>,
+    /// Written: the pass mark in force.
+    pub pass_mark: Option<f64>,
+    /// Whether the stage was passed.
+    pub passed: bool,
+    /// Lab: the grading engineer.
+    pub grader: Option<String>,
+    /// Lab: rubric notes (private to the issuer unless put in evidence).
+    pub notes: Option<String>,
+    /// Written: the assessment reference (exam form, session id).
+    pub reference: Option<String>,
+    /// Date of the assessment, `YYYY-MM-DD`.
+    pub assessed_on: String,
+    /// When it was recorded.
+    pub recorded_at: String,
+    /// Who recorded it.
+    pub recorded_by: String,
+}
+
+/// Whether a credential is current.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CredentialState {
+    /// The current credential.
+    Active,
+    /// Replaced by a correction (kept, never deleted).
+    Superseded,
+}
+
+/// A stored, signed credential.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CredentialRecord {
+    /// The credential `id` (`urn:uuid:…`).
+    pub id: String,
+    /// The holder.
+    pub candidate_id: String,
+    /// Certification slug.
+    pub certification: String,
+    /// Attempt the credential was issued for.
+    pub attempt: i64,
+    /// What makes an issuance unique: `issue:<candidate>:<certification>:<attempt>`,
+    /// `renew:<credential>`, `correct:<credential>`.
+    pub issuance_key: String,
+    /// Caller-supplied id of the issuance (e.g. the exam system's record), unique.
+    pub external_id: Option<String>,
+    /// Holder name as signed.
+    pub holder_name: String,
+    /// When it was issued.
+    pub issued_at: String,
+    /// `validFrom` as signed.
+    pub valid_from: String,
+    /// `validUntil` as signed.
+    pub valid_until: Option<String>,
+    /// Active or superseded.
+    pub state: CredentialState,
+    /// The credential this one renews.
+    pub renews: Option<String>,
+    /// The credential this one corrects (and supersedes).
+    pub replaces: Option<String>,
+    /// The correction that superseded this one.
+    pub superseded_by: Option<String>,
+    /// The signed credential, exactly the JSON text that was signed.
+    pub document: String,
+}
+
+/// Filters for listing credentials.
+#[derive(Debug, Clone, Default)]
+pub struct CredentialFilter {
+    /// Only this certification.
+    pub certification: Option<String>,
+    /// Only this candidate.
+    pub candidate_id: Option<String>,
+    /// Only this state.
+    pub state: Option<CredentialState>,
+    /// Holder name contains this text (case-insensitive).
+    pub holder_contains: Option<String>,
+    /// Page size (at most 1000).
+    pub limit: i64,
+    /// Rows to skip.
+    pub offset: i64,
+}
+
+/// Read access, outside any transaction.
+pub trait Store: Send + Sync {
+    /// Which backend this is.
+    fn backend(&self) -> Backend;
+    /// Starts a write transaction (locking the audit head first).
+    fn begin(&self) -> BoxFuture<'_, Result<Box<dyn StoreTx>, StoreError>>;
+    /// Names of the applied migrations, in order.
+    fn applied_migrations(&self) -> BoxFuture<'_, Result<Vec<String>, StoreError>>;
+    /// A credential by id.
+    fn credential<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<CredentialRecord>, StoreError>>;
+    /// Credentials matching a filter, newest first.
+    fn list_credentials<'a>(
+        &'a self,
+        filter: &'a CredentialFilter,
+    ) -> BoxFuture<'a, Result<Vec<CredentialRecord>, StoreError>>;
+    /// A candidate by id.
+    fn candidate<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<CandidateRecord>, StoreError>>;
+    /// A candidate by (normalized) e-mail.
+    fn candidate_by_email<'a>(
+        &'a self,
+        email: &'a str,
+    ) -> BoxFuture<'a, Result<Option<CandidateRecord>, StoreError>>;
+    /// Assessments of one attempt.
+    fn assessments<'a>(
+        &'a self,
+        candidate_id: &'a str,
+        certification: &'a str,
+        attempt: i64,
+    ) -> BoxFuture<'a, Result<Vec<AssessmentRecord>, StoreError>>;
+    /// Audit entries with `seq > after`, at most `limit`, in order.
+    fn audit_entries(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> BoxFuture<'_, Result<Vec<AuditRecord>, StoreError>>;
+    /// The audit head: last sequence number and hash.
+    fn audit_head(&self) -> BoxFuture<'_, Result<(i64, String), StoreError>>;
+}
+
+/// One write transaction. Slice arguments let bulk imports write many rows
+/// per statement; single operations pass one item.
+pub trait StoreTx: Send {
+    /// Candidates with these (normalized) e-mails.
+    fn candidates_by_email<'a>(
+        &'a mut self,
+        emails: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<CandidateRecord>, StoreError>>;
+    /// Inserts candidates; a duplicate e-mail or external id is a [`StoreError::Conflict`].
+    fn insert_candidates<'a>(
+        &'a mut self,
+        rows: &'a [CandidateRecord],
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// Updates a candidate's display name.
+    fn rename_candidate<'a>(
+        &'a mut self,
+        id: &'a str,
+        name: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// Assessments of these (candidate, certification, attempt) triples.
+    fn assessments_of<'a>(
+        &'a mut self,
+        keys: &'a [(String, String, i64)],
+    ) -> BoxFuture<'a, Result<Vec<AssessmentRecord>, StoreError>>;
+    /// Inserts assessments; recording the same stage of the same attempt twice is a conflict.
+    fn insert_assessments<'a>(
+        &'a mut self,
+        rows: &'a [AssessmentRecord],
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// Credentials with these issuance keys or external ids.
+    fn credentials_by_keys<'a>(
+        &'a mut self,
+        issuance_keys: &'a [String],
+        external_ids: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<CredentialRecord>, StoreError>>;
+    /// A credential by id, locked for update where the backend supports it.
+    fn credential<'a>(
+        &'a mut self,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<CredentialRecord>, StoreError>>;
+    /// Inserts credentials.
+    fn insert_credentials<'a>(
+        &'a mut self,
+        rows: &'a [CredentialRecord],
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// Marks an active credential superseded by `by`; [`StoreError::Conflict`] if it is not active.
+    fn supersede<'a>(
+        &'a mut self,
+        id: &'a str,
+        by: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// Appends entries to the audit log (hash chain) and moves the head.
+    fn append_audit<'a>(
+        &'a mut self,
+        drafts: &'a [AuditDraft],
+        at: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<AuditRecord>, StoreError>>;
+    /// Commits everything written in this transaction.
+    fn commit(self: Box<Self>) -> BoxFuture<'static, Result<(), StoreError>>;
+}
+
+/// Opens the store a URL names, applying migrations.
+pub async fn open(url: &str) -> Result<SqlStore, StoreError> {
+    SqlStore::connect(url).await
+}

@@ -1,0 +1,716 @@
+//! The SQL store: `sqlx`'s `Any` driver over SQLite or PostgreSQL, with
+//! one SQL dialect (text timestamps, `BIGINT`/`INTEGER` numbers, `$n`
+//! placeholders in increasing order) and per-backend migrations.
+
+use super::migrations::{self, Migration};
+use super::{
+    AssessmentKind, AssessmentRecord, Backend, CandidateRecord, CredentialFilter, CredentialRecord,
+    CredentialState, Store, StoreError, StoreTx,
+};
+use crate::audit::{AuditDraft, AuditRecord};
+use crate::keys::BoxFuture;
+use sqlx::any::{AnyArguments, AnyPoolOptions, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, AnyPool, AssertSqlSafe, Row, Transaction};
+
+/// Rows per multi-row statement (well under both backends' parameter limits).
+const CHUNK: usize = 200;
+
+/// A store over an `sqlx` pool.
+#[derive(Debug, Clone)]
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+fn sqlite_url(url: &str) -> String {
+    // Create the file when missing.
+    if url.contains("mode=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+impl SqlStore {
+    /// Connects to `url` (`sqlite://path` or `postgres://…`) and applies
+    /// pending migrations. SQLite runs in WAL mode with foreign keys on.
+    pub async fn connect(url: &str) -> Result<SqlStore, StoreError> {
+        let backend = Backend::from_url(url)?;
+        sqlx::any::install_default_drivers();
+        let store = match backend {
+            Backend::Sqlite => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(4)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            sqlx::raw_sql("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;")
+                                .execute(conn)
+                                .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&sqlite_url(url))
+                    .await?;
+                sqlx::raw_sql("PRAGMA journal_mode = WAL")
+                    .execute(&pool)
+                    .await?;
+                SqlStore { pool, backend }
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(16)
+                    .connect(url)
+                    .await?;
+                SqlStore { pool, backend }
+            }
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies pending migrations, one transaction each, serialized across
+    /// processes (SQLite `BEGIN IMMEDIATE`, PostgreSQL advisory lock).
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        sqlx::raw_sql("CREATE TABLE IF NOT EXISTS rosette_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        let begin = match self.backend {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN; SELECT pg_advisory_xact_lock(7262616467)",
+        };
+        sqlx::raw_sql(begin)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        let result = async {
+            let applied: Vec<String> = sqlx::query("SELECT name FROM rosette_migrations ORDER BY name")
+                .fetch_all(&mut *conn)
+                .await?
+                .iter()
+                .map(|r| r.try_get::<String, _>(0))
+                .collect::<Result<_, _>>()?;
+            let known: &[Migration] = migrations::for_backend(self.backend);
+            for name in &applied {
+                if !known.iter().any(|m| m.name == name) {
+                    return Err(StoreError::Migration(format!(
+                        "the database has migration {name}, which this build does not know (a newer Rosette wrote it)"
+                    )));
+                }
+            }
+            for m in known.iter().filter(|m| !applied.iter().any(|a| a == m.name)) {
+                sqlx::raw_sql(AssertSqlSafe(m.sql))
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(|e| StoreError::Migration(format!("{}: {e}", m.name)))?;
+                sqlx::query("INSERT INTO rosette_migrations (name, applied_at) VALUES ($1, $2)")
+                    .bind(m.name)
+                    .bind("migrated")
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            Ok::<(), StoreError>(())
+        }
+        .await;
+        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        sqlx::raw_sql(end)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        result
+    }
+
+    /// The pool, for tests that must reach behind the store (tamper tests).
+    pub fn dangerous_pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}
+
+/// `($1,$2,…),(…)` for `rows` × `cols`, numbered from `start`.
+fn values_list(rows: usize, cols: usize, start: usize) -> String {
+    let mut s = String::with_capacity(rows * cols * 5);
+    let mut n = start;
+    for r in 0..rows {
+        if r > 0 {
+            s.push(',');
+        }
+        s.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                s.push(',');
+            }
+            s.push('$');
+            s.push_str(&n.to_string());
+            n += 1;
+        }
+        s.push(')');
+    }
+    s
+}
+
+/// `$start,…` for `n` parameters.
+fn param_list(n: usize, start: usize) -> String {
+    (start..start + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+const CANDIDATE_COLS: &str = "id, name, email, external_id, created_at";
+const ASSESSMENT_COLS: &str = "id, candidate_id, certification, attempt, kind, score, pass_mark, passed, grader, notes, reference, assessed_on, recorded_at, recorded_by";
+const CREDENTIAL_COLS: &str = "id, candidate_id, certification, attempt, issuance_key, external_id, holder_name, issued_at, valid_from, valid_until, state, renews, replaces, superseded_by, document";
+
+fn candidate_from(row: &AnyRow) -> Result<CandidateRecord, StoreError> {
+    Ok(CandidateRecord {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        email: row.try_get("email")?,
+        external_id: row.try_get("external_id")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn assessment_from(row: &AnyRow) -> Result<AssessmentRecord, StoreError> {
+    let kind: String = row.try_get("kind")?;
+    Ok(AssessmentRecord {
+        id: row.try_get("id")?,
+        candidate_id: row.try_get("candidate_id")?,
+        certification: row.try_get("certification")?,
+        attempt: row.try_get("attempt")?,
+        kind: match kind.as_str() {
+            "written" => AssessmentKind::Written,
+            "lab" => AssessmentKind::Lab,
+            other => return Err(StoreError::Corrupt(format!("assessment kind {other:?}"))),
+        },
+        score: row.try_get("score")?,
+        pass_mark: row.try_get("pass_mark")?,
+        passed: row.try_get::<i64, _>("passed")? != 0,
+        grader: row.try_get("grader")?,
+        notes: row.try_get("notes")?,
+        reference: row.try_get("reference")?,
+        assessed_on: row.try_get("assessed_on")?,
+        recorded_at: row.try_get("recorded_at")?,
+        recorded_by: row.try_get("recorded_by")?,
+    })
+}
+
+fn credential_from(row: &AnyRow) -> Result<CredentialRecord, StoreError> {
+    let state: String = row.try_get("state")?;
+    Ok(CredentialRecord {
+        id: row.try_get("id")?,
+        candidate_id: row.try_get("candidate_id")?,
+        certification: row.try_get("certification")?,
+        attempt: row.try_get("attempt")?,
+        issuance_key: row.try_get("issuance_key")?,
+        external_id: row.try_get("external_id")?,
+        holder_name: row.try_get("holder_name")?,
+        issued_at: row.try_get("issued_at")?,
+        valid_from: row.try_get("valid_from")?,
+        valid_until: row.try_get("valid_until")?,
+        state: match state.as_str() {
+            "active" => CredentialState::Active,
+            "superseded" => CredentialState::Superseded,
+            other => return Err(StoreError::Corrupt(format!("credential state {other:?}"))),
+        },
+        renews: row.try_get("renews")?,
+        replaces: row.try_get("replaces")?,
+        superseded_by: row.try_get("superseded_by")?,
+        document: row.try_get("document")?,
+    })
+}
+
+fn audit_from(row: &AnyRow) -> Result<AuditRecord, StoreError> {
+    Ok(AuditRecord {
+        seq: row.try_get("seq")?,
+        at: row.try_get("at")?,
+        actor: row.try_get("actor")?,
+        action: row.try_get("action")?,
+        subject: row.try_get("subject")?,
+        details: row.try_get("details")?,
+        prev_hash: row.try_get("prev_hash")?,
+        hash: row.try_get("hash")?,
+    })
+}
+
+fn state_str(s: CredentialState) -> &'static str {
+    match s {
+        CredentialState::Active => "active",
+        CredentialState::Superseded => "superseded",
+    }
+}
+
+type AnyQuery = Query<'static, Any, AnyArguments>;
+
+fn q(sql: String) -> AnyQuery {
+    sqlx::query(AssertSqlSafe(sql))
+}
+
+impl Store for SqlStore {
+    fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    fn begin(&self) -> BoxFuture<'_, Result<Box<dyn StoreTx>, StoreError>> {
+        Box::pin(async move {
+            let mut tx = self.pool.begin().await?;
+            // Lock the audit head first: one writer at a time grows the chain.
+            sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
+                .execute(&mut *tx)
+                .await?;
+            Ok(Box::new(SqlTx {
+                tx,
+                backend: self.backend,
+            }) as Box<dyn StoreTx>)
+        })
+    }
+
+    fn applied_migrations(&self) -> BoxFuture<'_, Result<Vec<String>, StoreError>> {
+        Box::pin(async move {
+            let rows = sqlx::query("SELECT name FROM rosette_migrations ORDER BY name")
+                .fetch_all(&self.pool)
+                .await?;
+            rows.iter()
+                .map(|r| r.try_get::<String, _>(0).map_err(StoreError::from))
+                .collect()
+        })
+    }
+
+    fn credential<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<CredentialRecord>, StoreError>> {
+        Box::pin(async move {
+            let row = q(format!(
+                "SELECT {CREDENTIAL_COLS} FROM credentials WHERE id = $1"
+            ))
+            .bind(id.to_owned())
+            .fetch_optional(&self.pool)
+            .await?;
+            row.as_ref().map(credential_from).transpose()
+        })
+    }
+
+    fn list_credentials<'a>(
+        &'a self,
+        filter: &'a CredentialFilter,
+    ) -> BoxFuture<'a, Result<Vec<CredentialRecord>, StoreError>> {
+        Box::pin(async move {
+            let mut clauses = Vec::new();
+            let mut binds: Vec<String> = Vec::new();
+            if let Some(c) = &filter.certification {
+                binds.push(c.clone());
+                clauses.push(format!("certification = ${}", binds.len()));
+            }
+            if let Some(c) = &filter.candidate_id {
+                binds.push(c.clone());
+                clauses.push(format!("candidate_id = ${}", binds.len()));
+            }
+            if let Some(s) = filter.state {
+                binds.push(state_str(s).to_owned());
+                clauses.push(format!("state = ${}", binds.len()));
+            }
+            if let Some(h) = &filter.holder_contains {
+                let escaped = h
+                    .to_lowercase()
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                binds.push(format!("%{escaped}%"));
+                clauses.push(format!(
+                    "LOWER(holder_name) LIKE ${} ESCAPE '\\'",
+                    binds.len()
+                ));
+            }
+            let where_sql = if clauses.is_empty() {
+                String::new()
+            } else {
+                format!("WHERE {}", clauses.join(" AND "))
+            };
+            let limit = filter.limit.clamp(1, 1000);
+            let offset = filter.offset.max(0);
+            let mut query = q(format!(
+                "SELECT {CREDENTIAL_COLS} FROM credentials {where_sql} ORDER BY issued_at DESC, id LIMIT {limit} OFFSET {offset}"
+            ));
+            for b in binds {
+                query = query.bind(b);
+            }
+            let rows = query.fetch_all(&self.pool).await?;
+            rows.iter().map(credential_from).collect()
+        })
+    }
+
+    fn candidate<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<CandidateRecord>, StoreError>> {
+        Box::pin(async move {
+            let row = q(format!(
+                "SELECT {CANDIDATE_COLS} FROM candidates WHERE id = $1"
+            ))
+            .bind(id.to_owned())
+            .fetch_optional(&self.pool)
+            .await?;
+            row.as_ref().map(candidate_from).transpose()
+        })
+    }
+
+    fn candidate_by_email<'a>(
+        &'a self,
+        email: &'a str,
+    ) -> BoxFuture<'a, Result<Option<CandidateRecord>, StoreError>> {
+        Box::pin(async move {
+            let row = q(format!(
+                "SELECT {CANDIDATE_COLS} FROM candidates WHERE email = $1"
+            ))
+            .bind(email.to_owned())
+            .fetch_optional(&self.pool)
+            .await?;
+            row.as_ref().map(candidate_from).transpose()
+        })
+    }
+
+    fn assessments<'a>(
+        &'a self,
+        candidate_id: &'a str,
+        certification: &'a str,
+        attempt: i64,
+    ) -> BoxFuture<'a, Result<Vec<AssessmentRecord>, StoreError>> {
+        Box::pin(async move {
+            let rows = q(format!(
+                "SELECT {ASSESSMENT_COLS} FROM assessments WHERE candidate_id = $1 AND certification = $2 AND attempt = $3 ORDER BY kind DESC"
+            ))
+            .bind(candidate_id.to_owned())
+            .bind(certification.to_owned())
+            .bind(attempt)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter().map(assessment_from).collect()
+        })
+    }
+
+    fn audit_entries(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> BoxFuture<'_, Result<Vec<AuditRecord>, StoreError>> {
+        Box::pin(async move {
+            let rows = sqlx::query(
+                "SELECT seq, at, actor, action, subject, details, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+            )
+            .bind(after)
+            .bind(limit.clamp(1, 100_000))
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter().map(audit_from).collect()
+        })
+    }
+
+    fn audit_head(&self) -> BoxFuture<'_, Result<(i64, String), StoreError>> {
+        Box::pin(async move {
+            let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_one(&self.pool)
+                .await?;
+            Ok((row.try_get("seq")?, row.try_get("hash")?))
+        })
+    }
+}
+
+/// A write transaction.
+struct SqlTx {
+    tx: Transaction<'static, Any>,
+    backend: Backend,
+}
+
+impl StoreTx for SqlTx {
+    fn candidates_by_email<'a>(
+        &'a mut self,
+        emails: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<CandidateRecord>, StoreError>> {
+        Box::pin(async move {
+            let mut out = Vec::new();
+            for chunk in emails.chunks(CHUNK) {
+                let mut query = q(format!(
+                    "SELECT {CANDIDATE_COLS} FROM candidates WHERE email IN ({})",
+                    param_list(chunk.len(), 1)
+                ));
+                for e in chunk {
+                    query = query.bind(e.clone());
+                }
+                for row in query.fetch_all(&mut *self.tx).await? {
+                    out.push(candidate_from(&row)?);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn insert_candidates<'a>(
+        &'a mut self,
+        rows: &'a [CandidateRecord],
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            for chunk in rows.chunks(CHUNK) {
+                let mut query = q(format!(
+                    "INSERT INTO candidates ({CANDIDATE_COLS}) VALUES {}",
+                    values_list(chunk.len(), 5, 1)
+                ));
+                for c in chunk {
+                    query = query
+                        .bind(c.id.clone())
+                        .bind(c.name.clone())
+                        .bind(c.email.clone())
+                        .bind(c.external_id.clone())
+                        .bind(c.created_at.clone());
+                }
+                query.execute(&mut *self.tx).await?;
+            }
+            Ok(())
+        })
+    }
+
+    fn rename_candidate<'a>(
+        &'a mut self,
+        id: &'a str,
+        name: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let done = sqlx::query("UPDATE candidates SET name = $1 WHERE id = $2")
+                .bind(name.to_owned())
+                .bind(id.to_owned())
+                .execute(&mut *self.tx)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound(format!("candidate {id}")));
+            }
+            Ok(())
+        })
+    }
+
+    fn assessments_of<'a>(
+        &'a mut self,
+        keys: &'a [(String, String, i64)],
+    ) -> BoxFuture<'a, Result<Vec<AssessmentRecord>, StoreError>> {
+        Box::pin(async move {
+            let mut out = Vec::new();
+            for chunk in keys.chunks(CHUNK) {
+                let cond: Vec<String> = (0..chunk.len())
+                    .map(|i| {
+                        format!(
+                            "(candidate_id = ${} AND certification = ${} AND attempt = ${})",
+                            3 * i + 1,
+                            3 * i + 2,
+                            3 * i + 3
+                        )
+                    })
+                    .collect();
+                let mut query = q(format!(
+                    "SELECT {ASSESSMENT_COLS} FROM assessments WHERE {}",
+                    cond.join(" OR ")
+                ));
+                for (c, cert, a) in chunk {
+                    query = query.bind(c.clone()).bind(cert.clone()).bind(*a);
+                }
+                for row in query.fetch_all(&mut *self.tx).await? {
+                    out.push(assessment_from(&row)?);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn insert_assessments<'a>(
+        &'a mut self,
+        rows: &'a [AssessmentRecord],
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            for chunk in rows.chunks(CHUNK) {
+                let mut query = q(format!(
+                    "INSERT INTO assessments ({ASSESSMENT_COLS}) VALUES {}",
+                    values_list(chunk.len(), 14, 1)
+                ));
+                for a in chunk {
+                    query = query
+                        .bind(a.id.clone())
+                        .bind(a.candidate_id.clone())
+                        .bind(a.certification.clone())
+                        .bind(a.attempt)
+                        .bind(a.kind.as_str())
+                        .bind(a.score)
+                        .bind(a.pass_mark)
+                        .bind(i64::from(a.passed))
+                        .bind(a.grader.clone())
+                        .bind(a.notes.clone())
+                        .bind(a.reference.clone())
+                        .bind(a.assessed_on.clone())
+                        .bind(a.recorded_at.clone())
+                        .bind(a.recorded_by.clone());
+                }
+                query.execute(&mut *self.tx).await?;
+            }
+            Ok(())
+        })
+    }
+
+    fn credentials_by_keys<'a>(
+        &'a mut self,
+        issuance_keys: &'a [String],
+        external_ids: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<CredentialRecord>, StoreError>> {
+        Box::pin(async move {
+            let mut out: Vec<CredentialRecord> = Vec::new();
+            for (column, values) in [
+                ("issuance_key", issuance_keys),
+                ("external_id", external_ids),
+            ] {
+                for chunk in values.chunks(CHUNK) {
+                    let mut query = q(format!(
+                        "SELECT {CREDENTIAL_COLS} FROM credentials WHERE {column} IN ({})",
+                        param_list(chunk.len(), 1)
+                    ));
+                    for v in chunk {
+                        query = query.bind(v.clone());
+                    }
+                    for row in query.fetch_all(&mut *self.tx).await? {
+                        let rec = credential_from(&row)?;
+                        if !out.iter().any(|c| c.id == rec.id) {
+                            out.push(rec);
+                        }
+                    }
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn credential<'a>(
+        &'a mut self,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<CredentialRecord>, StoreError>> {
+        Box::pin(async move {
+            let lock = if self.backend == Backend::Postgres {
+                " FOR UPDATE"
+            } else {
+                ""
+            };
+            let row = q(format!(
+                "SELECT {CREDENTIAL_COLS} FROM credentials WHERE id = $1{lock}"
+            ))
+            .bind(id.to_owned())
+            .fetch_optional(&mut *self.tx)
+            .await?;
+            row.as_ref().map(credential_from).transpose()
+        })
+    }
+
+    fn insert_credentials<'a>(
+        &'a mut self,
+        rows: &'a [CredentialRecord],
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            for chunk in rows.chunks(CHUNK) {
+                let mut query = q(format!(
+                    "INSERT INTO credentials ({CREDENTIAL_COLS}) VALUES {}",
+                    values_list(chunk.len(), 15, 1)
+                ));
+                for c in chunk {
+                    query = query
+                        .bind(c.id.clone())
+                        .bind(c.candidate_id.clone())
+                        .bind(c.certification.clone())
+                        .bind(c.attempt)
+                        .bind(c.issuance_key.clone())
+                        .bind(c.external_id.clone())
+                        .bind(c.holder_name.clone())
+                        .bind(c.issued_at.clone())
+                        .bind(c.valid_from.clone())
+                        .bind(c.valid_until.clone())
+                        .bind(state_str(c.state))
+                        .bind(c.renews.clone())
+                        .bind(c.replaces.clone())
+                        .bind(c.superseded_by.clone())
+                        .bind(c.document.clone());
+                }
+                query.execute(&mut *self.tx).await?;
+            }
+            Ok(())
+        })
+    }
+
+    fn supersede<'a>(
+        &'a mut self,
+        id: &'a str,
+        by: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let done = sqlx::query("UPDATE credentials SET state = 'superseded', superseded_by = $1 WHERE id = $2 AND state = 'active'")
+                .bind(by.to_owned())
+                .bind(id.to_owned())
+                .execute(&mut *self.tx)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::Conflict(format!(
+                    "credential {id} is not active"
+                )));
+            }
+            Ok(())
+        })
+    }
+
+    fn append_audit<'a>(
+        &'a mut self,
+        drafts: &'a [AuditDraft],
+        at: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<AuditRecord>, StoreError>> {
+        Box::pin(async move {
+            if drafts.is_empty() {
+                return Ok(Vec::new());
+            }
+            let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_one(&mut *self.tx)
+                .await?;
+            let (mut seq, mut hash): (i64, String) = (head.try_get("seq")?, head.try_get("hash")?);
+            let mut records = Vec::with_capacity(drafts.len());
+            for d in drafts {
+                let r = AuditRecord::next(seq, &hash, at, d);
+                seq = r.seq;
+                hash = r.hash.clone();
+                records.push(r);
+            }
+            for chunk in records.chunks(CHUNK) {
+                let mut query = q(format!(
+                    "INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash) VALUES {}",
+                    values_list(chunk.len(), 8, 1)
+                ));
+                for r in chunk {
+                    query = query
+                        .bind(r.seq)
+                        .bind(r.at.clone())
+                        .bind(r.actor.clone())
+                        .bind(r.action.clone())
+                        .bind(r.subject.clone())
+                        .bind(r.details.clone())
+                        .bind(r.prev_hash.clone())
+                        .bind(r.hash.clone());
+                }
+                query.execute(&mut *self.tx).await?;
+            }
+            sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+                .bind(seq)
+                .bind(hash)
+                .execute(&mut *self.tx)
+                .await?;
+            Ok(records)
+        })
+    }
+
+    fn commit(self: Box<Self>) -> BoxFuture<'static, Result<(), StoreError>> {
+        Box::pin(async move {
+            self.tx.commit().await?;
+            Ok(())
+        })
+    }
+}

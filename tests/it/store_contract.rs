@@ -1,0 +1,318 @@
+//! ONE contract test suite, run against SQLite and against PostgreSQL.
+
+use crate::support::{block_on, fresh_postgres_database, sqlite_url};
+use rosette::audit::{AuditDraft, ChainCheck};
+use rosette::store::{
+    AssessmentKind, AssessmentRecord, CandidateRecord, CredentialFilter, CredentialRecord,
+    CredentialState, SqlStore, Store, StoreError,
+};
+use serde_json::json;
+
+const AT: &str = "2026-11-25T12:00:00Z";
+
+fn candidate(n: u32) -> CandidateRecord {
+    CandidateRecord {
+        id: format!("cand-{n}"),
+        name: format!("Candidate {n}"),
+        email: format!("c{n}@example.com"),
+        external_id: None,
+        created_at: AT.into(),
+    }
+}
+
+fn assessment(c: &CandidateRecord, kind: AssessmentKind) -> AssessmentRecord {
+    AssessmentRecord {
+        id: format!("{}-{}", c.id, kind.as_str()),
+        candidate_id: c.id.clone(),
+        certification: "gitlab-ci-cd-specialist".into(),
+        attempt: 1,
+        kind,
+        score: (kind == AssessmentKind::Written).then_some(91.5),
+        pass_mark: (kind == AssessmentKind::Written).then_some(80.0),
+        passed: true,
+        grader: (kind == AssessmentKind::Lab).then(|| "grader@example.com".into()),
+        notes: None,
+        reference: None,
+        assessed_on: "2026-11-20".into(),
+        recorded_at: AT.into(),
+        recorded_by: "test".into(),
+    }
+}
+
+fn credential(c: &CandidateRecord, n: u32) -> CredentialRecord {
+    CredentialRecord {
+        id: format!("urn:uuid:00000000-0000-4000-8000-{n:012}"),
+        candidate_id: c.id.clone(),
+        certification: "gitlab-ci-cd-specialist".into(),
+        attempt: 1,
+        issuance_key: format!("issue:{}:gitlab-ci-cd-specialist:{n}", c.id),
+        external_id: Some(format!("EXT-{n}")),
+        holder_name: c.name.clone(),
+        issued_at: format!("2026-11-25T12:00:{:02}Z", n % 60),
+        valid_from: AT.into(),
+        valid_until: Some("2028-11-25T12:00:00Z".into()),
+        state: CredentialState::Active,
+        renews: None,
+        replaces: None,
+        superseded_by: None,
+        document: format!("{{\"id\":\"{n}\",\"name\":\"ünïcode ✓\"}}"),
+    }
+}
+
+/// Runs `check` against a fresh SQLite store and a fresh PostgreSQL store.
+fn on_both(check: impl AsyncFn(SqlStore)) {
+    block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        check(
+            SqlStore::connect(&sqlite_url(dir.path()))
+                .await
+                .expect("sqlite store"),
+        )
+        .await;
+        if let Some(url) = fresh_postgres_database().await {
+            check(SqlStore::connect(&url).await.expect("postgres store")).await;
+        }
+    });
+}
+
+#[test]
+fn migrations_are_applied_once_with_the_same_names() {
+    on_both(async |store| {
+        assert_eq!(
+            store.applied_migrations().await.unwrap(),
+            vec!["0001_initial".to_owned()]
+        );
+    });
+    // Re-opening applies nothing twice.
+    block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let url = sqlite_url(dir.path());
+        drop(SqlStore::connect(&url).await.unwrap());
+        let again = SqlStore::connect(&url).await.unwrap();
+        assert_eq!(again.applied_migrations().await.unwrap().len(), 1);
+    });
+}
+
+#[test]
+fn candidates_assessments_and_credentials_round_trip() {
+    on_both(async |store| {
+        let c = candidate(1);
+        let mut tx = store.begin().await.unwrap();
+        tx.insert_candidates(std::slice::from_ref(&c))
+            .await
+            .unwrap();
+        tx.insert_assessments(&[
+            assessment(&c, AssessmentKind::Written),
+            assessment(&c, AssessmentKind::Lab),
+        ])
+        .await
+        .unwrap();
+        tx.insert_credentials(&[credential(&c, 1)]).await.unwrap();
+        tx.commit().await.unwrap();
+
+        assert_eq!(
+            store.candidate_by_email("c1@example.com").await.unwrap(),
+            Some(c.clone())
+        );
+        assert_eq!(store.candidate(&c.id).await.unwrap(), Some(c.clone()));
+        let assessments = store
+            .assessments(&c.id, "gitlab-ci-cd-specialist", 1)
+            .await
+            .unwrap();
+        assert_eq!(assessments.len(), 2);
+        assert!(assessments.contains(&assessment(&c, AssessmentKind::Written)));
+        assert!(assessments.contains(&assessment(&c, AssessmentKind::Lab)));
+        let stored = store.credential(&credential(&c, 1).id).await.unwrap();
+        assert_eq!(
+            stored,
+            Some(credential(&c, 1)),
+            "the signed document must come back byte for byte"
+        );
+
+        let mut tx = store.begin().await.unwrap();
+        let by_key = tx
+            .credentials_by_keys(&[credential(&c, 1).issuance_key], &[])
+            .await
+            .unwrap();
+        let by_ext = tx
+            .credentials_by_keys(&[], &["EXT-1".into()])
+            .await
+            .unwrap();
+        assert_eq!(by_key, by_ext);
+        assert_eq!(by_key.len(), 1);
+    });
+}
+
+#[test]
+fn uniqueness_is_enforced_and_a_failed_transaction_leaves_nothing() {
+    on_both(async |store| {
+        let c = candidate(2);
+        let mut tx = store.begin().await.unwrap();
+        tx.insert_candidates(std::slice::from_ref(&c))
+            .await
+            .unwrap();
+        tx.insert_assessments(&[assessment(&c, AssessmentKind::Written)])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        // Same stage of the same attempt twice.
+        let mut tx = store.begin().await.unwrap();
+        let mut again = assessment(&c, AssessmentKind::Written);
+        again.id = "other".into();
+        assert!(matches!(
+            tx.insert_assessments(&[again]).await,
+            Err(StoreError::Conflict(_))
+        ));
+        drop(tx);
+
+        // A transaction dropped without commit writes nothing: credential, audit entry.
+        let mut tx = store.begin().await.unwrap();
+        tx.insert_credentials(&[credential(&c, 2)]).await.unwrap();
+        tx.append_audit(
+            &[AuditDraft::new("t", "credential.issue", "x", json!({}))],
+            AT,
+        )
+        .await
+        .unwrap();
+        drop(tx);
+        assert_eq!(store.credential(&credential(&c, 2).id).await.unwrap(), None);
+        assert_eq!(store.audit_head().await.unwrap().0, 0);
+
+        // Duplicate issuance key or external id.
+        let mut tx = store.begin().await.unwrap();
+        tx.insert_credentials(&[credential(&c, 3)]).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut dup = credential(&c, 4);
+        dup.issuance_key = credential(&c, 3).issuance_key;
+        let mut tx = store.begin().await.unwrap();
+        assert!(matches!(
+            tx.insert_credentials(&[dup]).await,
+            Err(StoreError::Conflict(_))
+        ));
+        drop(tx);
+        let mut dup = credential(&c, 5);
+        dup.external_id = Some("EXT-3".into());
+        let mut tx = store.begin().await.unwrap();
+        assert!(matches!(
+            tx.insert_credentials(&[dup]).await,
+            Err(StoreError::Conflict(_))
+        ));
+        drop(tx);
+        // A duplicate candidate e-mail.
+        let mut tx = store.begin().await.unwrap();
+        let mut twin = candidate(2);
+        twin.id = "twin".into();
+        assert!(matches!(
+            tx.insert_candidates(&[twin]).await,
+            Err(StoreError::Conflict(_))
+        ));
+    });
+}
+
+#[test]
+fn supersede_only_active_and_list_filters() {
+    on_both(async |store| {
+        let c = candidate(3);
+        let mut tx = store.begin().await.unwrap();
+        tx.insert_candidates(std::slice::from_ref(&c))
+            .await
+            .unwrap();
+        let (a, mut b) = (credential(&c, 10), credential(&c, 11));
+        b.replaces = Some(a.id.clone());
+        b.holder_name = "Zoë O'Brien_%".into();
+        tx.insert_credentials(&[a.clone(), b.clone()])
+            .await
+            .unwrap();
+        tx.supersede(&a.id, &b.id).await.unwrap();
+        assert!(matches!(
+            tx.supersede(&a.id, &b.id).await,
+            Err(StoreError::Conflict(_))
+        ));
+        tx.commit().await.unwrap();
+
+        let old = store.credential(&a.id).await.unwrap().unwrap();
+        assert_eq!(old.state, CredentialState::Superseded);
+        assert_eq!(old.superseded_by.as_deref(), Some(b.id.as_str()));
+
+        let all = store
+            .list_credentials(&CredentialFilter {
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            all.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+            vec![b.id.clone(), a.id.clone()],
+            "newest first"
+        );
+        let active = store
+            .list_credentials(&CredentialFilter {
+                state: Some(CredentialState::Active),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(active.len(), 1);
+        // LIKE wildcards in the search text are literal.
+        for (needle, hits) in [
+            ("zoë", 1),
+            ("_%", 1),
+            ("%", 1),
+            ("candidate", 1),
+            ("nobody", 0),
+        ] {
+            let found = store
+                .list_credentials(&CredentialFilter {
+                    holder_contains: Some(needle.into()),
+                    limit: 10,
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+            assert_eq!(found.len(), hits, "holder contains {needle:?}");
+        }
+    });
+}
+
+#[test]
+fn the_audit_chain_grows_one_writer_at_a_time() {
+    on_both(async |store| {
+        // Concurrent writers, each appending in its own transaction.
+        let store = std::sync::Arc::new(store);
+        let mut tasks = Vec::new();
+        for w in 0..8 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                for i in 0..5 {
+                    let mut tx = store.begin().await.unwrap();
+                    tx.append_audit(
+                        &[AuditDraft::new(
+                            format!("w{w}"),
+                            "test",
+                            format!("{w}/{i}"),
+                            json!({"i": i}),
+                        )],
+                        AT,
+                    )
+                    .await
+                    .unwrap();
+                    tx.commit().await.unwrap();
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let (seq, hash) = store.audit_head().await.unwrap();
+        assert_eq!(seq, 40);
+        let entries = store.audit_entries(0, 1000).await.unwrap();
+        let mut check = ChainCheck::default();
+        for e in &entries {
+            check.push(e).unwrap();
+        }
+        assert_eq!(check.finish(seq, &hash), Ok(40));
+    });
+}
