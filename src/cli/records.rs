@@ -11,6 +11,7 @@ use rosette::issuance::bulk::BulkOptions;
 use rosette::issuance::{Actor, IssueOutcome, LabInput, WrittenInput};
 use rosette::keys;
 use rosette::store::{CredentialFilter, CredentialRecord, CredentialState, Store};
+use serde_json::Value;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -46,6 +47,9 @@ pub enum AssessCommand {
         /// Candidate display name (needed the first time).
         #[arg(long)]
         name: Option<String>,
+        /// The candidate's id in another system (HR, LMS), stored on registration.
+        #[arg(long)]
+        candidate_id: Option<String>,
         /// Certification slug.
         #[arg(long)]
         certification: String,
@@ -278,6 +282,7 @@ pub async fn assess(app: &App, cmd: AssessCommand) -> anyhow::Result<ExitCode> {
         AssessCommand::Written {
             email,
             name,
+            candidate_id,
             certification,
             attempt,
             score,
@@ -295,7 +300,7 @@ pub async fn assess(app: &App, cmd: AssessCommand) -> anyhow::Result<ExitCode> {
                     bail!("{email} is not registered yet: give --name to register the candidate");
                 };
                 issuer
-                    .register_candidate(&name, &email, None, &admin)
+                    .register_candidate(&name, &email, candidate_id.as_deref(), &admin)
                     .await
                     .map_err(refusal)?;
             }
@@ -581,8 +586,15 @@ pub async fn credentials(app: &App, cmd: CredentialsCommand) -> anyhow::Result<E
                 return Ok(ExitCode::SUCCESS);
             }
             let mut view = serde_json::to_value(&rec)?;
+            let lineage: Vec<Value> = rosette::issuance::lineage(&app.store, &id)
+                .await
+                .map_err(refusal)?
+                .iter()
+                .map(|r| serde_json::json!({ "id": r.id, "issued_at": r.issued_at, "state": r.state, "renews": r.renews, "replaces": r.replaces }))
+                .collect();
             if let Some(m) = view.as_object_mut() {
                 m.remove("document");
+                m.insert("lineage".into(), Value::Array(lineage));
             }
             println!("{}", serde_json::to_string_pretty(&view)?);
             Ok(ExitCode::SUCCESS)

@@ -894,3 +894,41 @@ pub fn passed_stages(
     }
     Ok((written.clone(), lab.clone()))
 }
+
+/// The lineage of a credential: every credential it descends from (through
+/// `renews` and `replaces`), itself, and every credential descending from
+/// it, each after the credential it renews or corrects.
+pub async fn lineage(store: &dyn Store, id: &str) -> Result<Vec<CredentialRecord>, IssuanceError> {
+    let start = store
+        .credential(id)
+        .await?
+        .ok_or_else(|| IssuanceError::UnknownCredential(id.to_owned()))?;
+    let mut before = Vec::new();
+    let mut cursor = start.renews.clone().or_else(|| start.replaces.clone());
+    while let Some(prev) = cursor {
+        if before.len() > 1000 {
+            break;
+        }
+        let Some(rec) = store.credential(&prev).await? else {
+            break;
+        };
+        cursor = rec.renews.clone().or_else(|| rec.replaces.clone());
+        before.push(rec);
+    }
+    before.reverse();
+    // Breadth first, so every credential comes after the one it renews or corrects.
+    let mut after: Vec<CredentialRecord> = Vec::new();
+    let mut queue = std::collections::VecDeque::from([start.id.clone()]);
+    while let Some(next) = queue.pop_front() {
+        if after.len() > 1000 {
+            break;
+        }
+        for rec in store.successors(&next).await? {
+            queue.push_back(rec.id.clone());
+            after.push(rec);
+        }
+    }
+    before.push(start);
+    before.extend(after);
+    Ok(before)
+}

@@ -234,6 +234,11 @@ pub trait Store: Send + Sync {
         &'a self,
         filter: &'a CredentialFilter,
     ) -> BoxFuture<'a, Result<Vec<CredentialRecord>, StoreError>>;
+    /// Credentials that renew or correct `id` (its direct successors).
+    fn successors<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<CredentialRecord>, StoreError>>;
     /// A candidate by id.
     fn candidate<'a>(
         &'a self,

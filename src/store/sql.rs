@@ -46,7 +46,7 @@ impl SqlStore {
                     .max_connections(4)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
-                            sqlx::raw_sql("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;")
+                            sqlx::raw_sql("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 16384;")
                                 .execute(conn)
                                 .await?;
                             Ok(())
@@ -130,8 +130,18 @@ impl SqlStore {
     }
 }
 
-/// `($1,$2,…),(…)` for `rows` × `cols`, numbered from `start`.
-fn values_list(rows: usize, cols: usize, start: usize) -> String {
+/// Placeholder number `n`: `$n` for PostgreSQL; a plain `?` for SQLite,
+/// whose driver resolves named (`$n`) parameters with a linear search per
+/// bind — quadratic in a multi-row statement.
+fn ph(backend: Backend, n: usize) -> String {
+    match backend {
+        Backend::Sqlite => "?".to_owned(),
+        Backend::Postgres => format!("${n}"),
+    }
+}
+
+/// `(p1,p2,…),(…)` for `rows` × `cols`, numbered from `start`.
+fn values_list(backend: Backend, rows: usize, cols: usize, start: usize) -> String {
     let mut s = String::with_capacity(rows * cols * 5);
     let mut n = start;
     for r in 0..rows {
@@ -143,8 +153,7 @@ fn values_list(rows: usize, cols: usize, start: usize) -> String {
             if c > 0 {
                 s.push(',');
             }
-            s.push('$');
-            s.push_str(&n.to_string());
+            s.push_str(&ph(backend, n));
             n += 1;
         }
         s.push(')');
@@ -152,10 +161,10 @@ fn values_list(rows: usize, cols: usize, start: usize) -> String {
     s
 }
 
-/// `$start,…` for `n` parameters.
-fn param_list(n: usize, start: usize) -> String {
+/// `p_start,…` for `n` parameters.
+fn param_list(backend: Backend, n: usize, start: usize) -> String {
     (start..start + n)
-        .map(|i| format!("${i}"))
+        .map(|i| ph(backend, i))
         .collect::<Vec<_>>()
         .join(",")
 }
@@ -343,6 +352,27 @@ impl Store for SqlStore {
         })
     }
 
+    fn successors<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<CredentialRecord>, StoreError>> {
+        Box::pin(async move {
+            let rows = q(format!(
+                "SELECT {CREDENTIAL_COLS} FROM credentials WHERE renews = $1 OR replaces = $2"
+            ))
+            .bind(id.to_owned())
+            .bind(id.to_owned())
+            .fetch_all(&self.pool)
+            .await?;
+            let mut out = rows
+                .iter()
+                .map(credential_from)
+                .collect::<Result<Vec<_>, _>>()?;
+            out.sort_by(|a, b| a.issued_at.cmp(&b.issued_at).then(a.id.cmp(&b.id)));
+            Ok(out)
+        })
+    }
+
     fn candidate<'a>(
         &'a self,
         id: &'a str,
@@ -435,7 +465,7 @@ impl StoreTx for SqlTx {
             for chunk in emails.chunks(CHUNK) {
                 let mut query = q(format!(
                     "SELECT {CANDIDATE_COLS} FROM candidates WHERE email IN ({})",
-                    param_list(chunk.len(), 1)
+                    param_list(self.backend, chunk.len(), 1)
                 ));
                 for e in chunk {
                     query = query.bind(e.clone());
@@ -456,7 +486,7 @@ impl StoreTx for SqlTx {
             for chunk in rows.chunks(CHUNK) {
                 let mut query = q(format!(
                     "INSERT INTO candidates ({CANDIDATE_COLS}) VALUES {}",
-                    values_list(chunk.len(), 5, 1)
+                    values_list(self.backend, chunk.len(), 5, 1)
                 ));
                 for c in chunk {
                     query = query
@@ -500,10 +530,10 @@ impl StoreTx for SqlTx {
                 let cond: Vec<String> = (0..chunk.len())
                     .map(|i| {
                         format!(
-                            "(candidate_id = ${} AND certification = ${} AND attempt = ${})",
-                            3 * i + 1,
-                            3 * i + 2,
-                            3 * i + 3
+                            "(candidate_id = {} AND certification = {} AND attempt = {})",
+                            ph(self.backend, 3 * i + 1),
+                            ph(self.backend, 3 * i + 2),
+                            ph(self.backend, 3 * i + 3)
                         )
                     })
                     .collect();
@@ -530,7 +560,7 @@ impl StoreTx for SqlTx {
             for chunk in rows.chunks(CHUNK) {
                 let mut query = q(format!(
                     "INSERT INTO assessments ({ASSESSMENT_COLS}) VALUES {}",
-                    values_list(chunk.len(), 14, 1)
+                    values_list(self.backend, chunk.len(), 14, 1)
                 ));
                 for a in chunk {
                     query = query
@@ -569,7 +599,7 @@ impl StoreTx for SqlTx {
                 for chunk in values.chunks(CHUNK) {
                     let mut query = q(format!(
                         "SELECT {CREDENTIAL_COLS} FROM credentials WHERE {column} IN ({})",
-                        param_list(chunk.len(), 1)
+                        param_list(self.backend, chunk.len(), 1)
                     ));
                     for v in chunk {
                         query = query.bind(v.clone());
@@ -614,7 +644,7 @@ impl StoreTx for SqlTx {
             for chunk in rows.chunks(CHUNK) {
                 let mut query = q(format!(
                     "INSERT INTO credentials ({CREDENTIAL_COLS}) VALUES {}",
-                    values_list(chunk.len(), 15, 1)
+                    values_list(self.backend, chunk.len(), 15, 1)
                 ));
                 for c in chunk {
                     query = query
@@ -683,7 +713,7 @@ impl StoreTx for SqlTx {
             for chunk in records.chunks(CHUNK) {
                 let mut query = q(format!(
                     "INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash) VALUES {}",
-                    values_list(chunk.len(), 8, 1)
+                    values_list(self.backend, chunk.len(), 8, 1)
                 ));
                 for r in chunk {
                     query = query

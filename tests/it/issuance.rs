@@ -336,6 +336,20 @@ fn renewal_and_correction_keep_history() {
         let doc: Value = serde_json::from_str(&fixed.document).unwrap();
         assert_eq!(doc["credentialSubject"]["name"], "Grace Hopper");
 
+        // The lineage is queryable from any member, oldest first.
+        for member in [&original.id, &renewed.id, &fixed.id] {
+            let chain: Vec<String> = rosette::issuance::lineage(&store, member)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| r.id)
+                .collect();
+            assert_eq!(
+                chain,
+                vec![original.id.clone(), renewed.id.clone(), fixed.id.clone()],
+                "from {member}"
+            );
+        }
         // Every step is in the audit log, and the chain is intact.
         let entries = store.audit_entries(0, 1000).await.unwrap();
         let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
