@@ -129,6 +129,7 @@ fn benches(c: &mut Criterion) {
                             now,
                             &id,
                             None,
+                            &[],
                         )
                         .expect("sign");
                 }

@@ -109,9 +109,90 @@ fn benches(c: &mut Criterion) {
     c.bench_function("eddsa-rdfc-2022/canonicalize_fast_path", |b| {
         b.iter(|| rosette::jsonld::canonicalize_fast(black_box(&doc)).expect("canonical"))
     });
+    // Status: the full report for a credential with a revocation and a
+    // suspension entry, both lists already verified and cached.
+    let list_url = "https://certs.example.com/status/revocation-1";
+    let susp_url = "https://certs.example.com/status/suspension-1";
+    let mut bits = rosette::status::Bitstring::new(rosette::status::MIN_LIST_SIZE);
+    for i in (0..rosette::status::MIN_LIST_SIZE as u64).step_by(10) {
+        bits.set(i, true).expect("bit");
+    }
+    let options = ProofOptions::assertion(
+        Cryptosuite::EddsaRdfc2022,
+        Some("2026-11-25T12:00:00Z".into()),
+    );
+    let sign_list = |url: &str, purpose: &str| {
+        let unsigned = rosette::status::list_credential(
+            url,
+            &serde_json::json!(signer.issuer()),
+            purpose,
+            &bits,
+            "2026-11-25T12:00:00Z",
+            300_000,
+        );
+        proof::add_proof(&unsigned, &options, &signer).expect("list")
+    };
+    let lists = Lists(vec![
+        (list_url.to_owned(), sign_list(list_url, "revocation")),
+        (susp_url.to_owned(), sign_list(susp_url, "suspension")),
+    ]);
+    let mut with_status = doc.clone();
+    with_status["credentialStatus"] = serde_json::json!([
+        { "id": format!("{list_url}#11"), "type": "BitstringStatusListEntry", "statusPurpose": "revocation", "statusListIndex": "11", "statusListCredential": list_url },
+        { "id": format!("{susp_url}#11"), "type": "BitstringStatusListEntry", "statusPurpose": "suspension", "statusListIndex": "11", "statusListCredential": susp_url }
+    ]);
+    let with_status = proof::add_proof(&with_status, &options, &signer).expect("sign");
+    let cache = rosette::verification::StatusCache::new();
+    c.bench_function("status/verification_report_with_cached_lists", |b| {
+        b.iter(|| {
+            let cx = rosette::verification::VerifyContext::new(&resolver, now)
+                .with_status(&lists, &cache);
+            let report = rt.block_on(rosette::verification::verify_value(
+                black_box(&with_status),
+                cx,
+            ));
+            assert!(report.verified);
+        })
+    });
+    c.bench_function("status/resign_full_131072_entry_list", |b| {
+        b.iter(|| {
+            let unsigned = rosette::status::list_credential(
+                list_url,
+                &serde_json::json!(signer.issuer()),
+                "revocation",
+                black_box(&bits),
+                "2026-11-25T12:00:00Z",
+                300_000,
+            );
+            proof::add_proof(&unsigned, &options, &signer).expect("list")
+        })
+    });
+
     c.bench_function("eddsa-rdfc-2022/canonicalize_general_path", |b| {
         b.iter(|| rosette::jsonld::canonicalize_general(black_box(&doc)).expect("canonical"))
     });
+}
+
+/// Serves fixed, signed lists (the benchmark measures verification, not I/O).
+struct Lists(Vec<(String, Value)>);
+
+impl rosette::verification::StatusSource for Lists {
+    fn status_list<'a>(
+        &'a self,
+        url: &'a str,
+    ) -> rosette::keys::BoxFuture<'a, Result<Vec<u8>, rosette::verification::SourceError>> {
+        let found = self
+            .0
+            .iter()
+            .find(|(u, _)| u == url)
+            .map(|(_, v)| serde_json::to_vec(v).unwrap_or_default());
+        Box::pin(std::future::ready(found.ok_or(
+            rosette::verification::SourceError {
+                code: "missing",
+                message: url.to_owned(),
+            },
+        )))
+    }
 }
 
 criterion_group!(proof_benches, benches);

@@ -21,6 +21,9 @@
 //! | [`catalog`] | the certifications in `badges/`, loaded and validated |
 //! | [`issuance`] | use cases: candidates, assessments, issue, renew, correct, bulk CSV import |
 //! | [`config`] | layered settings (defaults < rosette.toml < `ROSETTE_*` env < flags), secrets redacted |
+//! | [`status`] | Bitstring Status List: bit order, GZIP + multibase, list credentials, the random index permutation |
+//! | [`fetch`] | the bounded HTTP client for third-party status lists (https only, no private targets, size and time caps) |
+//! | [`web`] | HTTP routes (so far the published status lists, with Cache-Control and ETag) |
 //! | [`audit`] | the audit log's hash chain (pure: hashing and checking) |
 //! | [`store`] | storage traits and the SQL store (SQLite by default, PostgreSQL), migrations |
 //! | `cli` (binary only) | argument parsing, file I/O, exit codes |
@@ -30,10 +33,13 @@ pub mod catalog;
 pub mod clock;
 pub mod config;
 pub mod contexts;
+pub mod fetch;
 pub mod issuance;
 pub mod jsonld;
 pub mod keys;
 pub mod model;
 pub mod proof;
+pub mod status;
 pub mod store;
 pub mod verification;
+pub mod web;

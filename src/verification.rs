@@ -6,12 +6,15 @@
 //! [`CheckState`]; "could not check" is [`CheckState::Unknown`] and never
 //! counts as valid. Time and key resolution are passed in.
 
-use crate::keys::KeyResolver;
+use crate::keys::{BoxFuture, KeyResolver};
 use crate::model;
 use crate::proof;
+use crate::status::{Bitstring, DEFAULT_TTL_MS, MAX_DECODED_BYTES};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 
 /// Default limit on the size of a credential given to the verifier.
 pub const DEFAULT_MAX_BYTES: usize = 1024 * 1024;
@@ -123,11 +126,82 @@ impl Report {
     }
 }
 
+/// Where status list credentials come from: the issuer's own store, or a
+/// bounded HTTP fetch for third-party lists.
+pub trait StatusSource: Send + Sync {
+    /// The bytes of the status list credential at `url`.
+    fn status_list<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<Vec<u8>, SourceError>>;
+}
+
+/// A status list could not be obtained (the check is then `unknown`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct SourceError {
+    /// Stable machine code.
+    pub code: &'static str,
+    /// Detail.
+    pub message: String,
+}
+
+/// A verified, decoded status list.
+#[derive(Debug)]
+struct CachedList {
+    issuer: String,
+    purposes: Vec<String>,
+    bits: Bitstring,
+    expires: DateTime<Utc>,
+}
+
+/// Status lists that passed verification, each kept at most for its `ttl`
+/// (BSL §2.2; 300 s when absent), so repeated verifications neither refetch
+/// nor re-verify them.
+#[derive(Debug, Default)]
+pub struct StatusCache {
+    lists: RwLock<HashMap<String, Arc<CachedList>>>,
+}
+
+/// Most lists a cache holds.
+const CACHE_CAPACITY: usize = 1024;
+
+impl StatusCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn get(&self, url: &str, now: DateTime<Utc>) -> Option<Arc<CachedList>> {
+        let lists = self.lists.read().ok()?;
+        lists.get(url).filter(|l| l.expires > now).cloned()
+    }
+
+    fn put(&self, url: &str, list: Arc<CachedList>, now: DateTime<Utc>) {
+        if let Ok(mut lists) = self.lists.write() {
+            if lists.len() >= CACHE_CAPACITY {
+                lists.retain(|_, l| l.expires > now);
+            }
+            if lists.len() < CACHE_CAPACITY {
+                lists.insert(url.to_owned(), list);
+            }
+        }
+    }
+
+    /// Forgets a list (after the issuer changed it).
+    pub fn invalidate(&self, url: &str) {
+        if let Ok(mut lists) = self.lists.write() {
+            lists.remove(url);
+        }
+    }
+}
+
 /// Inputs of one verification that are not the credential.
 #[derive(Clone, Copy)]
 pub struct VerifyContext<'a> {
     /// Resolves verification methods to keys.
     pub resolver: &'a dyn KeyResolver,
+    /// Where status lists come from; without one, status is `unknown`.
+    pub status: Option<&'a dyn StatusSource>,
+    /// Verified status lists, reused for their ttl.
+    pub status_cache: Option<&'a StatusCache>,
     /// The verification time.
     pub now: DateTime<Utc>,
     /// Tolerated clock skew on validity dates.
@@ -141,10 +215,19 @@ impl<'a> VerifyContext<'a> {
     pub fn new(resolver: &'a dyn KeyResolver, now: DateTime<Utc>) -> Self {
         VerifyContext {
             resolver,
+            status: None,
+            status_cache: None,
             now,
             clock_skew: DEFAULT_CLOCK_SKEW,
             max_bytes: DEFAULT_MAX_BYTES,
         }
+    }
+
+    /// With a status list source and cache.
+    pub fn with_status(mut self, source: &'a dyn StatusSource, cache: &'a StatusCache) -> Self {
+        self.status = Some(source);
+        self.status_cache = Some(cache);
+        self
     }
 }
 
@@ -241,47 +324,9 @@ pub async fn verify_value(doc: &Value, cx: VerifyContext<'_>) -> Report {
         valid_until: summary.valid_until.as_ref().map(|d| d.as_str().to_owned()),
     };
 
-    match proof::verify_proofs(doc, "assertionMethod", cx.resolver, cx.now).await {
-        Err(e) => checks.push(Check::new(
-            "proof",
-            CheckState::Invalid,
-            e.code(),
-            e.to_string(),
-        )),
-        Ok(outcomes) => {
-            for o in outcomes {
-                let label = format!(
-                    "proof {} ({}, {})",
-                    o.index,
-                    o.cryptosuite.as_deref().unwrap_or("?"),
-                    o.verification_method.as_deref().unwrap_or("?")
-                );
-                let check = match (&o.result, &o.method) {
-                    (Ok(()), Some(m)) if m.controller != summary.issuer_id => Check::new(
-                        "proof",
-                        CheckState::Invalid,
-                        "proof_controller_mismatch",
-                        format!(
-                            "{label}: key controller {} is not the issuer {}",
-                            m.controller, summary.issuer_id
-                        ),
-                    ),
-                    (Ok(()), _) => Check::valid("proof", format!("{label}: signature verified")),
-                    (Err(e), _) => Check::new(
-                        "proof",
-                        if e.is_unknown() {
-                            CheckState::Unknown
-                        } else {
-                            CheckState::Invalid
-                        },
-                        e.code(),
-                        format!("{label}: {e}"),
-                    ),
-                };
-                checks.push(check);
-            }
-        }
-    }
+    let proof_checks = proof_checks(doc, &summary.issuer_id, cx).await;
+    let signature_ok = proof_checks.iter().all(|c| c.state == CheckState::Valid);
+    checks.extend(proof_checks);
 
     match &summary.valid_from {
         Some(from) if from.instant() > cx.now + cx.clock_skew => checks.push(Check::new(
@@ -309,5 +354,236 @@ pub async fn verify_value(doc: &Value, cx: VerifyContext<'_>) -> Report {
         )),
         None => checks.push(Check::valid("valid_until", "no expiry date")),
     }
+    // Status last, and only once the signature holds: a forged credential
+    // must not make us fetch anything (BSL §6, SSRF).
+    if summary.status_entries.is_empty() {
+        checks.push(Check::valid("status", "no status information"));
+    } else if !signature_ok {
+        checks.push(Check::new(
+            "status",
+            CheckState::Unknown,
+            "status_not_checked",
+            "not checked: the signature did not verify",
+        ));
+    } else {
+        for entry in &summary.status_entries {
+            let mut c = status_check(entry, &summary.issuer_id, cx).await;
+            c.path = Some(entry.path.clone());
+            checks.push(c);
+        }
+    }
     Report::finish(checks, Some(info), cx.now)
+}
+
+/// One check per proof: the signature and the method's controller being the issuer.
+async fn proof_checks(doc: &Value, issuer_id: &str, cx: VerifyContext<'_>) -> Vec<Check> {
+    match proof::verify_proofs(doc, "assertionMethod", cx.resolver, cx.now).await {
+        Err(e) => vec![Check::new(
+            "proof",
+            CheckState::Invalid,
+            e.code(),
+            e.to_string(),
+        )],
+        Ok(outcomes) => outcomes
+            .into_iter()
+            .map(|o| {
+                let label = format!(
+                    "proof {} ({}, {})",
+                    o.index,
+                    o.cryptosuite.as_deref().unwrap_or("?"),
+                    o.verification_method.as_deref().unwrap_or("?")
+                );
+                match (&o.result, &o.method) {
+                    (Ok(()), Some(m)) if m.controller != issuer_id => Check::new(
+                        "proof",
+                        CheckState::Invalid,
+                        "proof_controller_mismatch",
+                        format!(
+                            "{label}: key controller {} is not the issuer {issuer_id}",
+                            m.controller
+                        ),
+                    ),
+                    (Ok(()), _) => Check::valid("proof", format!("{label}: signature verified")),
+                    (Err(e), _) => Check::new(
+                        "proof",
+                        if e.is_unknown() {
+                            CheckState::Unknown
+                        } else {
+                            CheckState::Invalid
+                        },
+                        e.code(),
+                        format!("{label}: {e}"),
+                    ),
+                }
+            })
+            .collect(),
+    }
+}
+
+fn unknown(code: &'static str, message: impl Into<String>) -> Check {
+    Check::new("status", CheckState::Unknown, code, message)
+}
+
+fn invalid(code: &'static str, message: impl Into<String>) -> Check {
+    Check::new("status", CheckState::Invalid, code, message)
+}
+
+/// Bitstring Status List validation (BSL §3.2) of one entry: the list is
+/// obtained, its proof verified, its issuer and purpose compared, then the bit read.
+async fn status_check(
+    entry: &model::StatusEntryRef,
+    issuer_id: &str,
+    cx: VerifyContext<'_>,
+) -> Check {
+    if entry.entry_type != "BitstringStatusListEntry" {
+        return unknown(
+            "status_type_unsupported",
+            format!("status type {} is not supported", entry.entry_type),
+        );
+    }
+    let Some(purpose) = entry.purpose.as_deref() else {
+        return invalid("status_entry_malformed", "statusPurpose is missing");
+    };
+    let Some(index) = entry.index_value() else {
+        return invalid(
+            "status_entry_malformed",
+            "statusListIndex is not a decimal string",
+        );
+    };
+    let Some(url) = entry.list_url.as_deref() else {
+        return invalid("status_entry_malformed", "statusListCredential is missing");
+    };
+    let list = match cx.status_cache.and_then(|c| c.get(url, cx.now)) {
+        Some(list) => list,
+        None => match load_list(url, cx).await {
+            Ok(list) => {
+                let list = Arc::new(list);
+                if let Some(cache) = cx.status_cache {
+                    cache.put(url, list.clone(), cx.now);
+                }
+                list
+            }
+            Err(check) => return check,
+        },
+    };
+    if list.issuer != issuer_id {
+        return invalid(
+            "status_list_issuer_mismatch",
+            format!(
+                "the status list {url} is issued by {}, not by the credential's issuer",
+                list.issuer
+            ),
+        );
+    }
+    if !list.purposes.iter().any(|p| p == purpose) {
+        return invalid(
+            "status_purpose_mismatch",
+            format!(
+                "the status list {url} is for {}, not {purpose}",
+                list.purposes.join(", ")
+            ),
+        );
+    }
+    match list.bits.get(index.get()) {
+        Err(e) => invalid("status_index_out_of_range", e.to_string()),
+        Ok(false) => Check::valid("status", format!("{purpose}: not set")),
+        Ok(true) => match purpose {
+            "revocation" => invalid("revoked", "the issuer revoked this credential"),
+            "suspension" => invalid("suspended", "the issuer suspended this credential"),
+            other => invalid("status_set", format!("the {other} status is set")),
+        },
+    }
+}
+
+/// Fetches, verifies and decodes a status list credential.
+async fn load_list(url: &str, cx: VerifyContext<'_>) -> Result<CachedList, Check> {
+    let Some(source) = cx.status else {
+        return Err(unknown(
+            "status_not_checked",
+            "no status list source is configured",
+        ));
+    };
+    let bytes = source.status_list(url).await.map_err(|e| {
+        unknown(
+            "status_list_unreachable",
+            format!("status list {url}: {e} ({})", e.code),
+        )
+    })?;
+    let doc: Value = serde_json::from_slice(&bytes).map_err(|e| {
+        unknown(
+            "status_list_malformed",
+            format!("status list {url} is not JSON: {e}"),
+        )
+    })?;
+    if model::json_depth(&doc) > model::MAX_JSON_DEPTH {
+        return Err(unknown(
+            "status_list_malformed",
+            format!("status list {url} is nested too deeply"),
+        ));
+    }
+    let types_ok = match doc.get("type") {
+        Some(Value::Array(a)) => a.iter().any(|t| t == "BitstringStatusListCredential"),
+        Some(Value::String(t)) => t == "BitstringStatusListCredential",
+        _ => false,
+    };
+    if !types_ok {
+        return Err(unknown(
+            "status_list_malformed",
+            format!("{url} is not a BitstringStatusListCredential"),
+        ));
+    }
+    let issuer = match doc.get("issuer") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Object(o)) => o
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        _ => String::new(),
+    };
+    let proofs = proof_checks(&doc, &issuer, cx).await;
+    if let Some(bad) = proofs.iter().find(|c| c.state != CheckState::Valid) {
+        return Err(unknown(
+            "status_list_proof_invalid",
+            format!(
+                "the status list {url} does not verify: {} ({})",
+                bad.message, bad.code
+            ),
+        ));
+    }
+    let until = doc.get("validUntil").and_then(Value::as_str);
+    if let Some(until) = until.and_then(|u| chrono::DateTime::parse_from_rfc3339(u).ok())
+        && until.to_utc() < cx.now - cx.clock_skew
+    {
+        return Err(unknown(
+            "status_list_expired",
+            format!("the status list {url} expired"),
+        ));
+    }
+    let subject = doc.get("credentialSubject").unwrap_or(&Value::Null);
+    let purposes = match subject.get("statusPurpose") {
+        Some(Value::String(p)) => vec![p.clone()],
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|p| p.as_str().map(str::to_owned))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let encoded = subject
+        .get("encodedList")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let bits = Bitstring::decode(encoded, MAX_DECODED_BYTES)
+        .map_err(|e| unknown(e.code(), format!("status list {url}: {e}")))?;
+    let ttl_ms = subject
+        .get("ttl")
+        .and_then(Value::as_u64)
+        .unwrap_or(DEFAULT_TTL_MS);
+    let ttl = Duration::milliseconds(i64::try_from(ttl_ms.min(DEFAULT_TTL_MS)).unwrap_or(0));
+    Ok(CachedList {
+        issuer,
+        purposes,
+        bits,
+        expires: cx.now + ttl,
+    })
 }

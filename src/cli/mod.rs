@@ -10,6 +10,7 @@ mod records;
 use anyhow::{Context as _, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
 use rosette::clock::{Clock, SystemClock};
+use rosette::issuance::status::{OwnStatusLists, StatusChange};
 use rosette::keys::{self, CredentialSigner, IssuerKey, OfflineResolver};
 use rosette::proof::{self, Cryptosuite, ProofOptions};
 use rosette::verification::{self, CheckState, VerifyContext};
@@ -67,6 +68,34 @@ enum Command {
         #[arg(long)]
         name: String,
         /// Why (kept in the audit log).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Revoke a credential (final), or every credential listed in --from. The reason stays in the audit log.
+    Revoke {
+        /// Credential id.
+        #[arg(required_unless_present = "from")]
+        id: Option<String>,
+        /// A file with one credential id per line, revoked concurrently.
+        #[arg(long, conflicts_with = "id")]
+        from: Option<PathBuf>,
+        /// Why (kept privately in the audit log, never published).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Suspend a credential (reversible with `reinstate`).
+    Suspend {
+        /// Credential id.
+        id: String,
+        /// Why (kept privately in the audit log).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Lift a suspension (a revoked credential cannot be reinstated).
+    Reinstate {
+        /// Credential id.
+        id: String,
+        /// Why (kept privately in the audit log).
         #[arg(long)]
         reason: String,
     },
@@ -191,6 +220,23 @@ async fn run_with_data(
         Command::Issue(args) => records::issue(&app, args).await,
         Command::Renew { id, out } => records::renew(&app, &id, out.as_deref()).await,
         Command::Correct { id, name, reason } => records::correct(&app, &id, &name, &reason).await,
+        Command::Revoke {
+            id: Some(id),
+            reason,
+            ..
+        } => records::change_status(&app, &id, StatusChange::Revoke, &reason).await,
+        Command::Revoke {
+            from: Some(file),
+            reason,
+            ..
+        } => records::revoke_many(&app, &file, &reason).await,
+        Command::Revoke { .. } => bail!("give a credential id or --from FILE"),
+        Command::Suspend { id, reason } => {
+            records::change_status(&app, &id, StatusChange::Suspend, &reason).await
+        }
+        Command::Reinstate { id, reason } => {
+            records::change_status(&app, &id, StatusChange::Reinstate, &reason).await
+        }
         Command::Credentials(cmd) => records::credentials(&app, cmd).await,
         Command::Audit(cmd) => records::audit(&app, cmd).await,
         Command::Keys(_) | Command::Sign(_) | Command::Verify(_) | Command::Init(_) => {
@@ -314,6 +360,21 @@ fn own_issuer_method(
     Some(key.method())
 }
 
+/// The store of an initialized data directory, with its public URL.
+async fn own_store(
+    data_dir: &std::path::Path,
+    flags: &rosette::config::Overrides,
+) -> Option<(rosette::store::SqlStore, String)> {
+    if !data_dir.join(rosette::config::CONFIG_FILE).exists() {
+        return None;
+    }
+    let config = rosette::config::Config::load(data_dir, &app::rosette_env(), flags).ok()?;
+    let store = rosette::store::SqlStore::connect(&config.database_url)
+        .await
+        .ok()?;
+    Some((store, config.public_url))
+}
+
 fn verify(
     args: VerifyArgs,
     data_dir: &std::path::Path,
@@ -324,12 +385,33 @@ fn verify(
         resolver.add_method(own);
     }
     let bytes = read_limited(&args.input, args.max_bytes)?;
-    let mut cx = VerifyContext::new(&resolver, SystemClock.now());
-    cx.max_bytes = args.max_bytes;
     let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let report = runtime.block_on(verification::verify_bytes(&bytes, cx));
+    let report = runtime.block_on(async {
+        // This installation's own status lists, straight from its store.
+        // Third-party lists over bounded HTTP, fetched only after the signature checks out.
+        let fetcher = rosette::fetch::HttpFetcher::new(rosette::fetch::FetchPolicy::default()).ok();
+        let fallback = fetcher
+            .as_ref()
+            .map(|f| f as &dyn verification::StatusSource);
+        let own = own_store(data_dir, flags).await;
+        let own_lists = own
+            .as_ref()
+            .map(|(store, public_url)| OwnStatusLists::new(store, public_url, fallback));
+        let source: Option<&dyn verification::StatusSource> = match &own_lists {
+            Some(lists) => Some(lists),
+            None => fallback,
+        };
+        let cache = verification::StatusCache::new();
+        let mut cx = VerifyContext::new(&resolver, SystemClock.now());
+        if let Some(source) = source {
+            cx = cx.with_status(source, &cache);
+        }
+        cx.max_bytes = args.max_bytes;
+        verification::verify_bytes(&bytes, cx).await
+    });
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &report)?;

@@ -640,3 +640,92 @@ pub async fn audit(app: &App, cmd: AuditCommand) -> anyhow::Result<ExitCode> {
         }
     }
 }
+
+/// `rosette revoke|suspend|reinstate ID --reason TEXT`.
+pub async fn change_status(
+    app: &App,
+    id: &str,
+    change: rosette::issuance::status::StatusChange,
+    reason: &str,
+) -> anyhow::Result<ExitCode> {
+    let id = credential_id(id);
+    let status = app
+        .issuer()
+        .change_status(&id, change, reason, &Actor::admin(cli_actor()))
+        .await
+        .map_err(refusal)?;
+    println!(
+        "{id}: {}",
+        if status.revoked {
+            "revoked"
+        } else if status.suspended {
+            "suspended"
+        } else {
+            "active"
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `rosette revoke --from FILE --reason TEXT`: revokes every listed
+/// credential, 16 at a time; each revocation is its own transaction.
+pub async fn revoke_many(app: &App, file: &Path, reason: &str) -> anyhow::Result<ExitCode> {
+    use rosette::issuance::status::StatusChange;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let ids: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(credential_id)
+        .collect();
+    let issuer = app.issuer();
+    let actor = Actor::admin(cli_actor());
+    let mut failures = 0usize;
+    for batch in ids.chunks(16) {
+        let results = futures_join_all(
+            batch
+                .iter()
+                .map(|id| issuer.change_status(id, StatusChange::Revoke, reason, &actor)),
+        )
+        .await;
+        for (id, r) in batch.iter().zip(results) {
+            if let Err(e) = r {
+                failures += 1;
+                eprintln!("{id}: refused ({}): {e}", e.code());
+            }
+        }
+    }
+    println!("{} revoked, {failures} refused", ids.len() - failures);
+    Ok(if failures == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// Runs futures concurrently on the current task and collects their results in order.
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<F::Output> {
+    let mut pinned: Vec<std::pin::Pin<Box<F>>> = futures.map(Box::pin).collect();
+    let mut out: Vec<Option<F::Output>> = (0..pinned.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (slot, fut) in out.iter_mut().zip(pinned.iter_mut()) {
+            if slot.is_none() {
+                match fut.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => *slot = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    out.into_iter().flatten().collect()
+}

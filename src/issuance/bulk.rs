@@ -573,6 +573,13 @@ impl Issuer<'_> {
             }
         }
 
+        // Status-list positions for the rows to sign, in this transaction.
+        let slots = self.allocate_status(&mut *tx, to_sign.len(), now).await?;
+        let to_sign: Vec<_> = to_sign
+            .into_iter()
+            .zip(slots)
+            .map(|((i, r, c, w, l, key), slots)| (i, r, c, w, l, key, slots))
+            .collect();
         // Sign in parallel (the expensive part), outside any await.
         let threads = options.threads.max(1).min(to_sign.len().max(1));
         let per = to_sign.len().div_ceil(threads).max(1);
@@ -582,7 +589,7 @@ impl Issuer<'_> {
                 .map(|part| {
                     s.spawn(move || {
                         part.iter()
-                            .map(|(_, r, c, w, l, key)| {
+                            .map(|(_, r, c, w, l, key, slots)| {
                                 let cert = self.certification(&r.certification)?;
                                 self.build(
                                     cert,
@@ -595,6 +602,7 @@ impl Issuer<'_> {
                                     key.clone(),
                                     r.external_id.clone(),
                                     None,
+                                    slots,
                                 )
                             })
                             .collect::<Vec<_>>()
@@ -607,9 +615,11 @@ impl Issuer<'_> {
                 .collect()
         });
         let mut credentials = Vec::with_capacity(signed.len());
-        for ((i, r, ..), result) in to_sign.iter().zip(signed) {
+        let mut status_entries = Vec::with_capacity(signed.len() * 2);
+        for ((i, r, .., slots), result) in to_sign.iter().zip(signed) {
             match result {
                 Ok(rec) => {
+                    status_entries.extend(super::status::entries_for(&rec.id, slots));
                     audit.push(AuditDraft::new(
                         &actor.name,
                         "credential.issue",
@@ -625,6 +635,7 @@ impl Issuer<'_> {
         tx.insert_candidates(&new_candidates).await?;
         tx.insert_assessments(&new_assessments).await?;
         tx.insert_credentials(&credentials).await?;
+        tx.insert_status_entries(&status_entries).await?;
         tx.append_audit(&audit, &at).await?;
         tx.commit().await?;
         Ok(outcomes.into_iter().flatten().collect())

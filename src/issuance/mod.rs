@@ -9,6 +9,7 @@
 //! attempt (or the same external id) returns the first credential.
 
 pub mod bulk;
+pub mod status;
 
 use crate::audit::AuditDraft;
 use crate::catalog::{Catalog, Certification};
@@ -105,6 +106,9 @@ pub enum IssuanceError {
         "the {0} stage of this attempt is already recorded with a different result (record a new attempt instead)"
     )]
     AlreadyRecorded(&'static str),
+    /// The status change contradicts the credential's status.
+    #[error("{0}")]
+    StatusConflict(&'static str),
     /// The credential was superseded by a correction; act on the current one.
     #[error("credential {0} was superseded by {1}; use the current credential")]
     Superseded(String, String),
@@ -133,6 +137,7 @@ impl IssuanceError {
             IssuanceError::StageFailed { .. } => "stage_failed",
             IssuanceError::AlreadyRecorded(_) => "already_recorded",
             IssuanceError::Superseded(..) => "superseded",
+            IssuanceError::StatusConflict(_) => "status_conflict",
             IssuanceError::Model(_) => "invalid_credential",
             IssuanceError::Signing(_) => "signing_failed",
             IssuanceError::Store(StoreError::Conflict(_)) => "conflict",
@@ -512,25 +517,24 @@ impl Issuer<'_> {
             .await?;
         let (written, lab) = passed_stages(&assessments)?;
         let now = self.now();
-        let record = self.build(
-            cert,
-            &candidate,
-            &candidate.name,
-            &written,
-            &lab,
-            now,
-            attempt,
-            key,
-            external_id,
+        self.create(
+            &key,
+            external_id.as_deref(),
             None,
-        )?;
-        let audit = AuditDraft::new(
-            &actor.name,
-            "credential.issue",
-            &record.id,
-            json!({ "certification": record.certification, "candidate": record.candidate_id, "attempt": attempt, "external_id": record.external_id }),
-        );
-        self.store_new(record, vec![audit], None, &stamp(now)).await
+            now,
+            |slots| {
+                self.build(cert, &candidate, &candidate.name, &written, &lab, now, attempt, key.clone(), external_id.clone(), None, slots)
+            },
+            |record| {
+                AuditDraft::new(
+                    &actor.name,
+                    "credential.issue",
+                    &record.id,
+                    json!({ "certification": record.certification, "candidate": record.candidate_id, "attempt": attempt, "external_id": record.external_id }),
+                )
+            },
+        )
+        .await
     }
 
     async fn existing(
@@ -545,29 +549,37 @@ impl Issuer<'_> {
         Ok(found.into_iter().next())
     }
 
-    /// Inserts a new credential (and supersedes `replaces`) in one
-    /// transaction with its audit entries; a concurrent twin is returned instead.
-    async fn store_new(
+    /// Creates a credential in one transaction: idempotency check,
+    /// status-list positions, the signed credential (`make` builds it from
+    /// the positions), the superseding of `supersedes` (whose revocation bit
+    /// is set and list re-published), and the audit entry. A twin issued
+    /// concurrently is returned instead.
+    async fn create(
         &self,
-        record: CredentialRecord,
-        audit: Vec<AuditDraft>,
+        key: &str,
+        external_id: Option<&str>,
         supersedes: Option<&str>,
-        at: &str,
+        now: DateTime<Utc>,
+        make: impl FnOnce(&[status::StatusSlot]) -> Result<CredentialRecord, IssuanceError>,
+        audit: impl FnOnce(&CredentialRecord) -> AuditDraft,
     ) -> Result<IssueOutcome, IssuanceError> {
+        let at = stamp(now);
         let mut tx = self.store.begin().await?;
-        let ext: Vec<String> = record.external_id.clone().into_iter().collect();
-        if let Some(existing) = tx
-            .credentials_by_keys(std::slice::from_ref(&record.issuance_key), &ext)
-            .await?
-            .pop()
-        {
+        let ext: Vec<String> = external_id.map(str::to_owned).into_iter().collect();
+        if let Some(existing) = tx.credentials_by_keys(&[key.to_owned()], &ext).await?.pop() {
             return Ok(IssueOutcome::AlreadyIssued(existing));
         }
+        let slots = self.allocate_status(&mut *tx, 1, now).await?;
+        let slots = slots.first().cloned().unwrap_or_default();
+        let record = make(&slots)?;
         tx.insert_credentials(std::slice::from_ref(&record)).await?;
+        tx.insert_status_entries(&status::entries_for(&record.id, &slots))
+            .await?;
         if let Some(old) = supersedes {
             tx.supersede(old, &record.id).await?;
+            self.set_bit(&mut *tx, old, "revocation", true, now).await?;
         }
-        tx.append_audit(&audit, at).await?;
+        tx.append_audit(&[audit(&record)], &at).await?;
         tx.commit().await?;
         Ok(IssueOutcome::Issued(record))
     }
@@ -587,26 +599,38 @@ impl Issuer<'_> {
         }
         let (cert, candidate, written, lab) = self.basis(&old).await?;
         let now = self.now();
-        let mut record = self.build(
-            cert,
-            &candidate,
-            &old.holder_name,
-            &written,
-            &lab,
+        self.create(
+            &key,
+            None,
+            None,
             now,
-            old.attempt,
-            key,
-            None,
-            None,
-        )?;
-        record.renews = Some(old.id.clone());
-        let audit = AuditDraft::new(
-            &actor.name,
-            "credential.renew",
-            &record.id,
-            json!({ "renews": old.id }),
-        );
-        self.store_new(record, vec![audit], None, &stamp(now)).await
+            |slots| {
+                let mut record = self.build(
+                    cert,
+                    &candidate,
+                    &old.holder_name,
+                    &written,
+                    &lab,
+                    now,
+                    old.attempt,
+                    key.clone(),
+                    None,
+                    None,
+                    slots,
+                )?;
+                record.renews = Some(old.id.clone());
+                Ok(record)
+            },
+            |record| {
+                AuditDraft::new(
+                    &actor.name,
+                    "credential.renew",
+                    &record.id,
+                    json!({ "renews": old.id }),
+                )
+            },
+        )
+        .await
     }
 
     /// Corrects a credential (e.g. a misspelt name): issues a replacement
@@ -635,27 +659,38 @@ impl Issuer<'_> {
             .as_deref()
             .map(XsdDateTime::parse)
             .transpose()?;
-        let mut record = self.build(
-            cert,
-            &candidate,
-            &name,
-            &written,
-            &lab,
-            now,
-            old.attempt,
-            key,
+        self.create(
+            &key,
             None,
-            Some(until),
-        )?;
-        record.replaces = Some(old.id.clone());
-        let audit = AuditDraft::new(
-            &actor.name,
-            "credential.correct",
-            &record.id,
-            json!({ "replaces": old.id, "reason": reason.trim(), "holder_name": name }),
-        );
-        self.store_new(record, vec![audit], Some(&old.id), &stamp(now))
-            .await
+            Some(&old.id),
+            now,
+            |slots| {
+                let mut record = self.build(
+                    cert,
+                    &candidate,
+                    &name,
+                    &written,
+                    &lab,
+                    now,
+                    old.attempt,
+                    key.clone(),
+                    None,
+                    Some(until),
+                    slots,
+                )?;
+                record.replaces = Some(old.id.clone());
+                Ok(record)
+            },
+            |record| {
+                AuditDraft::new(
+                    &actor.name,
+                    "credential.correct",
+                    &record.id,
+                    json!({ "replaces": old.id, "reason": reason.trim(), "holder_name": name }),
+                )
+            },
+        )
+        .await
     }
 
     async fn current(&self, id: &str) -> Result<CredentialRecord, IssuanceError> {
@@ -714,6 +749,7 @@ impl Issuer<'_> {
         issuance_key: String,
         external_id: Option<String>,
         valid_until: Option<Option<XsdDateTime>>,
+        status: &[status::StatusSlot],
     ) -> Result<CredentialRecord, IssuanceError> {
         let id = CredentialId::new_urn_uuid();
         let until =
@@ -727,6 +763,7 @@ impl Issuer<'_> {
             now,
             id.as_str(),
             until.as_ref(),
+            status,
         )?;
         Ok(CredentialRecord {
             id: id.to_string(),
@@ -761,6 +798,7 @@ impl Issuer<'_> {
         now: DateTime<Utc>,
         id: &str,
         valid_until: Option<&XsdDateTime>,
+        status: &[status::StatusSlot],
     ) -> Result<String, IssuanceError> {
         let issuer = self.issuer_profile()?;
         let achievement = cert.achievement(&self.public_url, issuer.clone());
@@ -816,6 +854,10 @@ impl Issuer<'_> {
         ));
         lab_evidence.narrative = lab.notes.clone();
         credential.evidence = vec![written_evidence, lab_evidence];
+        credential.credential_status = status
+            .iter()
+            .map(|slot| self.status_entry(slot))
+            .collect::<Result<_, _>>()?;
         credential.validate_for_signing()?;
         let unsigned = credential.to_json_value();
         let signed = proof::add_proof(

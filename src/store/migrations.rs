@@ -19,9 +19,9 @@ macro_rules! migrations {
 }
 
 /// SQLite migrations, in order.
-pub static SQLITE: &[Migration] = migrations!("sqlite": "0001_initial");
+pub static SQLITE: &[Migration] = migrations!("sqlite": "0001_initial", "0002_status_lists");
 /// PostgreSQL migrations, in order.
-pub static POSTGRES: &[Migration] = migrations!("postgres": "0001_initial");
+pub static POSTGRES: &[Migration] = migrations!("postgres": "0001_initial", "0002_status_lists");
 
 /// The migrations of `backend`.
 pub fn for_backend(backend: Backend) -> &'static [Migration] {

@@ -444,10 +444,20 @@ fn a_killed_bulk_import_finishes_on_rerun_without_loss_or_duplicates() {
         .unwrap()
         .to_utc();
     crate::support::block_on(async {
+        let store = rosette::store::SqlStore::connect(&format!("sqlite://{}", db.display()))
+            .await
+            .unwrap();
+        let lists = rosette::issuance::status::OwnStatusLists::new(
+            &store,
+            "https://certs.example.com",
+            None,
+        );
+        let cache = rosette::verification::StatusCache::new();
         for d in documents.iter().step_by(7) {
             let r = rosette::verification::verify_bytes(
                 d.as_bytes(),
-                rosette::verification::VerifyContext::new(&resolver, now),
+                rosette::verification::VerifyContext::new(&resolver, now)
+                    .with_status(&lists, &cache),
             )
             .await;
             assert!(r.verified, "{r:#?}");

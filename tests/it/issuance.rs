@@ -71,10 +71,23 @@ fn lab(email: &str, passed: bool) -> LabInput {
     }
 }
 
-async fn verify(doc: &str, key: &IssuerKey, now: &str) -> verification::Report {
+/// Verifies with the issuer's key and its own status lists from `store`.
+pub async fn verify(
+    store: &SqlStore,
+    doc: &str,
+    key: &IssuerKey,
+    now: &str,
+) -> verification::Report {
     let resolver = OfflineResolver::new().with_method(key.method());
     let now = chrono::DateTime::parse_from_rfc3339(now).unwrap().to_utc();
-    verification::verify_bytes(doc.as_bytes(), VerifyContext::new(&resolver, now)).await
+    let lists =
+        rosette::issuance::status::OwnStatusLists::new(store, "https://certs.example.com", None);
+    let cache = verification::StatusCache::new();
+    verification::verify_bytes(
+        doc.as_bytes(),
+        VerifyContext::new(&resolver, now).with_status(&lists, &cache),
+    )
+    .await
 }
 
 fn on_both(check: impl AsyncFn(SqlStore)) {
@@ -194,7 +207,7 @@ fn issuance_requires_both_stages_and_is_idempotent() {
         );
 
         // The credential: signed, verifies, carries the results and evidence.
-        let report = verify(&rec.document, &key, "2026-11-26T00:00:00Z").await;
+        let report = verify(&store, &rec.document, &key, "2026-11-26T00:00:00Z").await;
         assert!(report.verified, "{report:#?}");
         let doc: Value = serde_json::from_str(&rec.document).unwrap();
         assert_eq!(doc["credentialSubject"]["name"], "Ada Lovelace");
@@ -295,7 +308,7 @@ fn renewal_and_correction_keep_history() {
             matches!(iss_later.renew(&original.id, &admin).await.unwrap(), IssueOutcome::AlreadyIssued(r) if r.id == renewed.id)
         );
         assert!(
-            verify(&renewed.document, &key, "2028-11-02T00:00:00Z")
+            verify(&store, &renewed.document, &key, "2028-11-02T00:00:00Z")
                 .await
                 .verified
         );

@@ -1,0 +1,404 @@
+//! Revocation and suspension with W3C Bitstring Status Lists.
+//!
+//! Every credential gets one entry in the open `revocation` list and one in
+//! the open `suspension` list (BSL §2.1), at positions drawn from a keyed
+//! permutation of each list's allocation counter, in the transaction that
+//! stores the credential. Setting or clearing a bit re-signs that list in
+//! the same transaction, so the published list always matches the database
+//! and always verifies; concurrent writers are serialized by the store's
+//! transaction lock, so no bit is lost.
+
+use super::{Actor, IssuanceError, Issuer, Role, stamp};
+use crate::audit::AuditDraft;
+use crate::model::{BitstringStatusListEntry, StatusListIndex, StatusPurpose, Uri};
+use crate::proof::{self, ProofOptions};
+use crate::status::{Bitstring, DEFAULT_TTL_MS, IndexPermutation, list_credential};
+use crate::store::{StatusEntryRecord, StatusListRecord, StoreError, StoreTx};
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+/// Entries per list (BSL §3.1 minimum: 131,072).
+pub const LIST_SIZE: i64 = crate::status::MIN_LIST_SIZE as i64;
+/// The two purposes every credential carries.
+pub const PURPOSES: [&str; 2] = ["revocation", "suspension"];
+
+/// One allocated position.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatusSlot {
+    /// The list.
+    pub list_id: String,
+    /// `revocation` or `suspension`.
+    pub purpose: String,
+    /// Position in the list.
+    pub idx: i64,
+}
+
+/// The status entry rows for a credential's slots.
+pub fn entries_for(credential_id: &str, slots: &[StatusSlot]) -> Vec<StatusEntryRecord> {
+    slots
+        .iter()
+        .map(|s| StatusEntryRecord {
+            list_id: s.list_id.clone(),
+            idx: s.idx,
+            credential_id: credential_id.to_owned(),
+            purpose: s.purpose.clone(),
+            value: false,
+        })
+        .collect()
+}
+
+/// What an admin can do to a credential's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusChange {
+    /// Set the revocation bit (final).
+    Revoke,
+    /// Set the suspension bit.
+    Suspend,
+    /// Clear the suspension bit.
+    Reinstate,
+}
+
+impl StatusChange {
+    fn action(self) -> &'static str {
+        match self {
+            StatusChange::Revoke => "credential.revoke",
+            StatusChange::Suspend => "credential.suspend",
+            StatusChange::Reinstate => "credential.reinstate",
+        }
+    }
+}
+
+/// A credential's current status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct CredentialStatus {
+    /// The revocation bit is set.
+    pub revoked: bool,
+    /// The suspension bit is set.
+    pub suspended: bool,
+}
+
+fn random_key() -> Result<[u8; 32], IssuanceError> {
+    let mut key = [0u8; 32];
+    getrandom::fill(&mut key).map_err(|e| IssuanceError::Invalid {
+        field: "random",
+        message: e.to_string(),
+    })?;
+    Ok(key)
+}
+
+fn key_from_hex(hex_key: &str) -> Result<[u8; 32], IssuanceError> {
+    let bytes = hex::decode(hex_key)
+        .map_err(|_| IssuanceError::Store(StoreError::Corrupt("status list key".into())))?;
+    bytes
+        .try_into()
+        .map_err(|_| IssuanceError::Store(StoreError::Corrupt("status list key length".into())))
+}
+
+impl Issuer<'_> {
+    /// `{public_url}/status/{list}`.
+    pub fn status_list_url(&self, list_id: &str) -> String {
+        format!("{}/status/{list_id}", self.public_url)
+    }
+
+    pub(super) fn status_entry(
+        &self,
+        slot: &StatusSlot,
+    ) -> Result<BitstringStatusListEntry, IssuanceError> {
+        let purpose = match slot.purpose.as_str() {
+            "revocation" => StatusPurpose::Revocation,
+            _ => StatusPurpose::Suspension,
+        };
+        let url = Uri::try_from(self.status_list_url(&slot.list_id).as_str())?;
+        let index = StatusListIndex::new(u64::try_from(slot.idx).unwrap_or_default());
+        Ok(BitstringStatusListEntry::new(url, purpose, index)?)
+    }
+
+    /// Allocates `n` positions in each purpose's open list (creating and
+    /// publishing a new list when one fills up); returns `n` pairs
+    /// `[revocation, suspension]`.
+    pub(crate) async fn allocate_status(
+        &self,
+        tx: &mut dyn StoreTx,
+        n: usize,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Vec<StatusSlot>>, IssuanceError> {
+        let mut out: Vec<Vec<StatusSlot>> = vec![Vec::with_capacity(2); n];
+        for purpose in PURPOSES {
+            let mut filled = 0;
+            while filled < n {
+                let list = match tx.open_status_list(purpose).await? {
+                    Some(list) => list,
+                    None => self.create_list(tx, purpose, now).await?,
+                };
+                let room = (list.size - list.allocated) as usize;
+                let take = room.min(n - filled);
+                let perm =
+                    IndexPermutation::new(key_from_hex(&list.permutation_key)?, list.size as u64);
+                for k in 0..take {
+                    let idx = perm.index((list.allocated as u64) + k as u64) as i64;
+                    out[filled + k].push(StatusSlot {
+                        list_id: list.id.clone(),
+                        purpose: purpose.to_owned(),
+                        idx,
+                    });
+                }
+                tx.add_allocated(&list.id, take as i64).await?;
+                filled += take;
+            }
+        }
+        Ok(out)
+    }
+
+    async fn create_list(
+        &self,
+        tx: &mut dyn StoreTx,
+        purpose: &str,
+        now: DateTime<Utc>,
+    ) -> Result<StatusListRecord, IssuanceError> {
+        let number = tx.count_status_lists(purpose).await? + 1;
+        let list = StatusListRecord {
+            id: format!("{purpose}-{number}"),
+            purpose: purpose.to_owned(),
+            size: LIST_SIZE,
+            allocated: 0,
+            permutation_key: hex::encode(random_key()?),
+            version: 0,
+            published_version: -1,
+            published: None,
+            published_at: None,
+            created_at: stamp(now),
+        };
+        tx.create_status_list(&list).await?;
+        self.publish(tx, &list.id, now).await?;
+        Ok(list)
+    }
+
+    /// Re-signs a list from the bits in the database (BSL §3.1 "Generate
+    /// Algorithm") and stores it as the published list credential.
+    pub(crate) async fn publish(
+        &self,
+        tx: &mut dyn StoreTx,
+        list_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String, IssuanceError> {
+        let list = tx.status_list(list_id).await?.ok_or_else(|| {
+            IssuanceError::Store(StoreError::NotFound(format!("status list {list_id}")))
+        })?;
+        let mut bits = Bitstring::new(list.size as usize);
+        for idx in tx.set_positions(list_id).await? {
+            bits.set(idx as u64, true)
+                .map_err(|e| IssuanceError::Store(StoreError::Corrupt(e.to_string())))?;
+        }
+        let document = self.sign_list(list_id, &list.purpose, &bits, now)?;
+        tx.save_published(list_id, &document, list.version, &stamp(now))
+            .await?;
+        Ok(document)
+    }
+
+    /// The signed `BitstringStatusListCredential` for `bits`.
+    pub fn sign_list(
+        &self,
+        list_id: &str,
+        purpose: &str,
+        bits: &Bitstring,
+        now: DateTime<Utc>,
+    ) -> Result<String, IssuanceError> {
+        // The VC v2 context alone defines no `Profile`: the list names its issuer by id.
+        let issuer = json!(self.profile.id);
+        let unsigned = list_credential(
+            &self.status_list_url(list_id),
+            &issuer,
+            purpose,
+            bits,
+            &stamp(now),
+            DEFAULT_TTL_MS,
+        );
+        let signed = proof::add_proof(
+            &unsigned,
+            &ProofOptions::assertion(self.suite, Some(stamp(now))),
+            self.signer,
+        )?;
+        Ok(proof::proof_as_array(signed).to_string())
+    }
+
+    /// Sets or clears a credential's bit of `purpose`, bumps the list and
+    /// re-publishes it. Returns the previous value.
+    pub(crate) async fn set_bit(
+        &self,
+        tx: &mut dyn StoreTx,
+        credential_id: &str,
+        purpose: &str,
+        value: bool,
+        now: DateTime<Utc>,
+    ) -> Result<bool, IssuanceError> {
+        let entries = tx.status_entries(credential_id).await?;
+        let Some(entry) = entries.iter().find(|e| e.purpose == purpose) else {
+            // Credentials issued before status lists existed have none.
+            return Ok(false);
+        };
+        if entry.value != value {
+            tx.set_status(&entry.list_id, entry.idx, value).await?;
+            self.publish(tx, &entry.list_id, now).await?;
+        }
+        Ok(entry.value)
+    }
+
+    /// The revocation and suspension bits of a credential.
+    pub async fn credential_status(
+        &self,
+        credential_id: &str,
+    ) -> Result<CredentialStatus, IssuanceError> {
+        let entries = self.store.status_entries(credential_id).await?;
+        let bit = |p: &str| entries.iter().any(|e| e.purpose == p && e.value);
+        Ok(CredentialStatus {
+            revoked: bit("revocation"),
+            suspended: bit("suspension"),
+        })
+    }
+
+    /// Revokes (final), suspends or reinstates a credential. The reason is
+    /// required and kept in the audit log only, never in the public list.
+    pub async fn change_status(
+        &self,
+        credential_id: &str,
+        change: StatusChange,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<CredentialStatus, IssuanceError> {
+        if actor.role != Role::Admin {
+            return Err(IssuanceError::Forbidden(actor.name.clone()));
+        }
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(IssuanceError::Invalid {
+                field: "reason",
+                message: "a reason is required".into(),
+            });
+        }
+        if reason.chars().count() > 2000 {
+            return Err(IssuanceError::Invalid {
+                field: "reason",
+                message: "the reason is longer than 2,000 characters".into(),
+            });
+        }
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        if tx.credential(credential_id).await?.is_none() {
+            return Err(IssuanceError::UnknownCredential(credential_id.to_owned()));
+        }
+        let entries = tx.status_entries(credential_id).await?;
+        let current = |p: &str| entries.iter().find(|e| e.purpose == p).map(|e| e.value);
+        let (Some(revoked), Some(suspended)) = (current("revocation"), current("suspension"))
+        else {
+            return Err(IssuanceError::Invalid {
+                field: "credential",
+                message: "this credential has no status list entries".into(),
+            });
+        };
+        let (purpose, value) = match change {
+            StatusChange::Revoke if revoked => {
+                return Err(IssuanceError::StatusConflict(
+                    "the credential is already revoked",
+                ));
+            }
+            StatusChange::Revoke => ("revocation", true),
+            StatusChange::Suspend if revoked => {
+                return Err(IssuanceError::StatusConflict(
+                    "the credential is revoked; revocation is final",
+                ));
+            }
+            StatusChange::Suspend if suspended => {
+                return Err(IssuanceError::StatusConflict(
+                    "the credential is already suspended",
+                ));
+            }
+            StatusChange::Suspend => ("suspension", true),
+            StatusChange::Reinstate if revoked => {
+                return Err(IssuanceError::StatusConflict(
+                    "the credential is revoked; revocation is final and cannot be reinstated",
+                ));
+            }
+            StatusChange::Reinstate if !suspended => {
+                return Err(IssuanceError::StatusConflict(
+                    "the credential is not suspended",
+                ));
+            }
+            StatusChange::Reinstate => ("suspension", false),
+        };
+        self.set_bit(&mut *tx, credential_id, purpose, value, now)
+            .await?;
+        tx.append_audit(
+            &[AuditDraft::new(
+                &actor.name,
+                change.action(),
+                credential_id,
+                json!({ "reason": reason }),
+            )],
+            &stamp(now),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(CredentialStatus {
+            revoked: revoked || (purpose == "revocation" && value),
+            suspended: if purpose == "suspension" {
+                value
+            } else {
+                suspended
+            },
+        })
+    }
+}
+
+/// Serves this issuer's own published lists straight from the store, and
+/// hands every other URL to `fallback` (a bounded HTTP fetcher), if any.
+pub struct OwnStatusLists<'a> {
+    store: &'a dyn crate::store::Store,
+    prefix: String,
+    fallback: Option<&'a dyn crate::verification::StatusSource>,
+}
+
+impl<'a> OwnStatusLists<'a> {
+    /// Lists under `{public_url}/status/` come from `store`.
+    pub fn new(
+        store: &'a dyn crate::store::Store,
+        public_url: &str,
+        fallback: Option<&'a dyn crate::verification::StatusSource>,
+    ) -> Self {
+        OwnStatusLists {
+            store,
+            prefix: format!("{}/status/", public_url.trim_end_matches('/')),
+            fallback,
+        }
+    }
+}
+
+impl crate::verification::StatusSource for OwnStatusLists<'_> {
+    fn status_list<'b>(
+        &'b self,
+        url: &'b str,
+    ) -> crate::keys::BoxFuture<'b, Result<Vec<u8>, crate::verification::SourceError>> {
+        Box::pin(async move {
+            use crate::verification::SourceError;
+            if let Some(id) = url.strip_prefix(&self.prefix) {
+                let list = self.store.status_list(id).await.map_err(|e| SourceError {
+                    code: "status_store_error",
+                    message: e.to_string(),
+                })?;
+                return list
+                    .and_then(|l| l.published)
+                    .map(String::into_bytes)
+                    .ok_or_else(|| SourceError {
+                        code: "status_list_not_found",
+                        message: format!("no status list {id}"),
+                    });
+            }
+            match self.fallback {
+                Some(f) => f.status_list(url).await,
+                None => Err(SourceError {
+                    code: "status_list_not_fetched",
+                    message: format!("{url} is not one of this issuer's lists and fetching is off"),
+                }),
+            }
+        })
+    }
+}
