@@ -613,8 +613,21 @@ impl StoreTx for SqlTx {
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(async move {
             for chunk in rows.chunks(CHUNK) {
+                // PostgreSQL caches a statement with the parameter types of its
+                // first use, and a NULL number is bound with another type than a
+                // number: statements differing in which numbers are NULL get
+                // different texts, so they never share a cached plan.
+                let nulls: String = chunk
+                    .iter()
+                    .map(|a| match (a.score.is_some(), a.pass_mark.is_some()) {
+                        (true, true) => 'b',
+                        (true, false) => 's',
+                        (false, true) => 'p',
+                        (false, false) => 'n',
+                    })
+                    .collect();
                 let mut query = q(format!(
-                    "INSERT INTO assessments ({ASSESSMENT_COLS}) VALUES {}",
+                    "INSERT INTO assessments ({ASSESSMENT_COLS}) VALUES {} /* {nulls} */",
                     values_list(self.backend, chunk.len(), 14, 1)
                 ));
                 for a in chunk {
