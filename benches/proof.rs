@@ -115,7 +115,8 @@ fn benches(c: &mut Criterion) {
     let susp_url = "https://certs.example.com/status/suspension-1";
     let mut bits = rosette::status::Bitstring::new(rosette::status::MIN_LIST_SIZE);
     // 13,108 revoked entries (10 %) at random positions: a heavy, badly compressible list.
-    let positions = rosette::status::IndexPermutation::new([9; 32], rosette::status::MIN_LIST_SIZE as u64);
+    let positions =
+        rosette::status::IndexPermutation::new([9; 32], rosette::status::MIN_LIST_SIZE as u64);
     for n in 0..(rosette::status::MIN_LIST_SIZE as u64 / 10 + 1) {
         bits.set(positions.index(n), true).expect("bit");
     }
