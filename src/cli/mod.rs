@@ -102,6 +102,9 @@ enum Command {
     /// List and show credentials.
     #[command(subcommand)]
     Credentials(records::CredentialsCommand),
+    /// Admin API tokens (shown once; stored hashed).
+    #[command(subcommand)]
+    Tokens(records::TokensCommand),
     /// The audit log.
     #[command(subcommand)]
     Audit(records::AuditCommand),
@@ -238,6 +241,7 @@ async fn run_with_data(
             records::change_status(&app, &id, StatusChange::Reinstate, &reason).await
         }
         Command::Credentials(cmd) => records::credentials(&app, cmd).await,
+        Command::Tokens(cmd) => records::tokens(&app, cmd).await,
         Command::Audit(cmd) => records::audit(&app, cmd).await,
         Command::Keys(_) | Command::Sign(_) | Command::Verify(_) | Command::Init(_) => {
             bail!("internal: command dispatched to the wrong runner")

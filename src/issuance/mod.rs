@@ -10,6 +10,7 @@
 
 pub mod bulk;
 pub mod status;
+pub mod tokens;
 
 use crate::audit::AuditDraft;
 use crate::catalog::{Catalog, Certification};

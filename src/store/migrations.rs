@@ -19,9 +19,11 @@ macro_rules! migrations {
 }
 
 /// SQLite migrations, in order.
-pub static SQLITE: &[Migration] = migrations!("sqlite": "0001_initial", "0002_status_lists");
+pub static SQLITE: &[Migration] =
+    migrations!("sqlite": "0001_initial", "0002_status_lists", "0003_api_tokens");
 /// PostgreSQL migrations, in order.
-pub static POSTGRES: &[Migration] = migrations!("postgres": "0001_initial", "0002_status_lists");
+pub static POSTGRES: &[Migration] =
+    migrations!("postgres": "0001_initial", "0002_status_lists", "0003_api_tokens");
 
 /// The migrations of `backend`.
 pub fn for_backend(backend: Backend) -> &'static [Migration] {

@@ -240,6 +240,24 @@ pub struct StatusEntryRecord {
     pub value: bool,
 }
 
+/// An admin API token (only its hash is stored).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TokenRecord {
+    /// Public id (shown in lists and the audit log).
+    pub id: String,
+    /// What the token is for.
+    pub name: String,
+    /// `admin` or `grader`.
+    pub scope: String,
+    /// SHA-256 (hex) of the secret.
+    #[serde(skip)]
+    pub token_hash: String,
+    /// When it was created.
+    pub created_at: String,
+    /// When it was revoked.
+    pub revoked_at: Option<String>,
+}
+
 /// Filters for listing credentials.
 #[derive(Debug, Clone, Default)]
 pub struct CredentialFilter {
@@ -315,6 +333,13 @@ pub trait Store: Send + Sync {
         &'a self,
         credential_id: &'a str,
     ) -> BoxFuture<'a, Result<Vec<StatusEntryRecord>, StoreError>>;
+    /// The token with this hash.
+    fn token_by_hash<'a>(
+        &'a self,
+        token_hash: &'a str,
+    ) -> BoxFuture<'a, Result<Option<TokenRecord>, StoreError>>;
+    /// Every token, oldest first.
+    fn tokens(&self) -> BoxFuture<'_, Result<Vec<TokenRecord>, StoreError>>;
 }
 
 /// One write transaction. Slice arguments let bulk imports write many rows
@@ -428,6 +453,17 @@ pub trait StoreTx: Send {
         list_id: &'a str,
         document: &'a str,
         version: i64,
+        at: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// Inserts a token.
+    fn insert_token<'a>(
+        &'a mut self,
+        token: &'a TokenRecord,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// Marks a token revoked; [`StoreError::NotFound`] if it does not exist or is already revoked.
+    fn revoke_token<'a>(
+        &'a mut self,
+        id: &'a str,
         at: &'a str,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
     /// Commits everything written in this transaction.

@@ -5,7 +5,7 @@
 use super::migrations::{self, Migration};
 use super::{
     AssessmentKind, AssessmentRecord, Backend, CandidateRecord, CredentialFilter, CredentialRecord,
-    CredentialState, StatusEntryRecord, StatusListRecord, Store, StoreError, StoreTx,
+    CredentialState, StatusEntryRecord, StatusListRecord, Store, StoreError, StoreTx, TokenRecord,
 };
 use crate::audit::{AuditDraft, AuditRecord};
 use crate::keys::BoxFuture;
@@ -272,6 +272,17 @@ fn status_entry_from(row: &AnyRow) -> Result<StatusEntryRecord, StoreError> {
     })
 }
 
+fn token_from(row: &AnyRow) -> Result<TokenRecord, StoreError> {
+    Ok(TokenRecord {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        scope: row.try_get("scope")?,
+        token_hash: row.try_get("token_hash")?,
+        created_at: row.try_get("created_at")?,
+        revoked_at: row.try_get("revoked_at")?,
+    })
+}
+
 fn state_str(s: CredentialState) -> &'static str {
     match s {
         CredentialState::Active => "active",
@@ -500,6 +511,28 @@ impl Store for SqlStore {
                 .fetch_all(&self.pool)
                 .await?;
             rows.iter().map(status_entry_from).collect()
+        })
+    }
+
+    fn token_by_hash<'a>(
+        &'a self,
+        token_hash: &'a str,
+    ) -> BoxFuture<'a, Result<Option<TokenRecord>, StoreError>> {
+        Box::pin(async move {
+            let row = sqlx::query("SELECT id, name, scope, token_hash, created_at, revoked_at FROM api_tokens WHERE token_hash = $1")
+                .bind(token_hash.to_owned())
+                .fetch_optional(&self.pool)
+                .await?;
+            row.as_ref().map(token_from).transpose()
+        })
+    }
+
+    fn tokens(&self) -> BoxFuture<'_, Result<Vec<TokenRecord>, StoreError>> {
+        Box::pin(async move {
+            let rows = sqlx::query("SELECT id, name, scope, token_hash, created_at, revoked_at FROM api_tokens ORDER BY created_at, id")
+                .fetch_all(&self.pool)
+                .await?;
+            rows.iter().map(token_from).collect()
         })
     }
 }
@@ -990,6 +1023,43 @@ impl StoreTx for SqlTx {
                 .bind(version)
                 .execute(&mut *self.tx)
                 .await?;
+            Ok(())
+        })
+    }
+
+    fn insert_token<'a>(
+        &'a mut self,
+        token: &'a TokenRecord,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            sqlx::query("INSERT INTO api_tokens (id, name, scope, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(token.id.clone())
+                .bind(token.name.clone())
+                .bind(token.scope.clone())
+                .bind(token.token_hash.clone())
+                .bind(token.created_at.clone())
+                .execute(&mut *self.tx)
+                .await?;
+            Ok(())
+        })
+    }
+
+    fn revoke_token<'a>(
+        &'a mut self,
+        id: &'a str,
+        at: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let done = sqlx::query(
+                "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+            )
+            .bind(at.to_owned())
+            .bind(id.to_owned())
+            .execute(&mut *self.tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound(format!("active token {id}")));
+            }
             Ok(())
         })
     }

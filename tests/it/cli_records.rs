@@ -562,3 +562,64 @@ fn unknown_database_scheme_is_a_clear_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn tokens_are_shown_once_stored_hashed_and_revocable() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = init(dir.path());
+    let secret = ok(&rosette(
+        &data,
+        &[
+            "tokens",
+            "create",
+            "--name",
+            "HR system",
+            "--scope",
+            "admin",
+        ],
+    ))
+    .trim()
+    .to_owned();
+    assert!(secret.starts_with("rst_") && secret.len() > 40, "{secret}");
+    let list = ok(&rosette(&data, &["tokens", "list"]));
+    assert!(
+        list.contains("HR system") && list.contains("admin"),
+        "{list}"
+    );
+    assert!(!list.contains(&secret));
+    let id = list.split_whitespace().next().unwrap().to_owned();
+    // Only the hash is in the database.
+    let db = std::fs::read(data.join("rosette.db")).unwrap();
+    assert!(
+        !db.windows(secret.len()).any(|w| w == secret.as_bytes()),
+        "the secret must not be stored"
+    );
+    let store = crate::support::block_on(rosette::store::SqlStore::connect(&format!(
+        "sqlite://{}",
+        data.join("rosette.db").display()
+    )))
+    .unwrap();
+    let (token, actor) =
+        crate::support::block_on(rosette::issuance::tokens::authenticate(&store, &secret)).unwrap();
+    assert_eq!(token.id, id);
+    assert_eq!(actor.role, rosette::issuance::Role::Admin);
+    assert_eq!(
+        crate::support::block_on(rosette::issuance::tokens::authenticate(&store, "rst_wrong"))
+            .unwrap_err(),
+        rosette::issuance::tokens::AuthError::Unknown
+    );
+    ok(&rosette(&data, &["tokens", "revoke", &id]));
+    assert_eq!(
+        crate::support::block_on(rosette::issuance::tokens::authenticate(&store, &secret))
+            .unwrap_err(),
+        rosette::issuance::tokens::AuthError::Revoked
+    );
+    let out = rosette(&data, &["tokens", "revoke", &id]);
+    assert_eq!(out.status.code(), Some(2), "revoking twice is refused");
+    let audit = ok(&rosette(&data, &["audit", "list"]));
+    assert!(
+        audit.contains("token.create")
+            && audit.contains("token.revoke")
+            && !audit.contains(&secret)
+    );
+}

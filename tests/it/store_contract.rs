@@ -80,7 +80,11 @@ fn migrations_are_applied_once_with_the_same_names() {
     on_both(async |store| {
         assert_eq!(
             store.applied_migrations().await.unwrap(),
-            vec!["0001_initial".to_owned(), "0002_status_lists".to_owned()]
+            vec![
+                "0001_initial".to_owned(),
+                "0002_status_lists".to_owned(),
+                "0003_api_tokens".to_owned()
+            ]
         );
     });
     // Re-opening applies nothing twice.
@@ -89,7 +93,7 @@ fn migrations_are_applied_once_with_the_same_names() {
         let url = sqlite_url(dir.path());
         drop(SqlStore::connect(&url).await.unwrap());
         let again = SqlStore::connect(&url).await.unwrap();
-        assert_eq!(again.applied_migrations().await.unwrap().len(), 2);
+        assert_eq!(again.applied_migrations().await.unwrap().len(), 3);
     });
 }
 
