@@ -23,6 +23,7 @@
 //! | [`config`] | layered settings (defaults < rosette.toml < `ROSETTE_*` env < flags), secrets redacted |
 //! | [`status`] | Bitstring Status List: bit order, GZIP + multibase, list credentials, the random index permutation |
 //! | [`fetch`] | the bounded HTTP client for third-party status lists (https only, no private targets, size and time caps) |
+//! | [`render`] | badge SVG from the certification's template, QR code, PNG via resvg with bundled fonts, Open Graph image, baking/unbaking (OB 3.0 §5.3) |
 //! | [`web`] | HTTP routes (so far the published status lists, with Cache-Control and ETag) |
 //! | [`audit`] | the audit log's hash chain (pure: hashing and checking) |
 //! | [`store`] | storage traits and the SQL store (SQLite by default, PostgreSQL), migrations |
@@ -39,6 +40,7 @@ pub mod jsonld;
 pub mod keys;
 pub mod model;
 pub mod proof;
+pub mod render;
 pub mod status;
 pub mod store;
 pub mod verification;

@@ -587,3 +587,44 @@ async fn load_list(url: &str, cx: VerifyContext<'_>) -> Result<CachedList, Check
         expires: cx.now + ttl,
     })
 }
+
+/// Verifies what a user hands in: credential JSON, or a baked PNG or SVG
+/// (OB 3.0 §5.3), whose embedded credential is extracted first.
+pub async fn verify_input(input: &[u8], cx: VerifyContext<'_>) -> Report {
+    if input.len() > cx.max_bytes.max(crate::render::bake::MAX_IMAGE_BYTES) {
+        let c = Check::new(
+            "parse",
+            CheckState::Invalid,
+            "input_too_large",
+            format!("{} bytes exceed the limit", input.len()),
+        );
+        return Report::finish(vec![c], None, cx.now);
+    }
+    let first = input.iter().copied().find(|b| !b.is_ascii_whitespace());
+    let looks_like_image =
+        input.starts_with(b"\x89PNG") || first == Some(b'<') || input.starts_with(b"\xEF\xBB\xBF<");
+    if !looks_like_image {
+        return verify_bytes(input, cx).await;
+    }
+    match crate::render::bake::unbake(input) {
+        Ok(crate::render::bake::Baked::Json(json)) => verify_bytes(json.as_bytes(), cx).await,
+        Ok(crate::render::bake::Baked::Jws(_)) => {
+            let c = Check::new(
+                "parse",
+                CheckState::Unknown,
+                "vc_jwt_unsupported",
+                "the image carries a VC-JWT (compact JWS); only Data Integrity credentials are verified",
+            );
+            Report::finish(vec![c], None, cx.now)
+        }
+        Err(e) => {
+            let c = Check::new(
+                "parse",
+                CheckState::Invalid,
+                e.code(),
+                format!("baked image: {e}"),
+            );
+            Report::finish(vec![c], None, cx.now)
+        }
+    }
+}

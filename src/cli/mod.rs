@@ -6,6 +6,7 @@
 mod app;
 mod keyfile;
 mod records;
+mod render;
 
 use anyhow::{Context as _, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
@@ -43,7 +44,7 @@ enum Command {
     Keys(KeysCommand),
     /// Sign an unsigned credential (adds a proof; a second signature makes a proof set).
     Sign(SignArgs),
-    /// Verify a credential: exit 0 when valid, 1 when not, 2 on unreadable input.
+    /// Verify a credential (JSON, or a baked PNG/SVG badge): exit 0 when valid, 1 when not, 2 on unreadable input.
     Verify(VerifyArgs),
     /// Create the data directory, configuration, issuer key and database (safe to run twice).
     Init(records::InitArgs),
@@ -102,6 +103,20 @@ enum Command {
     /// List and show credentials.
     #[command(subcommand)]
     Credentials(records::CredentialsCommand),
+    /// Render a credential's badge: PNG or SVG with the credential baked in, or the Open Graph image.
+    Render {
+        /// Credential id.
+        id: String,
+        /// png, svg or og.
+        #[arg(long, default_value = "png")]
+        format: render::Format,
+        /// PNG size in pixels (600 or 1200).
+        #[arg(long, default_value_t = 600)]
+        size: u32,
+        /// Output file (`-` for standard output) [default: <uuid>.<format>].
+        #[arg(long)]
+        out: Option<String>,
+    },
     /// Admin API tokens (shown once; stored hashed).
     #[command(subcommand)]
     Tokens(records::TokensCommand),
@@ -242,6 +257,12 @@ async fn run_with_data(
         }
         Command::Credentials(cmd) => records::credentials(&app, cmd).await,
         Command::Tokens(cmd) => records::tokens(&app, cmd).await,
+        Command::Render {
+            id,
+            format,
+            size,
+            out,
+        } => render::render(&app, &id, format, size, out.as_deref()).await,
         Command::Audit(cmd) => records::audit(&app, cmd).await,
         Command::Keys(_) | Command::Sign(_) | Command::Verify(_) | Command::Init(_) => {
             bail!("internal: command dispatched to the wrong runner")
@@ -388,7 +409,11 @@ fn verify(
     if let Some(own) = own_issuer_method(data_dir, flags) {
         resolver.add_method(own);
     }
-    let bytes = read_limited(&args.input, args.max_bytes)?;
+    // Baked images may be larger than a credential; verify_input applies both limits.
+    let bytes = read_limited(
+        &args.input,
+        args.max_bytes.max(rosette::render::bake::MAX_IMAGE_BYTES),
+    )?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -414,7 +439,7 @@ fn verify(
             cx = cx.with_status(source, &cache);
         }
         cx.max_bytes = args.max_bytes;
-        verification::verify_bytes(&bytes, cx).await
+        verification::verify_input(&bytes, cx).await
     });
     let mut out = std::io::stdout().lock();
     if args.json {

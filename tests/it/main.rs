@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod bad_input;
+mod badges;
 mod cli_records;
 mod interop;
 mod issuance;

@@ -1,0 +1,284 @@
+//! `rosette render` and baked images: a badge carries its credential, and
+//! `rosette verify` (and the JavaScript reference, after unbaking) accept it.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn rosette(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rosette"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env(
+            "ROSETTE_BADGES_DIR",
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("badges"),
+        )
+        .env_remove("ROSETTE_DATABASE_URL")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run rosette")
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}\n{}\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// An initialized data directory with one issued credential; its id.
+fn issued(dir: &Path, name: &str) -> (std::path::PathBuf, String) {
+    let data = dir.join("data");
+    ok(&rosette(
+        &data,
+        &[
+            "init",
+            "--public-url",
+            "https://certs.example.com",
+            "--grader",
+            "grader@example.com",
+        ],
+    ));
+    let csv = dir.join("one.csv");
+    std::fs::write(
+        &csv,
+        format!("name,email,certification,written_score,written_date,lab_result,grader,lab_date\n\"{}\",holder@example.com,gitlab-ci-cd-specialist,93,2026-11-20,pass,grader@example.com,2026-11-22\n", name.replace('"', "\"\"")),
+    )
+    .unwrap();
+    ok(&rosette(&data, &["issue", "--csv", csv.to_str().unwrap()]));
+    let results = std::fs::read_to_string(csv.with_extension("results.csv")).unwrap();
+    let id = results
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(5)
+        .unwrap()
+        .to_owned();
+    (data, id)
+}
+
+#[test]
+fn rendered_badges_carry_a_credential_that_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, id) = issued(dir.path(), "Ada Lovelace");
+    for (format, file) in [("png", "badge.png"), ("svg", "badge.svg")] {
+        let out = dir.path().join(file);
+        ok(&rosette(
+            &data,
+            &[
+                "render",
+                &id,
+                "--format",
+                format,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        ));
+        let report: serde_json::Value = serde_json::from_str(&ok(&rosette(
+            &data,
+            &["verify", "--json", out.to_str().unwrap()],
+        )))
+        .unwrap();
+        assert_eq!(report["verified"], true, "{format}: {report:#}");
+        assert_eq!(report["credential"]["holder"], "Ada Lovelace");
+    }
+    let big = dir.path().join("big.png");
+    ok(&rosette(
+        &data,
+        &[
+            "render",
+            &id,
+            "--format",
+            "png",
+            "--size",
+            "1200",
+            "--out",
+            big.to_str().unwrap(),
+        ],
+    ));
+    let img = image::load_from_memory(&std::fs::read(&big).unwrap()).unwrap();
+    assert_eq!((img.width(), img.height()), (1200, 1200));
+    let og = dir.path().join("og.png");
+    ok(&rosette(
+        &data,
+        &[
+            "render",
+            &id,
+            "--format",
+            "og",
+            "--out",
+            og.to_str().unwrap(),
+        ],
+    ));
+    let img = image::load_from_memory(&std::fs::read(&og).unwrap()).unwrap();
+    assert_eq!((img.width(), img.height()), (1200, 627));
+
+    // Revoked: the badge says so, and the baked credential no longer verifies.
+    ok(&rosette(&data, &["revoke", &id, "--reason", "test"]));
+    let svg_path = dir.path().join("revoked.svg");
+    ok(&rosette(
+        &data,
+        &[
+            "render",
+            &id,
+            "--format",
+            "svg",
+            "--out",
+            svg_path.to_str().unwrap(),
+        ],
+    ));
+    assert!(
+        std::fs::read_to_string(&svg_path)
+            .unwrap()
+            .contains("REVOKED")
+    );
+    let out = rosette(&data, &["verify", "--json", svg_path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"revoked\""));
+}
+
+#[test]
+fn render_and_verify_refuse_bad_input_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, id) = issued(dir.path(), "Bo");
+    for (args, needle) in [
+        (
+            vec![
+                "render",
+                "urn:uuid:00000000-0000-4000-8000-000000000000",
+                "--format",
+                "png",
+            ],
+            "no credential",
+        ),
+        (
+            vec!["render", id.as_str(), "--format", "png", "--size", "601"],
+            "not supported",
+        ),
+        (
+            vec!["render", id.as_str(), "--format", "gif"],
+            "invalid value",
+        ),
+    ] {
+        let out = rosette(&data, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(needle),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // Images without a credential, corrupt, or hostile: a reason, exit 1, no panic, nothing fetched.
+    let mut plain = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut plain, 2, 2);
+        enc.set_color(png::ColorType::Rgba);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.write_header()
+            .unwrap()
+            .write_image_data(&[0u8; 16])
+            .unwrap();
+    }
+    let mut corrupt = plain.clone();
+    let n = corrupt.len();
+    corrupt[n - 5] ^= 0xff;
+    let xxe = "<?xml version=\"1.0\"?><!DOCTYPE svg [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]><svg xmlns=\"http://www.w3.org/2000/svg\">&xxe;</svg>";
+    let bare_svg =
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"1\" height=\"1\"/></svg>";
+    for (name, bytes, code) in [
+        ("plain.png", plain.clone(), "no_credential"),
+        ("corrupt.png", corrupt, "png_corrupt"),
+        ("truncated.png", plain[..20].to_vec(), "png_corrupt"),
+        ("xxe.svg", xxe.as_bytes().to_vec(), "svg_entities_refused"),
+        ("bare.svg", bare_svg.as_bytes().to_vec(), "no_credential"),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = rosette(&data, &["verify", "--json", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["checks"][0]["code"], code, "{name}: {report:#}");
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    }
+}
+
+#[test]
+fn baked_credentials_verify_in_the_javascript_reference() {
+    if !crate::interop::node_ready() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // A did:key issuer, so the JS verifier can resolve the key offline.
+    let data = dir.path().join("data");
+    let key = dir.path().join("k.pem");
+    let did = ok(&rosette(
+        &data,
+        &["keys", "generate", "--out", key.to_str().unwrap()],
+    ))
+    .trim()
+    .to_owned();
+    let unsigned = serde_json::json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "id": "urn:uuid:0e5bd8fd-3c4d-4a4e-9d2e-3f7f6f7f0abc",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": { "id": did, "type": ["Profile"], "name": "GitLab Professional Services" },
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": { "type": ["AchievementSubject"], "id": "did:example:holder",
+            "achievement": { "id": "https://certs.example.com/certifications/gitlab-ci-cd-specialist", "type": ["Achievement"],
+                "name": "GitLab CI/CD Specialist", "description": "d", "criteria": { "narrative": "n" } } }
+    });
+    let unsigned_path = dir.path().join("u.json");
+    std::fs::write(&unsigned_path, unsigned.to_string()).unwrap();
+    let signed = ok(&rosette(
+        &data,
+        &[
+            "sign",
+            "--key",
+            key.to_str().unwrap(),
+            unsigned_path.to_str().unwrap(),
+        ],
+    ));
+    let cert = crate::issuance::catalog();
+    let cert = cert.get("gitlab-ci-cd-specialist").unwrap();
+    let badge = rosette::render::badge::BadgeData {
+        certification_name: cert.name.clone(),
+        holder_name: "Ada".into(),
+        issued_on: "1 Jan 2026".into(),
+        expires_on: None,
+        verify_url: "https://certs.example.com/v/0e5bd8fd-3c4d-4a4e-9d2e-3f7f6f7f0abc".into(),
+        status: rosette::render::badge::BadgeStatus::Valid,
+    };
+    let svg = rosette::render::badge::badge_svg(cert, &badge).unwrap();
+    let png = rosette::render::badge::render_png(&svg, 600).unwrap();
+    for (name, baked) in [
+        (
+            "baked.png",
+            rosette::render::bake::bake_png(&png, &signed).unwrap(),
+        ),
+        (
+            "baked.svg",
+            rosette::render::bake::bake_svg(&svg, &signed)
+                .unwrap()
+                .into_bytes(),
+        ),
+    ] {
+        let rosette::render::bake::Baked::Json(json) =
+            rosette::render::bake::unbake(&baked).unwrap()
+        else {
+            panic!("{name}: expected JSON")
+        };
+        let extracted = dir.path().join(format!("{name}.json"));
+        std::fs::write(&extracted, json).unwrap();
+        let out = crate::interop::node("verify.mjs", &[extracted.to_str().unwrap()]);
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
