@@ -553,7 +553,8 @@ impl Issuer<'_> {
     /// Creates a credential in one transaction: idempotency check,
     /// status-list positions, the signed credential (`make` builds it from
     /// the positions), the superseding of `supersedes` (whose revocation bit
-    /// is set and list re-published), and the audit entry. A twin issued
+    /// is set and list re-published, and whose holder's candidate record
+    /// takes the corrected name), and the audit entry. A twin issued
     /// concurrently is returned instead.
     async fn create(
         &self,
@@ -579,6 +580,9 @@ impl Issuer<'_> {
         if let Some(old) = supersedes {
             tx.supersede(old, &record.id).await?;
             self.set_bit(&mut *tx, old, "revocation", true, now).await?;
+            // A correction also fixes the candidate's name for later issuances.
+            tx.rename_candidate(&record.candidate_id, &record.holder_name)
+                .await?;
         }
         tx.append_audit(&[audit(&record)], &at).await?;
         tx.commit().await?;

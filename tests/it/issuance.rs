@@ -348,6 +348,27 @@ fn renewal_and_correction_keep_history() {
         );
         let doc: Value = serde_json::from_str(&fixed.document).unwrap();
         assert_eq!(doc["credentialSubject"]["name"], "Grace Hopper");
+        assert_eq!(
+            store
+                .candidate(&fixed.candidate_id)
+                .await
+                .unwrap()
+                .unwrap()
+                .name,
+            "Grace Hopper",
+            "later issuances use the corrected name"
+        );
+        // The superseded credential is revoked in the published list.
+        assert!(
+            !verify(&store, &renewed.document, &key, "2028-11-02T00:00:00Z")
+                .await
+                .verified
+        );
+        assert!(
+            verify(&store, &fixed.document, &key, "2028-11-02T00:00:00Z")
+                .await
+                .verified
+        );
 
         // The lineage is queryable from any member, oldest first.
         for member in [&original.id, &renewed.id, &fixed.id] {
