@@ -24,10 +24,10 @@
 //! | [`status`] | Bitstring Status List: bit order, GZIP + multibase, list credentials, the random index permutation |
 //! | [`fetch`] | the bounded HTTP client for third-party status lists (https only, no private targets, size and time caps) |
 //! | [`render`] | badge SVG from the certification's template, QR code, PNG via resvg with bundled fonts, Open Graph image, baking/unbaking (OB 3.0 §5.3) |
-//! | [`web`] | HTTP routes (so far the published status lists, with Cache-Control and ETag) |
+//! | [`web`] | HTTP routes of `rosette serve` (health, did.json, credentials and their images, status lists) |
 //! | [`audit`] | the audit log's hash chain (pure: hashing and checking) |
 //! | [`store`] | storage traits and the SQL store (SQLite by default, PostgreSQL), migrations |
-//! | `cli` (binary only) | argument parsing, file I/O, exit codes |
+//! | `cli` (binary only) | argument parsing, wiring, file I/O, exit codes |
 
 pub mod audit;
 pub mod catalog;

@@ -46,6 +46,12 @@ enum Command {
     Sign(SignArgs),
     /// Verify a credential (JSON, or a baked PNG/SVG badge): exit 0 when valid, 1 when not, 2 on unreadable input.
     Verify(VerifyArgs),
+    /// Run the server (initializes the data directory on first start).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "ROSETTE_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
     /// Create the data directory, configuration, issuer key and database (safe to run twice).
     Init(records::InitArgs),
     /// Record assessment results.
@@ -232,6 +238,9 @@ async fn run_with_data(
     if let Command::Init(args) = command {
         return records::init(data_dir, args, flags).await;
     }
+    if let Command::Serve { listen } = command {
+        return serve(data_dir, flags, &listen).await;
+    }
     let app = app::App::open(data_dir, &flags).await?;
     match command {
         Command::Assess(cmd) => records::assess(&app, cmd).await,
@@ -264,7 +273,11 @@ async fn run_with_data(
             out,
         } => render::render(&app, &id, format, size, out.as_deref()).await,
         Command::Audit(cmd) => records::audit(&app, cmd).await,
-        Command::Keys(_) | Command::Sign(_) | Command::Verify(_) | Command::Init(_) => {
+        Command::Keys(_)
+        | Command::Sign(_)
+        | Command::Verify(_)
+        | Command::Init(_)
+        | Command::Serve { .. } => {
             bail!("internal: command dispatched to the wrong runner")
         }
     }
@@ -383,6 +396,77 @@ fn own_issuer_method(
     let secret = keyfile::read_secret_key_file(&config.key_file).ok()?;
     let key = IssuerKey::did_web(secret, &config.issuer_did().ok()?).ok()?;
     Some(key.method())
+}
+
+/// `rosette serve`: initializes the data directory on first start (key,
+/// configuration, database, catalog check), then serves until Ctrl-C or SIGTERM.
+async fn serve(
+    data_dir: &std::path::Path,
+    flags: rosette::config::Overrides,
+    listen: &str,
+) -> anyhow::Result<ExitCode> {
+    if !data_dir.join(rosette::config::CONFIG_FILE).exists() {
+        eprintln!("first start: initializing {}", data_dir.display());
+        let args = records::InitArgs {
+            public_url: None,
+            issuer_name: None,
+            issuer_url: None,
+            graders: Vec::new(),
+            badges_dir: None,
+        };
+        records::init(data_dir, args, flags_clone(&flags)).await?;
+    }
+    let app = app::App::open(data_dir, &flags).await?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener.local_addr()?;
+    let store: std::sync::Arc<dyn rosette::store::Store> = std::sync::Arc::new(app.store.clone());
+    let parts = rosette::web::IssuerParts {
+        profile: app.issuer().profile,
+        public_url: app.config.public_url.clone(),
+        clock: std::sync::Arc::new(app.clock),
+        suite: app.config.suite,
+        graders: app.config.graders.clone(),
+        catalog: app.catalog,
+        key: app.key,
+    };
+    let state = rosette::web::AppState {
+        store,
+        issuer: Some(std::sync::Arc::new(parts)),
+    };
+    println!(
+        "Rosette is serving on http://{addr} (public URL {})",
+        app.config.public_url
+    );
+    let shutdown = async {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term =
+                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                    Ok(t) => t,
+                    Err(_) => {
+                        let _ = ctrl_c.await;
+                        return;
+                    }
+                };
+            tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+        }
+        #[cfg(not(unix))]
+        let _ = ctrl_c.await;
+    };
+    rosette::web::serve(listener, rosette::web::router(state), shutdown).await?;
+    eprintln!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn flags_clone(flags: &rosette::config::Overrides) -> rosette::config::Overrides {
+    rosette::config::Overrides {
+        public_url: flags.public_url.clone(),
+        database_url: flags.database_url.clone(),
+        ..Default::default()
+    }
 }
 
 /// The store of an initialized data directory, with its public URL.

@@ -5,7 +5,7 @@ use super::records::credential_id;
 use anyhow::{Context as _, bail};
 use clap::ValueEnum;
 use rosette::clock::Clock;
-use rosette::render::badge::{self, BadgeData, BadgeStatus};
+use rosette::render::badge::{self, BadgeData};
 use rosette::render::bake;
 use rosette::store::Store;
 use std::process::ExitCode;
@@ -21,13 +21,6 @@ pub enum Format {
     Og,
 }
 
-/// `YYYY-MM-DD…` → `25 Nov 2026`.
-fn display_date(stamp: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(stamp)
-        .map(|d| d.format("%-d %b %Y").to_string())
-        .unwrap_or_else(|_| stamp.get(..10).unwrap_or(stamp).to_owned())
-}
-
 /// What a badge shows for a stored credential now.
 pub async fn badge_data(
     app: &App,
@@ -36,37 +29,11 @@ pub async fn badge_data(
     let Some(rec) = app.store.credential(id).await? else {
         bail!("no credential {id}");
     };
-    let cert = app
-        .catalog
-        .get(&rec.certification)
-        .with_context(|| format!("certification {} is not in the catalog", rec.certification))?;
-    let status = app
+    let data = app
         .issuer()
-        .credential_status(&rec.id)
+        .badge_data(&rec, app.clock.now())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let expired = rec
-        .valid_until
-        .as_deref()
-        .and_then(|u| chrono::DateTime::parse_from_rfc3339(u).ok())
-        .is_some_and(|u| u.to_utc() < app.clock.now());
-    let uuid = rec.id.strip_prefix("urn:uuid:").unwrap_or(&rec.id);
-    let data = BadgeData {
-        certification_name: cert.name.clone(),
-        holder_name: rec.holder_name.clone(),
-        issued_on: display_date(&rec.valid_from),
-        expires_on: rec.valid_until.as_deref().map(display_date),
-        verify_url: format!("{}/v/{uuid}", app.config.public_url),
-        status: if status.revoked {
-            BadgeStatus::Revoked
-        } else if status.suspended {
-            BadgeStatus::Suspended
-        } else if expired {
-            BadgeStatus::Expired
-        } else {
-            BadgeStatus::Valid
-        },
-    };
     Ok((rec, data))
 }
 

@@ -8,6 +8,7 @@
 //! engineer. Issuing twice for the same candidate, certification and
 //! attempt (or the same external id) returns the first credential.
 
+pub mod badge;
 pub mod bulk;
 pub mod status;
 pub mod tokens;

@@ -8,6 +8,7 @@ mod cli_records;
 mod interop;
 mod issuance;
 mod jsonld_diff;
+mod serve;
 mod status;
 mod status_http;
 mod status_interop;

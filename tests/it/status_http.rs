@@ -42,6 +42,7 @@ fn lists_are_served_with_cache_headers_and_verified_by_a_remote_verifier() {
         let addr = listener.local_addr().unwrap();
         let state = rosette::web::AppState {
             store: Arc::new(store.clone()),
+            issuer: None,
         };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(rosette::web::serve(

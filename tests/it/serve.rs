@@ -1,0 +1,164 @@
+//! `rosette serve` on 127.0.0.1:0: first start initializes; the public read routes.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn get(addr: SocketAddr, path: &str, accept: &str) -> (String, Vec<u8>) {
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: {accept}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    (
+        String::from_utf8_lossy(&raw[..split]).into_owned(),
+        raw[split + 4..].to_vec(),
+    )
+}
+
+fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines().find_map(|l| {
+        l.split_once(':')
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim())
+    })
+}
+
+#[test]
+fn serve_initializes_on_first_start_and_serves_the_public_read_routes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let badges = Path::new(env!("CARGO_MANIFEST_DIR")).join("badges");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_rosette"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("ROSETTE_BADGES_DIR", &badges)
+        .env("ROSETTE_GRADERS", "grader@example.com")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    let mut stdout = BufReader::new(server.stdout.take().unwrap());
+    while !line.contains("Rosette is serving on") {
+        line.clear();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "the server exited before serving"
+        );
+    }
+    let addr: SocketAddr = line
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        data.join("keys/issuer.pem").exists(),
+        "first start initializes the data directory"
+    );
+
+    assert_eq!(get(addr, "/healthz", "*/*").1, b"ok");
+    assert_eq!(get(addr, "/readyz", "*/*").1, b"ready");
+    let (head, body) = get(addr, "/.well-known/did.json", "*/*");
+    assert_eq!(header(&head, "content-type"), Some("application/did+json"));
+    let did: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(did["id"], "did:web:127.0.0.1%3A8080");
+    assert_eq!(
+        did["assertionMethod"][0],
+        did["verificationMethod"][0]["id"]
+    );
+
+    // Issue one credential through the CLI (same data directory).
+    let csv = dir.path().join("one.csv");
+    std::fs::write(&csv, "name,email,certification,written_score,written_date,lab_result,grader,lab_date\nAda,a@example.com,gitlab-certified-associate,90,2026-11-20,pass,grader@example.com,2026-11-22\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_rosette"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["issue", "--csv", csv.to_str().unwrap()])
+        .env("ROSETTE_BADGES_DIR", &badges)
+        .env("ROSETTE_GRADERS", "grader@example.com")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results = std::fs::read_to_string(csv.with_extension("results.csv")).unwrap();
+    let id = results
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(5)
+        .unwrap()
+        .to_owned();
+    let uuid = id.trim_start_matches("urn:uuid:");
+
+    let (head, body) = get(addr, &format!("/credentials/{uuid}"), "application/vc");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert_eq!(header(&head, "content-type"), Some("application/vc"));
+    let doc: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(doc["id"], id.as_str());
+    let (head, _) = get(
+        addr,
+        &format!("/credentials/{uuid}"),
+        "text/html,application/xhtml+xml",
+    );
+    assert!(head.starts_with("HTTP/1.1 303"), "{head}");
+    assert_eq!(
+        header(&head, "location"),
+        Some(format!("/v/{uuid}").as_str())
+    );
+    let (head, png) = get(addr, &format!("/credentials/{uuid}/badge.png"), "image/png");
+    assert_eq!(header(&head, "content-type"), Some("image/png"));
+    let rosette::render::bake::Baked::Json(baked) = rosette::render::bake::unbake(&png).unwrap()
+    else {
+        panic!("JSON expected")
+    };
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&baked).unwrap(),
+        doc
+    );
+    let (_, svg) = get(
+        addr,
+        &format!("/credentials/{uuid}/badge.svg"),
+        "image/svg+xml",
+    );
+    assert!(String::from_utf8_lossy(&svg).contains("openbadges:credential"));
+    let (_, og) = get(addr, &format!("/credentials/{uuid}/og.png"), "image/png");
+    let img = image::load_from_memory(&og).unwrap();
+    assert_eq!((img.width(), img.height()), (1200, 627));
+    for path in [
+        "/credentials/00000000-0000-4000-8000-000000000000".to_owned(),
+        format!("/credentials/{uuid}/badge.gif"),
+        "/status/revocation-99".to_owned(),
+    ] {
+        let (head, body) = get(addr, &path, "*/*");
+        assert!(head.starts_with("HTTP/1.1 404"), "{path}: {head}");
+        assert!(
+            String::from_utf8_lossy(&body).contains("\"status\":404"),
+            "{path}"
+        );
+    }
+    let (head, _) = get(addr, "/status/revocation-1", "application/vc");
+    assert_eq!(header(&head, "cache-control"), Some("public, max-age=300"));
+
+    // Graceful shutdown on SIGTERM.
+    Command::new("kill")
+        .arg(server.id().to_string())
+        .status()
+        .unwrap();
+    let status = server.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+}
