@@ -4,10 +4,13 @@
 //!
 //! # Layout
 //!
-//! Dependencies point one way: `cli` → `verification` → `proof`, `keys`,
-//! `model` → `clock`. The pure core (`model`, `contexts`, `jsonld`, `keys`,
-//! `proof`, `verification`) opens no socket or file, reads no environment
-//! variable or clock: callers pass those in.
+//! Dependencies point one way: `cli` → `web` → `issuance`/`verification`
+//! → `proof`, `status`, `render`, `keys`, `model` → `clock`; `store` is
+//! reached through its traits (only `cli` and tests name `SqlStore`). The
+//! pure core (`model`, `contexts`, `jsonld`, `keys`, `proof`, `status`,
+//! `render`, `verification`) opens no socket or file, reads no environment
+//! variable or clock: callers pass those in (`fetch` is the effectful
+//! status-list source, `store` the database).
 //!
 //! | module | owns |
 //! |---|---|
