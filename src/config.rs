@@ -31,6 +31,8 @@ pub struct Config {
     pub graders: Vec<String>,
     /// Proof suite for new credentials.
     pub suite: Cryptosuite,
+    /// LinkedIn organization id for add-to-profile links.
+    pub linkedin_organization_id: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -45,6 +47,7 @@ impl std::fmt::Debug for Config {
             .field("badges_dir", &self.badges_dir)
             .field("graders", &self.graders)
             .field("suite", &self.suite.as_str())
+            .field("linkedin_organization_id", &self.linkedin_organization_id)
             .finish()
     }
 }
@@ -87,6 +90,8 @@ pub struct FileSettings {
     pub graders: Option<Vec<String>>,
     /// `eddsa-rdfc-2022` or `eddsa-jcs-2022`.
     pub suite: Option<String>,
+    /// See [`Config::linkedin_organization_id`].
+    pub linkedin_organization_id: Option<String>,
 }
 
 /// Why the configuration is unusable.
@@ -110,6 +115,7 @@ impl Config {
             badges_dir: PathBuf::from("badges"),
             graders: Vec::new(),
             suite: Cryptosuite::EddsaRdfc2022,
+            linkedin_organization_id: None,
         }
     }
 
@@ -144,6 +150,7 @@ impl Config {
                     .collect()
             }),
             suite: env.get("ROSETTE_SUITE").cloned(),
+            linkedin_organization_id: env.get("ROSETTE_LINKEDIN_ORGANIZATION_ID").cloned(),
         };
         config.apply(&from_env, data_dir)?;
         config.apply(flags, data_dir)?;
@@ -179,6 +186,9 @@ impl Config {
         }
         if let Some(v) = &s.suite {
             self.suite = v.parse().map_err(ConfigError)?;
+        }
+        if let Some(v) = &s.linkedin_organization_id {
+            self.linkedin_organization_id = Some(v.clone()).filter(|v| !v.trim().is_empty());
         }
         Ok(())
     }

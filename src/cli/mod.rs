@@ -428,6 +428,7 @@ async fn serve(
         clock: std::sync::Arc::new(app.clock),
         suite: app.config.suite,
         graders: app.config.graders.clone(),
+        linkedin_organization_id: app.config.linkedin_organization_id.clone(),
         catalog: app.catalog,
         key: app.key,
     };

@@ -3,6 +3,8 @@
 //! (content-negotiated), its badge images, and the status lists
 //! (`/status/{list}`, with `Cache-Control` matching their `ttl` and an `ETag`).
 
+pub mod page;
+
 use crate::status::DEFAULT_TTL_MS;
 use crate::store::Store;
 use axum::Router;
@@ -39,6 +41,8 @@ pub struct IssuerParts {
     pub suite: crate::proof::Cryptosuite,
     /// Registered graders.
     pub graders: Vec<String>,
+    /// LinkedIn organization id for add-to-profile links, if configured.
+    pub linkedin_organization_id: Option<String>,
 }
 
 impl AppState {
@@ -63,6 +67,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/.well-known/did.json", get(did_document))
+        .route("/v/{id}", get(page::verification_page))
+        .route("/assets/rosette.css", get(page::stylesheet))
         .route("/credentials/{id}", get(credential))
         .route("/credentials/{id}/{image}", get(credential_image))
         .route("/status/{list}", get(status_list))

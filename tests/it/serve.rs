@@ -80,7 +80,7 @@ fn serve_initializes_on_first_start_and_serves_the_public_read_routes() {
 
     // Issue one credential through the CLI (same data directory).
     let csv = dir.path().join("one.csv");
-    std::fs::write(&csv, "name,email,certification,written_score,written_date,lab_result,grader,lab_date\nAda,a@example.com,gitlab-certified-associate,90,2026-11-20,pass,grader@example.com,2026-11-22\n").unwrap();
+    std::fs::write(&csv, "name,email,certification,written_score,written_date,lab_result,grader,lab_date\nAda,a@example.com,gitlab-certified-associate,90,2026-11-20,pass,grader@example.com,2026-11-22\n\"<b>Eve & \"\"Co\"\"</b>\",e@example.com,gitlab-ci-cd-specialist,85,2026-11-20,pass,grader@example.com,2026-11-22\n").unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_rosette"))
         .arg("--data-dir")
         .arg(&data)
@@ -153,6 +153,64 @@ fn serve_initializes_on_first_start_and_serves_the_public_read_routes() {
     }
     let (head, _) = get(addr, "/status/revocation-1", "application/vc");
     assert_eq!(header(&head, "cache-control"), Some("public, max-age=300"));
+
+    // The verification page: verdict without JavaScript, strict CSP, everything escaped.
+    let (head, html) = get(addr, &format!("/v/{uuid}"), "text/html");
+    let html = String::from_utf8(html).unwrap();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(
+        header(&head, "content-security-policy")
+            .unwrap()
+            .contains("default-src 'none'")
+    );
+    assert!(
+        html.contains("<h1>VALID</h1>")
+            && html.contains("Ada")
+            && html.contains("GitLab Certified Associate"),
+        "{html}"
+    );
+    assert!(html.contains("og:image") && html.contains(&format!("/credentials/{uuid}/og.png")));
+    assert!(html.contains("https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME"));
+    assert!(
+        !html.contains("<script") && !html.contains("style="),
+        "no inline script or style"
+    );
+    let (head, css) = get(addr, "/assets/rosette.css", "text/css");
+    assert_eq!(
+        header(&head, "content-type"),
+        Some("text/css; charset=utf-8")
+    );
+    assert!(String::from_utf8_lossy(&css).contains(".verdict"));
+    let eve = results
+        .lines()
+        .nth(2)
+        .unwrap()
+        .split(',')
+        .nth(5)
+        .unwrap()
+        .trim_start_matches("urn:uuid:")
+        .to_owned();
+    let (_, eve_html) = get(addr, &format!("/v/{eve}"), "text/html");
+    let eve_html = String::from_utf8(eve_html).unwrap();
+    assert!(
+        eve_html.contains("&lt;b&gt;Eve &amp; &quot;Co&quot;&lt;/b&gt;"),
+        "{eve_html}"
+    );
+    assert!(!eve_html.contains("<b>Eve"));
+    let (head, html) = get(addr, "/v/00000000-0000-4000-8000-000000000000", "text/html");
+    assert!(
+        head.starts_with("HTTP/1.1 404") && String::from_utf8_lossy(&html).contains("NOT FOUND")
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_rosette"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["revoke", &id, "--reason", "test"])
+        .env("ROSETTE_BADGES_DIR", &badges)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let (_, html) = get(addr, &format!("/v/{uuid}"), "text/html");
+    assert!(String::from_utf8_lossy(&html).contains("<h1>REVOKED</h1>"));
 
     // Graceful shutdown on SIGTERM.
     Command::new("kill")
