@@ -50,6 +50,16 @@ pub struct Check {
 }
 
 impl Check {
+    /// A `parse` check for a credential that could not be fetched (`unknown`).
+    pub fn fetch_failed(code: &'static str, message: &str) -> Self {
+        Check::new(
+            "parse",
+            CheckState::Unknown,
+            code,
+            format!("the credential could not be fetched: {message}"),
+        )
+    }
+
     fn new(
         check: &'static str,
         state: CheckState,
@@ -118,6 +128,11 @@ impl Report {
             credential,
             checked_at: now.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         }
+    }
+
+    /// A report of `checks` alone (for input that never reached the pipeline).
+    pub fn of_checks(checks: Vec<Check>, now: DateTime<Utc>) -> Self {
+        Report::finish(checks, None, now)
     }
 
     /// The first check that is not valid.

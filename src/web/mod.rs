@@ -4,6 +4,7 @@
 //! (`/status/{list}`, with `Cache-Control` matching their `ttl` and an `ETag`).
 
 pub mod page;
+pub mod verify_api;
 
 use crate::status::DEFAULT_TTL_MS;
 use crate::store::Store;
@@ -72,6 +73,10 @@ pub fn router(state: AppState) -> Router {
         .route("/credentials/{id}", get(credential))
         .route("/credentials/{id}/{image}", get(credential_image))
         .route("/status/{list}", get(status_list))
+        .route("/api/v1/verify", axum::routing::post(verify_api::verify))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::render::bake::MAX_IMAGE_BYTES,
+        ))
         .with_state(state)
 }
 

@@ -21,6 +21,19 @@ fn get(addr: SocketAddr, path: &str, accept: &str) -> (String, Vec<u8>) {
     )
 }
 
+fn post(addr: SocketAddr, path: &str, content_type: &str, body: &[u8]) -> (String, Vec<u8>) {
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(s, "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()).unwrap();
+    s.write_all(body).unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    (
+        String::from_utf8_lossy(&raw[..split]).into_owned(),
+        raw[split + 4..].to_vec(),
+    )
+}
+
 fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
     head.lines().find_map(|l| {
         l.split_once(':')
@@ -154,6 +167,71 @@ fn serve_initializes_on_first_start_and_serves_the_public_read_routes() {
     let (head, _) = get(addr, "/status/revocation-1", "application/vc");
     assert_eq!(header(&head, "cache-control"), Some("public, max-age=300"));
 
+    // The verification API: JSON, a baked image, a URL, a batch.
+    let report = |b: Vec<u8>| serde_json::from_slice::<serde_json::Value>(&b).unwrap();
+    let (head, body) = post(
+        addr,
+        "/api/v1/verify",
+        "application/json",
+        doc.to_string().as_bytes(),
+    );
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let r = report(body);
+    assert_eq!(r["verified"], true, "{r:#}");
+    assert!(
+        r["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["check"] == "status" && c["state"] == "valid")
+    );
+    assert_eq!(
+        report(post(addr, "/api/v1/verify", "image/png", &png).1)["verified"],
+        true
+    );
+    let url = format!("http://{addr}/credentials/{uuid}");
+    let batch =
+        serde_json::json!({ "credentials": [doc, { "url": url }, url, { "not": "a credential" }] });
+    let b = report(
+        post(
+            addr,
+            "/api/v1/verify",
+            "application/json",
+            batch.to_string().as_bytes(),
+        )
+        .1,
+    );
+    let verdicts: Vec<bool> = b["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["verified"] == true)
+        .collect();
+    assert_eq!(verdicts, [true, true, true, false], "{b:#}");
+    let too_many = serde_json::json!({ "credentials": vec![doc.clone(); 101] });
+    assert!(
+        post(
+            addr,
+            "/api/v1/verify",
+            "application/json",
+            too_many.to_string().as_bytes()
+        )
+        .0
+        .starts_with("HTTP/1.1 413")
+    );
+    let (head, body) = post(addr, "/api/v1/verify", "application/json", b"{not json");
+    assert!(
+        head.starts_with("HTTP/1.1 400")
+            && String::from_utf8_lossy(&body).contains("PARSING_ERROR")
+    );
+    let (_, body) = post(
+        addr,
+        "/api/v1/verify",
+        "image/png",
+        b"\x89PNG\r\n\x1a\n garbage",
+    );
+    assert_eq!(report(body)["checks"][0]["code"], "png_corrupt");
+
     // The verification page: verdict without JavaScript, strict CSP, everything escaped.
     let (head, html) = get(addr, &format!("/v/{uuid}"), "text/html");
     let html = String::from_utf8(html).unwrap();
@@ -211,6 +289,24 @@ fn serve_initializes_on_first_start_and_serves_the_public_read_routes() {
     assert!(out.status.success());
     let (_, html) = get(addr, &format!("/v/{uuid}"), "text/html");
     assert!(String::from_utf8_lossy(&html).contains("<h1>REVOKED</h1>"));
+    let r = report(
+        post(
+            addr,
+            "/api/v1/verify",
+            "application/json",
+            doc.to_string().as_bytes(),
+        )
+        .1,
+    );
+    assert_eq!(r["verified"], false);
+    assert!(
+        r["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["code"] == "revoked"),
+        "{r:#}"
+    );
 
     // Graceful shutdown on SIGTERM.
     Command::new("kill")
