@@ -1,34 +1,8 @@
 //! `rosette render` and baked images: a badge carries its credential, and
 //! `rosette verify` (and the JavaScript reference, after unbaking) accept it.
 
+use crate::support::{ok, rosette};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-fn rosette(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rosette"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env(
-            "ROSETTE_BADGES_DIR",
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("badges"),
-        )
-        .env_remove("ROSETTE_DATABASE_URL")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run rosette")
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "exit {:?}\n{}\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// An initialized data directory with one issued credential; its id.
 fn issued(dir: &Path, name: &str) -> (std::path::PathBuf, String) {

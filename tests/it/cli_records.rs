@@ -2,37 +2,12 @@
 //! (single and `--csv`), `credentials`, `audit verify`; an interrupted bulk
 //! import re-run to completion; the audit log edited behind Rosette's back.
 
+use crate::support::{ok, rosette};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 const GRADER: &str = "grader@example.com";
-
-fn rosette(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rosette"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env(
-            "ROSETTE_BADGES_DIR",
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("badges"),
-        )
-        .env_remove("ROSETTE_DATABASE_URL")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run rosette")
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "exit {:?}\n{}\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 fn init(dir: &Path) -> PathBuf {
     let data = dir.join("data");

@@ -88,3 +88,31 @@ pub async fn fresh_postgres_database() -> Option<String> {
 pub fn sqlite_url(dir: &std::path::Path) -> String {
     format!("sqlite://{}", dir.join("rosette.db").display())
 }
+
+/// Runs the `rosette` binary on data directory `data` with the repository's catalog.
+pub fn rosette(data: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_rosette"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env(
+            "ROSETTE_BADGES_DIR",
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("badges"),
+        )
+        .env_remove("ROSETTE_DATABASE_URL")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run rosette")
+}
+
+/// Standard output of a successful run; fails the test with both streams otherwise.
+pub fn ok(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}\n{}\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
