@@ -74,6 +74,10 @@ pub fn router(state: AppState) -> Router {
         .route("/credentials/{id}/{image}", get(credential_image))
         .route("/status/{list}", get(status_list))
         .route("/api/v1/verify", axum::routing::post(verify_api::verify))
+        .route(
+            "/credentials/verify",
+            axum::routing::post(verify_api::vc_api_verify),
+        )
         .layer(axum::extract::DefaultBodyLimit::max(
             crate::render::bake::MAX_IMAGE_BYTES,
         ))

@@ -32,31 +32,69 @@ fn problem(status: StatusCode, kind: &str, detail: &str) -> Response {
         .into_response()
 }
 
+/// What one verification request needs: this issuer's key, a bounded
+/// fetcher for third-party status lists and credential URLs, a status cache.
+struct Pieces {
+    resolver: OfflineResolver,
+    fetcher: Option<HttpFetcher>,
+    cache: StatusCache,
+    now: chrono::DateTime<chrono::Utc>,
+}
+
+impl Pieces {
+    fn new(state: &AppState) -> Self {
+        let parts = state.issuer.as_deref();
+        let mut resolver = OfflineResolver::new();
+        if let Some(p) = parts {
+            resolver.add_method(p.key.method());
+        }
+        Pieces {
+            resolver,
+            fetcher: HttpFetcher::new(FetchPolicy::default()).ok(),
+            cache: StatusCache::new(),
+            now: parts
+                .map(|p| p.clock.now())
+                .unwrap_or(chrono::DateTime::<chrono::Utc>::UNIX_EPOCH),
+        }
+    }
+
+    /// This issuer's lists from the store, third-party lists through the fetcher.
+    fn own_lists<'a>(
+        &'a self,
+        state: &'a AppState,
+    ) -> Option<crate::issuance::status::OwnStatusLists<'a>> {
+        let fallback = self.fetcher.as_ref().map(|f| f as &dyn StatusSource);
+        state.issuer.as_deref().map(|p| {
+            crate::issuance::status::OwnStatusLists::new(
+                state.store.as_ref(),
+                &p.public_url,
+                fallback,
+            )
+        })
+    }
+
+    fn context<'a>(
+        &'a self,
+        own: Option<&'a crate::issuance::status::OwnStatusLists<'a>>,
+    ) -> VerifyContext<'a> {
+        let source: Option<&dyn StatusSource> = match own {
+            Some(o) => Some(o),
+            None => self.fetcher.as_ref().map(|f| f as &dyn StatusSource),
+        };
+        let cx = VerifyContext::new(&self.resolver, self.now);
+        match source {
+            Some(s) => cx.with_status(s, &self.cache),
+            None => cx,
+        }
+    }
+}
+
 /// `POST /api/v1/verify`.
 pub async fn verify(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let parts = state.issuer.as_deref();
-    let now = match parts {
-        Some(p) => p.clock.now(),
-        None => chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
-    };
-    let mut resolver = OfflineResolver::new();
-    if let Some(p) = parts {
-        resolver.add_method(p.key.method());
-    }
-    let fetcher = HttpFetcher::new(FetchPolicy::default()).ok();
-    let fallback = fetcher.as_ref().map(|f| f as &dyn StatusSource);
-    let own = parts.map(|p| {
-        crate::issuance::status::OwnStatusLists::new(state.store.as_ref(), &p.public_url, fallback)
-    });
-    let source: Option<&dyn StatusSource> = match &own {
-        Some(o) => Some(o),
-        None => fallback,
-    };
-    let cache = StatusCache::new();
-    let mut cx = VerifyContext::new(&resolver, now);
-    if let Some(s) = source {
-        cx = cx.with_status(s, &cache);
-    }
+    let pieces = Pieces::new(&state);
+    let own = pieces.own_lists(&state);
+    let cx = pieces.context(own.as_ref());
+    let fetcher = pieces.fetcher.as_ref();
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -93,7 +131,7 @@ pub async fn verify(State(state): State<AppState>, headers: HeaderMap, body: Byt
         }
         let mut results = Vec::with_capacity(items.len());
         for item in items {
-            results.push(verify_item(item, fetcher.as_ref(), cx).await);
+            results.push(verify_item(item, fetcher, cx).await);
         }
         let all = results.iter().all(|r| r.verified);
         let body = json!({ "verified": all, "results": results });
@@ -103,7 +141,7 @@ pub async fn verify(State(state): State<AppState>, headers: HeaderMap, body: Byt
         )
             .into_response();
     }
-    report_response(&verify_item(&value, fetcher.as_ref(), cx).await)
+    report_response(&verify_item(&value, fetcher, cx).await)
 }
 
 async fn verify_item(item: &Value, fetcher: Option<&HttpFetcher>, cx: VerifyContext<'_>) -> Report {
@@ -137,4 +175,67 @@ async fn verify_item(item: &Value, fetcher: Option<&HttpFetcher>, cx: VerifyCont
 fn report_response(report: &Report) -> Response {
     let body = serde_json::to_string(report).unwrap_or_else(|_| "{}".into());
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// VC-API `POST /credentials/verify` (W3C VC-API, "Verify Credential"):
+/// body `{"verifiableCredential": {…}, "options": {…}}` (unknown option keys
+/// are accepted). 200 with the checks when verified; 422 with the problems
+/// when not; 400 when the body is not a verification request.
+pub async fn vc_api_verify(State(state): State<AppState>, body: Bytes) -> Response {
+    let value: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            return problem(
+                StatusCode::BAD_REQUEST,
+                "PARSING_ERROR",
+                &format!("the body is not JSON: {e}"),
+            );
+        }
+    };
+    let Some(credential) = value.get("verifiableCredential").filter(|c| c.is_object()) else {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "MALFORMED_VALUE_ERROR",
+            "verifiableCredential (an object) is required",
+        );
+    };
+    if value.get("options").is_some_and(|o| !o.is_object()) {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "MALFORMED_VALUE_ERROR",
+            "options must be an object",
+        );
+    }
+    let pieces = Pieces::new(&state);
+    let own = pieces.own_lists(&state);
+    let cx = pieces.context(own.as_ref());
+    let report = verification::verify_value(credential, cx).await;
+    let checks: Vec<&str> = report
+        .checks
+        .iter()
+        .filter(|c| c.state == verification::CheckState::Valid)
+        .map(|c| c.check)
+        .collect();
+    let errors: Vec<Value> = report
+        .checks
+        .iter()
+        .filter(|c| c.state != verification::CheckState::Valid)
+        .map(|c| {
+            let kind = if c.check == "proof" { "CRYPTOGRAPHIC_SECURITY_ERROR" } else { "MALFORMED_VALUE_ERROR" };
+            json!({ "type": format!("https://www.w3.org/TR/vc-data-model#{kind}"), "title": c.message, "code": c.code, "check": c.check })
+        })
+        .collect();
+    let body =
+        json!({ "verified": report.verified, "checks": checks, "warnings": [], "errors": errors });
+    let status = if report.verified {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
 }

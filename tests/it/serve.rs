@@ -232,6 +232,46 @@ fn serve_initializes_on_first_start_and_serves_the_public_read_routes() {
     );
     assert_eq!(report(body)["checks"][0]["code"], "png_corrupt");
 
+    // VC-API: 200 when verified, 422 with the problems when not, 400 when not a request.
+    let request =
+        serde_json::json!({ "verifiableCredential": doc, "options": { "unknownOption": true } });
+    let (head, body) = post(
+        addr,
+        "/credentials/verify",
+        "application/json",
+        request.to_string().as_bytes(),
+    );
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(
+        report(body)["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "proof")
+    );
+    let mut tampered = doc.clone();
+    tampered["credentialSubject"]["name"] = serde_json::json!("Mallory");
+    let (head, body) = post(
+        addr,
+        "/credentials/verify",
+        "application/json",
+        serde_json::json!({ "verifiableCredential": tampered })
+            .to_string()
+            .as_bytes(),
+    );
+    assert!(head.starts_with("HTTP/1.1 422"), "{head}");
+    assert!(String::from_utf8_lossy(&body).contains("CRYPTOGRAPHIC_SECURITY_ERROR"));
+    assert!(
+        post(
+            addr,
+            "/credentials/verify",
+            "application/json",
+            b"{\"credential\": {}}"
+        )
+        .0
+        .starts_with("HTTP/1.1 400")
+    );
+
     // The verification page: verdict without JavaScript, strict CSP, everything escaped.
     let (head, html) = get(addr, &format!("/v/{uuid}"), "text/html");
     let html = String::from_utf8(html).unwrap();
