@@ -33,6 +33,8 @@ pub struct Config {
     pub suite: Cryptosuite,
     /// LinkedIn organization id for add-to-profile links.
     pub linkedin_organization_id: Option<String>,
+    /// Largest request body the server accepts (413 above).
+    pub max_body_bytes: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -48,6 +50,7 @@ impl std::fmt::Debug for Config {
             .field("graders", &self.graders)
             .field("suite", &self.suite.as_str())
             .field("linkedin_organization_id", &self.linkedin_organization_id)
+            .field("max_body_bytes", &self.max_body_bytes)
             .finish()
     }
 }
@@ -92,6 +95,8 @@ pub struct FileSettings {
     pub suite: Option<String>,
     /// See [`Config::linkedin_organization_id`].
     pub linkedin_organization_id: Option<String>,
+    /// See [`Config::max_body_bytes`].
+    pub max_body_bytes: Option<usize>,
 }
 
 /// Why the configuration is unusable.
@@ -116,6 +121,7 @@ impl Config {
             graders: Vec::new(),
             suite: Cryptosuite::EddsaRdfc2022,
             linkedin_organization_id: None,
+            max_body_bytes: 1024 * 1024,
         }
     }
 
@@ -151,6 +157,14 @@ impl Config {
             }),
             suite: env.get("ROSETTE_SUITE").cloned(),
             linkedin_organization_id: env.get("ROSETTE_LINKEDIN_ORGANIZATION_ID").cloned(),
+            max_body_bytes: match env.get("ROSETTE_MAX_BODY_BYTES") {
+                Some(v) => Some(v.trim().parse().map_err(|_| {
+                    ConfigError(format!(
+                        "ROSETTE_MAX_BODY_BYTES {v:?} is not a number of bytes"
+                    ))
+                })?),
+                None => None,
+            },
         };
         config.apply(&from_env, data_dir)?;
         config.apply(flags, data_dir)?;
@@ -186,6 +200,12 @@ impl Config {
         }
         if let Some(v) = &s.suite {
             self.suite = v.parse().map_err(ConfigError)?;
+        }
+        if let Some(v) = s.max_body_bytes {
+            if v < 1024 {
+                return Err(ConfigError(format!("max_body_bytes {v} is below 1024")));
+            }
+            self.max_body_bytes = v;
         }
         if let Some(v) = &s.linkedin_organization_id {
             self.linkedin_organization_id = Some(v.clone()).filter(|v| !v.trim().is_empty());

@@ -435,6 +435,7 @@ async fn serve(
     let state = rosette::web::AppState {
         store,
         issuer: Some(std::sync::Arc::new(parts)),
+        max_body_bytes: app.config.max_body_bytes,
     };
     println!(
         "Rosette is serving on http://{addr} (public URL {})",

@@ -24,7 +24,12 @@ pub struct AppState {
     /// The issuing side (catalog, key, profile, clock), when this server
     /// issues; `None` serves status lists only.
     pub issuer: Option<Arc<IssuerParts>>,
+    /// Largest request body; larger ones get 413.
+    pub max_body_bytes: usize,
 }
+
+/// Default request body limit: 1 MB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// What the routes need to act as the issuer.
 pub struct IssuerParts {
@@ -78,9 +83,7 @@ pub fn router(state: AppState) -> Router {
             "/credentials/verify",
             axum::routing::post(verify_api::vc_api_verify),
         )
-        .layer(axum::extract::DefaultBodyLimit::max(
-            crate::render::bake::MAX_IMAGE_BYTES,
-        ))
+        .layer(axum::extract::DefaultBodyLimit::max(state.max_body_bytes))
         .with_state(state)
 }
 

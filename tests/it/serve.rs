@@ -219,6 +219,9 @@ fn serve_initializes_on_first_start_and_serves_the_public_read_routes() {
         .0
         .starts_with("HTTP/1.1 413")
     );
+    let big = vec![b' '; 1024 * 1024 + 1];
+    let (head, _) = post(addr, "/api/v1/verify", "application/json", &big);
+    assert!(head.starts_with("HTTP/1.1 413"), "1 MB limit: {head}");
     let (head, body) = post(addr, "/api/v1/verify", "application/json", b"{not json");
     assert!(
         head.starts_with("HTTP/1.1 400")
