@@ -74,7 +74,7 @@ pub fn redact_url(url: &str) -> String {
 }
 
 /// The file's settings; every key optional, unknown keys refused.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileSettings {
     /// See [`Config::public_url`].

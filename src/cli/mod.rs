@@ -414,7 +414,7 @@ async fn serve(
             graders: Vec::new(),
             badges_dir: None,
         };
-        records::init(data_dir, args, flags_clone(&flags)).await?;
+        records::init(data_dir, args, flags.clone()).await?;
     }
     let app = app::App::open(data_dir, &flags).await?;
     let listener = tokio::net::TcpListener::bind(listen)
@@ -436,6 +436,9 @@ async fn serve(
         store,
         issuer: Some(std::sync::Arc::new(parts)),
         max_body_bytes: app.config.max_body_bytes,
+        fetcher: Some(rosette::fetch::HttpFetcher::new(
+            rosette::fetch::FetchPolicy::default(),
+        )?),
     };
     println!(
         "Rosette is serving on http://{addr} (public URL {})",
@@ -461,14 +464,6 @@ async fn serve(
     rosette::web::serve(listener, rosette::web::router(state), shutdown).await?;
     eprintln!("stopped");
     Ok(ExitCode::SUCCESS)
-}
-
-fn flags_clone(flags: &rosette::config::Overrides) -> rosette::config::Overrides {
-    rosette::config::Overrides {
-        public_url: flags.public_url.clone(),
-        database_url: flags.database_url.clone(),
-        ..Default::default()
-    }
 }
 
 /// The store of an initialized data directory, with its public URL.

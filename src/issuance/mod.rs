@@ -544,11 +544,8 @@ impl Issuer<'_> {
         key: &str,
         external_id: Option<&str>,
     ) -> Result<Option<CredentialRecord>, IssuanceError> {
-        let mut tx = self.store.begin().await?;
-        let ext: Vec<String> = external_id.map(str::to_owned).into_iter().collect();
-        let found = tx.credentials_by_keys(&[key.to_owned()], &ext).await?;
-        drop(tx);
-        Ok(found.into_iter().next())
+        // A plain read (no write lock); `create` re-checks inside its transaction.
+        Ok(self.store.credential_by_issuance(key, external_id).await?)
     }
 
     /// Creates a credential in one transaction: idempotency check,

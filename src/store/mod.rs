@@ -333,6 +333,13 @@ pub trait Store: Send + Sync {
         &'a self,
         credential_id: &'a str,
     ) -> BoxFuture<'a, Result<Vec<StatusEntryRecord>, StoreError>>;
+    /// The credential issued under this issuance key or external id, if any
+    /// (a plain read; writers re-check inside their transaction).
+    fn credential_by_issuance<'a>(
+        &'a self,
+        issuance_key: &'a str,
+        external_id: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Option<CredentialRecord>, StoreError>>;
     /// The token with this hash.
     fn token_by_hash<'a>(
         &'a self,

@@ -514,6 +514,24 @@ impl Store for SqlStore {
         })
     }
 
+    fn credential_by_issuance<'a>(
+        &'a self,
+        issuance_key: &'a str,
+        external_id: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Option<CredentialRecord>, StoreError>> {
+        Box::pin(async move {
+            // External ids are never empty, so "" matches nothing.
+            let row = q(format!(
+                "SELECT {CREDENTIAL_COLS} FROM credentials WHERE issuance_key = $1 OR external_id = $2 LIMIT 1"
+            ))
+            .bind(issuance_key.to_owned())
+            .bind(external_id.unwrap_or("").to_owned())
+            .fetch_optional(&self.pool)
+            .await?;
+            row.as_ref().map(credential_from).transpose()
+        })
+    }
+
     fn token_by_hash<'a>(
         &'a self,
         token_hash: &'a str,

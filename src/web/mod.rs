@@ -26,6 +26,9 @@ pub struct AppState {
     pub issuer: Option<Arc<IssuerParts>>,
     /// Largest request body; larger ones get 413.
     pub max_body_bytes: usize,
+    /// The bounded client for third-party status lists and credential URLs,
+    /// built once (its connection pool and TLS roots are shared).
+    pub fetcher: Option<crate::fetch::HttpFetcher>,
 }
 
 /// Default request body limit: 1 MB.

@@ -6,7 +6,7 @@
 //! `{"results": [report, …]}` for a batch.
 
 use super::AppState;
-use crate::fetch::{FetchPolicy, HttpFetcher};
+use crate::fetch::HttpFetcher;
 use crate::keys::OfflineResolver;
 use crate::verification::{self, Report, StatusCache, StatusSource, VerifyContext};
 use axum::body::Bytes;
@@ -50,7 +50,7 @@ impl Pieces {
         }
         Pieces {
             resolver,
-            fetcher: HttpFetcher::new(FetchPolicy::default()).ok(),
+            fetcher: state.fetcher.clone(),
             cache: StatusCache::new(),
             now: parts
                 .map(|p| p.clock.now())

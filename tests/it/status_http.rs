@@ -44,6 +44,7 @@ fn lists_are_served_with_cache_headers_and_verified_by_a_remote_verifier() {
             store: Arc::new(store.clone()),
             issuer: None,
             max_body_bytes: rosette::web::DEFAULT_MAX_BODY_BYTES,
+            fetcher: None,
         };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(rosette::web::serve(
