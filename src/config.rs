@@ -35,6 +35,44 @@ pub struct Config {
     pub linkedin_organization_id: Option<String>,
     /// Largest request body the server accepts (413 above).
     pub max_body_bytes: usize,
+    /// Address `rosette serve` listens on.
+    pub listen: String,
+    /// TLS certificate chain (PEM); with `tls_key`, the server speaks HTTPS.
+    pub tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM, PKCS#8, SEC1 or RSA).
+    pub tls_key: Option<PathBuf>,
+    /// Requests per minute one client may make to the public endpoints (0: unlimited).
+    pub rate_limit_per_minute: u32,
+    /// Requests a client may make in a burst above the steady rate.
+    pub rate_limit_burst: u32,
+    /// Longest a request may take before the server answers 503.
+    pub request_timeout_secs: u64,
+    /// Most credentials in one `POST /api/v1/verify` batch.
+    pub max_batch: usize,
+    /// Log lines as `text` (for people) or `json` (for log collectors).
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+impl std::str::FromStr for LogFormat {
+    type Err = ConfigError;
+    fn from_str(s: &str) -> Result<Self, ConfigError> {
+        match s.trim() {
+            "text" => Ok(LogFormat::Text),
+            "json" => Ok(LogFormat::Json),
+            other => Err(ConfigError(format!(
+                "log_format {other:?} is neither \"text\" nor \"json\""
+            ))),
+        }
+    }
 }
 
 impl std::fmt::Debug for Config {
@@ -51,6 +89,14 @@ impl std::fmt::Debug for Config {
             .field("suite", &self.suite.as_str())
             .field("linkedin_organization_id", &self.linkedin_organization_id)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("listen", &self.listen)
+            .field("tls_cert", &self.tls_cert)
+            .field("tls_key", &self.tls_key)
+            .field("rate_limit_per_minute", &self.rate_limit_per_minute)
+            .field("rate_limit_burst", &self.rate_limit_burst)
+            .field("request_timeout_secs", &self.request_timeout_secs)
+            .field("max_batch", &self.max_batch)
+            .field("log_format", &self.log_format)
             .finish()
     }
 }
@@ -97,6 +143,37 @@ pub struct FileSettings {
     pub linkedin_organization_id: Option<String>,
     /// See [`Config::max_body_bytes`].
     pub max_body_bytes: Option<usize>,
+    /// See [`Config::listen`].
+    pub listen: Option<String>,
+    /// See [`Config::tls_cert`] (relative to the data directory).
+    pub tls_cert: Option<PathBuf>,
+    /// See [`Config::tls_key`] (relative to the data directory).
+    pub tls_key: Option<PathBuf>,
+    /// See [`Config::rate_limit_per_minute`].
+    pub rate_limit_per_minute: Option<u32>,
+    /// See [`Config::rate_limit_burst`].
+    pub rate_limit_burst: Option<u32>,
+    /// See [`Config::request_timeout_secs`].
+    pub request_timeout_secs: Option<u64>,
+    /// See [`Config::max_batch`].
+    pub max_batch: Option<usize>,
+    /// `text` or `json`.
+    pub log_format: Option<String>,
+}
+
+/// A numeric `ROSETTE_*` variable, if set.
+fn env_number<T: std::str::FromStr>(
+    env: &HashMap<String, String>,
+    key: &str,
+) -> Result<Option<T>, ConfigError> {
+    match env.get(key) {
+        Some(v) => v
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| ConfigError(format!("{key} {v:?} is not a whole number"))),
+        None => Ok(None),
+    }
 }
 
 /// Why the configuration is unusable.
@@ -122,6 +199,14 @@ impl Config {
             suite: Cryptosuite::EddsaRdfc2022,
             linkedin_organization_id: None,
             max_body_bytes: 1024 * 1024,
+            listen: "127.0.0.1:8080".into(),
+            tls_cert: None,
+            tls_key: None,
+            rate_limit_per_minute: 600,
+            rate_limit_burst: 120,
+            request_timeout_secs: 30,
+            max_batch: 100,
+            log_format: LogFormat::Text,
         }
     }
 
@@ -157,14 +242,15 @@ impl Config {
             }),
             suite: env.get("ROSETTE_SUITE").cloned(),
             linkedin_organization_id: env.get("ROSETTE_LINKEDIN_ORGANIZATION_ID").cloned(),
-            max_body_bytes: match env.get("ROSETTE_MAX_BODY_BYTES") {
-                Some(v) => Some(v.trim().parse().map_err(|_| {
-                    ConfigError(format!(
-                        "ROSETTE_MAX_BODY_BYTES {v:?} is not a number of bytes"
-                    ))
-                })?),
-                None => None,
-            },
+            max_body_bytes: env_number(env, "ROSETTE_MAX_BODY_BYTES")?,
+            listen: env.get("ROSETTE_LISTEN").cloned(),
+            tls_cert: env.get("ROSETTE_TLS_CERT").map(PathBuf::from),
+            tls_key: env.get("ROSETTE_TLS_KEY").map(PathBuf::from),
+            rate_limit_per_minute: env_number(env, "ROSETTE_RATE_LIMIT_PER_MINUTE")?,
+            rate_limit_burst: env_number(env, "ROSETTE_RATE_LIMIT_BURST")?,
+            request_timeout_secs: env_number(env, "ROSETTE_REQUEST_TIMEOUT_SECS")?,
+            max_batch: env_number(env, "ROSETTE_MAX_BATCH")?,
+            log_format: env.get("ROSETTE_LOG_FORMAT").cloned(),
         };
         config.apply(&from_env, data_dir)?;
         config.apply(flags, data_dir)?;
@@ -207,6 +293,45 @@ impl Config {
             }
             self.max_body_bytes = v;
         }
+        if let Some(v) = &s.listen {
+            self.listen = v.trim().to_owned();
+        }
+        let in_data_dir = |p: &PathBuf| {
+            if p.is_absolute() {
+                p.clone()
+            } else {
+                data_dir.join(p)
+            }
+        };
+        if let Some(v) = &s.tls_cert {
+            self.tls_cert = Some(in_data_dir(v));
+        }
+        if let Some(v) = &s.tls_key {
+            self.tls_key = Some(in_data_dir(v));
+        }
+        if let Some(v) = s.rate_limit_per_minute {
+            self.rate_limit_per_minute = v;
+        }
+        if let Some(v) = s.rate_limit_burst {
+            self.rate_limit_burst = v;
+        }
+        if let Some(v) = s.request_timeout_secs {
+            if v == 0 {
+                return Err(ConfigError(
+                    "request_timeout_secs must be at least 1".into(),
+                ));
+            }
+            self.request_timeout_secs = v;
+        }
+        if let Some(v) = s.max_batch {
+            if v == 0 {
+                return Err(ConfigError("max_batch must be at least 1".into()));
+            }
+            self.max_batch = v;
+        }
+        if let Some(v) = &s.log_format {
+            self.log_format = v.parse()?;
+        }
         if let Some(v) = &s.linkedin_organization_id {
             self.linkedin_organization_id = Some(v.clone()).filter(|v| !v.trim().is_empty());
         }
@@ -224,6 +349,17 @@ impl Config {
             .map_err(|e| ConfigError(format!("database_url: {e}")))?;
         if self.issuer_name.trim().is_empty() {
             return Err(ConfigError("issuer_name is empty".into()));
+        }
+        if self.listen.parse::<std::net::SocketAddr>().is_err() {
+            return Err(ConfigError(format!(
+                "listen {:?} is not an address and port (e.g. 127.0.0.1:8080)",
+                self.listen
+            )));
+        }
+        if self.tls_cert.is_some() != self.tls_key.is_some() {
+            return Err(ConfigError(
+                "tls_cert and tls_key go together: give both or neither".into(),
+            ));
         }
         Ok(())
     }

@@ -22,7 +22,7 @@ pub const DEFAULT_MAX_BYTES: usize = 1024 * 1024;
 pub const DEFAULT_CLOCK_SKEW: Duration = Duration::seconds(300);
 
 /// The outcome of one check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum CheckState {
     /// Checked and passed.
@@ -34,7 +34,7 @@ pub enum CheckState {
 }
 
 /// One check of the report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Check {
     /// What was checked: `parse`, `structure`, `proof`, `valid_from`, `valid_until`.
     pub check: &'static str,
@@ -46,6 +46,7 @@ pub struct Check {
     pub message: String,
     /// Where the problem is (a JSON pointer), when known.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub path: Option<String>,
 }
 
@@ -80,33 +81,39 @@ impl Check {
 }
 
 /// What the credential says, for display.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct CredentialInfo {
     /// Credential `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub id: Option<String>,
     /// Issuer id.
     pub issuer: String,
     /// Issuer name.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub issuer_name: Option<String>,
     /// Holder display name.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub holder: Option<String>,
     /// Achievement (certification) name.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub achievement: Option<String>,
     /// `validFrom` (or VC 1.1 `issuanceDate`) exactly as written.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub valid_from: Option<String>,
     /// `validUntil` (or VC 1.1 `expirationDate`) exactly as written.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub valid_until: Option<String>,
 }
 
 /// The verification report: one state per check, and a verdict that is
 /// `true` only when every check is valid.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Report {
     /// Overall verdict.
     pub verified: bool,
@@ -114,6 +121,7 @@ pub struct Report {
     pub checks: Vec<Check>,
     /// What the credential claims (present once it parsed).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub credential: Option<CredentialInfo>,
     /// When the checks ran.
     pub checked_at: String,
@@ -146,6 +154,14 @@ impl Report {
 pub trait StatusSource: Send + Sync {
     /// The bytes of the status list credential at `url`.
     fn status_list<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<Vec<u8>, SourceError>>;
+
+    /// The current revision of the list at `url`, when the source can tell
+    /// it cheaply (the issuer's own lists: their published version). A
+    /// cached copy is reused only while its revision matches, so a change
+    /// shows at once; `None` (third-party lists): the list's `ttl` rules.
+    fn revision<'a>(&'a self, _url: &'a str) -> BoxFuture<'a, Option<i64>> {
+        Box::pin(async { None })
+    }
 }
 
 /// A status list could not be obtained (the check is then `unknown`).
@@ -161,6 +177,7 @@ pub struct SourceError {
 /// A verified, decoded status list.
 #[derive(Debug)]
 struct CachedList {
+    revision: Option<i64>,
     issuer: String,
     purposes: Vec<String>,
     bits: Bitstring,
@@ -197,6 +214,13 @@ impl StatusCache {
             if lists.len() < CACHE_CAPACITY {
                 lists.insert(url.to_owned(), list);
             }
+        }
+    }
+
+    /// Forgets every list (after this issuer changed one of its own).
+    pub fn clear(&self) {
+        if let Ok(mut lists) = self.lists.write() {
+            lists.clear();
         }
     }
 
@@ -468,9 +492,17 @@ async fn status_check(
     let Some(url) = entry.list_url.as_deref() else {
         return invalid("status_entry_malformed", "statusListCredential is missing");
     };
-    let list = match cx.status_cache.and_then(|c| c.get(url, cx.now)) {
+    let revision = match cx.status {
+        Some(source) => source.revision(url).await,
+        None => None,
+    };
+    let cached = cx
+        .status_cache
+        .and_then(|c| c.get(url, cx.now))
+        .filter(|l| l.revision == revision);
+    let list = match cached {
         Some(list) => list,
-        None => match load_list(url, cx).await {
+        None => match load_list(url, revision, cx).await {
             Ok(list) => {
                 let list = Arc::new(list);
                 if let Some(cache) = cx.status_cache {
@@ -511,7 +543,11 @@ async fn status_check(
 }
 
 /// Fetches, verifies and decodes a status list credential.
-async fn load_list(url: &str, cx: VerifyContext<'_>) -> Result<CachedList, Check> {
+async fn load_list(
+    url: &str,
+    revision: Option<i64>,
+    cx: VerifyContext<'_>,
+) -> Result<CachedList, Check> {
     let Some(source) = cx.status else {
         return Err(unknown(
             "status_not_checked",
@@ -566,7 +602,11 @@ async fn load_list(url: &str, cx: VerifyContext<'_>) -> Result<CachedList, Check
             ),
         ));
     }
-    let until = doc.get("validUntil").and_then(Value::as_str);
+    // VCDM 2.0 §4.9 `validUntil`; a VC 1.1 list (VCDM 1.1 §4.7) has `expirationDate`.
+    let until = doc
+        .get("validUntil")
+        .or_else(|| doc.get("expirationDate"))
+        .and_then(Value::as_str);
     if let Some(until) = until.and_then(|u| chrono::DateTime::parse_from_rfc3339(u).ok())
         && until.to_utc() < cx.now - cx.clock_skew
     {
@@ -596,6 +636,7 @@ async fn load_list(url: &str, cx: VerifyContext<'_>) -> Result<CachedList, Check
         .unwrap_or(DEFAULT_TTL_MS);
     let ttl = Duration::milliseconds(i64::try_from(ttl_ms.min(DEFAULT_TTL_MS)).unwrap_or(0));
     Ok(CachedList {
+        revision,
         issuer,
         purposes,
         bits,

@@ -3,10 +3,11 @@
 use super::keyfile;
 use anyhow::{Context as _, anyhow};
 use rosette::catalog::Catalog;
-use rosette::clock::SystemClock;
+use rosette::clock::{Clock as _, SystemClock};
 use rosette::config::{Config, Overrides};
-use rosette::issuance::{Issuer, IssuerProfile};
-use rosette::keys::IssuerKey;
+use rosette::issuance::keys::key_history;
+use rosette::issuance::{Actor, IssuanceError, Issuer, IssuerProfile};
+use rosette::keys::{IssuerKey, KeyHistory};
 use rosette::store::SqlStore;
 use std::collections::HashMap;
 use std::path::Path;
@@ -26,14 +27,22 @@ pub struct App {
     pub store: SqlStore,
     /// The certifications.
     pub catalog: Catalog,
-    /// The issuer's key, bound to its did:web.
+    /// The issuer's key, bound to its did:web; checked to be the current key
+    /// of [`App::keys`].
     pub key: IssuerKey,
+    /// The issuer's public keys from the database: current (= `key`) first,
+    /// then retired keys, most recently retired first. All of them are
+    /// published in did.json and trusted when verifying.
+    pub keys: KeyHistory,
     /// The wall clock.
     pub clock: SystemClock,
 }
 
 impl App {
-    /// Opens an initialized data directory (see `rosette init`).
+    /// Opens an initialized data directory (see `rosette init`). The key
+    /// file must hold the issuer's current key: the first key is registered
+    /// in the database, and a retired or unknown key is refused
+    /// ([`key_history`]) so that no command signs with a stale key.
     pub async fn open(data_dir: &Path, flags: &Overrides) -> anyhow::Result<App> {
         let config = Config::load(data_dir, &rosette_env(), flags)?;
         if !config.key_file.exists() {
@@ -59,12 +68,22 @@ impl App {
                     rosette::config::redact_url(&config.database_url)
                 )
             })?;
+        let clock = SystemClock;
+        let keys = key_history(
+            &store,
+            &key.public_key(),
+            clock.now(),
+            &Actor::admin(cli_actor()),
+        )
+        .await
+        .map_err(|e| key_file_refusal(&config.key_file, e))?;
         Ok(App {
             config,
             store,
             catalog,
             key,
-            clock: SystemClock,
+            keys,
+            clock,
         })
     }
 
@@ -84,6 +103,31 @@ impl App {
             suite: self.config.suite,
             graders: self.config.graders.clone(),
         }
+    }
+}
+
+/// The error for a key file [`key_history`] refused (a retired or unknown
+/// key), naming the file, and pointing at an unfinished rotation's
+/// `<key_file>.next` when there is one.
+pub fn key_file_refusal(key_file: &Path, e: IssuanceError) -> anyhow::Error {
+    match e {
+        IssuanceError::Invalid {
+            field: "key_file",
+            message,
+        } => {
+            let pending = keyfile::pending_key_path(key_file);
+            let hint = if pending.exists() {
+                format!(
+                    "\nnote: {} is left from an interrupted `rosette keys rotate`; run \
+                     `rosette keys rotate` again on this node to finish it",
+                    pending.display()
+                )
+            } else {
+                String::new()
+            };
+            anyhow!("key file {}: {message}{hint}", key_file.display())
+        }
+        other => anyhow!("checking the issuer key against the database: {other}"),
     }
 }
 

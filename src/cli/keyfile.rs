@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 use zeroize::Zeroizing;
 
-use rosette::keys::{SigningKey, decode_secret_key, encode_pkcs8_pem};
+use rosette::keys::{
+    SigningKey, VerifyingKey, decode_secret_key, encode_pkcs8_pem, public_key_multibase,
+};
 
 /// Largest key file read (a PEM Ed25519 key is about 120 bytes).
 const MAX_KEY_FILE_LEN: u64 = 16 * 1024;
@@ -44,6 +46,7 @@ pub fn write_secret_key_file(path: &Path, key: &SigningKey, overwrite: bool) -> 
             let _ = fs::remove_file(path);
             return Err(e.context(format!("writing key file {}", path.display())));
         }
+        sync_dir(dir.as_deref());
         return Ok(());
     }
 
@@ -56,13 +59,94 @@ pub fn write_secret_key_file(path: &Path, key: &SigningKey, overwrite: bool) -> 
         let _ = fs::remove_file(&tmp);
         return Err(e.context(format!("replacing key file {}", path.display())));
     }
-    if let Some(dir) = &dir {
-        // Make the rename durable; not all file systems support it.
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
+    sync_dir(dir.as_deref());
     Ok(())
+}
+
+/// Copies the secret key file `key_file` to `dest` byte for byte (a new
+/// file, mode 0600, synced; missing directories are created with mode 0700),
+/// after checking that it holds the secret of `expected`. An existing `dest`
+/// holding the same key is accepted (re-running an interrupted rotation);
+/// one holding another key is an error, and is never overwritten.
+pub fn archive_secret_key_file(
+    key_file: &Path,
+    expected: &VerifyingKey,
+    dest: &Path,
+) -> anyhow::Result<()> {
+    let bytes = read_key_bytes(key_file)?;
+    let key = decode_key_bytes(key_file, &bytes)?;
+    if key.verifying_key() != *expected {
+        bail!(
+            "key file {} changed while rotating (it no longer holds {}); nothing was archived",
+            key_file.display(),
+            public_key_multibase(expected)
+        );
+    }
+    let dir = parent_dir(dest);
+    if let Some(dir) = &dir {
+        create_private_dirs(dir)?;
+    }
+    match create_private_file(dest) {
+        Ok(file) => {
+            if let Err(e) = write_and_sync(file, &bytes) {
+                let _ = fs::remove_file(dest);
+                return Err(e.context(format!("writing {}", dest.display())));
+            }
+            sync_dir(dir.as_deref());
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let there = read_secret_key_file(dest)?;
+            if there.verifying_key() == *expected {
+                Ok(())
+            } else {
+                bail!(
+                    "{} already exists and holds another key; refusing to overwrite it",
+                    dest.display()
+                )
+            }
+        }
+        Err(e) => Err(anyhow::Error::new(e).context(format!("creating {}", dest.display()))),
+    }
+}
+
+/// Renames `pending` over `key_file` (atomic on POSIX file systems when both
+/// are in the same directory) and syncs the directory, so the key file holds
+/// either the old key or the new one, never a mix or nothing.
+pub fn install_key_file(pending: &Path, key_file: &Path) -> anyhow::Result<()> {
+    fs::rename(pending, key_file)
+        .with_context(|| format!("renaming {} to {}", pending.display(), key_file.display()))?;
+    sync_dir(parent_dir(key_file).as_deref());
+    Ok(())
+}
+
+/// Makes a rename or a new file durable; not all file systems support it.
+fn sync_dir(dir: Option<&Path>) {
+    if let Some(dir) = dir
+        && let Ok(d) = File::open(dir)
+    {
+        let _ = d.sync_all();
+    }
+}
+
+/// Where `rosette keys rotate` writes a new key before installing it:
+/// `<key_file>.next`, beside the key file so the final rename is atomic.
+pub fn pending_key_path(key_file: &Path) -> PathBuf {
+    let mut name = key_file
+        .file_name()
+        .map(std::ffi::OsString::from)
+        .unwrap_or_else(|| "issuer.pem".into());
+    name.push(".next");
+    key_file.with_file_name(name)
+}
+
+/// Where a retired secret key is kept: `<data_dir>/keys/retired/<z6Mk…>.pem`,
+/// named by its public key (Multikey, CID 1.0 §2.2.2), one file per key.
+pub fn retired_key_path(data_dir: &Path, key: &VerifyingKey) -> PathBuf {
+    data_dir
+        .join("keys")
+        .join("retired")
+        .join(format!("{}.pem", public_key_multibase(key)))
 }
 
 /// Reads a secret key file: PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`) or a
@@ -71,6 +155,12 @@ pub fn write_secret_key_file(path: &Path, key: &SigningKey, overwrite: bool) -> 
 /// wrong. A file whose mode grants any group/other access is still read,
 /// with a warning on stderr.
 pub fn read_secret_key_file(path: &Path) -> anyhow::Result<SigningKey> {
+    let bytes = read_key_bytes(path)?;
+    decode_key_bytes(path, &bytes)
+}
+
+/// The bytes of a key file, after the size and type checks.
+fn read_key_bytes(path: &Path) -> anyhow::Result<Zeroizing<Vec<u8>>> {
     let meta =
         fs::metadata(path).with_context(|| format!("cannot read key file {}", path.display()))?;
     if !meta.is_file() {
@@ -95,7 +185,11 @@ pub fn read_secret_key_file(path: &Path) -> anyhow::Result<SigningKey> {
             path.display()
         );
     }
-    let text = std::str::from_utf8(&bytes)
+    Ok(bytes)
+}
+
+fn decode_key_bytes(path: &Path, bytes: &[u8]) -> anyhow::Result<SigningKey> {
+    let text = std::str::from_utf8(bytes)
         .map_err(|_| anyhow::anyhow!("key file {} is not UTF-8 text", path.display()))?;
     decode_secret_key(text).with_context(|| format!("key file {}", path.display()))
 }
@@ -256,6 +350,68 @@ mod tests {
         fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
         // Warns on stderr, still reads.
         assert_eq!(read_secret_key_file(&path).unwrap(), key);
+    }
+
+    #[test]
+    fn archive_copies_byte_for_byte_and_never_overwrites_another_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let key_file = dir.path().join("keys/issuer.pem");
+        let key = generate_signing_key();
+        // A multibase key file is archived as it is, not re-encoded.
+        fs::create_dir_all(key_file.parent().unwrap()).unwrap();
+        let text = format!("{}\n", encode_secret_key_multibase(&key).as_str());
+        fs::write(&key_file, &text).unwrap();
+        let dest = retired_key_path(dir.path(), &key.verifying_key());
+        assert_eq!(
+            dest,
+            dir.path().join(format!(
+                "keys/retired/{}.pem",
+                public_key_multibase(&key.verifying_key())
+            ))
+        );
+        archive_secret_key_file(&key_file, &key.verifying_key(), &dest).unwrap();
+        assert_eq!(fs::read_to_string(&dest).unwrap(), text);
+        assert_eq!(mode(&dest), 0o600);
+        assert_eq!(mode(dest.parent().unwrap()), 0o700);
+        // Again (an interrupted rotation re-run): accepted.
+        archive_secret_key_file(&key_file, &key.verifying_key(), &dest).unwrap();
+
+        // The key file does not hold the expected key: nothing is written.
+        let other = generate_signing_key();
+        let other_dest = retired_key_path(dir.path(), &other.verifying_key());
+        let err =
+            archive_secret_key_file(&key_file, &other.verifying_key(), &other_dest).unwrap_err();
+        assert!(
+            err.to_string().contains("changed while rotating"),
+            "{err:#}"
+        );
+        assert!(!other_dest.exists());
+        // The destination holds another key: refused, left alone.
+        write_secret_key_file(&other_dest, &other, false).unwrap();
+        let before = fs::read(&other_dest).unwrap();
+        let other_file = dir.path().join("other.pem");
+        write_secret_key_file(&other_file, &key, false).unwrap();
+        let err =
+            archive_secret_key_file(&other_file, &key.verifying_key(), &other_dest).unwrap_err();
+        assert!(err.to_string().contains("holds another key"), "{err:#}");
+        assert_eq!(fs::read(&other_dest).unwrap(), before);
+    }
+
+    #[test]
+    fn install_renames_the_pending_key_over_the_key_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let key_file = dir.path().join("issuer.pem");
+        let pending = pending_key_path(&key_file);
+        assert_eq!(pending, dir.path().join("issuer.pem.next"));
+        let (old, new) = (generate_signing_key(), generate_signing_key());
+        write_secret_key_file(&key_file, &old, false).unwrap();
+        write_secret_key_file(&pending, &new, false).unwrap();
+        install_key_file(&pending, &key_file).unwrap();
+        assert_eq!(read_secret_key_file(&key_file).unwrap(), new);
+        assert_eq!(mode(&key_file), 0o600);
+        assert!(!pending.exists());
+        assert!(install_key_file(&pending, &key_file).is_err());
+        assert_eq!(read_secret_key_file(&key_file).unwrap(), new);
     }
 
     #[test]

@@ -4,9 +4,11 @@
 //! (invalid or unknown), 2 usage error, unreadable input or internal error.
 
 mod app;
+mod key_commands;
 mod keyfile;
 mod records;
 mod render;
+mod serve;
 
 use anyhow::{Context as _, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
@@ -47,11 +49,7 @@ enum Command {
     /// Verify a credential (JSON, or a baked PNG/SVG badge): exit 0 when valid, 1 when not, 2 on unreadable input.
     Verify(VerifyArgs),
     /// Run the server (initializes the data directory on first start).
-    Serve {
-        /// Address to listen on.
-        #[arg(long, env = "ROSETTE_LISTEN", default_value = "127.0.0.1:8080")]
-        listen: String,
-    },
+    Serve(serve::ServeArgs),
     /// Create the data directory, configuration, issuer key and database (safe to run twice).
     Init(records::InitArgs),
     /// Record assessment results.
@@ -142,6 +140,14 @@ enum KeysCommand {
         #[arg(long)]
         force: bool,
     },
+    /// List the issuer's keys (did:web verification methods): the current key and the retired ones, which stay published.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rotate the issuer key: a new key signs from now on; the old one is retired but stays published, so what it signed keeps verifying.
+    Rotate,
 }
 
 #[derive(Debug, Args)]
@@ -221,6 +227,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Sign(args) => sign(args),
         Command::Verify(args) => verify(args, &cli.data_dir, &flags),
+        Command::Serve(args) => serve::run(&cli.data_dir, flags, args),
         command => tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -238,8 +245,14 @@ async fn run_with_data(
     if let Command::Init(args) = command {
         return records::init(data_dir, args, flags).await;
     }
-    if let Command::Serve { listen } = command {
-        return serve(data_dir, flags, &listen).await;
+    // Key commands open the database themselves: they must also work on a
+    // node whose key file is stale, which `App::open` refuses.
+    match command {
+        Command::Keys(KeysCommand::List { json }) => {
+            return key_commands::list(data_dir, &flags, json).await;
+        }
+        Command::Keys(KeysCommand::Rotate) => return key_commands::rotate(data_dir, &flags).await,
+        _ => {}
     }
     let app = app::App::open(data_dir, &flags).await?;
     match command {
@@ -277,7 +290,7 @@ async fn run_with_data(
         | Command::Sign(_)
         | Command::Verify(_)
         | Command::Init(_)
-        | Command::Serve { .. } => {
+        | Command::Serve(_) => {
             bail!("internal: command dispatched to the wrong runner")
         }
     }
@@ -383,87 +396,44 @@ fn load_resolver(docs: &[PathBuf]) -> anyhow::Result<OfflineResolver> {
     Ok(resolver)
 }
 
-/// This installation's own issuer key, when the data directory has one, so
-/// `rosette verify` checks our credentials offline.
-fn own_issuer_method(
+/// This installation's own issuer keys, so `rosette verify` checks our
+/// credentials offline: every key in the database's history (current and
+/// retired — what did.json publishes), so credentials signed before a
+/// rotation keep verifying. Before any key is registered (or without a
+/// database), the key file's key. Nothing is written.
+async fn own_issuer_methods(
     data_dir: &std::path::Path,
     flags: &rosette::config::Overrides,
-) -> Option<keys::VerificationMethod> {
-    let config = rosette::config::Config::load(data_dir, &app::rosette_env(), flags).ok()?;
+    store: Option<&rosette::store::SqlStore>,
+) -> Vec<keys::VerificationMethod> {
+    use rosette::store::Store as _;
+    let Ok(config) = rosette::config::Config::load(data_dir, &app::rosette_env(), flags) else {
+        return Vec::new();
+    };
+    let Ok(did) = config.issuer_did() else {
+        return Vec::new();
+    };
+    if let Some(store) = store
+        && let Ok(records) = store.issuer_keys().await
+        && !records.is_empty()
+    {
+        // A corrupt row is skipped: it cannot vouch for a signature.
+        let keys = records
+            .iter()
+            .filter_map(|r| keys::decode_public_key_multibase(&r.public_key_multibase).ok());
+        return keys
+            .map(|k| keys::VerificationMethod::for_controller(&did, k))
+            .collect();
+    }
     if !config.key_file.exists() {
-        return None;
+        return Vec::new();
     }
-    let secret = keyfile::read_secret_key_file(&config.key_file).ok()?;
-    let key = IssuerKey::did_web(secret, &config.issuer_did().ok()?).ok()?;
-    Some(key.method())
-}
-
-/// `rosette serve`: initializes the data directory on first start (key,
-/// configuration, database, catalog check), then serves until Ctrl-C or SIGTERM.
-async fn serve(
-    data_dir: &std::path::Path,
-    flags: rosette::config::Overrides,
-    listen: &str,
-) -> anyhow::Result<ExitCode> {
-    if !data_dir.join(rosette::config::CONFIG_FILE).exists() {
-        eprintln!("first start: initializing {}", data_dir.display());
-        let args = records::InitArgs {
-            public_url: None,
-            issuer_name: None,
-            issuer_url: None,
-            graders: Vec::new(),
-            badges_dir: None,
-        };
-        records::init(data_dir, args, flags.clone()).await?;
-    }
-    let app = app::App::open(data_dir, &flags).await?;
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
-    let addr = listener.local_addr()?;
-    let store: std::sync::Arc<dyn rosette::store::Store> = std::sync::Arc::new(app.store.clone());
-    let parts = rosette::web::IssuerParts {
-        profile: app.issuer().profile,
-        public_url: app.config.public_url.clone(),
-        clock: std::sync::Arc::new(app.clock),
-        suite: app.config.suite,
-        graders: app.config.graders.clone(),
-        linkedin_organization_id: app.config.linkedin_organization_id.clone(),
-        catalog: app.catalog,
-        key: app.key,
+    let Ok(secret) = keyfile::read_secret_key_file(&config.key_file) else {
+        return Vec::new();
     };
-    let state = rosette::web::AppState {
-        store,
-        issuer: Some(std::sync::Arc::new(parts)),
-        max_body_bytes: app.config.max_body_bytes,
-        fetcher: Some(rosette::fetch::HttpFetcher::new(
-            rosette::fetch::FetchPolicy::default(),
-        )?),
-    };
-    println!(
-        "Rosette is serving on http://{addr} (public URL {})",
-        app.config.public_url
-    );
-    let shutdown = async {
-        let ctrl_c = tokio::signal::ctrl_c();
-        #[cfg(unix)]
-        {
-            let mut term =
-                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                    Ok(t) => t,
-                    Err(_) => {
-                        let _ = ctrl_c.await;
-                        return;
-                    }
-                };
-            tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
-        }
-        #[cfg(not(unix))]
-        let _ = ctrl_c.await;
-    };
-    rosette::web::serve(listener, rosette::web::router(state), shutdown).await?;
-    eprintln!("stopped");
-    Ok(ExitCode::SUCCESS)
+    IssuerKey::did_web(secret, &did)
+        .map(|key| vec![key.method()])
+        .unwrap_or_default()
 }
 
 /// The store of an initialized data directory, with its public URL.
@@ -487,9 +457,6 @@ fn verify(
     flags: &rosette::config::Overrides,
 ) -> anyhow::Result<ExitCode> {
     let mut resolver = load_resolver(&args.key_docs)?;
-    if let Some(own) = own_issuer_method(data_dir, flags) {
-        resolver.add_method(own);
-    }
     // Baked images may be larger than a credential; verify_input applies both limits.
     let bytes = read_limited(
         &args.input,
@@ -507,6 +474,9 @@ fn verify(
             .as_ref()
             .map(|f| f as &dyn verification::StatusSource);
         let own = own_store(data_dir, flags).await;
+        for method in own_issuer_methods(data_dir, flags, own.as_ref().map(|(s, _)| s)).await {
+            resolver.add_method(method);
+        }
         let own_lists = own
             .as_ref()
             .map(|(store, public_url)| OwnStatusLists::new(store, public_url, fallback));

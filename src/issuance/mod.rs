@@ -8,8 +8,10 @@
 //! engineer. Issuing twice for the same candidate, certification and
 //! attempt (or the same external id) returns the first credential.
 
+pub mod api;
 pub mod badge;
 pub mod bulk;
+pub mod keys;
 pub mod status;
 pub mod tokens;
 

@@ -353,11 +353,92 @@ impl Issuer<'_> {
 /// hands every other URL to `fallback` (a bounded HTTP fetcher), if any.
 pub struct OwnStatusLists<'a> {
     store: &'a dyn crate::store::Store,
+    versions: tokio::sync::OnceCell<std::sync::Arc<ListVersionMap>>,
+    shared: Option<&'a ListVersions>,
     prefix: String,
     fallback: Option<&'a dyn crate::verification::StatusSource>,
 }
 
+/// List id → published version.
+type ListVersionMap = std::collections::HashMap<String, i64>;
+
+async fn read_versions(store: &dyn crate::store::Store) -> std::sync::Arc<ListVersionMap> {
+    // An unreadable store yields no versions: every list then counts as
+    // changed and is loaded (and its error reported) by the status check.
+    std::sync::Arc::new(
+        store
+            .status_list_versions()
+            .await
+            .map(|v| v.into_iter().collect())
+            .unwrap_or_default(),
+    )
+}
+
+/// This issuer's list versions, shared by a server's requests and read
+/// from the store at most once per `max_age`: verified copies of the lists
+/// are reused while their version is current, so the status check costs
+/// no list read. A change made through this process calls
+/// [`ListVersions::invalidate`] and shows at once; a change made by another
+/// process (the CLI, another node) shows within `max_age`.
+pub struct ListVersions {
+    max_age: std::time::Duration,
+    current: std::sync::Mutex<Option<(std::time::Instant, std::sync::Arc<ListVersionMap>)>>,
+    refresh: tokio::sync::Mutex<()>,
+}
+
+/// How stale [`ListVersions`] may get by default.
+pub const LIST_VERSIONS_MAX_AGE: std::time::Duration = std::time::Duration::from_millis(250);
+
+impl ListVersions {
+    /// Versions re-read when older than `max_age`.
+    pub fn new(max_age: std::time::Duration) -> Self {
+        ListVersions {
+            max_age,
+            current: std::sync::Mutex::new(None),
+            refresh: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    fn fresh(&self) -> Option<std::sync::Arc<ListVersionMap>> {
+        let current = self.current.lock().ok()?;
+        current
+            .as_ref()
+            .filter(|(at, _)| at.elapsed() < self.max_age)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// Forgets the versions (after this process changed a list).
+    pub fn invalidate(&self) {
+        if let Ok(mut current) = self.current.lock() {
+            *current = None;
+        }
+    }
+
+    /// The versions, read again when stale (one reader at a time).
+    pub async fn get(&self, store: &dyn crate::store::Store) -> std::sync::Arc<ListVersionMap> {
+        if let Some(v) = self.fresh() {
+            return v;
+        }
+        let _one_reader = self.refresh.lock().await;
+        if let Some(v) = self.fresh() {
+            return v;
+        }
+        let started = std::time::Instant::now();
+        let versions = read_versions(store).await;
+        if let Ok(mut current) = self.current.lock() {
+            *current = Some((started, versions.clone()));
+        }
+        versions
+    }
+}
+
 impl<'a> OwnStatusLists<'a> {
+    /// Reads list versions through `shared` instead of once per instance.
+    pub fn with_shared_versions(mut self, shared: &'a ListVersions) -> Self {
+        self.shared = Some(shared);
+        self
+    }
+
     /// Lists under `{public_url}/status/` come from `store`.
     pub fn new(
         store: &'a dyn crate::store::Store,
@@ -366,6 +447,8 @@ impl<'a> OwnStatusLists<'a> {
     ) -> Self {
         OwnStatusLists {
             store,
+            versions: tokio::sync::OnceCell::new(),
+            shared: None,
             prefix: format!("{}/status/", public_url.trim_end_matches('/')),
             fallback,
         }
@@ -373,6 +456,33 @@ impl<'a> OwnStatusLists<'a> {
 }
 
 impl crate::verification::StatusSource for OwnStatusLists<'_> {
+    /// The list's published version, from one read of all versions per
+    /// `OwnStatusLists` (one request), so cached copies are exact.
+    fn revision<'b>(&'b self, url: &'b str) -> crate::keys::BoxFuture<'b, Option<i64>> {
+        Box::pin(async move {
+            match url.strip_prefix(&self.prefix) {
+                Some(id) => {
+                    let versions: &std::sync::Arc<ListVersionMap> = self
+                        .versions
+                        .get_or_init(|| async {
+                            match self.shared {
+                                Some(shared) => shared.get(self.store).await,
+                                None => read_versions(self.store).await,
+                            }
+                        })
+                        .await;
+                    // Unknown list (or unreadable store): a fresh revision
+                    // nobody cached, so the list is loaded and checked.
+                    Some(versions.get(id).copied().unwrap_or(i64::MIN))
+                }
+                None => match self.fallback {
+                    Some(f) => f.revision(url).await,
+                    None => None,
+                },
+            }
+        })
+    }
+
     fn status_list<'b>(
         &'b self,
         url: &'b str,

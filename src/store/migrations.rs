@@ -19,11 +19,13 @@ macro_rules! migrations {
 }
 
 /// SQLite migrations, in order.
-pub static SQLITE: &[Migration] =
-    migrations!("sqlite": "0001_initial", "0002_status_lists", "0003_api_tokens");
+pub static SQLITE: &[Migration] = migrations!(
+    "sqlite": "0001_initial", "0002_status_lists", "0003_api_tokens", "0004_issuer_keys"
+);
 /// PostgreSQL migrations, in order.
-pub static POSTGRES: &[Migration] =
-    migrations!("postgres": "0001_initial", "0002_status_lists", "0003_api_tokens");
+pub static POSTGRES: &[Migration] = migrations!(
+    "postgres": "0001_initial", "0002_status_lists", "0003_api_tokens", "0004_issuer_keys"
+);
 
 /// The migrations of `backend`.
 pub fn for_backend(backend: Backend) -> &'static [Migration] {

@@ -258,6 +258,40 @@ pub struct TokenRecord {
     pub revoked_at: Option<String>,
 }
 
+/// Whether an issuer key signs new credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IssuerKeyState {
+    /// The signing key (exactly one while the table is not empty).
+    Current,
+    /// Replaced by a rotation; still published so older credentials verify.
+    Retired,
+}
+
+impl IssuerKeyState {
+    /// `current` or `retired`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IssuerKeyState::Current => "current",
+            IssuerKeyState::Retired => "retired",
+        }
+    }
+}
+
+/// One of the issuer's public keys (only public keys are stored; each node
+/// keeps the secret in its key file).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct IssuerKeyRecord {
+    /// The Ed25519 public key as Multikey `publicKeyMultibase` (`z6Mk…`, CID 1.0 §2.2.2).
+    pub public_key_multibase: String,
+    /// Current or retired.
+    pub state: IssuerKeyState,
+    /// When the key was registered.
+    pub added_at: String,
+    /// When a rotation retired it.
+    pub retired_at: Option<String>,
+}
+
 /// Filters for listing credentials.
 #[derive(Debug, Clone, Default)]
 pub struct CredentialFilter {
@@ -273,6 +307,54 @@ pub struct CredentialFilter {
     pub limit: i64,
     /// Rows to skip.
     pub offset: i64,
+}
+
+/// A credential's status as the admin API filters and shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CredentialStatusFilter {
+    /// Current, neither revoked nor suspended.
+    Active,
+    /// Current, suspension bit set, not revoked.
+    Suspended,
+    /// Current, revocation bit set.
+    Revoked,
+    /// Replaced by a correction.
+    Superseded,
+}
+
+/// A search over credentials (admin API): every given filter must hold.
+/// Dates are compared as the stored `YYYY-MM-DDTHH:MM:SSZ` text.
+#[derive(Debug, Clone, Default)]
+pub struct CredentialSearch {
+    /// Only this certification.
+    pub certification: Option<String>,
+    /// Holder name or e-mail contains this text (case-insensitive).
+    pub text: Option<String>,
+    /// Only credentials in this status.
+    pub status: Option<CredentialStatusFilter>,
+    /// Issued at or after this time (or date).
+    pub issued_from: Option<String>,
+    /// Issued strictly before this time (or date).
+    pub issued_before: Option<String>,
+    /// Page size (1–1000).
+    pub limit: i64,
+    /// Rows to skip.
+    pub offset: i64,
+}
+
+/// One search hit: the credential record without its document, the
+/// holder's e-mail and the two status bits.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CredentialHit {
+    /// The record; `document` is empty (fetch the credential for it).
+    pub record: CredentialRecord,
+    /// The holder's e-mail (from the candidate record).
+    pub holder_email: String,
+    /// The revocation bit is set.
+    pub revoked: bool,
+    /// The suspension bit is set.
+    pub suspended: bool,
 }
 
 /// Read access, outside any transaction.
@@ -328,6 +410,9 @@ pub trait Store: Send + Sync {
         &'a self,
         id: &'a str,
     ) -> BoxFuture<'a, Result<Option<StatusListRecord>, StoreError>>;
+    /// Every status list's id and published version: a cheap read that
+    /// tells a cached copy of a list whether it is still current.
+    fn status_list_versions(&self) -> BoxFuture<'_, Result<Vec<(String, i64)>, StoreError>>;
     /// A credential's status entries.
     fn status_entries<'a>(
         &'a self,
@@ -347,6 +432,14 @@ pub trait Store: Send + Sync {
     ) -> BoxFuture<'a, Result<Option<TokenRecord>, StoreError>>;
     /// Every token, oldest first.
     fn tokens(&self) -> BoxFuture<'_, Result<Vec<TokenRecord>, StoreError>>;
+    /// The issuer's public keys: the current key first, then the retired
+    /// ones, most recently retired first (empty before the first key is registered).
+    fn issuer_keys(&self) -> BoxFuture<'_, Result<Vec<IssuerKeyRecord>, StoreError>>;
+    /// Credentials matching a search, newest first, with holder e-mail and status bits.
+    fn search_credentials<'a>(
+        &'a self,
+        search: &'a CredentialSearch,
+    ) -> BoxFuture<'a, Result<Vec<CredentialHit>, StoreError>>;
 }
 
 /// One write transaction. Slice arguments let bulk imports write many rows
@@ -471,6 +564,22 @@ pub trait StoreTx: Send {
     fn revoke_token<'a>(
         &'a mut self,
         id: &'a str,
+        at: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// Adds `public_key_multibase` as the current issuer key. A
+    /// [`StoreError::Conflict`] when another key is current (retire it first,
+    /// in the same transaction) or the key was registered before (a retired
+    /// key never becomes current again).
+    fn add_issuer_key<'a>(
+        &'a mut self,
+        public_key_multibase: &'a str,
+        at: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// Marks the current issuer key retired; [`StoreError::NotFound`] if
+    /// `public_key_multibase` is not the current key.
+    fn retire_issuer_key<'a>(
+        &'a mut self,
+        public_key_multibase: &'a str,
         at: &'a str,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
     /// Commits everything written in this transaction.

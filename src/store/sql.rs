@@ -4,8 +4,9 @@
 
 use super::migrations::{self, Migration};
 use super::{
-    AssessmentKind, AssessmentRecord, Backend, CandidateRecord, CredentialFilter, CredentialRecord,
-    CredentialState, StatusEntryRecord, StatusListRecord, Store, StoreError, StoreTx, TokenRecord,
+    AssessmentKind, AssessmentRecord, Backend, CandidateRecord, CredentialFilter, CredentialHit,
+    CredentialRecord, CredentialSearch, CredentialState, CredentialStatusFilter, IssuerKeyRecord,
+    IssuerKeyState, StatusEntryRecord, StatusListRecord, Store, StoreError, StoreTx, TokenRecord,
 };
 use crate::audit::{AuditDraft, AuditRecord};
 use crate::keys::BoxFuture;
@@ -283,6 +284,20 @@ fn token_from(row: &AnyRow) -> Result<TokenRecord, StoreError> {
     })
 }
 
+fn issuer_key_from(row: &AnyRow) -> Result<IssuerKeyRecord, StoreError> {
+    let state: String = row.try_get("state")?;
+    Ok(IssuerKeyRecord {
+        public_key_multibase: row.try_get("public_key_multibase")?,
+        state: match state.as_str() {
+            "current" => IssuerKeyState::Current,
+            "retired" => IssuerKeyState::Retired,
+            other => return Err(StoreError::Corrupt(format!("issuer key state {other:?}"))),
+        },
+        added_at: row.try_get("added_at")?,
+        retired_at: row.try_get("retired_at")?,
+    })
+}
+
 fn state_str(s: CredentialState) -> &'static str {
     match s {
         CredentialState::Active => "active",
@@ -501,6 +516,17 @@ impl Store for SqlStore {
         })
     }
 
+    fn status_list_versions(&self) -> BoxFuture<'_, Result<Vec<(String, i64)>, StoreError>> {
+        Box::pin(async move {
+            let rows = sqlx::query("SELECT id, published_version FROM status_lists")
+                .fetch_all(&self.pool)
+                .await?;
+            rows.iter()
+                .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?)))
+                .collect()
+        })
+    }
+
     fn status_entries<'a>(
         &'a self,
         credential_id: &'a str,
@@ -553,6 +579,121 @@ impl Store for SqlStore {
             rows.iter().map(token_from).collect()
         })
     }
+
+    fn issuer_keys(&self) -> BoxFuture<'_, Result<Vec<IssuerKeyRecord>, StoreError>> {
+        Box::pin(async move {
+            // Keys are retired in the order they were added, so `seq DESC`
+            // puts the most recently retired first.
+            let rows = sqlx::query(
+                "SELECT public_key_multibase, state, added_at, retired_at FROM issuer_keys \
+                 ORDER BY CASE WHEN state = 'current' THEN 0 ELSE 1 END, seq DESC",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter().map(issuer_key_from).collect()
+        })
+    }
+
+    fn search_credentials<'a>(
+        &'a self,
+        search: &'a CredentialSearch,
+    ) -> BoxFuture<'a, Result<Vec<CredentialHit>, StoreError>> {
+        Box::pin(async move {
+            let (sql, binds) = search_sql(search);
+            let mut query = q(sql);
+            for b in binds {
+                query = query.bind(b);
+            }
+            let rows = query.fetch_all(&self.pool).await?;
+            rows.iter()
+                .map(|row| {
+                    Ok(CredentialHit {
+                        record: credential_from(row)?,
+                        holder_email: row.try_get("holder_email")?,
+                        revoked: row.try_get::<i64, _>("revoked")? != 0,
+                        suspended: row.try_get::<i64, _>("suspended")? != 0,
+                    })
+                })
+                .collect()
+        })
+    }
+}
+
+/// The statement and its (text-only) binds for [`Store::search_credentials`]:
+/// credentials joined with their candidate, each status bit read by a
+/// subquery, so one statement serves both backends.
+fn search_sql(search: &CredentialSearch) -> (String, Vec<String>) {
+    const BIT: &str = "EXISTS (SELECT 1 FROM status_entries e WHERE e.credential_id = c.id AND e.purpose = '{p}' AND e.value = 1)";
+    let revoked = BIT.replace("{p}", "revocation");
+    let suspended = BIT.replace("{p}", "suspension");
+    let mut clauses: Vec<String> = Vec::new();
+    let mut binds: Vec<String> = Vec::new();
+    if let Some(c) = &search.certification {
+        binds.push(c.clone());
+        clauses.push(format!("c.certification = ${}", binds.len()));
+    }
+    if let Some(t) = &search.text {
+        let escaped = t
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        binds.push(pattern.clone());
+        let name = binds.len();
+        binds.push(pattern);
+        clauses.push(format!(
+            "(LOWER(c.holder_name) LIKE ${name} ESCAPE '\\' OR LOWER(k.email) LIKE ${} ESCAPE '\\')",
+            binds.len()
+        ));
+    }
+    match search.status {
+        None => {}
+        Some(CredentialStatusFilter::Superseded) => clauses.push("c.state = 'superseded'".into()),
+        Some(CredentialStatusFilter::Revoked) => {
+            clauses.push(format!("c.state = 'active' AND {revoked}"))
+        }
+        Some(CredentialStatusFilter::Suspended) => clauses.push(format!(
+            "c.state = 'active' AND NOT {revoked} AND {suspended}"
+        )),
+        Some(CredentialStatusFilter::Active) => clauses.push(format!(
+            "c.state = 'active' AND NOT {revoked} AND NOT {suspended}"
+        )),
+    }
+    if let Some(from) = &search.issued_from {
+        binds.push(from.clone());
+        clauses.push(format!("c.issued_at >= ${}", binds.len()));
+    }
+    if let Some(before) = &search.issued_before {
+        binds.push(before.clone());
+        clauses.push(format!("c.issued_at < ${}", binds.len()));
+    }
+    let where_sql = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    let limit = search.limit.clamp(1, 1000);
+    let offset = search.offset.max(0);
+    let cols = CREDENTIAL_COLS
+        .split(", ")
+        .map(|col| {
+            if col == "document" {
+                "'' AS document".to_owned()
+            } else {
+                format!("c.{col}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT {cols}, k.email AS holder_email, \
+         CAST(CASE WHEN {revoked} THEN 1 ELSE 0 END AS BIGINT) AS revoked, \
+         CAST(CASE WHEN {suspended} THEN 1 ELSE 0 END AS BIGINT) AS suspended \
+         FROM credentials c JOIN candidates k ON k.id = c.candidate_id {where_sql} \
+         ORDER BY c.issued_at DESC, c.id LIMIT {limit} OFFSET {offset}"
+    );
+    (sql, binds)
 }
 
 /// A write transaction.
@@ -1077,6 +1218,49 @@ impl StoreTx for SqlTx {
             .await?;
             if done.rows_affected() == 0 {
                 return Err(StoreError::NotFound(format!("active token {id}")));
+            }
+            Ok(())
+        })
+    }
+
+    fn add_issuer_key<'a>(
+        &'a mut self,
+        public_key_multibase: &'a str,
+        at: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            // Writers are serialized by the audit-head lock taken in `begin`;
+            // the UNIQUE `seq` guards the numbering regardless.
+            sqlx::query(
+                "INSERT INTO issuer_keys (public_key_multibase, seq, state, added_at) \
+                 VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM issuer_keys), 'current', $2)",
+            )
+            .bind(public_key_multibase.to_owned())
+            .bind(at.to_owned())
+            .execute(&mut *self.tx)
+            .await?;
+            Ok(())
+        })
+    }
+
+    fn retire_issuer_key<'a>(
+        &'a mut self,
+        public_key_multibase: &'a str,
+        at: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let done = sqlx::query(
+                "UPDATE issuer_keys SET state = 'retired', retired_at = $1 \
+                 WHERE public_key_multibase = $2 AND state = 'current'",
+            )
+            .bind(at.to_owned())
+            .bind(public_key_multibase.to_owned())
+            .execute(&mut *self.tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound(format!(
+                    "current issuer key {public_key_multibase}"
+                )));
             }
             Ok(())
         })

@@ -1,10 +1,19 @@
-//! HTTP: the routes `rosette serve` offers. So far the public read side:
-//! `/healthz`, `/readyz`, `/.well-known/did.json`, `/credentials/{id}`
-//! (content-negotiated), its badge images, and the status lists
-//! (`/status/{list}`, with `Cache-Control` matching their `ttl` and an `ETag`).
+//! HTTP: the routes `rosette serve` offers — the verification page, the
+//! public verification API and VC-API, credentials, badge images, status
+//! lists and the DID document; the admin API; operations (health,
+//! readiness, metrics, the OpenAPI description and its docs page).
 
+pub mod admin;
+pub mod docs;
+pub mod layers;
+pub mod metrics;
+pub mod openapi;
 pub mod page;
+pub mod server;
+pub mod vc_api;
 pub mod verify_api;
+
+pub use server::{ServerOptions, serve_with, tls_config};
 
 use crate::status::DEFAULT_TTL_MS;
 use crate::store::Store;
@@ -29,6 +38,25 @@ pub struct AppState {
     /// The bounded client for third-party status lists and credential URLs,
     /// built once (its connection pool and TLS roots are shared).
     pub fetcher: Option<crate::fetch::HttpFetcher>,
+    /// Most credentials in one verification batch.
+    pub max_batch: usize,
+    /// Prometheus metrics.
+    pub metrics: Arc<metrics::Metrics>,
+    /// Verified status lists, shared by all requests: third-party lists for
+    /// their ttl, this issuer's own for at most a second (and dropped at
+    /// once when this process changes one).
+    pub status_cache: Arc<crate::verification::StatusCache>,
+    /// This issuer's status list versions, read at most every 250 ms.
+    pub list_versions: Arc<crate::issuance::status::ListVersions>,
+    /// Resolves this issuer's keys (current and retired) and `did:key`s,
+    /// with one shared cache of decoded keys.
+    pub resolver: Arc<crate::keys::OfflineResolver>,
+    /// Per-client limits on the public routes.
+    pub rate_limiter: Arc<layers::RateLimiter>,
+    /// Longest a request may take (503 after).
+    pub request_timeout: std::time::Duration,
+    /// Whether responses carry HSTS (the server speaks HTTPS).
+    pub hsts: bool,
 }
 
 /// Default request body limit: 1 MB.
@@ -52,10 +80,51 @@ pub struct IssuerParts {
     pub graders: Vec<String>,
     /// LinkedIn organization id for add-to-profile links, if configured.
     pub linkedin_organization_id: Option<String>,
+    /// Every key the issuer has signed with (current first, then retired):
+    /// published in did.json and trusted when verifying.
+    pub keys: crate::keys::KeyHistory,
 }
 
 impl AppState {
-    fn issuer(&self) -> Option<crate::issuance::Issuer<'_>> {
+    /// State with the defaults: 1 MB bodies, batches of 100, no fetcher,
+    /// fresh metrics and status cache.
+    pub fn new(store: Arc<dyn Store>, issuer: Option<Arc<IssuerParts>>) -> Self {
+        let mut resolver = crate::keys::OfflineResolver::new();
+        if let Some(p) = issuer.as_deref() {
+            for method in p
+                .keys
+                .methods(crate::keys::CredentialSigner::issuer(&p.key))
+            {
+                resolver.add_method(method);
+            }
+        }
+        AppState {
+            resolver: Arc::new(resolver),
+            store,
+            issuer,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            fetcher: None,
+            max_batch: verify_api::MAX_BATCH,
+            metrics: Arc::new(metrics::Metrics::new()),
+            status_cache: Arc::new(crate::verification::StatusCache::new()),
+            list_versions: Arc::new(crate::issuance::status::ListVersions::new(
+                crate::issuance::status::LIST_VERSIONS_MAX_AGE,
+            )),
+            rate_limiter: Arc::new(layers::RateLimiter::new(0, 0)),
+            request_timeout: std::time::Duration::from_secs(30),
+            hsts: false,
+        }
+    }
+
+    /// After this process changed a status list: the next verification
+    /// reads the lists again, so the change shows at once.
+    pub fn status_changed(&self) {
+        self.list_versions.invalidate();
+        self.status_cache.clear();
+    }
+
+    /// The issuing service over this state's parts, when this server issues.
+    pub fn issuer(&self) -> Option<crate::issuance::Issuer<'_>> {
         let p = self.issuer.as_deref()?;
         Some(crate::issuance::Issuer {
             store: self.store.as_ref(),
@@ -70,32 +139,112 @@ impl AppState {
     }
 }
 
-/// The routes (`web::router(state)` for in-process tests).
+/// The routes (`web::router(state)` for in-process tests), in four groups:
+/// the public API (CORS, rate-limited), public pages and images
+/// (rate-limited), the admin API (bearer tokens), and operations.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
+    use axum::middleware::from_fn_with_state;
+    use axum::routing::post;
+    let limited = from_fn_with_state(state.clone(), layers::rate_limit);
+    let public_api = Router::new()
+        .route("/api/v1/verify", post(verify_api::verify))
+        .route("/credentials/verify", post(verify_api::vc_api_verify))
+        .route("/presentations/verify", post(vc_api::verify_presentation))
         .route("/.well-known/did.json", get(did_document))
+        .route("/credentials/{id}", get(credential))
+        .route("/status/{list}", get(status_list))
+        .layer(limited.clone())
+        .layer(layers::public_cors());
+    let pages = Router::new()
         .route("/v/{id}", get(page::verification_page))
         .route("/assets/rosette.css", get(page::stylesheet))
-        .route("/credentials/{id}", get(credential))
+        .route("/assets/icon.svg", get(page::icon))
+        .route("/favicon.ico", get(page::favicon))
         .route("/credentials/{id}/{image}", get(credential_image))
-        .route("/status/{list}", get(status_list))
-        .route("/api/v1/verify", axum::routing::post(verify_api::verify))
-        .route(
-            "/credentials/verify",
-            axum::routing::post(verify_api::vc_api_verify),
-        )
+        .layer(limited);
+    let operations = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .route("/openapi.json", get(openapi::openapi_json))
+        .route("/docs", get(docs::docs))
+        .route("/assets/docs.css", get(docs::stylesheet));
+    Router::new()
+        .merge(public_api)
+        .merge(pages)
+        .merge(admin::routes())
+        .merge(operations)
+        .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(state.max_body_bytes))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            state.request_timeout,
+        ))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            state.request_timeout,
+        ))
+        .layer(axum::middleware::from_fn(layers::uniform_errors))
+        .layer(from_fn_with_state(state.hsts, layers::security_headers))
+        .layer(from_fn_with_state(state.clone(), layers::observe))
         .with_state(state)
 }
 
+/// Any other path: 404 as problem JSON.
+async fn not_found() -> Response {
+    problem(StatusCode::NOT_FOUND, "no such resource")
+}
+
+/// `GET /metrics`: Prometheus metrics (OpenMetrics text format).
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "operations",
+    summary = "Prometheus metrics",
+    description = "Request counts and latencies by route and status, verifications by verdict, \
+in the OpenMetrics text format.",
+    responses(
+        (status = 200, description = "The metrics.", body = String,
+            content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn metrics(State(state): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, metrics::CONTENT_TYPE)],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
 /// `GET /healthz`: the process is up.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "operations",
+    summary = "Liveness: the process is up",
+    responses(
+        (status = 200, description = "`ok`.", body = String, content_type = "text/plain",
+            example = "ok"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn healthz() -> &'static str {
     "ok"
 }
 
 /// `GET /readyz`: the database answers.
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "operations",
+    summary = "Readiness: the database answers",
+    responses(
+        (status = 200, description = "`ready`.", body = String, content_type = "text/plain",
+            example = "ready"),
+        (status = 503, description = "The database is not reachable (problem), or the request took longer than `request_timeout`.",
+            body = openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn readyz(State(state): State<AppState>) -> Response {
     match state.store.audit_head().await {
         Ok(_) => "ready".into_response(),
@@ -108,12 +257,29 @@ async fn readyz(State(state): State<AppState>) -> Response {
 
 /// `GET /.well-known/did.json`: the issuer's did:web document (did:web
 /// "Read (Resolve)"), every key listed by absolute id under `assertionMethod`.
+#[utoipa::path(
+    get,
+    path = "/.well-known/did.json",
+    tag = "credentials",
+    summary = "The issuer's DID document (did:web)",
+    description = "did:web \"Read (Resolve)\": every key the issuer has signed with (current and \
+retired), each listed by absolute id under `assertionMethod`.",
+    responses(
+        (status = 200, description = "The DID document.", body = openapi::DidDocument,
+            content_type = "application/did+json"),
+        (status = 404, description = "This server does not issue.",
+            body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
+            body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn did_document(State(state): State<AppState>) -> Response {
     let Some(parts) = state.issuer.as_deref() else {
         return problem(StatusCode::NOT_FOUND, "this server does not issue");
     };
     let did = crate::keys::CredentialSigner::issuer(&parts.key);
-    let doc = crate::keys::did_web_document(did, &[parts.key.public_key()]);
+    let doc = parts.keys.did_web_document(did);
     (
         [(header::CONTENT_TYPE, "application/did+json")],
         doc.to_string(),
@@ -140,6 +306,33 @@ fn wants_html(headers: &HeaderMap) -> bool {
 /// `GET /credentials/{id}`: the signed credential exactly as stored, as
 /// `application/vc` (VCDM 2.0 §6.2); a browser asking for HTML is sent to
 /// the verification page.
+#[utoipa::path(
+    get,
+    path = "/credentials/{id}",
+    tag = "credentials",
+    summary = "A credential as issued (JSON)",
+    description = "The signed credential exactly as stored, as `application/vc` (VCDM 2.0 §6.2). \
+A client that asks for HTML (`Accept: text/html` without JSON) is sent to the verification page \
+`/v/{id}` instead.",
+    params(
+        ("id" = String, Path, description = "The credential's UUID, or its full id `urn:uuid:…`.",
+            example = "3f1c2a9e-8b7d-4c6e-9f10-2a3b4c5d6e7f"),
+        ("Accept" = Option<String>, Header, description = "`text/html` (without JSON types) redirects to the verification page."),
+    ),
+    responses(
+        (status = 200, description = "The credential.", body = openapi::Credential,
+            content_type = "application/vc"),
+        (status = 303, description = "A browser: see the verification page.",
+            headers(("Location" = String, description = "`/v/{id}`"))),
+        (status = 404, description = "No such credential.",
+            body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
+            body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 500, description = "The credential could not be read.",
+            body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn credential(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -162,6 +355,31 @@ async fn credential(
 /// `GET /credentials/{id}/badge.png|badge.svg|og.png`: the badge with the
 /// credential baked in (OB 3.0 §5.3), or the Open Graph share image;
 /// current status shown as a banner.
+#[utoipa::path(
+    get,
+    path = "/credentials/{id}/{image}",
+    tag = "credentials",
+    summary = "A credential's badge (credential baked in) or share image",
+    description = "`badge.png` and `badge.svg`: the certification's badge with the signed \
+credential baked in (OB 3.0 §5.3), the holder's name, a QR code to the verification page, and the \
+current status as a banner. `og.png`: the 1200×627 Open Graph image used when the page is shared.",
+    params(
+        ("id" = String, Path, description = "The credential's UUID, or its full id `urn:uuid:…`."),
+        ("image" = openapi::BadgeImage, Path, description = "Which image."),
+    ),
+    responses(
+        (status = 200, description = "The image.",
+            headers(("Cache-Control" = String, description = "`public, max-age=300`")),
+            content(("image/png"), ("image/svg+xml"))),
+        (status = 404, description = "No such credential or image, or this server does not issue.",
+            body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
+            body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 500, description = "The image could not be rendered.",
+            body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn credential_image(
     State(state): State<AppState>,
     Path((id, image)): Path<(String, String)>,
@@ -231,15 +449,14 @@ async fn credential_image(
     }
 }
 
-/// Serves `router` on `listener` until `shutdown` completes.
+/// Serves `router` on `listener` (plain HTTP, default timeouts) until
+/// `shutdown` completes.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with(listener, router, ServerOptions::default(), shutdown).await
 }
 
 fn problem(status: StatusCode, title: &str) -> Response {
@@ -256,6 +473,36 @@ fn problem(status: StatusCode, title: &str) -> Response {
 /// `GET /status/{list}`: the signed `BitstringStatusListCredential`
 /// (`application/vc`), `Cache-Control: public, max-age=<ttl>`, a strong
 /// `ETag`, and `304 Not Modified` for a matching `If-None-Match`.
+#[utoipa::path(
+    get,
+    path = "/status/{list}",
+    tag = "status",
+    summary = "A status list credential",
+    description = "The signed `BitstringStatusListCredential` (Bitstring Status List v1.0) that \
+credentials point to in `credentialStatus`. Cacheable for the list's `ttl`; conditional requests \
+with `If-None-Match` get 304.",
+    params(
+        ("list" = String, Path, description = "The list's name, e.g. `revocation-1` or `suspension-1`.",
+            example = "revocation-1"),
+        ("If-None-Match" = Option<String>, Header, description = "An `ETag` from an earlier answer."),
+    ),
+    responses(
+        (status = 200, description = "The status list credential.", body = openapi::Credential,
+            content_type = "application/vc",
+            headers(
+                ("ETag" = String, description = "Strong validator of this version of the list."),
+                ("Cache-Control" = String, description = "`public, max-age=<ttl in seconds>`"),
+            )),
+        (status = 304, description = "Not modified since the given `ETag`."),
+        (status = 404, description = "No such status list.",
+            body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
+            body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 500, description = "The status list could not be read.",
+            body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn status_list(
     State(state): State<AppState>,
     Path(list): Path<String>,

@@ -4,8 +4,7 @@
 
 use super::AppState;
 use crate::issuance::badge::{display_date, public_id};
-use crate::keys::OfflineResolver;
-use crate::verification::{self, CheckState, Report, StatusCache, VerifyContext};
+use crate::verification::{self, CheckState, Report, VerifyContext};
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -56,6 +55,17 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// Lower-case name, for metrics and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Valid => "valid",
+            Verdict::Revoked => "revoked",
+            Verdict::Suspended => "suspended",
+            Verdict::Expired => "expired",
+            Verdict::Invalid => "invalid",
+        }
+    }
+
     fn label(self) -> &'static str {
         match self {
             Verdict::Valid => "VALID",
@@ -115,15 +125,38 @@ main{max-width:640px;margin:0 auto;padding:16px}\
 .verdict p{margin:6px 0 0;font-size:16px}\
 .card{background:#fff;border-radius:12px;padding:16px 20px;margin-top:16px;box-shadow:0 1px 3px rgba(0,0,0,.08)}\
 .card h2{font-size:15px;text-transform:uppercase;letter-spacing:1px;color:#6b6a75;margin:0 0 8px}\
-dl{display:grid;grid-template-columns:max-content 1fr;gap:6px 16px;margin:0}\
+dl{display:grid;grid-template-columns:fit-content(40%) minmax(0,1fr);gap:6px 16px;margin:0}\
 dt{color:#6b6a75}dd{margin:0;overflow-wrap:anywhere}\
 img.badge{display:block;width:100%;max-width:320px;margin:0 auto}\
-ul{padding-left:20px;margin:0}li{margin:4px 0}\
+ul{padding-left:20px;margin:0}li{margin:4px 0;overflow-wrap:anywhere}\
 a{color:#1f75cb}.links a{display:inline-block;margin:4px 12px 4px 0}\
 .ok{color:#1a7f37}.bad{color:#c62828}.unk{color:#b35900}\
 .valid{background:#1a7f37}.suspended{background:#b35900}.failed{background:#c62828}.neutral{background:#555}";
 
 /// `GET /v/{id}`.
+#[utoipa::path(
+    get,
+    path = "/v/{id}",
+    tag = "verification",
+    summary = "The verification page (HTML)",
+    description = "What an employer sees after scanning a badge's QR code: the verdict in large \
+letters (VALID, REVOKED, SUSPENDED, EXPIRED or NOT VALID), the holder, the certification, issue and \
+expiry dates, the assessment results, what was checked, and download and share links. \
+Server-rendered (no JavaScript), strict Content-Security-Policy.",
+    params(
+        ("id" = String, Path, description = "The credential's UUID, or its full id `urn:uuid:…`."),
+    ),
+    responses(
+        (status = 200, description = "The page, with the verdict.", body = String,
+            content_type = "text/html; charset=utf-8"),
+        (status = 404, description = "No such credential, or this server does not issue (an HTML page).",
+            body = String, content_type = "text/html; charset=utf-8"),
+        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
+            body = super::openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is not reachable (an HTML page), or the request took longer than `request_timeout`.",
+            body = String, content_type = "text/html; charset=utf-8"),
+    )
+)]
 pub async fn verification_page(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     let Some(issuer) = state.issuer() else {
         return page(StatusCode::NOT_FOUND, not_found());
@@ -147,15 +180,17 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
         return page(StatusCode::NOT_FOUND, not_found());
     };
     let now = parts.clock.now();
-    let resolver = OfflineResolver::new().with_method(parts.key.method());
     let lists =
-        crate::issuance::status::OwnStatusLists::new(state.store.as_ref(), &parts.public_url, None);
-    let cache = StatusCache::new();
+        crate::issuance::status::OwnStatusLists::new(state.store.as_ref(), &parts.public_url, None)
+            .with_shared_versions(&state.list_versions);
     let report = verification::verify_bytes(
         rec.document.as_bytes(),
-        VerifyContext::new(&resolver, now).with_status(&lists, &cache),
+        VerifyContext::new(state.resolver.as_ref(), now).with_status(&lists, &state.status_cache),
     )
     .await;
+    state
+        .metrics
+        .observe_verification(Verdict::of(&report).as_str());
     let verdict = Verdict::of(&report);
     let doc: Value = serde_json::from_str(&rec.document).unwrap_or(Value::Null);
     let achievement = &doc["credentialSubject"]["achievement"];
@@ -246,7 +281,7 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
 <meta property=\"og:image\" content=\"{og_e}\"><meta property=\"og:image:width\" content=\"1200\"><meta property=\"og:image:height\" content=\"627\">\
 <meta property=\"og:url\" content=\"{page_e}\"><meta property=\"og:type\" content=\"website\">\
 <meta name=\"twitter:card\" content=\"summary_large_image\"><meta name=\"twitter:title\" content=\"{cert} — {holder}\"><meta name=\"twitter:image\" content=\"{og_e}\">\
-<link rel=\"stylesheet\" href=\"/assets/rosette.css\"></head><body><main>\
+<link rel=\"stylesheet\" href=\"/assets/rosette.css\"><link rel=\"icon\" type=\"image/svg+xml\" href=\"/assets/icon.svg\"></head><body><main>\
 <section class=\"verdict {class}\" id=\"verdict\"><h1>{verdict_label}</h1><p>{sub_e}</p></section>\
 <section class=\"card\"><img class=\"badge\" src=\"/credentials/{uuid_e}/badge.png\" alt=\"{cert} badge for {holder}\">\
 <dl><dt>Holder</dt><dd id=\"holder\">{holder}</dd><dt>Certification</dt><dd>{cert}</dd><dt>Issuer</dt><dd>{issuer_e}</dd>\
@@ -322,7 +357,7 @@ fn linkedin_url(
 
 fn simple_page(title: &str, text: &str) -> String {
     format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{t}</title><link rel=\"stylesheet\" href=\"/assets/rosette.css\"></head>\
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{t}</title><link rel=\"stylesheet\" href=\"/assets/rosette.css\"><link rel=\"icon\" type=\"image/svg+xml\" href=\"/assets/icon.svg\"></head>\
 <body><main><section class=\"verdict neutral\" id=\"verdict\"><h1>{t}</h1><p>{x}</p></section></main></body></html>",
         t = escape(title),
         x = escape(text)
@@ -336,7 +371,73 @@ fn not_found() -> String {
     )
 }
 
+/// The site icon: a rosette (also served at `/favicon.ico`, which
+/// browsers ask for on their own).
+pub const ICON_SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 32 32\">\
+<circle cx=\"16\" cy=\"13\" r=\"11\" fill=\"#6b4fbb\"/><circle cx=\"16\" cy=\"13\" r=\"7\" fill=\"#fff\"/>\
+<circle cx=\"16\" cy=\"13\" r=\"4\" fill=\"#fc6d26\"/><path d=\"M10 21l-3 10 5-3 3 4 1-9zM22 21l3 10-5-3-3 4-1-9z\" fill=\"#6b4fbb\"/></svg>";
+
+/// `GET /assets/icon.svg`: [`ICON_SVG`].
+#[utoipa::path(
+    get,
+    path = "/assets/icon.svg",
+    operation_id = "site_icon",
+    tag = "verification",
+    summary = "The site icon (SVG)",
+    responses(
+        (status = 200, description = "The icon.", body = String, content_type = "image/svg+xml"),
+        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
+            body = super::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn icon() -> Response {
+    icon_response()
+}
+
+/// `GET /favicon.ico`, which browsers ask for on their own: [`ICON_SVG`].
+#[utoipa::path(
+    get,
+    path = "/favicon.ico",
+    operation_id = "favicon",
+    tag = "verification",
+    summary = "The site icon where browsers look for it (served as SVG)",
+    responses(
+        (status = 200, description = "The icon.", body = String, content_type = "image/svg+xml"),
+        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
+            body = super::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn favicon() -> Response {
+    icon_response()
+}
+
+fn icon_response() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        ICON_SVG,
+    )
+        .into_response()
+}
+
 /// `GET /assets/rosette.css`.
+#[utoipa::path(
+    get,
+    path = "/assets/rosette.css",
+    operation_id = "verification_page_stylesheet",
+    tag = "verification",
+    summary = "The verification page's stylesheet",
+    responses(
+        (status = 200, description = "The stylesheet.", body = String,
+            content_type = "text/css; charset=utf-8"),
+        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
+            body = super::openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = super::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
+/// `GET /assets/rosette.css`: the pages' stylesheet.
 pub async fn stylesheet() -> Response {
     (
         [

@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-/// Most credentials in one batch.
+/// Most credentials in one batch, unless configured otherwise (`max_batch`).
 pub const MAX_BATCH: usize = 100;
 
 fn problem(status: StatusCode, kind: &str, detail: &str) -> Response {
@@ -34,24 +34,20 @@ fn problem(status: StatusCode, kind: &str, detail: &str) -> Response {
 
 /// What one verification request needs: this issuer's key, a bounded
 /// fetcher for third-party status lists and credential URLs, a status cache.
-struct Pieces {
-    resolver: OfflineResolver,
+pub(super) struct Pieces {
+    resolver: std::sync::Arc<OfflineResolver>,
     fetcher: Option<HttpFetcher>,
-    cache: StatusCache,
+    cache: std::sync::Arc<StatusCache>,
     now: chrono::DateTime<chrono::Utc>,
 }
 
 impl Pieces {
-    fn new(state: &AppState) -> Self {
+    pub(super) fn new(state: &AppState) -> Self {
         let parts = state.issuer.as_deref();
-        let mut resolver = OfflineResolver::new();
-        if let Some(p) = parts {
-            resolver.add_method(p.key.method());
-        }
         Pieces {
-            resolver,
+            resolver: state.resolver.clone(),
             fetcher: state.fetcher.clone(),
-            cache: StatusCache::new(),
+            cache: state.status_cache.clone(),
             now: parts
                 .map(|p| p.clock.now())
                 .unwrap_or(chrono::DateTime::<chrono::Utc>::UNIX_EPOCH),
@@ -59,7 +55,7 @@ impl Pieces {
     }
 
     /// This issuer's lists from the store, third-party lists through the fetcher.
-    fn own_lists<'a>(
+    pub(super) fn own_lists<'a>(
         &'a self,
         state: &'a AppState,
     ) -> Option<crate::issuance::status::OwnStatusLists<'a>> {
@@ -70,10 +66,11 @@ impl Pieces {
                 &p.public_url,
                 fallback,
             )
+            .with_shared_versions(&state.list_versions)
         })
     }
 
-    fn context<'a>(
+    pub(super) fn context<'a>(
         &'a self,
         own: Option<&'a crate::issuance::status::OwnStatusLists<'a>>,
     ) -> VerifyContext<'a> {
@@ -81,7 +78,7 @@ impl Pieces {
             Some(o) => Some(o),
             None => self.fetcher.as_ref().map(|f| f as &dyn StatusSource),
         };
-        let cx = VerifyContext::new(&self.resolver, self.now);
+        let cx = VerifyContext::new(self.resolver.as_ref(), self.now);
         match source {
             Some(s) => cx.with_status(s, &self.cache),
             None => cx,
@@ -90,6 +87,42 @@ impl Pieces {
 }
 
 /// `POST /api/v1/verify`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/verify",
+    tag = "verification",
+    summary = "Verify a credential, a baked badge, a credential URL, or a batch",
+    description = "For HR systems. The body is one of: a credential as JSON (`application/json`, \
+`application/vc`, `application/ld+json`); a badge image with the credential baked in (`image/png`, \
+`image/svg+xml`: any body whose type is not JSON is sniffed); `{\"url\": …}`, fetched with a bounded \
+client; or a batch `{\"credentials\": [item, …]}` of at most `max_batch` items (100 by default), each a \
+credential, `{\"url\": …}` or a URL string.\n\n\
+The answer is the same report as `rosette verify --json`: one state per check (`valid`, `invalid`, or \
+`unknown` when it could not be checked, which never counts as valid) and `verified`, true only when \
+every check is valid. A credential that fails verification is still a 200 with `verified: false`. \
+A batch answers `{\"verified\": all, \"results\": [report, …]}`.",
+    request_body(
+        description = "A credential, `{\"url\": …}`, a batch, or a baked badge image.",
+        content(
+            (super::openapi::VerifyRequest = "application/json"),
+            (super::openapi::Credential = "application/vc"),
+            (super::openapi::Credential = "application/ld+json"),
+            ("image/png"),
+            ("image/svg+xml"),
+        ),
+    ),
+    responses(
+        (status = 200, description = "The verification report; for a batch, one report per item.",
+            body = super::openapi::VerifyResponse),
+        (status = 400, description = "A JSON content type but the body is not JSON, or `credentials` is not an array.",
+            body = super::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than `max_body_bytes` (1 MB by default), or the batch has more than `max_batch` items.",
+            body = super::openapi::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
+            body = super::openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = super::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn verify(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let pieces = Pieces::new(&state);
     let own = pieces.own_lists(&state);
@@ -102,7 +135,9 @@ pub async fn verify(State(state): State<AppState>, headers: HeaderMap, body: Byt
     let is_json = content_type.contains("json") || content_type.starts_with("application/vc");
     if !is_json {
         // A baked image (or anything else): let the sniffing verifier decide.
-        return report_response(&verification::verify_input(&body, cx).await);
+        let report = verification::verify_input(&body, cx).await;
+        count(&state, &report);
+        return report_response(&report);
     }
     let value: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
@@ -122,16 +157,18 @@ pub async fn verify(State(state): State<AppState>, headers: HeaderMap, body: Byt
                 "credentials must be an array",
             );
         };
-        if items.len() > MAX_BATCH {
+        if items.len() > state.max_batch {
             return problem(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "RANGE_ERROR",
-                &format!("at most {MAX_BATCH} credentials per batch"),
+                &format!("at most {} credentials per batch", state.max_batch),
             );
         }
         let mut results = Vec::with_capacity(items.len());
         for item in items {
-            results.push(verify_item(item, fetcher, cx).await);
+            let report = verify_item(item, fetcher, cx).await;
+            count(&state, &report);
+            results.push(report);
         }
         let all = results.iter().all(|r| r.verified);
         let body = json!({ "verified": all, "results": results });
@@ -141,7 +178,16 @@ pub async fn verify(State(state): State<AppState>, headers: HeaderMap, body: Byt
         )
             .into_response();
     }
-    report_response(&verify_item(&value, fetcher, cx).await)
+    let report = verify_item(&value, fetcher, cx).await;
+    count(&state, &report);
+    report_response(&report)
+}
+
+/// Counts a verification by verdict in the metrics.
+pub(super) fn count(state: &AppState, report: &Report) {
+    state
+        .metrics
+        .observe_verification(super::page::Verdict::of(report).as_str());
 }
 
 async fn verify_item(item: &Value, fetcher: Option<&HttpFetcher>, cx: VerifyContext<'_>) -> Report {
@@ -177,10 +223,59 @@ fn report_response(report: &Report) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
+/// A report as VC-API answers it: `verified`, the passed `checks`, and an
+/// `errors` entry per check that failed or could not be made (VCDM 2.0
+/// §7.2 error types). Also used per credential by `POST /presentations/verify`.
+pub(super) fn vc_api_result(report: &Report) -> Value {
+    let checks: Vec<&str> = report
+        .checks
+        .iter()
+        .filter(|c| c.state == verification::CheckState::Valid)
+        .map(|c| c.check)
+        .collect();
+    let errors: Vec<Value> = report
+        .checks
+        .iter()
+        .filter(|c| c.state != verification::CheckState::Valid)
+        .map(|c| {
+            let kind = if c.check == "proof" { "CRYPTOGRAPHIC_SECURITY_ERROR" } else { "MALFORMED_VALUE_ERROR" };
+            json!({ "type": format!("https://www.w3.org/TR/vc-data-model#{kind}"), "title": c.message, "code": c.code, "check": c.check })
+        })
+        .collect();
+    json!({ "verified": report.verified, "checks": checks, "warnings": [], "errors": errors })
+}
+
 /// VC-API `POST /credentials/verify` (W3C VC-API, "Verify Credential"):
 /// body `{"verifiableCredential": {…}, "options": {…}}` (unknown option keys
 /// are accepted). 200 with the checks when verified; 422 with the problems
 /// when not; 400 when the body is not a verification request.
+#[utoipa::path(
+    post,
+    path = "/credentials/verify",
+    tag = "vc-api",
+    summary = "VC-API: verify a credential",
+    description = "W3C VC-API \"Verify Credential\". The body is `{\"verifiableCredential\": {…}, \
+\"options\": {…}}`; unknown option keys are accepted. 200 with the passed checks when the credential \
+verifies, 422 with the problems when it does not (a check that could not be made is a problem too).",
+    request_body(
+        content = super::openapi::VcVerifyRequest,
+        content_type = "application/json",
+        description = "The credential and options.",
+    ),
+    responses(
+        (status = 200, description = "Verified: every check passed.",
+            body = super::openapi::VcVerifyResult),
+        (status = 400, description = "The body is not JSON, `verifiableCredential` is missing or not an object, or `options` is not an object.",
+            body = super::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than `max_body_bytes`.",
+            body = super::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not verified: `errors` lists the checks that failed or could not be made.",
+            body = super::openapi::VcVerifyResult),
+        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
+            body = super::openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = super::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn vc_api_verify(State(state): State<AppState>, body: Bytes) -> Response {
     let value: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
@@ -210,23 +305,8 @@ pub async fn vc_api_verify(State(state): State<AppState>, body: Bytes) -> Respon
     let own = pieces.own_lists(&state);
     let cx = pieces.context(own.as_ref());
     let report = verification::verify_value(credential, cx).await;
-    let checks: Vec<&str> = report
-        .checks
-        .iter()
-        .filter(|c| c.state == verification::CheckState::Valid)
-        .map(|c| c.check)
-        .collect();
-    let errors: Vec<Value> = report
-        .checks
-        .iter()
-        .filter(|c| c.state != verification::CheckState::Valid)
-        .map(|c| {
-            let kind = if c.check == "proof" { "CRYPTOGRAPHIC_SECURITY_ERROR" } else { "MALFORMED_VALUE_ERROR" };
-            json!({ "type": format!("https://www.w3.org/TR/vc-data-model#{kind}"), "title": c.message, "code": c.code, "check": c.check })
-        })
-        .collect();
-    let body =
-        json!({ "verified": report.verified, "checks": checks, "warnings": [], "errors": errors });
+    count(&state, &report);
+    let body = vc_api_result(&report);
     let status = if report.verified {
         StatusCode::OK
     } else {

@@ -439,8 +439,8 @@ fn a_killed_bulk_import_finishes_on_rerun_without_loss_or_duplicates() {
         }
     });
     assert!(
-        ok(&rosette(&data, &["audit", "verify"])).contains(&format!("intact: {}", rows * 4)),
-        "candidate + 2 assessments + issuance per row"
+        ok(&rosette(&data, &["audit", "verify"])).contains(&format!("intact: {} ", rows * 4 + 1)),
+        "the issuer key's registration, then candidate + 2 assessments + issuance per row"
     );
 }
 
@@ -464,7 +464,8 @@ fn audit_verify_detects_edited_reordered_and_deleted_entries() {
         let csv = dir.path().join("few.csv");
         std::fs::write(&csv, csv_rows(3)).unwrap();
         ok(&rosette(&data, &["issue", "--csv", csv.to_str().unwrap()]));
-        assert!(ok(&rosette(&data, &["audit", "verify"])).contains("intact: 12 entries"));
+        // The issuer key's registration, then 4 entries per row.
+        assert!(ok(&rosette(&data, &["audit", "verify"])).contains("intact: 13 entries"));
         (dir, data)
     };
     // Rosette's own connection refuses to rewrite history.
@@ -501,7 +502,7 @@ fn audit_verify_detects_edited_reordered_and_deleted_entries() {
         ),
         (
             "tail deleted",
-            "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 12;",
+            "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 13;",
             "removed",
         ),
     ] {

@@ -2,16 +2,22 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod admin_api;
 mod bad_input;
 mod badges;
+mod browser;
 mod cli_records;
 mod interop;
 mod issuance;
 mod jsonld_diff;
+mod key_rotation;
+mod openapi;
 mod serve;
+mod server_ops;
 mod status;
 mod status_http;
 mod status_interop;
 mod store_contract;
 mod support;
+mod vc_api;
 mod vectors;

@@ -40,12 +40,7 @@ fn lists_are_served_with_cache_headers_and_verified_by_a_remote_verifier() {
         let store = SqlStore::connect(&sqlite_url(dir.path())).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let state = rosette::web::AppState {
-            store: Arc::new(store.clone()),
-            issuer: None,
-            max_body_bytes: rosette::web::DEFAULT_MAX_BODY_BYTES,
-            fetcher: None,
-        };
+        let state = rosette::web::AppState::new(Arc::new(store.clone()), None);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(rosette::web::serve(
             listener,

@@ -4,7 +4,7 @@ use crate::support::{block_on, fresh_postgres_database, sqlite_url};
 use rosette::audit::{AuditDraft, ChainCheck};
 use rosette::store::{
     AssessmentKind, AssessmentRecord, CandidateRecord, CredentialFilter, CredentialRecord,
-    CredentialState, SqlStore, Store, StoreError,
+    CredentialState, IssuerKeyRecord, IssuerKeyState, SqlStore, Store, StoreError,
 };
 use serde_json::json;
 
@@ -83,7 +83,8 @@ fn migrations_are_applied_once_with_the_same_names() {
             vec![
                 "0001_initial".to_owned(),
                 "0002_status_lists".to_owned(),
-                "0003_api_tokens".to_owned()
+                "0003_api_tokens".to_owned(),
+                "0004_issuer_keys".to_owned()
             ]
         );
     });
@@ -93,7 +94,7 @@ fn migrations_are_applied_once_with_the_same_names() {
         let url = sqlite_url(dir.path());
         drop(SqlStore::connect(&url).await.unwrap());
         let again = SqlStore::connect(&url).await.unwrap();
-        assert_eq!(again.applied_migrations().await.unwrap().len(), 3);
+        assert_eq!(again.applied_migrations().await.unwrap().len(), 4);
     });
 }
 
@@ -318,5 +319,114 @@ fn the_audit_chain_grows_one_writer_at_a_time() {
             check.push(e).unwrap();
         }
         assert_eq!(check.finish(seq, &hash), Ok(40));
+    });
+}
+
+/// `(public key, state, retired_at)` of every stored issuer key, in the store's order.
+async fn key_rows(store: &SqlStore) -> Vec<(String, IssuerKeyState, Option<String>)> {
+    store
+        .issuer_keys()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r: IssuerKeyRecord| (r.public_key_multibase, r.state, r.retired_at))
+        .collect()
+}
+
+#[test]
+fn issuer_keys_have_one_current_and_retired_keys_most_recent_first() {
+    use IssuerKeyState::{Current, Retired};
+    const T1: &str = "2026-01-01T00:00:00Z";
+    on_both(async |store| {
+        assert_eq!(store.issuer_keys().await.unwrap(), vec![]);
+        let mut tx = store.begin().await.unwrap();
+        tx.add_issuer_key("zKey1", T1).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            store.issuer_keys().await.unwrap(),
+            vec![IssuerKeyRecord {
+                public_key_multibase: "zKey1".into(),
+                state: Current,
+                added_at: T1.into(),
+                retired_at: None,
+            }]
+        );
+
+        // A second current key is refused; retiring a key that is not current too.
+        let mut tx = store.begin().await.unwrap();
+        assert!(matches!(
+            tx.add_issuer_key("zKey2", AT).await,
+            Err(StoreError::Conflict(_))
+        ));
+        drop(tx);
+        let mut tx = store.begin().await.unwrap();
+        assert!(matches!(
+            tx.retire_issuer_key("zKey2", AT).await,
+            Err(StoreError::NotFound(_))
+        ));
+        drop(tx);
+
+        // Two rotations in the same second: the order still comes from the
+        // order of addition, not from the timestamps.
+        for (old, new) in [("zKey1", "zKey2"), ("zKey2", "zKey3")] {
+            let mut tx = store.begin().await.unwrap();
+            tx.retire_issuer_key(old, AT).await.unwrap();
+            tx.add_issuer_key(new, AT).await.unwrap();
+            tx.commit().await.unwrap();
+        }
+        let after = vec![
+            ("zKey3".to_owned(), Current, None),
+            ("zKey2".to_owned(), Retired, Some(AT.to_owned())),
+            ("zKey1".to_owned(), Retired, Some(AT.to_owned())),
+        ];
+        assert_eq!(key_rows(&store).await, after);
+        assert_eq!(store.issuer_keys().await.unwrap()[2].added_at, T1);
+
+        // A retired key never becomes current again; the failed rotation,
+        // dropped, leaves everything as it was (the retirement rolled back).
+        let mut tx = store.begin().await.unwrap();
+        tx.retire_issuer_key("zKey3", AT).await.unwrap();
+        assert!(matches!(
+            tx.add_issuer_key("zKey1", AT).await,
+            Err(StoreError::Conflict(_))
+        ));
+        drop(tx);
+        let mut tx = store.begin().await.unwrap();
+        tx.retire_issuer_key("zKey3", AT).await.unwrap();
+        tx.add_issuer_key("zKey4", AT).await.unwrap();
+        drop(tx);
+        assert_eq!(key_rows(&store).await, after);
+
+        // The schema itself holds the rules, whoever writes.
+        for (what, sql) in [
+            (
+                "a second current key",
+                "INSERT INTO issuer_keys (public_key_multibase, seq, state, added_at) \
+                 VALUES ('zOther', 99, 'current', '2026-01-01T00:00:00Z')",
+            ),
+            (
+                "a retired key without retired_at",
+                "INSERT INTO issuer_keys (public_key_multibase, seq, state, added_at) \
+                 VALUES ('zOther', 99, 'retired', '2026-01-01T00:00:00Z')",
+            ),
+            (
+                "a current key with retired_at",
+                "UPDATE issuer_keys SET retired_at = '2026-01-01T00:00:00Z' WHERE state = 'current'",
+            ),
+            (
+                "an unknown state",
+                "UPDATE issuer_keys SET state = 'lost' WHERE seq = 1",
+            ),
+        ] {
+            assert!(
+                sqlx::raw_sql(sql)
+                    .execute(store.dangerous_pool())
+                    .await
+                    .is_err(),
+                "{:?}: {what} must be refused",
+                store.backend()
+            );
+        }
+        assert_eq!(key_rows(&store).await, after);
     });
 }

@@ -1,0 +1,297 @@
+//! `rosette keys list` and `rosette keys rotate`: the issuer's key history
+//! (public keys, in the database shared by every node) and this node's key
+//! file (the secret). These commands open the configuration and the
+//! database directly, not through [`super::app::App::open`], so that they
+//! also work on a node whose key file is stale — that is where they help.
+
+use super::app::{cli_actor, key_file_refusal, rosette_env};
+use super::keyfile;
+use anyhow::{Context as _, bail};
+use rosette::clock::{Clock as _, SystemClock};
+use rosette::config::{CONFIG_FILE, Config, Overrides};
+use rosette::issuance::Actor;
+use rosette::issuance::keys::{key_history, rotate as record_rotation};
+use rosette::keys::{self, VerifyingKey, public_key_multibase};
+use rosette::store::{IssuerKeyRecord, IssuerKeyState, SqlStore, Store as _};
+use serde_json::{Value, json};
+use std::io::Write as _;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// The configuration, the issuer DID and the database of a data directory.
+async fn open(data_dir: &Path, flags: &Overrides) -> anyhow::Result<(Config, String, SqlStore)> {
+    if !data_dir.join(CONFIG_FILE).exists() {
+        bail!(
+            "{} is not initialized — run `rosette init` first",
+            data_dir.display()
+        );
+    }
+    let config = Config::load(data_dir, &rosette_env(), flags)?;
+    let did = config.issuer_did()?;
+    let store = SqlStore::connect(&config.database_url)
+        .await
+        .with_context(|| {
+            format!(
+                "opening the database {}",
+                rosette::config::redact_url(&config.database_url)
+            )
+        })?;
+    Ok((config, did, store))
+}
+
+/// How this node's key file relates to the stored keys.
+fn key_file_state(key: &VerifyingKey, records: &[IssuerKeyRecord]) -> &'static str {
+    let multibase = public_key_multibase(key);
+    match records.iter().find(|r| r.public_key_multibase == multibase) {
+        Some(r) => r.state.as_str(),
+        None if records.is_empty() => "unregistered",
+        None => "unknown",
+    }
+}
+
+/// `rosette keys list [--json]`: every key of the issuer, current first,
+/// then retired keys (most recently retired first), as did:web verification
+/// method ids; and whether this node's key file holds the current key.
+pub async fn list(data_dir: &Path, flags: &Overrides, as_json: bool) -> anyhow::Result<ExitCode> {
+    let (config, did, store) = open(data_dir, flags).await?;
+    let records = store.issuer_keys().await?;
+    let file_key = keyfile::read_secret_key_file(&config.key_file).map(|k| k.verifying_key());
+    let mut out = std::io::stdout().lock();
+    if as_json {
+        let keys: Vec<Value> = records
+            .iter()
+            .map(|r| {
+                json!({
+                    "id": format!("{did}#{}", r.public_key_multibase),
+                    "publicKeyMultibase": r.public_key_multibase,
+                    "state": r.state.as_str(),
+                    "addedAt": r.added_at,
+                    "retiredAt": r.retired_at,
+                })
+            })
+            .collect();
+        let key_file = match &file_key {
+            Ok(k) => json!({
+                "path": config.key_file.display().to_string(),
+                "publicKeyMultibase": public_key_multibase(k),
+                "state": key_file_state(k, &records),
+            }),
+            Err(e) => json!({
+                "path": config.key_file.display().to_string(),
+                "error": format!("{e:#}"),
+            }),
+        };
+        let doc = json!({ "controller": did, "keys": keys, "keyFile": key_file });
+        serde_json::to_writer_pretty(&mut out, &doc)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for r in &records {
+        let retired = r
+            .retired_at
+            .as_deref()
+            .map(|t| format!("  retired {t}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{did}#{}  {:<7}  added {}{retired}",
+            r.public_key_multibase,
+            r.state.as_str(),
+            r.added_at
+        )?;
+    }
+    if records.is_empty() {
+        eprintln!(
+            "no key registered in the database yet; the key file's key is registered the first \
+             time a command opens this data directory"
+        );
+    }
+    match &file_key {
+        Ok(k) => eprintln!(
+            "this node's key file {} holds {} ({})",
+            config.key_file.display(),
+            public_key_multibase(k),
+            match key_file_state(k, &records) {
+                "current" => "the current key",
+                "retired" => "a RETIRED key: copy the current key file from another node",
+                "unknown" =>
+                    "NOT one of this issuer's keys: copy the current key file from another node",
+                _ => "not registered yet",
+            }
+        ),
+        Err(e) => eprintln!("this node's key file: {e:#}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `rosette keys rotate`: generates a new issuer key, records the rotation
+/// in the database and installs the new secret key file; the old key stays
+/// published (retired) so credentials it signed keep verifying.
+///
+/// The steps are ordered so that a failure at any point loses no key and
+/// never leaves the database naming a key whose secret is gone:
+///
+/// 1. The key file must hold the database's current key ([`key_history`];
+///    on a new database it is registered first). A stale node cannot rotate.
+/// 2. The new key is written to `<key_file>.next` (a new file, mode 0600,
+///    synced). Nothing else has changed yet.
+/// 3. The old secret is copied byte for byte to
+///    `<data_dir>/keys/retired/<z6Mk…>.pem` (new file, mode 0600, synced).
+///    The key file is untouched.
+/// 4. One database transaction retires the old key, adds the new one as
+///    current and appends a `key.rotated` audit entry (public keys only).
+///    If it fails, the database is re-read: when the rotation is not there,
+///    `<key_file>.next` is removed (the archived copy of the still-current
+///    key is harmless) and the node goes on with the old key; when it is
+///    there (the commit went through but its answer was lost), step 5 runs.
+/// 5. `<key_file>.next` is renamed over the key file (atomic; the directory
+///    is synced) — the old secret's only remaining copy is the archive.
+///
+/// If the process dies between 4 and 5, the database names the new key
+/// while the key file still holds the old one: every command refuses the
+/// stale key and points at `<key_file>.next`, and running `rosette keys
+/// rotate` again finishes the rename. A `.next` file whose key the database
+/// does not know (a run that stopped before step 4, or one running right
+/// now) is never deleted automatically: the message says to delete it.
+pub async fn rotate(data_dir: &Path, flags: &Overrides) -> anyhow::Result<ExitCode> {
+    let (config, did, store) = open(data_dir, flags).await?;
+    let key_file = config.key_file.as_path();
+    let pending = keyfile::pending_key_path(key_file);
+    let actor = Actor::admin(cli_actor());
+    let now = SystemClock.now();
+
+    if pending.exists() {
+        return finish_interrupted(data_dir, &did, &store, key_file, &pending).await;
+    }
+
+    // 1. This node holds the current key.
+    let old = keyfile::read_secret_key_file(key_file)?.verifying_key();
+    key_history(&store, &old, now, &actor)
+        .await
+        .map_err(|e| key_file_refusal(key_file, e))?;
+
+    // 2. The new key, not installed yet.
+    let new = {
+        let secret = keys::generate_signing_key();
+        keyfile::write_secret_key_file(&pending, &secret, false)?;
+        secret.verifying_key()
+    };
+
+    // 3. The old secret, archived.
+    let archived = keyfile::retired_key_path(data_dir, &old);
+    if let Err(e) = keyfile::archive_secret_key_file(key_file, &old, &archived) {
+        remove_pending(&pending);
+        return Err(e.context("archiving the old key; nothing was changed"));
+    }
+
+    // 4. The rotation, recorded.
+    if let Err(e) = record_rotation(&store, &old, &new, now, &actor).await {
+        match store.issuer_keys().await {
+            Ok(records) if is_current(&records, &new) => {
+                eprintln!("note: the database reported an error ({e}) but recorded the rotation");
+            }
+            Ok(_) => {
+                remove_pending(&pending);
+                return Err(key_file_refusal(key_file, e)
+                    .context("recording the rotation failed; nothing was changed"));
+            }
+            Err(reread) => {
+                return Err(key_file_refusal(key_file, e).context(format!(
+                    "recording the rotation failed, and the database cannot be read back \
+                     ({reread}) to tell whether it went through; the new key is kept in {}: \
+                     run `rosette keys rotate` again once the database is reachable",
+                    pending.display()
+                )));
+            }
+        }
+    }
+
+    // 5. The new key, installed.
+    keyfile::install_key_file(&pending, key_file).with_context(|| {
+        format!(
+            "the database already names the new key {}; run `rosette keys rotate` again to \
+             finish installing it",
+            public_key_multibase(&new)
+        )
+    })?;
+    report(&did, &old, &new, key_file, &archived)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A `<key_file>.next` exists: finish the rotation that wrote it, if the
+/// database recorded it; otherwise explain and change nothing.
+async fn finish_interrupted(
+    data_dir: &Path,
+    did: &str,
+    store: &SqlStore,
+    key_file: &Path,
+    pending: &Path,
+) -> anyhow::Result<ExitCode> {
+    let new = keyfile::read_secret_key_file(pending)?.verifying_key();
+    let records = store.issuer_keys().await?;
+    if !is_current(&records, &new) {
+        let what = if records
+            .iter()
+            .any(|r| r.public_key_multibase == public_key_multibase(&new))
+        {
+            "a retired key"
+        } else {
+            "a key the database does not know: an earlier `rosette keys rotate` stopped before \
+             recording the rotation, or one is running right now"
+        };
+        bail!(
+            "{} holds {what}. Nothing was changed. If no rotation is running, delete {} and run \
+             `rosette keys rotate` again",
+            pending.display(),
+            pending.display()
+        );
+    }
+    let old = keyfile::read_secret_key_file(key_file)?.verifying_key();
+    let archived = keyfile::retired_key_path(data_dir, &old);
+    keyfile::archive_secret_key_file(key_file, &old, &archived)?;
+    keyfile::install_key_file(pending, key_file)?;
+    eprintln!("finished an interrupted rotation");
+    report(did, &old, &new, key_file, &archived)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn is_current(records: &[IssuerKeyRecord], key: &VerifyingKey) -> bool {
+    let multibase = public_key_multibase(key);
+    records
+        .iter()
+        .any(|r| r.state == IssuerKeyState::Current && r.public_key_multibase == multibase)
+}
+
+fn remove_pending(pending: &Path) {
+    if let Err(e) = std::fs::remove_file(pending) {
+        eprintln!(
+            "warning: could not remove {} ({e}); delete it before rotating again",
+            pending.display()
+        );
+    }
+}
+
+/// Prints the new verification method id (standard output) and what to do next.
+fn report(
+    did: &str,
+    old: &VerifyingKey,
+    new: &VerifyingKey,
+    key_file: &Path,
+    archived: &Path,
+) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{did}#{}", public_key_multibase(new))?;
+    eprintln!(
+        "rotated the issuer key: new credentials are signed with {did}#{new}\n\
+         the old key {did}#{old} is retired and stays published in did.json, so credentials \
+         it signed keep verifying\n\
+         wrote {key_file} (mode 0600); the old secret key is in {archived} (mode 0600)\n\
+         next: restart every running `rosette serve`, and copy {key_file} to every other node \
+         sharing this database — until then they refuse to sign with the old key",
+        new = public_key_multibase(new),
+        old = public_key_multibase(old),
+        key_file = key_file.display(),
+        archived = archived.display(),
+    );
+    Ok(())
+}

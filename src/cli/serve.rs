@@ -1,0 +1,141 @@
+//! `rosette serve`: wiring of configuration, store, key history and
+//! catalog into the HTTP server, structured logs, and signal handling.
+
+use super::{app, records};
+use anyhow::Context as _;
+use clap::Args;
+use rosette::config::{LogFormat, Overrides};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// `rosette serve` flags (each overrides rosette.toml and `ROSETTE_*`).
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080; rosette.toml `listen`, ROSETTE_LISTEN].
+    #[arg(long)]
+    pub listen: Option<String>,
+    /// TLS certificate chain (PEM); with --tls-key, serve HTTPS.
+    #[arg(long, requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM).
+    #[arg(long, requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+}
+
+/// Runs the server on a multi-threaded runtime until Ctrl-C or SIGTERM.
+pub fn run(data_dir: &Path, mut flags: Overrides, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    flags.listen = args.listen;
+    flags.tls_cert = args.tls_cert;
+    flags.tls_key = args.tls_key;
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?
+        .block_on(serve(data_dir, flags))
+}
+
+/// Structured logs on standard error: `RUST_LOG`-style filter from
+/// `ROSETTE_LOG` (default `info`), text or JSON lines.
+fn init_logs(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ROSETTE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(true);
+    // A second initialization (tests in one process) is harmless: keep the first.
+    let _ = match format {
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Text => builder.with_ansi(false).try_init(),
+    };
+}
+
+async fn serve(data_dir: &Path, flags: Overrides) -> anyhow::Result<ExitCode> {
+    if !data_dir.join(rosette::config::CONFIG_FILE).exists() {
+        eprintln!("first start: initializing {}", data_dir.display());
+        let args = records::InitArgs {
+            public_url: None,
+            issuer_name: None,
+            issuer_url: None,
+            graders: Vec::new(),
+            badges_dir: None,
+        };
+        records::init(data_dir, args, flags.clone()).await?;
+    }
+    let app = app::App::open(data_dir, &flags).await?;
+    init_logs(app.config.log_format);
+    let config = app.config.clone();
+    let tls = match (&config.tls_cert, &config.tls_key) {
+        (Some(cert), Some(key)) => Some(rosette::web::tls_config(cert, key)?),
+        _ => None,
+    };
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    let keys = app.keys.clone();
+    let store: Arc<dyn rosette::store::Store> = Arc::new(app.store.clone());
+    let parts = rosette::web::IssuerParts {
+        profile: app.issuer().profile,
+        public_url: config.public_url.clone(),
+        clock: Arc::new(app.clock),
+        suite: config.suite,
+        graders: config.graders.clone(),
+        linkedin_organization_id: config.linkedin_organization_id.clone(),
+        catalog: app.catalog,
+        key: app.key,
+        keys,
+    };
+    let mut state = rosette::web::AppState::new(store, Some(Arc::new(parts)));
+    state.max_body_bytes = config.max_body_bytes;
+    state.max_batch = config.max_batch;
+    state.fetcher = Some(rosette::fetch::HttpFetcher::new(
+        rosette::fetch::FetchPolicy::default(),
+    )?);
+    state.rate_limiter = Arc::new(rosette::web::layers::RateLimiter::new(
+        config.rate_limit_per_minute,
+        config.rate_limit_burst,
+    ));
+    state.request_timeout = std::time::Duration::from_secs(config.request_timeout_secs);
+    state.hsts = tls.is_some();
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let options = rosette::web::ServerOptions {
+        tls,
+        ..Default::default()
+    };
+    println!(
+        "Rosette is serving on {scheme}://{addr} (public URL {})",
+        config.public_url
+    );
+    tracing::info!(%addr, scheme, public_url = %config.public_url, database = %rosette::config::redact_url(&config.database_url), "serving");
+    rosette::web::serve_with(
+        listener,
+        rosette::web::router(state),
+        options,
+        shutdown_signal(),
+    )
+    .await?;
+    tracing::info!("stopped");
+    eprintln!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(t) => t,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

@@ -1,0 +1,320 @@
+//! Cross-cutting layers: request logs and metrics, security headers, CORS
+//! for the public API, per-client rate limits on public routes.
+
+use super::AppState;
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// The `x-request-id` header: echoed when a client sent a sane one,
+/// generated otherwise, and logged with the request.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+static NEXT_REQUEST: AtomicU64 = AtomicU64::new(1);
+
+fn request_id(req: &Request) -> String {
+    req.headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+        })
+        .map(str::to_owned)
+        .unwrap_or_else(|| {
+            format!(
+                "{:x}-{:x}",
+                std::process::id(),
+                NEXT_REQUEST.fetch_add(1, Ordering::Relaxed)
+            )
+        })
+}
+
+/// The client's address, from the connection.
+pub fn client_ip(req: &Request) -> Option<IpAddr> {
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+}
+
+/// Logs one structured line per request (method, route pattern, path,
+/// status, latency, client, request id — never headers, bodies or query
+/// strings, which may hold secrets) and records the request metrics.
+pub async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_owned());
+    let path = req.uri().path().to_owned();
+    let client = client_ip(&req);
+    let id = request_id(&req);
+    let mut response = next.run(req).await;
+    let elapsed = started.elapsed();
+    let status = response.status().as_u16();
+    let route = route.as_deref().unwrap_or("unmatched");
+    state
+        .metrics
+        .observe_request(method.as_str(), route, status, elapsed.as_secs_f64());
+    let latency_ms = elapsed.as_secs_f64() * 1000.0;
+    let client = client.map(|c| c.to_string()).unwrap_or_default();
+    if status >= 500 {
+        tracing::warn!(target: "rosette::http", request_id = %id, method = %method, route, path, status, latency_ms, client, "request");
+    } else {
+        tracing::info!(target: "rosette::http", request_id = %id, method = %method, route, path, status, latency_ms, client, "request");
+    }
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(REQUEST_ID, v);
+    }
+    response
+}
+
+/// Security headers on every response (OWASP Secure Headers): no MIME
+/// sniffing, no framing, no referrer leaks, no powerful features; a
+/// locked-down CSP on anything that did not set its own (pages do); HSTS
+/// when serving HTTPS.
+pub async fn security_headers(State(hsts): State<bool>, req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let h = response.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, name: HeaderName, value: &'static str| {
+        if !h.contains_key(&name) {
+            h.insert(name, HeaderValue::from_static(value));
+        }
+    };
+    set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(h, header::X_FRAME_OPTIONS, "DENY");
+    set(h, header::REFERRER_POLICY, "no-referrer");
+    set(
+        h,
+        HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    );
+    set(
+        h,
+        HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    set(
+        h,
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    );
+    if hsts {
+        set(
+            h,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
+    }
+    response
+}
+
+/// Error answers made outside the handlers — 413 from the body limit, 503
+/// from the request timeout, 405 and 408 from the router and the body
+/// timeout — come with a plain-text or empty body; this gives them the
+/// same RFC 9457 problem body as every other error.
+pub async fn uniform_errors(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !(content_type.is_empty() || content_type.starts_with("text/plain")) {
+        return response;
+    }
+    let (code, title) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "body_too_large",
+            "the request body is larger than this server accepts",
+        ),
+        StatusCode::SERVICE_UNAVAILABLE => ("timeout", "the request took too long; try again"),
+        StatusCode::REQUEST_TIMEOUT => ("body_timeout", "the request body arrived too slowly"),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "this method is not allowed on this path",
+        ),
+        _ => ("error", status.canonical_reason().unwrap_or("error")),
+    };
+    let body = serde_json::json!({
+        "type": "about:blank",
+        "title": title,
+        "status": status.as_u16(),
+        "code": code,
+    });
+    let (mut parts, _) = response.into_parts();
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(body.to_string()))
+}
+
+/// CORS for the public API (Fetch Standard §3.2): any origin may call the
+/// verification endpoints and read credentials, status lists and the DID
+/// document — without credentials (no cookies, no `Authorization`), so the
+/// admin API never becomes reachable cross-origin.
+pub fn public_cors() -> tower_http::cors::CorsLayer {
+    tower_http::cors::CorsLayer::new()
+        .allow_origin(tower_http::cors::Any)
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([header::CONTENT_TYPE, header::ACCEPT, REQUEST_ID])
+        .expose_headers([REQUEST_ID, header::RETRY_AFTER, header::ETAG])
+        .max_age(Duration::from_secs(86_400))
+}
+
+/// A token bucket per client: `per_minute` steady rate, `burst` on top.
+/// IPv6 clients are keyed by their /64 (one host usually owns a whole /64).
+pub struct RateLimiter {
+    per_second: f64,
+    burst: f64,
+    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+}
+
+#[derive(Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+/// Most clients tracked before idle (full) buckets are swept.
+const MAX_TRACKED_CLIENTS: usize = 100_000;
+
+impl RateLimiter {
+    /// A limiter; `per_minute == 0` lets everything through.
+    pub fn new(per_minute: u32, burst: u32) -> Self {
+        RateLimiter {
+            per_second: f64::from(per_minute) / 60.0,
+            burst: f64::from(burst.max(1)),
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether the limit is off.
+    pub fn unlimited(&self) -> bool {
+        self.per_second <= 0.0
+    }
+
+    fn key(ip: IpAddr) -> IpAddr {
+        match ip {
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => IpAddr::V4(v4),
+                None => {
+                    let s = v6.segments();
+                    IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+                }
+            },
+            v4 => v4,
+        }
+    }
+
+    /// Takes one token for `ip` at `now`; `Err(wait)` when the bucket is empty.
+    pub fn check(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
+        if self.unlimited() {
+            return Ok(());
+        }
+        let capacity = self.burst + self.per_second.max(1.0);
+        let Ok(mut buckets) = self.buckets.lock() else {
+            return Ok(());
+        };
+        if buckets.len() >= MAX_TRACKED_CLIENTS {
+            let per_second = self.per_second;
+            buckets.retain(|_, b| {
+                b.tokens + now.saturating_duration_since(b.at).as_secs_f64() * per_second < capacity
+            });
+        }
+        let bucket = buckets.entry(Self::key(ip)).or_insert(Bucket {
+            tokens: capacity,
+            at: now,
+        });
+        let refill = now.saturating_duration_since(bucket.at).as_secs_f64() * self.per_second;
+        bucket.tokens = (bucket.tokens + refill).min(capacity);
+        bucket.at = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64(
+                (1.0 - bucket.tokens) / self.per_second,
+            ))
+        }
+    }
+}
+
+/// Rate-limits public routes per client address: 429 with `Retry-After`.
+pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if let Some(ip) = client_ip(&req)
+        && let Err(wait) = state.rate_limiter.check(ip, Instant::now())
+    {
+        let secs = wait.as_secs().max(1);
+        let body = serde_json::json!({
+            "type": "about:blank",
+            "title": "too many requests from this address; slow down",
+            "status": 429,
+            "retryAfter": secs,
+        });
+        let mut response = (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            body.to_string(),
+        )
+            .into_response();
+        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return response;
+    }
+    next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_refill_at_the_steady_rate_and_allow_a_burst() {
+        let limiter = RateLimiter::new(60, 2); // 1/s, burst 2 → capacity 3
+        let ip: IpAddr = "192.0.2.1".parse().unwrap();
+        let t0 = Instant::now();
+        for _ in 0..3 {
+            assert!(limiter.check(ip, t0).is_ok());
+        }
+        let wait = limiter.check(ip, t0).unwrap_err();
+        assert!(wait <= Duration::from_secs(1) && wait > Duration::ZERO);
+        // Another client is not affected.
+        assert!(limiter.check("192.0.2.2".parse().unwrap(), t0).is_ok());
+        // One second later, one more token.
+        let t1 = t0 + Duration::from_millis(1001);
+        assert!(limiter.check(ip, t1).is_ok());
+        assert!(limiter.check(ip, t1).is_err());
+    }
+
+    #[test]
+    fn ipv6_clients_share_their_64_and_zero_means_unlimited() {
+        let limiter = RateLimiter::new(60, 0);
+        let t0 = Instant::now();
+        let a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2::ffff".parse().unwrap();
+        assert!(limiter.check(a, t0).is_ok());
+        assert!(limiter.check(b, t0).is_ok());
+        assert!(limiter.check(a, t0).is_err());
+        let off = RateLimiter::new(0, 0);
+        for _ in 0..1000 {
+            assert!(off.check(a, t0).is_ok());
+        }
+    }
+}

@@ -1,0 +1,621 @@
+//! W3C VC-API routes beside `POST /credentials/verify`
+//! ([`super::verify_api::vc_api_verify`]): `POST /credentials/issue`
+//! ("Issue Credential", admin token, no CORS) and `POST /presentations/verify`
+//! ("Verify Presentation", public).
+
+use super::AppState;
+use super::admin::{Admits, ApiError, admit, issuer_of, refusal};
+use super::verify_api::{Pieces, count, vc_api_result};
+use crate::issuance::IssuanceError;
+use crate::model;
+use crate::proof;
+use crate::verification::{self, CheckState};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+use utoipa::ToSchema;
+
+/// VC-API "Issue Credential" request.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct IssueRequest {
+    /// The unsigned credential: an Open Badges 3.0 `OpenBadgeCredential`
+    /// for one of this issuer's certifications (see the route description).
+    #[schema(value_type = Object)]
+    pub credential: Value,
+    /// Issuance options; unknown keys are accepted and ignored.
+    #[schema(value_type = Option<Object>)]
+    pub options: Option<Value>,
+}
+
+/// VC-API "Issue Credential" answer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct IssueResponse {
+    /// The signed credential, with its status entries and proof.
+    #[schema(value_type = Object)]
+    pub verifiable_credential: Value,
+}
+
+fn bad_request(detail: &str) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", detail)
+}
+
+/// `POST /credentials/issue` (W3C VC-API "Issue Credential"): body
+/// `{"credential": {…}, "options": {…}}`, unknown option keys accepted; an
+/// `admin` token is required. 201 with `{"verifiableCredential": …}`.
+///
+/// What a VC-API client sends maps onto Rosette's records as
+/// [`crate::issuance::Issuer::issue_submitted`] describes: an unsigned
+/// Open Badges 3.0 credential (VC 2.0) naming one of the catalog's
+/// achievements by `credentialSubject.achievement.id`, the holder's name in
+/// `credentialSubject.name` and e-mail as an unhashed `emailAddress`
+/// IdentityObject (a registered candidate who passed both stages of an
+/// attempt not issued before). The server fills what it owns — `id` (when
+/// absent), the issuer profile, the catalog's achievement, `validFrom` /
+/// `validUntil` (when absent), the salted e-mail hash, the two Bitstring
+/// Status List entries (revocation and suspension) and the proof — then
+/// stores the credential (public page `/v/{uuid}`, revocable like any
+/// other) and audits `credential.issue`. 400 for a malformed request, 422
+/// for a credential that cannot be issued (issuer not this one, unknown
+/// achievement, missing fields, `proof` or `credentialStatus` present…),
+/// 409 when the id or the attempt was issued before.
+#[utoipa::path(
+    post,
+    path = "/credentials/issue",
+    tag = "vc-api",
+    summary = "VC-API: issue a credential",
+    description = "W3C VC-API \"Issue Credential\" (admin token). The credential must be an unsigned \
+Open Badges 3.0 credential (VC 2.0 contexts) for one of this issuer's certifications: \
+`credentialSubject.achievement.id` is the certification's achievement id, `credentialSubject.name` the \
+holder's name, and `credentialSubject.identifier` holds the holder's e-mail as \
+`{\"type\": \"IdentityObject\", \"identityType\": \"emailAddress\", \"hashed\": false, \"identityHash\": \"…\"}` — \
+a registered candidate who passed the written and lab stages of an attempt not issued before. `issuer` may \
+be absent or this issuer; `proof` and `credentialStatus` must be absent. The server assigns `id` when absent, \
+writes its issuer profile and the catalog's achievement, replaces the e-mail by a salted hash, defaults \
+`validFrom` to now and `validUntil` to the catalog's validity, adds the revocation and suspension status \
+entries and the proof, and stores the credential (public page `/v/{uuid}`, revocable).",
+    request_body(content = IssueRequest, content_type = "application/json"),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Issued; `Location` is the credential's URL.", body = IssueResponse),
+        (status = 400, description = "The body is not JSON, or `credential` or `options` is not an object.",
+            body = super::admin::AdminProblem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown or revoked one.",
+            body = super::admin::AdminProblem, content_type = "application/problem+json"),
+        (status = 403, description = "A grader token.",
+            body = super::admin::AdminProblem, content_type = "application/problem+json"),
+        (status = 409, description = "The id is taken, or the attempt was issued before.",
+            body = super::admin::AdminProblem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large.",
+            body = super::admin::AdminProblem, content_type = "application/problem+json"),
+        (status = 422, description = "The credential cannot be issued (issuer, achievement, holder, fields, stages).",
+            body = super::admin::AdminProblem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn issue(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let caller = admit(&state, &headers, Admits::Admin, "POST /credentials/issue").await?;
+    let issuer = issuer_of(&state)?;
+    let bytes = body.map_err(|e| ApiError::from_body(&e))?;
+    let request: Value = serde_json::from_slice(&bytes).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            format!("the body is not JSON: {e}"),
+        )
+    })?;
+    let Some(credential) = request.get("credential").filter(|c| c.is_object()) else {
+        return Err(bad_request("credential (an object) is required"));
+    };
+    if request.get("options").is_some_and(|o| !o.is_object()) {
+        return Err(bad_request("options must be an object"));
+    }
+    let record = issuer
+        .issue_submitted(credential, &caller.actor)
+        .await
+        .map_err(|e| match e {
+            // The client's data could not be canonicalized or signed.
+            IssuanceError::Signing(p) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_credential",
+                format!("the credential cannot be signed: {p}"),
+            ),
+            other => refusal(other),
+        })?;
+    state.metrics.observe_issued(1);
+    let signed: Value = serde_json::from_str(&record.document)
+        .map_err(|e| ApiError::internal("the issued credential could not be read", &e))?;
+    let text = serde_json::to_string(&IssueResponse {
+        verifiable_credential: signed,
+    })
+    .map_err(|e| ApiError::internal("the answer could not be serialized", &e))?;
+    let mut response = (
+        StatusCode::CREATED,
+        [(header::CONTENT_TYPE, "application/json")],
+        text,
+    )
+        .into_response();
+    let location = format!(
+        "/credentials/{}",
+        crate::issuance::badge::public_id(&record.id)
+    );
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(response)
+}
+
+/// VC-API "Verify Presentation" request.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PresentationVerifyRequest {
+    /// The presentation (VC 2.0 or VC 1.1), with or without a proof.
+    #[schema(value_type = Object)]
+    pub verifiable_presentation: Value,
+    /// `challenge` and `domain` the presentation's proof must carry (VC
+    /// Data Integrity 1.0 §4.4); other keys are accepted and ignored.
+    #[schema(value_type = Option<Object>)]
+    pub options: Option<Value>,
+}
+
+/// A problem found while verifying a presentation.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PresentationProblem {
+    /// A VC Data Model or Data Integrity error type URL.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// What went wrong.
+    pub title: String,
+    /// Rosette's stable machine code.
+    pub code: String,
+    /// The check that failed.
+    pub check: String,
+    /// Which embedded credential, for a credential's problem.
+    #[serde(rename = "credentialIndex", skip_serializing_if = "Option::is_none")]
+    pub credential_index: Option<usize>,
+}
+
+/// VC-API "Verify Presentation" answer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PresentationVerifyResult {
+    /// The presentation (its proof, challenge and domain) and every
+    /// embedded credential verified.
+    pub verified: bool,
+    /// The checks that passed: the presentation's, then `credential[i]`.
+    pub checks: Vec<String>,
+    /// Warnings, e.g. a presentation without a proof.
+    pub warnings: Vec<PresentationProblem>,
+    /// Every problem, the presentation's and the credentials'.
+    pub errors: Vec<PresentationProblem>,
+    /// The presentation's own result.
+    #[schema(value_type = Object)]
+    pub presentation_result: Value,
+    /// One result per embedded credential, in order, each as
+    /// `POST /credentials/verify` answers.
+    #[schema(value_type = Vec<Object>)]
+    pub credential_results: Vec<Value>,
+}
+
+const VCDM: &str = "https://www.w3.org/TR/vc-data-model#";
+const SECURITY: &str = "https://w3id.org/security#";
+
+fn vc_problem(status: StatusCode, kind: &str, detail: &str) -> Response {
+    let body = json!({
+        "type": format!("{VCDM}{kind}"),
+        "title": detail,
+        "status": status.as_u16(),
+    });
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// The presentation's checks: passed ones and problems.
+#[derive(Default)]
+struct Findings {
+    checks: Vec<String>,
+    warnings: Vec<PresentationProblem>,
+    errors: Vec<PresentationProblem>,
+}
+
+impl Findings {
+    fn error(&mut self, kind: &str, check: &str, code: &str, title: impl Into<String>) {
+        self.errors.push(PresentationProblem {
+            problem_type: kind.to_owned(),
+            title: title.into(),
+            code: code.to_owned(),
+            check: check.to_owned(),
+            credential_index: None,
+        });
+    }
+}
+
+/// What the options ask of the presentation's proof.
+struct Expected {
+    challenge: Option<String>,
+    domain: Option<String>,
+}
+
+fn expected(options: Option<&Value>) -> Result<Expected, &'static str> {
+    let get = |key: &str| -> Result<Option<String>, &'static str> {
+        match options.and_then(|o| o.get(key)) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err("options.challenge and options.domain must be strings"),
+        }
+    };
+    Ok(Expected {
+        challenge: get("challenge")?,
+        domain: get("domain")?,
+    })
+}
+
+/// The presentation's structure (VCDM 2.0 §4.13, VCDM 1.1 §4.10): a VC
+/// base context first, type `VerifiablePresentation`, a `holder` URL or
+/// object with one, `verifiableCredential` objects. Returns the holder.
+fn structure(vp: &Map<String, Value>, f: &mut Findings) -> Option<String> {
+    let malformed = format!("{VCDM}MALFORMED_VALUE_ERROR");
+    let first_context = match vp.get("@context") {
+        Some(Value::Array(items)) => items.first().and_then(Value::as_str),
+        Some(Value::String(s)) => Some(s.as_str()),
+        _ => None,
+    };
+    if !matches!(
+        first_context,
+        Some(model::VC_V2_CONTEXT | model::VC_V1_CONTEXT)
+    ) {
+        f.error(
+            &malformed,
+            "structure",
+            "context_base_missing",
+            format!(
+                "@context[0] must be {} (or {} for VC 1.1)",
+                model::VC_V2_CONTEXT,
+                model::VC_V1_CONTEXT
+            ),
+        );
+    }
+    let typed = match vp.get("type") {
+        Some(Value::String(t)) => t == "VerifiablePresentation",
+        Some(Value::Array(a)) => a.iter().any(|t| t == "VerifiablePresentation"),
+        _ => false,
+    };
+    if !typed {
+        f.error(
+            &malformed,
+            "structure",
+            "type_missing",
+            "type must include VerifiablePresentation",
+        );
+    }
+    let holder = match vp.get("holder") {
+        None => None,
+        Some(Value::String(h)) => Some(h.clone()),
+        Some(Value::Object(o)) => match o.get("id") {
+            Some(Value::String(h)) => Some(h.clone()),
+            _ => {
+                f.error(
+                    &malformed,
+                    "structure",
+                    "holder_invalid",
+                    "holder.id must be a URL string",
+                );
+                None
+            }
+        },
+        Some(_) => {
+            f.error(
+                &malformed,
+                "structure",
+                "holder_invalid",
+                "holder must be a URL string or an object with an id",
+            );
+            None
+        }
+    };
+    if f.errors.is_empty() {
+        f.checks.push("structure".into());
+    }
+    holder
+}
+
+/// The proof checks (VC Data Integrity 1.0 §4.4 with purpose
+/// `authentication`): each proof verifies, its key is controlled by the
+/// holder, and it carries the expected challenge and domain.
+async fn proof_checks(
+    vp: &Value,
+    holder: Option<&str>,
+    expected: &Expected,
+    resolver: &dyn crate::keys::KeyResolver,
+    now: chrono::DateTime<chrono::Utc>,
+    f: &mut Findings,
+) {
+    let crypto = format!("{VCDM}CRYPTOGRAPHIC_SECURITY_ERROR");
+    if vp.get("proof").is_none() {
+        if expected.challenge.is_some() || expected.domain.is_some() {
+            f.error(
+                &format!("{SECURITY}INVALID_CHALLENGE_ERROR"),
+                "proof",
+                "presentation_unsigned",
+                "a challenge or domain was requested, but the presentation has no proof",
+            );
+        } else {
+            f.warnings.push(PresentationProblem {
+                problem_type: format!("{SECURITY}PROOF_VERIFICATION_ERROR"),
+                title: "the presentation has no proof: only its credentials were verified".into(),
+                code: "presentation_unsigned".into(),
+                check: "proof".into(),
+                credential_index: None,
+            });
+        }
+        return;
+    }
+    let outcomes = match proof::verify_proofs(vp, "authentication", resolver, now).await {
+        Ok(o) => o,
+        Err(e) => {
+            f.error(&crypto, "proof", e.code(), e.to_string());
+            return;
+        }
+    };
+    let proofs = proof::proofs_of(vp).unwrap_or_default();
+    let before = f.errors.len();
+    for (outcome, p) in outcomes.iter().zip(&proofs) {
+        let label = format!("proof {}", outcome.index);
+        match (&outcome.result, &outcome.method) {
+            (Err(e), _) => f.error(&crypto, "proof", e.code(), format!("{label}: {e}")),
+            (Ok(()), Some(m)) if holder.is_some_and(|h| h != m.controller) => f.error(
+                &crypto,
+                "proof",
+                "proof_controller_mismatch",
+                format!(
+                    "{label}: key controller {} is not the holder {}",
+                    m.controller,
+                    holder.unwrap_or_default()
+                ),
+            ),
+            (Ok(()), _) => {}
+        }
+        if let Some(challenge) = &expected.challenge
+            && p.get("challenge").and_then(Value::as_str) != Some(challenge.as_str())
+        {
+            f.error(
+                &format!("{SECURITY}INVALID_CHALLENGE_ERROR"),
+                "challenge",
+                "challenge_mismatch",
+                format!("{label} does not carry the expected challenge"),
+            );
+        }
+        if let Some(domain) = &expected.domain {
+            let found = match p.get("domain") {
+                Some(Value::String(d)) => d == domain,
+                Some(Value::Array(a)) => a.iter().any(|d| d.as_str() == Some(domain.as_str())),
+                _ => false,
+            };
+            if !found {
+                f.error(
+                    &format!("{SECURITY}INVALID_DOMAIN_ERROR"),
+                    "domain",
+                    "domain_mismatch",
+                    format!("{label} does not carry the expected domain"),
+                );
+            }
+        }
+    }
+    if f.errors.len() == before {
+        f.checks.push("proof".into());
+        if expected.challenge.is_some() {
+            f.checks.push("challenge".into());
+        }
+        if expected.domain.is_some() {
+            f.checks.push("domain".into());
+        }
+    }
+}
+
+/// `POST /presentations/verify` (W3C VC-API "Verify Presentation"): body
+/// `{"verifiablePresentation": {…}, "options": {…}}`. The presentation's
+/// proof, when it has one, is verified for purpose `authentication` with
+/// the `challenge` and `domain` of the options (VC Data Integrity 1.0
+/// §4.4); every embedded credential goes through the pipeline of
+/// `POST /credentials/verify`. VC 2.0 and VC 1.1 presentations are
+/// accepted. 200 when verified, 422 with the problems, 400 when the body is
+/// not a verification request.
+#[utoipa::path(
+    post,
+    path = "/presentations/verify",
+    tag = "vc-api",
+    summary = "VC-API: verify a presentation",
+    description = "W3C VC-API \"Verify Presentation\". The body is `{\"verifiablePresentation\": {…}, \
+\"options\": {\"challenge\": …, \"domain\": …}}`; other option keys are accepted. A presentation proof is \
+verified for purpose `authentication`, its key must be controlled by the `holder` (when named), and it must \
+carry the requested challenge and domain; a presentation without a proof is accepted (with a warning) unless \
+a challenge or domain was requested. Every embedded credential (VC 2.0 or VC 1.1) is verified as by \
+`POST /credentials/verify`. 200 when everything verified, 422 with the problems otherwise.",
+    request_body(content = PresentationVerifyRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Verified.", body = PresentationVerifyResult),
+        (status = 400, description = "The body is not JSON, `verifiablePresentation` is missing or not an object, or the options are malformed.",
+            body = super::openapi::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large (plain text), or more than `max_batch` credentials (problem).",
+            body = super::openapi::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not verified: `errors` lists the problems.", body = PresentationVerifyResult),
+        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
+            body = super::openapi::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn verify_presentation(State(state): State<AppState>, body: Bytes) -> Response {
+    let value: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            return vc_problem(
+                StatusCode::BAD_REQUEST,
+                "PARSING_ERROR",
+                &format!("the body is not JSON: {e}"),
+            );
+        }
+    };
+    let Some(vp) = value
+        .get("verifiablePresentation")
+        .and_then(Value::as_object)
+    else {
+        return vc_problem(
+            StatusCode::BAD_REQUEST,
+            "MALFORMED_VALUE_ERROR",
+            "verifiablePresentation (an object) is required",
+        );
+    };
+    let options = value.get("options");
+    if options.is_some_and(|o| !o.is_object()) {
+        return vc_problem(
+            StatusCode::BAD_REQUEST,
+            "MALFORMED_VALUE_ERROR",
+            "options must be an object",
+        );
+    }
+    let expected = match expected(options) {
+        Ok(e) => e,
+        Err(msg) => return vc_problem(StatusCode::BAD_REQUEST, "MALFORMED_VALUE_ERROR", msg),
+    };
+    let vp_value = &value["verifiablePresentation"];
+    let mut f = Findings::default();
+    let depth = model::json_depth(vp_value);
+    let credentials: Vec<&Value> = match vp.get("verifiableCredential") {
+        None => Vec::new(),
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one) => vec![one],
+    };
+    if credentials.len() > state.max_batch {
+        return vc_problem(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "RANGE_ERROR",
+            &format!("at most {} credentials per presentation", state.max_batch),
+        );
+    }
+    let pieces = Pieces::new(&state);
+    let own = pieces.own_lists(&state);
+    let cx = pieces.context(own.as_ref());
+    if depth > model::MAX_JSON_DEPTH {
+        f.error(
+            &format!("{VCDM}MALFORMED_VALUE_ERROR"),
+            "parse",
+            "json_too_deep",
+            format!(
+                "the presentation nests {depth} levels deep; the limit is {}",
+                model::MAX_JSON_DEPTH
+            ),
+        );
+    } else {
+        let holder = structure(vp, &mut f);
+        proof_checks(
+            vp_value,
+            holder.as_deref(),
+            &expected,
+            cx.resolver,
+            cx.now,
+            &mut f,
+        )
+        .await;
+        if credentials.is_empty() && vp.get("proof").is_none() {
+            f.error(
+                &format!("{VCDM}MALFORMED_VALUE_ERROR"),
+                "structure",
+                "nothing_to_verify",
+                "the presentation has neither a proof nor credentials",
+            );
+        }
+    }
+    let presentation_verified = f.errors.is_empty();
+    let presentation_result = json!({
+        "verified": presentation_verified,
+        "checks": f.checks,
+        "warnings": f.warnings,
+        "errors": f.errors,
+    });
+    let mut checks = f.checks.clone();
+    let mut errors = f.errors;
+    let mut credential_results = Vec::with_capacity(credentials.len());
+    let mut all = presentation_verified;
+    if depth <= model::MAX_JSON_DEPTH {
+        for (i, credential) in credentials.iter().enumerate() {
+            let report = match credential {
+                Value::Object(_) if is_enveloped(credential) => verification::Report::of_checks(
+                    vec![unsupported(
+                        "enveloped_credential_unsupported",
+                        "an EnvelopedVerifiableCredential (VC-JOSE-COSE) is not verified here",
+                    )],
+                    cx.now,
+                ),
+                Value::Object(_) => verification::verify_value(credential, cx).await,
+                _ => verification::Report::of_checks(
+                    vec![unsupported(
+                        "vc_jwt_unsupported",
+                        "a credential that is not a JSON object (e.g. a VC-JWT) is not verified here",
+                    )],
+                    cx.now,
+                ),
+            };
+            count(&state, &report);
+            all &= report.verified;
+            if report.verified {
+                checks.push(format!("credential[{i}]"));
+            }
+            let result = vc_api_result(&report);
+            if let Some(errs) = result.get("errors").and_then(Value::as_array) {
+                for e in errs {
+                    errors.push(PresentationProblem {
+                        problem_type: e["type"].as_str().unwrap_or_default().to_owned(),
+                        title: e["title"].as_str().unwrap_or_default().to_owned(),
+                        code: e["code"].as_str().unwrap_or_default().to_owned(),
+                        check: e["check"].as_str().unwrap_or_default().to_owned(),
+                        credential_index: Some(i),
+                    });
+                }
+            }
+            credential_results.push(result);
+        }
+    }
+    let answer = PresentationVerifyResult {
+        verified: all,
+        checks,
+        warnings: f.warnings,
+        errors,
+        presentation_result,
+        credential_results,
+    };
+    let status = if all {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let body = serde_json::to_string(&answer).unwrap_or_else(|_| "{}".into());
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+fn is_enveloped(credential: &Value) -> bool {
+    match credential.get("type") {
+        Some(Value::String(t)) => t == "EnvelopedVerifiableCredential",
+        Some(Value::Array(a)) => a.iter().any(|t| t == "EnvelopedVerifiableCredential"),
+        _ => false,
+    }
+}
+
+fn unsupported(code: &str, message: &str) -> verification::Check {
+    verification::Check {
+        check: "parse",
+        state: CheckState::Unknown,
+        code: code.to_owned(),
+        message: message.to_owned(),
+        path: None,
+    }
+}

@@ -1,0 +1,339 @@
+//! The verification page `/v/{id}` in a real browser: headless Chromium
+//! (Debian's `chromium`, installed by `./scripts/test`) driven by
+//! `tests/interop/page.mjs` (playwright-core, which downloads no browser).
+//!
+//! `rosette serve` runs on 127.0.0.1:0 over a fresh data directory; two
+//! credentials are issued through the CLI and one revoked. Each page must
+//! show its verdict (VALID / REVOKED) on a phone, on a desktop and with
+//! JavaScript off, with no console error, failed request or sideways
+//! scrolling (page.mjs lists every check). A wrong expected verdict must make
+//! page.mjs fail. Screenshots are kept for a person to look at in
+//! `<target>/test-output/browser/`: `{valid,revoked}-phone.png` (whole page),
+//! `-phone-first-screen.png` (what the phone shows on arrival) and
+//! `-desktop.png`.
+//!
+//! Needs `node`, `tests/interop/node_modules` (`npm ci`) and Chromium
+//! (`$ROSETTE_TEST_CHROMIUM`, else `/usr/bin/chromium`). Without them the
+//! test prints a loud notice and passes, except when `CI` is set: then it
+//! fails.
+
+use crate::interop::node_ready;
+use crate::support::{ServerProcess, ok, rosette};
+use serde_json::Value;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const INTEROP_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop");
+const GRADER: &str = "grader@example.com";
+
+#[test]
+fn the_verification_page_shows_its_verdict_in_a_headless_browser() {
+    let Some(chromium) = browser_ready() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&rosette(&data, &["init", "--grader", GRADER]));
+    let valid = issue(
+        &data,
+        "ada@example.com",
+        "Ada Lovelace",
+        "gitlab-certified-associate",
+    );
+    // A long name with non-ASCII letters, for the phone layout.
+    let revoked = issue(
+        &data,
+        "zoe@example.com",
+        "Zoë Ångström-Łukasiewicz de la Fuente y Hohenzollern",
+        "gitlab-project-management-specialist",
+    );
+    ok(&rosette(
+        &data,
+        &["revoke", &revoked, "--reason", "browser test"],
+    ));
+    let server = ServerProcess::start(&data, &[], &[]);
+    let page_url = |id: &str| {
+        format!(
+            "http://{}/v/{}",
+            server.addr,
+            id.trim_start_matches("urn:uuid:")
+        )
+    };
+
+    let out_dir = output_dir();
+    let mut failures = Vec::new();
+    for (label, id, expect) in [("valid", &valid, "VALID"), ("revoked", &revoked, "REVOKED")] {
+        let phone = out_dir.join(format!("{label}-phone.png"));
+        let first_screen = out_dir.join(format!("{label}-phone-first-screen.png"));
+        let desktop = out_dir.join(format!("{label}-desktop.png"));
+        for old in [&phone, &first_screen, &desktop] {
+            let _ = std::fs::remove_file(old);
+        }
+        let url = page_url(id);
+        let (out, report) = page(
+            &chromium,
+            &url,
+            expect,
+            &phone,
+            &[
+                "--first-screen-screenshot",
+                path_str(&first_screen),
+                "--desktop-screenshot",
+                path_str(&desktop),
+            ],
+        );
+        eprintln!(
+            "browser: {label}: exit {:?}, verdict {} (phone), {} (desktop), {} (no JS); console warnings {}; screenshots {label}-*.png in {}",
+            out.status.code(),
+            report["views"]["phone"]["verdict"],
+            report["views"]["desktop"]["verdict"],
+            report["views"]["nojs"]["verdict"],
+            report["consoleWarnings"],
+            out_dir.display()
+        );
+        // Checked before the verdict so that the screenshots exist to look
+        // at when the page's checks fail.
+        assert_png(&phone, 390 * 2);
+        assert_png(&first_screen, 390 * 2);
+        assert_png(&desktop, 1280);
+        if !out.status.success() || report["ok"] != true {
+            failures.push(format!(
+                "{label} page ({url}, expected {expect}): exit {:?}\n  {}\n  screenshots: {}/{label}-*.png",
+                out.status.code(),
+                report["problems"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|p| p.as_str().unwrap_or("?").to_owned())
+                    .collect::<Vec<_>>()
+                    .join("\n  "),
+                out_dir.display()
+            ));
+        }
+    }
+
+    // The check bites: the valid page does not pass for REVOKED.
+    let wrong = dir.path().join("wrong-expectation.png");
+    let (out, report) = page(&chromium, &page_url(&valid), "REVOKED", &wrong, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "page.mjs must fail when the verdict differs: {}",
+        describe(&out)
+    );
+    assert_eq!(report["ok"], false, "{report}");
+    let problems = report["problems"].to_string();
+    assert!(
+        problems.contains(r#"phone: verdict \"VALID\", expected \"REVOKED\""#)
+            && problems.contains(r#"nojs: verdict \"VALID\", expected \"REVOKED\""#),
+        "page.mjs must name the wrong verdict: {problems}"
+    );
+
+    assert!(
+        failures.is_empty(),
+        "the verification page failed in the browser:\n{}\nserver warnings and errors:\n{}",
+        failures.join("\n"),
+        server_problems(&server.stderr())
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Helpers.
+// ---------------------------------------------------------------------------
+
+/// Records written and lab results for a new candidate and issues; the id.
+fn issue(data: &Path, email: &str, name: &str, certification: &str) -> String {
+    ok(&rosette(
+        data,
+        &[
+            "assess",
+            "written",
+            "--email",
+            email,
+            "--name",
+            name,
+            "--certification",
+            certification,
+            "--score",
+            "91",
+            "--date",
+            "2026-11-20",
+        ],
+    ));
+    ok(&rosette(
+        data,
+        &[
+            "assess",
+            "lab",
+            "--email",
+            email,
+            "--certification",
+            certification,
+            "--result",
+            "pass",
+            "--grader",
+            GRADER,
+            "--date",
+            "2026-11-22",
+        ],
+    ));
+    let id = ok(&rosette(
+        data,
+        &["issue", "--email", email, "--certification", certification],
+    ))
+    .trim()
+    .to_owned();
+    assert!(id.starts_with("urn:uuid:"), "{id}");
+    id
+}
+
+/// `node page.mjs --url … --expect … --screenshot … EXTRA…` → (output, its
+/// JSON line). Exit 2 (page.mjs could not check) fails the test here.
+fn page(
+    chromium: &Path,
+    url: &str,
+    expect: &str,
+    screenshot: &Path,
+    extra: &[&str],
+) -> (Output, Value) {
+    let mut cmd = Command::new("node");
+    cmd.current_dir(INTEROP_DIR)
+        .arg("page.mjs")
+        .args(["--url", url, "--expect", expect])
+        .arg("--chromium")
+        .arg(chromium)
+        .arg("--screenshot")
+        .arg(screenshot)
+        .args(extra);
+    let out = cmd
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run node page.mjs: {e}"));
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "page.mjs could not check the page: {}",
+        describe(&out)
+    );
+    let line = String::from_utf8_lossy(&out.stdout);
+    let report: Value = serde_json::from_str(line.trim())
+        .unwrap_or_else(|e| panic!("page.mjs printed no JSON line ({e}): {}", describe(&out)));
+    (out, report)
+}
+
+/// The server's log lines other than INFO (the log goes with the temp dir).
+fn server_problems(log: &str) -> String {
+    let lines: Vec<&str> = log.lines().filter(|l| !l.contains(" INFO ")).collect();
+    if lines.is_empty() {
+        "(none)".to_owned()
+    } else {
+        lines[lines.len().saturating_sub(20)..].join("\n")
+    }
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 path")
+}
+
+fn describe(out: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// A PNG at least `min_width` pixels wide.
+fn assert_png(path: &Path, min_width: u32) {
+    let bytes = std::fs::read(path)
+        .unwrap_or_else(|e| panic!("screenshot {} missing: {e}", path.display()));
+    assert!(
+        bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "{} is not a PNG",
+        path.display()
+    );
+    let img = image::load_from_memory(&bytes)
+        .unwrap_or_else(|e| panic!("{} does not decode: {e}", path.display()));
+    assert!(
+        img.width() >= min_width && img.height() > 0,
+        "{}: {}x{}",
+        path.display(),
+        img.width(),
+        img.height()
+    );
+}
+
+/// `<target dir>/test-output/browser/`, created.
+fn output_dir() -> PathBuf {
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("CARGO_TARGET_TMPDIR is inside the target directory");
+    let dir = target.join("test-output/browser");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
+    dir
+}
+
+/// Node, the harness with playwright-core, and Chromium; the Chromium path.
+/// Missing ones fail the test under CI (env `CI` set) and are skipped
+/// loudly otherwise.
+fn browser_ready() -> Option<PathBuf> {
+    if !node_ready() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "!!!!!!!! BROWSER TEST SKIPPED: it needs Node (see above) !!!!!!!!\n"
+        );
+        return None;
+    }
+    chromium_ready()
+}
+
+/// Chromium (`$ROSETTE_TEST_CHROMIUM`, else `/usr/bin/chromium`) and the
+/// harness's playwright-core. Same rule as `node_ready()`.
+fn chromium_ready() -> Option<PathBuf> {
+    let chromium = std::env::var_os("ROSETTE_TEST_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    let problem = if !Path::new(INTEROP_DIR)
+        .join("node_modules/playwright-core/package.json")
+        .is_file()
+    {
+        Some(format!(
+            "{INTEROP_DIR}/node_modules/playwright-core is missing (run `npm ci` in tests/interop)"
+        ))
+    } else if !chromium.is_file() {
+        Some(format!(
+            "Chromium is not at {} (run ./scripts/test, or `apt-get install chromium`, or set ROSETTE_TEST_CHROMIUM)",
+            chromium.display()
+        ))
+    } else {
+        match Command::new(&chromium)
+            .arg("--version")
+            .stdin(Stdio::null())
+            .output()
+        {
+            Err(e) => Some(format!("{} cannot be run: {e}", chromium.display())),
+            Ok(out) if !out.status.success() => Some(format!(
+                "`{} --version` failed: {}",
+                chromium.display(),
+                describe(&out)
+            )),
+            Ok(_) => None,
+        }
+    };
+    match problem {
+        None => Some(chromium),
+        Some(p) if std::env::var_os("CI").is_some() => {
+            panic!("the browser test cannot run in CI: {p}")
+        }
+        Some(p) => {
+            // Written to the stderr handle directly: unlike eprintln!, this
+            // is not swallowed by the test harness's output capture.
+            let _ = writeln!(
+                std::io::stderr(),
+                "\n!!!!!!!! BROWSER TEST SKIPPED: {p} !!!!!!!!\n"
+            );
+            None
+        }
+    }
+}

@@ -1,0 +1,665 @@
+//! Operations and security of the server over real HTTP on 127.0.0.1:0:
+//! rate limits, CORS on the public API only, security headers, metrics,
+//! timeouts, TLS, structured logs, graceful shutdown, and several nodes
+//! sharing one PostgreSQL.
+
+use crate::support::{
+    ServerProcess, block_on, fresh_postgres_database, header_value, http, ok, rosette, sqlite_url,
+};
+use rosette::store::SqlStore;
+use rosette::web::layers::RateLimiter;
+use rosette::web::{AppState, ServerOptions};
+use std::io::{Read as _, Write as _};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Serves `state` in-process on a background runtime; returns its address
+/// and a sender that stops it.
+fn serve_in_background(
+    state_for: impl FnOnce(SqlStore) -> AppState + Send + 'static,
+    options: ServerOptions,
+) -> (
+    SocketAddr,
+    tokio::sync::oneshot::Sender<()>,
+    tempfile::TempDir,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(dir.path());
+    let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let store = SqlStore::connect(&url).await.unwrap();
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            addr_tx.send(listener.local_addr().unwrap()).unwrap();
+            let router = rosette::web::router(state_for(store));
+            rosette::web::serve_with(listener, router, options, async {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+        });
+    });
+    (addr_rx.recv().unwrap(), stop, dir)
+}
+
+#[test]
+fn public_routes_are_rate_limited_per_client_and_answer_429_with_retry_after() {
+    let (addr, _stop, _dir) = serve_in_background(
+        |store| {
+            let mut state = AppState::new(Arc::new(store), None);
+            state.rate_limiter = Arc::new(RateLimiter::new(60, 2)); // 1/s, 3 at once
+            state
+        },
+        ServerOptions::default(),
+    );
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(http(addr, "GET", "/status/nope", &[], b"").0);
+    }
+    assert_eq!(statuses, [404, 404, 404, 429]);
+    let (status, head, body) = http(
+        addr,
+        "GET",
+        "/v/00000000-0000-4000-8000-000000000000",
+        &[],
+        b"",
+    );
+    assert_eq!(status, 429, "pages share the client's budget");
+    let retry: u64 = header_value(&head, "retry-after").unwrap().parse().unwrap();
+    assert!((1..=2).contains(&retry), "{head}");
+    let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(problem["status"], 429);
+    assert_eq!(
+        header_value(&head, "content-type"),
+        Some("application/problem+json")
+    );
+    // Operations routes are not limited.
+    assert_eq!(http(addr, "GET", "/healthz", &[], b"").0, 200);
+    // The budget refills at the steady rate.
+    std::thread::sleep(Duration::from_millis(1100));
+    assert_eq!(http(addr, "GET", "/status/nope", &[], b"").0, 404);
+}
+
+#[test]
+fn cors_is_on_the_public_api_only_and_every_response_carries_security_headers() {
+    let (addr, _stop, _dir) = serve_in_background(
+        |store| AppState::new(Arc::new(store), None),
+        ServerOptions::default(),
+    );
+    let preflight = |path: &str| {
+        http(
+            addr,
+            "OPTIONS",
+            path,
+            &[
+                ("Origin", "https://hr.example"),
+                ("Access-Control-Request-Method", "POST"),
+                ("Access-Control-Request-Headers", "content-type"),
+            ],
+            b"",
+        )
+    };
+    for path in ["/api/v1/verify", "/credentials/verify"] {
+        let (status, head, _) = preflight(path);
+        assert!(status == 200 || status == 204, "{path}: {head}");
+        assert_eq!(
+            header_value(&head, "access-control-allow-origin"),
+            Some("*"),
+            "{path}: {head}"
+        );
+        assert!(
+            header_value(&head, "access-control-allow-methods")
+                .unwrap()
+                .contains("POST")
+        );
+    }
+    // A cross-origin read of a public resource is allowed…
+    let (_, head, _) = http(
+        addr,
+        "GET",
+        "/status/nope",
+        &[("Origin", "https://hr.example")],
+        b"",
+    );
+    assert_eq!(
+        header_value(&head, "access-control-allow-origin"),
+        Some("*")
+    );
+    // …but the admin API, pages and operations never answer CORS.
+    for path in [
+        "/api/v1/admin/credentials",
+        "/credentials/issue",
+        "/v/00000000-0000-4000-8000-000000000000",
+        "/metrics",
+    ] {
+        let (_, head, _) = preflight(path);
+        assert_eq!(
+            header_value(&head, "access-control-allow-origin"),
+            None,
+            "{path}: {head}"
+        );
+        let (_, head, _) = http(
+            addr,
+            "GET",
+            path,
+            &[("Origin", "https://evil.example")],
+            b"",
+        );
+        assert_eq!(
+            header_value(&head, "access-control-allow-origin"),
+            None,
+            "{path}: {head}"
+        );
+    }
+    // Security headers on everything, including errors and unknown paths.
+    for path in ["/healthz", "/status/nope", "/no/such/path", "/metrics"] {
+        let (_, head, _) = http(addr, "GET", path, &[], b"");
+        assert_eq!(
+            header_value(&head, "x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(
+            header_value(&head, "x-frame-options"),
+            Some("DENY"),
+            "{path}"
+        );
+        assert_eq!(
+            header_value(&head, "referrer-policy"),
+            Some("no-referrer"),
+            "{path}"
+        );
+        assert!(
+            header_value(&head, "content-security-policy")
+                .unwrap()
+                .contains("frame-ancestors 'none'"),
+            "{path}: {head}"
+        );
+        assert!(header_value(&head, "x-request-id").is_some(), "{path}");
+        assert_eq!(
+            header_value(&head, "strict-transport-security"),
+            None,
+            "no HSTS over plain HTTP"
+        );
+    }
+    let (status, head, body) = http(addr, "GET", "/no/such/path", &[], b"");
+    assert_eq!(status, 404);
+    assert_eq!(
+        header_value(&head, "content-type"),
+        Some("application/problem+json")
+    );
+    assert!(String::from_utf8_lossy(&body).contains("no such resource"));
+    // Errors made outside the handlers are problem JSON too.
+    let (status, head, body) = http(addr, "DELETE", "/api/v1/verify", &[], b"");
+    assert_eq!(status, 405);
+    assert_eq!(
+        header_value(&head, "content-type"),
+        Some("application/problem+json")
+    );
+    assert!(String::from_utf8_lossy(&body).contains("method_not_allowed"));
+    let big = vec![b' '; 2 * 1024 * 1024];
+    let (status, head, body) = http(
+        addr,
+        "POST",
+        "/api/v1/verify",
+        &[("Content-Type", "application/json")],
+        &big,
+    );
+    assert_eq!(status, 413);
+    assert_eq!(
+        header_value(&head, "content-type"),
+        Some("application/problem+json")
+    );
+    assert!(String::from_utf8_lossy(&body).contains("body_too_large"));
+    // A sane request id is echoed, a hostile one replaced.
+    let (_, head, _) = http(addr, "GET", "/healthz", &[("X-Request-Id", "abc-123")], b"");
+    assert_eq!(header_value(&head, "x-request-id"), Some("abc-123"));
+    let (_, head, _) = http(
+        addr,
+        "GET",
+        "/healthz",
+        &[("X-Request-Id", "a b<script>")],
+        b"",
+    );
+    assert_ne!(header_value(&head, "x-request-id"), Some("a b<script>"));
+}
+
+#[test]
+fn metrics_count_requests_per_route_pattern_and_verdicts() {
+    let (addr, _stop, _dir) = serve_in_background(
+        |store| AppState::new(Arc::new(store), None),
+        ServerOptions::default(),
+    );
+    for _ in 0..3 {
+        http(addr, "GET", "/status/list-a", &[], b"");
+    }
+    http(addr, "GET", "/status/list-b", &[], b"");
+    let (status, head, _) = http(
+        addr,
+        "POST",
+        "/api/v1/verify",
+        &[("Content-Type", "application/json")],
+        br#"{"@context": []}"#,
+    );
+    assert_eq!(status, 200, "{head}");
+    let (status, head, body) = http(addr, "GET", "/metrics", &[], b"");
+    assert_eq!(status, 200);
+    assert!(
+        header_value(&head, "content-type")
+            .unwrap()
+            .starts_with("application/openmetrics-text")
+    );
+    let text = String::from_utf8(body).unwrap();
+    assert!(
+        text.contains(
+            "rosette_http_requests_total{method=\"GET\",route=\"/status/{list}\",status=\"404\"} 4"
+        ),
+        "ids never become labels:\n{text}"
+    );
+    assert!(
+        text.contains(
+            "rosette_http_request_duration_seconds_count{method=\"GET\",route=\"/status/{list}\"} 4"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("rosette_verifications_total{verdict=\"invalid\"} 1"),
+        "{text}"
+    );
+    assert!(!text.contains("list-a"), "{text}");
+}
+
+#[test]
+fn slow_clients_are_cut_off_by_the_header_and_request_timeouts() {
+    let (addr, _stop, _dir) = serve_in_background(
+        |store| {
+            let mut state = AppState::new(Arc::new(store), None);
+            state.request_timeout = Duration::from_millis(500);
+            state
+        },
+        ServerOptions {
+            header_read_timeout: Duration::from_millis(400),
+            ..ServerOptions::default()
+        },
+    );
+    // Half a request head, then silence: the connection is closed.
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    let started = Instant::now();
+    let mut rest = Vec::new();
+    let _ = s.read_to_end(&mut rest);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "the server kept a silent client for {:?}",
+        started.elapsed()
+    );
+    let text = String::from_utf8_lossy(&rest);
+    assert!(text.is_empty() || text.contains(" 408 "), "{text}");
+
+    // A body that never finishes: answered before long, not held open.
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(b"POST /api/v1/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"a\":")
+        .unwrap();
+    let started = Instant::now();
+    let mut response = Vec::new();
+    let _ = s.read_to_end(&mut response);
+    let text = String::from_utf8_lossy(&response);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        text.starts_with("HTTP/1.1 408") || text.starts_with("HTTP/1.1 503"),
+        "{text}"
+    );
+    assert!(
+        text.contains("application/problem+json") && text.contains("\"status\":"),
+        "timeouts answer problem JSON: {text}"
+    );
+}
+
+/// A throwaway CA and a certificate for 127.0.0.1 signed by it (openssl).
+fn test_certificates(dir: &std::path::Path) -> (String, String, String) {
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl is needed for the TLS test");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Rosette test CA",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+    ]);
+    std::fs::write(
+        dir.join("ext.cnf"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+    ]);
+    let p = |f: &str| dir.join(f).display().to_string();
+    (p("ca.pem"), p("server.pem"), p("server.key"))
+}
+
+#[test]
+fn tls_json_logs_metrics_and_graceful_shutdown_of_a_real_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = test_certificates(dir.path());
+    let data = dir.path().join("data");
+    let server = ServerProcess::start(
+        &data,
+        &[("ROSETTE_LOG_FORMAT", "json")],
+        &["--tls-cert", &cert, "--tls-key", &key],
+    );
+    let addr = server.addr;
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&std::fs::read(&ca).unwrap()).unwrap())
+        .build()
+        .unwrap();
+    let secret_marker = "rst_this-is-not-a-real-token-but-must-not-be-logged";
+    block_on(async {
+        let r = client
+            .get(format!("https://{addr}/healthz"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(
+            r.headers()
+                .get("strict-transport-security")
+                .and_then(|v| v.to_str().ok()),
+            Some("max-age=31536000; includeSubDomains")
+        );
+        let r = client
+            .get(format!("https://{addr}/api/v1/admin/credentials"))
+            .bearer_auth(secret_marker)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+        let r = client
+            .get(format!("https://{addr}/metrics"))
+            .send()
+            .await
+            .unwrap();
+        let text = r.text().await.unwrap();
+        assert!(
+            text.contains(
+                "rosette_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"
+            ),
+            "{text}"
+        );
+    });
+    // Plain HTTP on the TLS port gets no answer.
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    assert!(!String::from_utf8_lossy(&buf).contains("200 OK"));
+
+    let stderr_path = server.stderr_path.clone();
+    let status = server.stop();
+    assert!(status.success(), "SIGTERM is a clean stop: {status:?}");
+    let logs = std::fs::read_to_string(stderr_path).unwrap();
+    assert!(
+        !logs.contains(secret_marker),
+        "a bearer token reached the logs"
+    );
+    let requests: Vec<serde_json::Value> = logs
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["message"] == "request")
+        .collect();
+    let health = requests
+        .iter()
+        .find(|v| v["route"] == "/healthz")
+        .unwrap_or_else(|| panic!("no JSON request line for /healthz in:\n{logs}"));
+    assert_eq!(health["status"], 200);
+    assert_eq!(health["method"], "GET");
+    assert!(health["latency_ms"].as_f64().is_some());
+    assert!(health["request_id"].as_str().is_some());
+    assert!(
+        logs.lines()
+            .any(|l| l.contains("\"stopped\"") || l.contains("stopped")),
+        "{logs}"
+    );
+}
+
+#[test]
+fn bad_server_settings_are_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&rosette(&data, &["init"]));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rosette"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--tls-cert",
+            "/nonexistent/cert.pem",
+            "--tls-key",
+            "/nonexistent/key.pem",
+        ])
+        .env(
+            "ROSETTE_BADGES_DIR",
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("badges"),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("/nonexistent/cert.pem"), "{err}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rosette"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["serve", "--listen", "not-an-address"])
+        .env(
+            "ROSETTE_BADGES_DIR",
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("badges"),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("listen \"not-an-address\""), "{err}");
+    std::fs::write(
+        data.join("rosette.toml"),
+        std::fs::read_to_string(data.join("rosette.toml")).unwrap()
+            + "rate_limit_per_minute = \"lots\"\n",
+    )
+    .unwrap();
+    let out = rosette(&data, &["credentials", "list"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rate_limit_per_minute"));
+}
+
+/// Issues one credential through the CLI on `data`; its id.
+fn issue_one(data: &std::path::Path, envs: &[(&str, &str)], email: &str) -> String {
+    let csv = data.with_extension(format!("{}.csv", uuid::Uuid::new_v4().simple()));
+    std::fs::write(&csv, format!("name,email,certification,written_score,written_date,lab_result,grader,lab_date\nAda Lovelace,{email},gitlab-certified-associate,90,2026-11-20,pass,grader@example.com,2026-11-22\n")).unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_rosette"));
+    cmd.arg("--data-dir")
+        .arg(data)
+        .args(["issue", "--csv", csv.to_str().unwrap()])
+        .env(
+            "ROSETTE_BADGES_DIR",
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("badges"),
+        );
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    ok(&cmd.output().unwrap());
+    let results = std::fs::read_to_string(csv.with_extension("results.csv")).unwrap();
+    results
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(5)
+        .unwrap()
+        .to_owned()
+}
+
+fn verdict(addr: SocketAddr, uuid: &str) -> String {
+    let (status, _, body) = http(addr, "GET", &format!("/v/{uuid}"), &[], b"");
+    assert!(status == 200 || status == 410 || status == 404, "{status}");
+    let html = String::from_utf8_lossy(&body);
+    let start = html.find("<h1>").unwrap() + 4;
+    let end = html[start..].find("</h1>").unwrap() + start;
+    html[start..end].to_owned()
+}
+
+#[test]
+fn two_nodes_on_one_postgresql_see_each_others_issuance_and_revocation() {
+    let Some(db) = block_on(fresh_postgres_database()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("node-a"), dir.path().join("node-b"));
+    let envs = [
+        ("ROSETTE_DATABASE_URL", db.as_str()),
+        ("ROSETTE_GRADERS", "grader@example.com"),
+        ("ROSETTE_PUBLIC_URL", "https://badges.example"),
+    ];
+    // Node A initializes the database and the key; node B gets a copy of
+    // the key file, as an operator would deploy it.
+    let mut init = std::process::Command::new(env!("CARGO_BIN_EXE_rosette"));
+    init.arg("--data-dir").arg(&a).arg("init").envs(envs).env(
+        "ROSETTE_BADGES_DIR",
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("badges"),
+    );
+    ok(&init.output().unwrap());
+    std::fs::create_dir_all(b.join("keys")).unwrap();
+    std::fs::copy(a.join("keys/issuer.pem"), b.join("keys/issuer.pem")).unwrap();
+    std::fs::copy(a.join("rosette.toml"), b.join("rosette.toml")).unwrap();
+    let node_a = ServerProcess::start(&a, &envs, &[]);
+    let node_b = ServerProcess::start(&b, &envs, &[]);
+
+    let id = issue_one(&a, &envs, "ada@example.com");
+    let uuid = id.trim_start_matches("urn:uuid:");
+    assert_eq!(verdict(node_a.addr, uuid), "VALID");
+    assert_eq!(verdict(node_b.addr, uuid), "VALID");
+    // Both nodes publish the same DID document and the same list.
+    let did_a = http(node_a.addr, "GET", "/.well-known/did.json", &[], b"").2;
+    let did_b = http(node_b.addr, "GET", "/.well-known/did.json", &[], b"").2;
+    assert_eq!(did_a, did_b);
+
+    // Revoked through node A's data directory (the CLI writes to the shared
+    // database): both nodes show it on the very next request.
+    let mut revoke = std::process::Command::new(env!("CARGO_BIN_EXE_rosette"));
+    revoke
+        .arg("--data-dir")
+        .arg(&a)
+        .args(["revoke", &id, "--reason", "test"])
+        .envs(envs)
+        .env(
+            "ROSETTE_BADGES_DIR",
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("badges"),
+        );
+    ok(&revoke.output().unwrap());
+    // Another process changed the list: each node reads the list versions
+    // again within LIST_VERSIONS_MAX_AGE (a change through a node's own API
+    // shows at once on that node).
+    std::thread::sleep(rosette::issuance::status::LIST_VERSIONS_MAX_AGE);
+    assert_eq!(verdict(node_b.addr, uuid), "REVOKED");
+    assert_eq!(verdict(node_a.addr, uuid), "REVOKED");
+    let body = format!(
+        "{}",
+        String::from_utf8_lossy(
+            &http(
+                node_a.addr,
+                "GET",
+                &format!("/credentials/{uuid}"),
+                &[("Accept", "application/vc")],
+                b""
+            )
+            .2
+        )
+    );
+    let (status, _, report) = http(
+        node_b.addr,
+        "POST",
+        "/api/v1/verify",
+        &[("Content-Type", "application/json")],
+        body.as_bytes(),
+    );
+    assert_eq!(status, 200);
+    let report: serde_json::Value = serde_json::from_slice(&report).unwrap();
+    assert_eq!(report["verified"], false);
+    assert!(
+        report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["code"] == "revoked"),
+        "{report}"
+    );
+}
