@@ -99,6 +99,7 @@ async fn serve(data_dir: &Path, flags: Overrides) -> anyhow::Result<ExitCode> {
     ));
     state.request_timeout = std::time::Duration::from_secs(config.request_timeout_secs);
     state.hsts = tls.is_some();
+    spawn_key_refresh(&state);
     let scheme = if tls.is_some() { "https" } else { "http" };
     let options = rosette::web::ServerOptions {
         tls,
@@ -119,6 +120,32 @@ async fn serve(data_dir: &Path, flags: Overrides) -> anyhow::Result<ExitCode> {
     tracing::info!("stopped");
     eprintln!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads the key history again every few seconds, so a rotation made on
+/// another node shows in this node's did.json and verifier; warns when this
+/// node's own key was retired (its signing routes then answer 503).
+fn spawn_key_refresh(state: &rosette::web::AppState) {
+    let ring = state.key_ring.clone();
+    let store = state.store.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(rosette::web::keyring::KEY_REFRESH_INTERVAL);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match ring.refresh(store.as_ref()).await {
+                Ok(true) if ring.own_key_is_current() => {
+                    tracing::info!("issuer key history changed; did.json and verifier updated");
+                }
+                Ok(true) => tracing::warn!(
+                    "this node's signing key was retired by a rotation on another node: \
+                     it no longer signs; restart it with the current key file"
+                ),
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "could not read the issuer key history"),
+            }
+        }
+    });
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -178,6 +178,29 @@ fn check_history(
         };
         return Err(key_file_error(message));
     }
+    history_from_records(records)
+}
+
+/// Every key the store lists, current first, then most recently retired
+/// first — whatever key this node holds. Servers read it again from time
+/// to time so that a rotation made on another node shows in their
+/// `did.json` and verifier without a restart. `None` before any key is
+/// registered.
+pub async fn stored_history(store: &dyn Store) -> Result<Option<KeyHistory>, IssuanceError> {
+    let records = store.issuer_keys().await?;
+    if records.is_empty() {
+        return Ok(None);
+    }
+    history_from_records(&records).map(Some)
+}
+
+fn history_from_records(records: &[IssuerKeyRecord]) -> Result<KeyHistory, IssuanceError> {
+    if records.first().map(|r| r.state) != Some(IssuerKeyState::Current) {
+        return Err(StoreError::Corrupt(
+            "issuer_keys lists keys but none is current first (edited by hand?)".into(),
+        )
+        .into());
+    }
     // `records` is current first, then most recently retired first.
     let keys = records
         .iter()

@@ -376,6 +376,21 @@ pub(super) fn issuer_of(state: &AppState) -> Result<Issuer<'_>, ApiError> {
     })
 }
 
+/// The issuing service for a call that signs: 503 when this node's key was
+/// retired by a rotation on another node (it must not sign with it).
+pub(super) fn signing_issuer_of(state: &AppState) -> Result<Issuer<'_>, ApiError> {
+    let issuer = issuer_of(state)?;
+    if !state.key_ring.own_key_is_current() {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "key_retired",
+            "this node's signing key was retired by a key rotation; restart it with the \
+             current key file (see `rosette keys list`)",
+        ));
+    }
+    Ok(issuer)
+}
+
 /// Appends one audit entry in its own transaction.
 async fn audit(
     issuer: &Issuer<'_>,
@@ -926,7 +941,7 @@ pub async fn issue_credential(
 ) -> Result<Response, ApiError> {
     const ROUTE: &str = "POST /api/v1/admin/credentials";
     let caller = admit(&state, &headers, Admits::Admin, ROUTE).await?;
-    let issuer = issuer_of(&state)?;
+    let issuer = signing_issuer_of(&state)?;
     let req: IssueRequest = json_body(body)?;
     let outcome = issuer
         .issue(
@@ -1130,7 +1145,7 @@ pub async fn bulk_issue(
         "POST /api/v1/admin/credentials/bulk",
     )
     .await?;
-    issuer_of(&state)?;
+    signing_issuer_of(&state)?;
     let bytes = body.map_err(|e| ApiError::from_body(&e))?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -1172,7 +1187,7 @@ pub async fn bulk_issue(
     state.metrics.observe_issued(summary.issued);
     // Each issued row has its entry; the call itself gets one too.
     audit(
-        &issuer_of(&state)?,
+        &signing_issuer_of(&state)?,
         &caller.actor,
         "api.bulk",
         "/api/v1/admin/credentials/bulk",
@@ -1514,7 +1529,7 @@ pub async fn renew(
 ) -> Result<Response, ApiError> {
     const ROUTE: &str = "POST /api/v1/admin/credentials/{id}/renew";
     let caller = admit(&state, &headers, Admits::Admin, ROUTE).await?;
-    let issuer = issuer_of(&state)?;
+    let issuer = signing_issuer_of(&state)?;
     let bytes = body.map_err(|e| ApiError::from_body(&e))?;
     if !bytes.iter().all(u8::is_ascii_whitespace) {
         let _: RenewRequest =
@@ -1570,7 +1585,7 @@ pub async fn correct(
 ) -> Result<Response, ApiError> {
     const ROUTE: &str = "POST /api/v1/admin/credentials/{id}/correct";
     let caller = admit(&state, &headers, Admits::Admin, ROUTE).await?;
-    let issuer = issuer_of(&state)?;
+    let issuer = signing_issuer_of(&state)?;
     let req: CorrectRequest = json_body(body)?;
     let outcome = issuer
         .correct(&super::full_id(&id), &req.name, &req.reason, &caller.actor)
@@ -1615,7 +1630,7 @@ async fn change_status(
         StatusChange::Reinstate => ("POST /api/v1/admin/credentials/{id}/reinstate", "reinstate"),
     };
     let caller = admit(&state, &headers, Admits::Admin, route).await?;
-    let issuer = issuer_of(&state)?;
+    let issuer = signing_issuer_of(&state)?;
     let req: StatusRequest = json_body(body)?;
     let id = super::full_id(&id);
     let bits = issuer

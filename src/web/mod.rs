@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod docs;
+pub mod keyring;
 pub mod layers;
 pub mod metrics;
 pub mod openapi;
@@ -48,9 +49,9 @@ pub struct AppState {
     pub status_cache: Arc<crate::verification::StatusCache>,
     /// This issuer's status list versions, read at most every 250 ms.
     pub list_versions: Arc<crate::issuance::status::ListVersions>,
-    /// Resolves this issuer's keys (current and retired) and `did:key`s,
-    /// with one shared cache of decoded keys.
-    pub resolver: Arc<crate::keys::OfflineResolver>,
+    /// This issuer's keys (current and retired) as published in did.json
+    /// and trusted when verifying, refreshed from the store.
+    pub key_ring: Arc<keyring::KeyRing>,
     /// Per-client limits on the public routes.
     pub rate_limiter: Arc<layers::RateLimiter>,
     /// Longest a request may take (503 after).
@@ -89,17 +90,16 @@ impl AppState {
     /// State with the defaults: 1 MB bodies, batches of 100, no fetcher,
     /// fresh metrics and status cache.
     pub fn new(store: Arc<dyn Store>, issuer: Option<Arc<IssuerParts>>) -> Self {
-        let mut resolver = crate::keys::OfflineResolver::new();
-        if let Some(p) = issuer.as_deref() {
-            for method in p
-                .keys
-                .methods(crate::keys::CredentialSigner::issuer(&p.key))
-            {
-                resolver.add_method(method);
-            }
-        }
+        let key_ring = match issuer.as_deref() {
+            Some(p) => keyring::KeyRing::new(
+                crate::keys::CredentialSigner::issuer(&p.key),
+                p.key.public_key(),
+                p.keys.clone(),
+            ),
+            None => keyring::KeyRing::none(),
+        };
         AppState {
-            resolver: Arc::new(resolver),
+            key_ring: Arc::new(key_ring),
             store,
             issuer,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
@@ -275,16 +275,10 @@ retired), each listed by absolute id under `assertionMethod`.",
     )
 )]
 async fn did_document(State(state): State<AppState>) -> Response {
-    let Some(parts) = state.issuer.as_deref() else {
+    let Some(doc) = state.key_ring.view().did_document.clone() else {
         return problem(StatusCode::NOT_FOUND, "this server does not issue");
     };
-    let did = crate::keys::CredentialSigner::issuer(&parts.key);
-    let doc = parts.keys.did_web_document(did);
-    (
-        [(header::CONTENT_TYPE, "application/did+json")],
-        doc.to_string(),
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "application/did+json")], doc).into_response()
 }
 
 fn full_id(id: &str) -> String {

@@ -183,9 +183,10 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
     let lists =
         crate::issuance::status::OwnStatusLists::new(state.store.as_ref(), &parts.public_url, None)
             .with_shared_versions(&state.list_versions);
+    let resolver = state.key_ring.resolver();
     let report = verification::verify_bytes(
         rec.document.as_bytes(),
-        VerifyContext::new(state.resolver.as_ref(), now).with_status(&lists, &state.status_cache),
+        VerifyContext::new(resolver.as_ref(), now).with_status(&lists, &state.status_cache),
     )
     .await;
     state

@@ -4,7 +4,7 @@
 //! ("Verify Presentation", public).
 
 use super::AppState;
-use super::admin::{Admits, ApiError, admit, issuer_of, refusal};
+use super::admin::{Admits, ApiError, admit, refusal, signing_issuer_of};
 use super::verify_api::{Pieces, count, vc_api_result};
 use crate::issuance::IssuanceError;
 use crate::model;
@@ -102,7 +102,7 @@ pub async fn issue(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let caller = admit(&state, &headers, Admits::Admin, "POST /credentials/issue").await?;
-    let issuer = issuer_of(&state)?;
+    let issuer = signing_issuer_of(&state)?;
     let bytes = body.map_err(|e| ApiError::from_body(&e))?;
     let request: Value = serde_json::from_slice(&bytes).map_err(|e| {
         ApiError::new(

@@ -45,7 +45,7 @@ impl Pieces {
     pub(super) fn new(state: &AppState) -> Self {
         let parts = state.issuer.as_deref();
         Pieces {
-            resolver: state.resolver.clone(),
+            resolver: state.key_ring.resolver(),
             fetcher: state.fetcher.clone(),
             cache: state.status_cache.clone(),
             now: parts

@@ -549,3 +549,76 @@ fn an_interrupted_rotation_is_finished_by_running_it_again() {
     ok(&a.run(&["credentials", "list"]));
     ok(&a.run(&["audit", "verify"]));
 }
+
+/// A running server follows a rotation made elsewhere (here by the CLI on
+/// the same database): within its refresh interval its did.json lists both
+/// keys, and it stops signing with its retired key (503 `key_retired`)
+/// while verification of old credentials goes on.
+#[test]
+fn a_running_server_follows_a_rotation_made_by_another_process() {
+    use crate::support::{ServerProcess, http};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&rosette(&data, &["init", "--grader", GRADER]));
+    let server = ServerProcess::start(&data, &[], &[]);
+    let token = ok(&rosette(
+        &data,
+        &["tokens", "create", "--name", "ops", "--scope", "admin"],
+    ));
+    let token = token
+        .split_whitespace()
+        .find(|w| w.starts_with("rst_"))
+        .unwrap()
+        .to_owned();
+    let did = |addr| -> Value {
+        serde_json::from_slice(&http(addr, "GET", "/.well-known/did.json", &[], b"").2).unwrap()
+    };
+    assert_eq!(
+        did(server.addr)["verificationMethod"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let revoke = |addr| {
+        http(
+            addr,
+            "POST",
+            "/api/v1/admin/credentials/urn:uuid:00000000-0000-4000-8000-000000000000/revoke",
+            &[
+                ("Authorization", &format!("Bearer {token}")),
+                ("Content-Type", "application/json"),
+            ],
+            br#"{"reason":"test"}"#,
+        )
+    };
+    assert_eq!(
+        revoke(server.addr).0,
+        404,
+        "the key is current: the call gets to the lookup"
+    );
+
+    ok(&rosette(&data, &["keys", "rotate"]));
+    let deadline = std::time::Instant::now()
+        + rosette::web::keyring::KEY_REFRESH_INTERVAL
+        + std::time::Duration::from_secs(5);
+    while did(server.addr)["verificationMethod"]
+        .as_array()
+        .unwrap()
+        .len()
+        < 2
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server never picked up the rotation"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let doc = did(server.addr);
+    assert_eq!(doc["assertionMethod"].as_array().unwrap().len(), 2);
+    let (status, _, body) = revoke(server.addr);
+    assert_eq!(status, 503, "{}", String::from_utf8_lossy(&body));
+    let problem: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(problem["code"], "key_retired");
+    assert!(server.stderr().contains("retired"), "{}", server.stderr());
+}

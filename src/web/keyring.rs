@@ -1,0 +1,120 @@
+//! The issuer's keys as the server publishes and trusts them: the did:web
+//! document and the verifier's resolver, rebuilt when the key history in
+//! the store changes (a rotation on another node, did:web "Update"), so
+//! every node sharing one database serves the same `did.json` and accepts
+//! credentials signed with any current or retired key — without a restart.
+//! A node whose own signing key was retired meanwhile stops signing.
+
+use crate::keys::{KeyHistory, OfflineResolver, VerifyingKey};
+use std::sync::{Arc, RwLock};
+
+/// What the server publishes and trusts at one moment.
+#[derive(Debug)]
+pub struct KeyView {
+    /// Current key first, then retired keys; `None` when this server does not issue.
+    pub history: Option<KeyHistory>,
+    /// Resolves every key of the history (and `did:key`s).
+    pub resolver: Arc<OfflineResolver>,
+    /// `/.well-known/did.json`, when this server issues.
+    pub did_document: Option<String>,
+}
+
+/// The key view, swapped as a whole when the history changes.
+#[derive(Debug)]
+pub struct KeyRing {
+    did: Option<String>,
+    own: Option<VerifyingKey>,
+    view: RwLock<Arc<KeyView>>,
+}
+
+/// How often `rosette serve` reads the key history again.
+pub const KEY_REFRESH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl KeyRing {
+    /// No issuer: `did:key` resolution only, no DID document.
+    pub fn none() -> Self {
+        KeyRing {
+            did: None,
+            own: None,
+            view: RwLock::new(Arc::new(KeyView {
+                history: None,
+                resolver: Arc::new(OfflineResolver::new()),
+                did_document: None,
+            })),
+        }
+    }
+
+    /// The issuer `did` signing with `own`, publishing and trusting `history`.
+    pub fn new(did: &str, own: VerifyingKey, history: KeyHistory) -> Self {
+        let ring = KeyRing {
+            did: Some(did.to_owned()),
+            own: Some(own),
+            view: RwLock::new(Arc::new(KeyView {
+                history: None,
+                resolver: Arc::new(OfflineResolver::new()),
+                did_document: None,
+            })),
+        };
+        ring.install(history);
+        ring
+    }
+
+    fn install(&self, history: KeyHistory) {
+        let Some(did) = self.did.as_deref() else {
+            return;
+        };
+        let mut resolver = OfflineResolver::new();
+        for method in history.methods(did) {
+            resolver.add_method(method);
+        }
+        let view = KeyView {
+            did_document: Some(history.did_web_document(did).to_string()),
+            resolver: Arc::new(resolver),
+            history: Some(history),
+        };
+        if let Ok(mut current) = self.view.write() {
+            *current = Arc::new(view);
+        }
+    }
+
+    /// The current view.
+    pub fn view(&self) -> Arc<KeyView> {
+        match self.view.read() {
+            Ok(v) => v.clone(),
+            // A writer panicked mid-swap: the old view is still whole.
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// The resolver of the current view.
+    pub fn resolver(&self) -> Arc<OfflineResolver> {
+        self.view().resolver.clone()
+    }
+
+    /// Whether this node's signing key is the issuer's current key (false
+    /// after a rotation on another node: this node must not sign).
+    pub fn own_key_is_current(&self) -> bool {
+        match (self.own, &self.view().history) {
+            (Some(own), Some(history)) => *history.current() == own,
+            _ => false,
+        }
+    }
+
+    /// Reads the key history again; true when it changed.
+    pub async fn refresh(
+        &self,
+        store: &dyn crate::store::Store,
+    ) -> Result<bool, crate::issuance::IssuanceError> {
+        if self.did.is_none() {
+            return Ok(false);
+        }
+        let Some(stored) = crate::issuance::keys::stored_history(store).await? else {
+            return Ok(false);
+        };
+        if self.view().history.as_ref() == Some(&stored) {
+            return Ok(false);
+        }
+        self.install(stored);
+        Ok(true)
+    }
+}
