@@ -18,16 +18,17 @@
 //! | [`model`] | Open Badges 3.0 / VC 2.0 types, newtypes, date forms, structural checks |
 //! | [`contexts`] | the JSON-LD contexts compiled in, checked by SHA-256; unknown URLs are errors |
 //! | [`jsonld`] | JSON-LD to RDF in safe mode: a fast path over pre-processed contexts and the general path (oxjsonld) it is tested against |
-//! | [`keys`] | Ed25519 keys, Multikey, did:key, did:web documents, the key resolver trait |
+//! | [`keys`] | Ed25519 keys, Multikey, did:key, did:web documents, the key resolver trait, the rotation history |
 //! | [`proof`] | Data Integrity proofs: `eddsa-rdfc-2022`, `eddsa-jcs-2022`, proof sets and chains |
 //! | [`verification`] | the verification pipeline and its report (checks, states, reason codes) |
 //! | [`catalog`] | the certifications in `badges/`, loaded and validated |
-//! | [`issuance`] | use cases: candidates, assessments, issue, renew, correct, bulk CSV import |
+//! | [`issuance`] | use cases: candidates, assessments, issue, renew, correct, bulk CSV import, revoke/suspend/reinstate, admin tokens, the issuer's key history, VC-API issuance |
 //! | [`config`] | layered settings (defaults < rosette.toml < `ROSETTE_*` env < flags), secrets redacted |
 //! | [`status`] | Bitstring Status List: bit order, GZIP + multibase, list credentials, the random index permutation |
 //! | [`fetch`] | the bounded HTTP client for third-party status lists (https only, no private targets, size and time caps) |
 //! | [`render`] | badge SVG from the certification's template, QR code, PNG via resvg with bundled fonts, Open Graph image, baking/unbaking (OB 3.0 §5.3) |
-//! | [`web`] | HTTP routes of `rosette serve` (health, did.json, credentials and their images, status lists) |
+//! | [`web`] | HTTP of `rosette serve`: the accept loop (TLS, timeouts), layers (logs, metrics, security headers, CORS, rate limits), the verification page, the verification API and VC-API, the admin API with its bearer-token extractor, did.json from the key ring, OpenAPI and `/docs` |
+//! | [`telemetry`] | structured logs (text or JSON) and the Prometheus metrics registry |
 //! | [`audit`] | the audit log's hash chain (pure: hashing and checking) |
 //! | [`store`] | storage traits and the SQL store (SQLite by default, PostgreSQL), migrations |
 //! | `cli` (binary only) | argument parsing, wiring, file I/O, exit codes |
@@ -46,5 +47,6 @@ pub mod proof;
 pub mod render;
 pub mod status;
 pub mod store;
+pub mod telemetry;
 pub mod verification;
 pub mod web;

@@ -4,7 +4,7 @@
 use super::{app, records};
 use anyhow::Context as _;
 use clap::Args;
-use rosette::config::{LogFormat, Overrides};
+use rosette::config::Overrides;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -35,22 +35,6 @@ pub fn run(data_dir: &Path, mut flags: Overrides, args: ServeArgs) -> anyhow::Re
         .block_on(serve(data_dir, flags))
 }
 
-/// Structured logs on standard error: `RUST_LOG`-style filter from
-/// `ROSETTE_LOG` (default `info`), text or JSON lines.
-fn init_logs(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("ROSETTE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(true);
-    // A second initialization (tests in one process) is harmless: keep the first.
-    let _ = match format {
-        LogFormat::Json => builder.json().flatten_event(true).try_init(),
-        LogFormat::Text => builder.with_ansi(false).try_init(),
-    };
-}
-
 async fn serve(data_dir: &Path, flags: Overrides) -> anyhow::Result<ExitCode> {
     if !data_dir.join(rosette::config::CONFIG_FILE).exists() {
         eprintln!("first start: initializing {}", data_dir.display());
@@ -64,7 +48,7 @@ async fn serve(data_dir: &Path, flags: Overrides) -> anyhow::Result<ExitCode> {
         records::init(data_dir, args, flags.clone()).await?;
     }
     let app = app::App::open(data_dir, &flags).await?;
-    init_logs(app.config.log_format);
+    rosette::telemetry::init_logs(app.config.log_format);
     let config = app.config.clone();
     let tls = match (&config.tls_cert, &config.tls_key) {
         (Some(cert), Some(key)) => Some(rosette::web::tls_config(cert, key)?),

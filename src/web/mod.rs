@@ -7,7 +7,6 @@ pub mod admin;
 pub mod docs;
 pub mod keyring;
 pub mod layers;
-pub mod metrics;
 pub mod openapi;
 pub mod page;
 pub mod server;
@@ -42,7 +41,7 @@ pub struct AppState {
     /// Most credentials in one verification batch.
     pub max_batch: usize,
     /// Prometheus metrics.
-    pub metrics: Arc<metrics::Metrics>,
+    pub metrics: Arc<crate::telemetry::metrics::Metrics>,
     /// Verified status lists, shared by all requests: third-party lists for
     /// their ttl, this issuer's own for at most a second (and dropped at
     /// once when this process changes one).
@@ -105,7 +104,7 @@ impl AppState {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             fetcher: None,
             max_batch: verify_api::MAX_BATCH,
-            metrics: Arc::new(metrics::Metrics::new()),
+            metrics: Arc::new(crate::telemetry::metrics::Metrics::new()),
             status_cache: Arc::new(crate::verification::StatusCache::new()),
             list_versions: Arc::new(crate::issuance::status::ListVersions::new(
                 crate::issuance::status::LIST_VERSIONS_MAX_AGE,
@@ -210,7 +209,10 @@ in the OpenMetrics text format.",
 )]
 async fn metrics(State(state): State<AppState>) -> Response {
     (
-        [(header::CONTENT_TYPE, metrics::CONTENT_TYPE)],
+        [(
+            header::CONTENT_TYPE,
+            crate::telemetry::metrics::CONTENT_TYPE,
+        )],
         state.metrics.render(),
     )
         .into_response()

@@ -693,3 +693,22 @@ fn docs_page_escapes_what_the_document_says() {
     );
     assert!(rosette::web::docs::render("not json").is_err());
 }
+
+/// `schemas/openapi.json` is the generated document, committed so that API
+/// clients and reviewers see it without running the server. Rewritten on
+/// purpose with `ROSETTE_UPDATE_GOLDEN=1`.
+#[test]
+fn the_committed_schema_is_the_generated_document() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/openapi.json");
+    let generated: serde_json::Value =
+        serde_json::from_str(rosette::web::openapi::document_json()).unwrap();
+    let pretty = serde_json::to_string_pretty(&generated).unwrap() + "\n";
+    if std::env::var_os("ROSETTE_UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &pretty).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == pretty,
+        "schemas/openapi.json is out of date: run ROSETTE_UPDATE_GOLDEN=1 cargo test --test it openapi"
+    );
+}
