@@ -51,6 +51,8 @@ pub struct Config {
     pub max_batch: usize,
     /// Log lines as `text` (for people) or `json` (for log collectors).
     pub log_format: LogFormat,
+    /// Reverse proxies / load balancers whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// How log lines are written.
@@ -97,6 +99,7 @@ impl std::fmt::Debug for Config {
             .field("request_timeout_secs", &self.request_timeout_secs)
             .field("max_batch", &self.max_batch)
             .field("log_format", &self.log_format)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }
@@ -159,6 +162,8 @@ pub struct FileSettings {
     pub max_batch: Option<usize>,
     /// `text` or `json`.
     pub log_format: Option<String>,
+    /// See [`Config::trusted_proxies`].
+    pub trusted_proxies: Option<Vec<String>>,
 }
 
 /// A numeric `ROSETTE_*` variable, if set.
@@ -207,6 +212,7 @@ impl Config {
             request_timeout_secs: 30,
             max_batch: 100,
             log_format: LogFormat::Text,
+            trusted_proxies: Vec::new(),
         }
     }
 
@@ -251,6 +257,13 @@ impl Config {
             request_timeout_secs: env_number(env, "ROSETTE_REQUEST_TIMEOUT_SECS")?,
             max_batch: env_number(env, "ROSETTE_MAX_BATCH")?,
             log_format: env.get("ROSETTE_LOG_FORMAT").cloned(),
+            trusted_proxies: env.get("ROSETTE_TRUSTED_PROXIES").map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            }),
         };
         config.apply(&from_env, data_dir)?;
         config.apply(flags, data_dir)?;
@@ -331,6 +344,16 @@ impl Config {
         }
         if let Some(v) = &s.log_format {
             self.log_format = v.parse()?;
+        }
+        if let Some(v) = &s.trusted_proxies {
+            self.trusted_proxies = v
+                .iter()
+                .map(|a| {
+                    a.trim().parse().map_err(|_| {
+                        ConfigError(format!("trusted_proxies: {a:?} is not an IP address"))
+                    })
+                })
+                .collect::<Result<_, _>>()?;
         }
         if let Some(v) = &s.linkedin_organization_id {
             self.linkedin_organization_id = Some(v.clone()).filter(|v| !v.trim().is_empty());

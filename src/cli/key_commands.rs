@@ -191,9 +191,16 @@ pub async fn rotate(data_dir: &Path, flags: &Overrides) -> anyhow::Result<ExitCo
                 eprintln!("note: the database reported an error ({e}) but recorded the rotation");
             }
             Ok(_) => {
-                remove_pending(&pending);
-                return Err(key_file_refusal(key_file, e)
-                    .context("recording the rotation failed; nothing was changed"));
+                // The new secret is kept: an error reported at COMMIT may
+                // still land afterwards, and then this file is the only
+                // copy of the key the database names as current.
+                return Err(key_file_refusal(key_file, e).context(format!(
+                    "recording the rotation failed; the database does not name the new key, \
+                     which is kept in {}: run `rosette keys rotate` again — it finishes the \
+                     rotation if the database recorded it after all, and otherwise tells you \
+                     to delete that file",
+                    pending.display()
+                )));
             }
             Err(reread) => {
                 return Err(key_file_refusal(key_file, e).context(format!(

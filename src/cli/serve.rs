@@ -83,6 +83,7 @@ async fn serve(data_dir: &Path, flags: Overrides) -> anyhow::Result<ExitCode> {
     ));
     state.request_timeout = std::time::Duration::from_secs(config.request_timeout_secs);
     state.hsts = tls.is_some();
+    state.trusted_proxies = config.trusted_proxies.clone().into();
     spawn_key_refresh(&state);
     let scheme = if tls.is_some() { "https" } else { "http" };
     let options = rosette::web::ServerOptions {

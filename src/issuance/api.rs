@@ -371,6 +371,18 @@ fn take_email(subject: &mut Map<String, Value>) -> Result<String, IssuanceError>
         .and_then(Value::as_str)
         .ok_or_else(missing)?;
     let email = normalize_email(plain)?;
+    // Whatever else is left is signed and published as is: refuse any
+    // other plaintext identifier rather than publish it.
+    if items
+        .iter()
+        .any(|i| i.get("hashed") != Some(&Value::Bool(true)))
+    {
+        return Err(invalid(
+            "credentialSubject.identifier",
+            "only one unhashed identifier (the holder's e-mail) is accepted; hash the others \
+             (OB 3.0 IdentityObject, hashed: true) or leave them out",
+        ));
+    }
     if items.is_empty() {
         subject.remove("identifier");
     }
@@ -394,6 +406,16 @@ mod tests {
             { "type": "IdentityObject", "identityType": "emailAddress", "hashed": true, "identityHash": "sha256$00" }
         ] });
         let map = hashed.as_object_mut().unwrap();
+        assert_eq!(
+            take_email(map).map_err(|e| e.code()).err(),
+            Some("invalid_input")
+        );
+        // A second plaintext identifier would be published: refused.
+        let mut two = json!({ "identifier": [
+            { "type": "IdentityObject", "identityType": "emailAddress", "hashed": false, "identityHash": "ada@example.com" },
+            { "type": "IdentityObject", "identityType": "emailAddress", "hashed": false, "identityHash": "ada@private.example" }
+        ] });
+        let map = two.as_object_mut().unwrap();
         assert_eq!(
             take_email(map).map_err(|e| e.code()).err(),
             Some("invalid_input")

@@ -417,29 +417,9 @@ impl Issuer<'_> {
         input: &LabInput,
         actor: &Actor,
     ) -> Result<AssessmentRecord, IssuanceError> {
-        self.check_grader(actor)?;
-        let cert = self.certification(&input.certification)?;
-        if let Some(n) = &input.notes {
-            model::check_signable_text("notes", n).map_err(|e| invalid("notes", e.to_string()))?;
-        }
-        let candidate = self.candidate_by_email(&input.email).await?;
-        let record = AssessmentRecord {
-            id: uuid::Uuid::new_v4().to_string(),
-            candidate_id: candidate.id,
-            certification: cert.slug.to_string(),
-            attempt: check_attempt(input.attempt)?,
-            kind: AssessmentKind::Lab,
-            score: None,
-            pass_mark: None,
-            passed: input.passed,
-            grader: Some(actor.name.clone()),
-            notes: input.notes.clone().filter(|n| !n.trim().is_empty()),
-            reference: None,
-            assessed_on: check_date("lab date", &input.assessed_on)?,
-            recorded_at: stamp(self.now()),
-            recorded_by: actor.name.clone(),
-        };
-        self.record(record, actor).await
+        // The grader records their own result: same checks as the admin
+        // API (registered grader, after a passed written assessment).
+        self.record_lab_for(input, &actor.name, actor).await
     }
 
     /// Whether `actor` may grade labs.

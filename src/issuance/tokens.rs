@@ -53,6 +53,10 @@ pub enum AuthError {
     /// The token was revoked.
     #[error("the token was revoked")]
     Revoked,
+    /// The tokens could not be read (the database is down): not the
+    /// caller's fault, and no verdict on the token.
+    #[error("tokens cannot be checked right now: {0}")]
+    Unavailable(String),
 }
 
 /// Who a valid token belongs to: the actor for the audit log.
@@ -68,7 +72,7 @@ pub async fn authenticate(
     let token = store
         .token_by_hash(&token_hash(presented))
         .await
-        .map_err(|_| AuthError::Unknown)?
+        .map_err(|e| AuthError::Unavailable(e.to_string()))?
         .ok_or(AuthError::Unknown)?;
     if token.revoked_at.is_some() {
         return Err(AuthError::Revoked);

@@ -313,8 +313,10 @@ pub struct CredentialFilter {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CredentialStatusFilter {
-    /// Current, neither revoked nor suspended.
+    /// Current, neither revoked nor suspended, not past `validUntil`.
     Active,
+    /// Current, not revoked, past `validUntil`.
+    Expired,
     /// Current, suspension bit set, not revoked.
     Suspended,
     /// Current, revocation bit set.
@@ -333,6 +335,9 @@ pub struct CredentialSearch {
     pub text: Option<String>,
     /// Only credentials in this status.
     pub status: Option<CredentialStatusFilter>,
+    /// Now (`YYYY-MM-DDTHH:MM:SSZ`), for `Active` and `Expired`; without
+    /// it, expiry is not considered.
+    pub now: Option<String>,
     /// Issued at or after this time (or date).
     pub issued_from: Option<String>,
     /// Issued strictly before this time (or date).

@@ -656,9 +656,31 @@ fn search_sql(search: &CredentialSearch) -> (String, Vec<String>) {
         Some(CredentialStatusFilter::Suspended) => clauses.push(format!(
             "c.state = 'active' AND NOT {revoked} AND {suspended}"
         )),
-        Some(CredentialStatusFilter::Active) => clauses.push(format!(
-            "c.state = 'active' AND NOT {revoked} AND NOT {suspended}"
-        )),
+        Some(CredentialStatusFilter::Active) => {
+            clauses.push(format!(
+                "c.state = 'active' AND NOT {revoked} AND NOT {suspended}"
+            ));
+            if let Some(now) = &search.now {
+                binds.push(now.clone());
+                clauses.push(format!(
+                    "(c.valid_until IS NULL OR c.valid_until > ${})",
+                    binds.len()
+                ));
+            }
+        }
+        Some(CredentialStatusFilter::Expired) => {
+            clauses.push(format!("c.state = 'active' AND NOT {revoked}"));
+            match &search.now {
+                Some(now) => {
+                    binds.push(now.clone());
+                    clauses.push(format!(
+                        "c.valid_until IS NOT NULL AND c.valid_until <= ${}",
+                        binds.len()
+                    ));
+                }
+                None => clauses.push("1 = 0".into()),
+            }
+        }
     }
     if let Some(from) = &search.issued_from {
         binds.push(from.clone());

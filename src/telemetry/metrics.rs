@@ -109,6 +109,12 @@ impl Metrics {
     /// One answered request: `route` is the matched pattern
     /// (`/v/{id}`), or `unmatched`.
     pub fn observe_request(&self, method: &str, route: &str, status: u16, seconds: f64) {
+        // Any token is a valid HTTP method: only the standard ones become
+        // labels, so clients cannot grow the label space.
+        let method = match method {
+            "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" => method,
+            _ => "OTHER",
+        };
         self.requests
             .get_or_create(&RequestLabels {
                 method: method.to_owned(),
@@ -164,6 +170,7 @@ mod tests {
     fn renders_observed_requests_and_verdicts() {
         let m = Metrics::new();
         m.observe_request("GET", "/v/{id}", 200, 0.003);
+        m.observe_request("BREW", "unmatched", 405, 0.001);
         m.observe_verification("revoked");
         m.observe_issued(2);
         m.observe_status_change("revoke");

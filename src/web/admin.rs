@@ -58,7 +58,7 @@ pub const MAX_PAGE: i64 = 500;
 
 /// The admin routes (mounted at their full paths), including VC-API
 /// `POST /credentials/issue`; none of them gets CORS.
-pub fn routes() -> Router<AppState> {
+pub fn routes(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/api/v1/admin/assessments/written", post(record_written))
         .route("/api/v1/admin/assessments/lab", post(record_lab))
@@ -75,6 +75,67 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/admin/credentials/{id}/reinstate", post(reinstate))
         .route("/api/v1/admin/audit", get(audit_log))
         .route("/credentials/issue", post(super::vc_api::issue))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            audit_refusals,
+        ))
+}
+
+tokio::task_local! {
+    /// The caller [`admit`] let in, for [`audit_refusals`].
+    static ADMITTED: std::cell::RefCell<Option<Actor>>;
+}
+
+/// Every admin call is audited: the operations write their own entries
+/// and reads write `api.read`; a call that a valid token made but that was
+/// refused (4xx other than 401/403, which [`admit`] handles) or failed
+/// (5xx) gets `api.refused` / `api.failed` here, with the route and status —
+/// so probing with a stolen token leaves a trace.
+async fn audit_refusals(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let route = format!(
+        "{} {}",
+        req.method(),
+        req.extensions()
+            .get::<axum::extract::MatchedPath>()
+            .map(|m| m.as_str().to_owned())
+            .unwrap_or_default()
+    );
+    let path = req.uri().path().to_owned();
+    let (response, caller) = ADMITTED
+        .scope(std::cell::RefCell::new(None), async move {
+            let response = next.run(req).await;
+            let caller = ADMITTED.with(|c| c.borrow_mut().take());
+            (response, caller)
+        })
+        .await;
+    let status = response.status();
+    let action = if status.is_server_error() {
+        "api.failed"
+    } else if status.is_client_error()
+        && status != StatusCode::UNAUTHORIZED
+        && status != StatusCode::FORBIDDEN
+    {
+        "api.refused"
+    } else {
+        return response;
+    };
+    if let (Some(actor), Some(issuer)) = (caller, state.issuer())
+        && let Err(e) = audit(
+            &issuer,
+            &actor,
+            action,
+            &path,
+            json!({ "route": route, "status": status.as_u16() }),
+        )
+        .await
+    {
+        tracing::error!(route, error = ?e.code, "the refusal could not be audited");
+    }
+    response
 }
 
 // ---------------------------------------------------------------------------
@@ -202,6 +263,8 @@ fn title(code: &str) -> &'static str {
         "invalid_credential" => "The credential cannot be built",
         "conflict" => "Conflict with an existing record",
         "not_found" => "Not found",
+        "key_retired" => "This node's signing key was retired",
+        "unavailable" => "Temporarily unavailable",
         _ => "Internal error",
     }
 }
@@ -263,7 +326,17 @@ pub(super) fn refusal(e: IssuanceError) -> ApiError {
         IssuanceError::Store(StoreError::NotFound(_)) => "not_found",
         other => other.code(),
     };
-    let mut err = ApiError::new(status, code, e.to_string());
+    let detail = match &e {
+        // The database's own words (constraint names, SQL) stay in the log.
+        IssuanceError::Store(StoreError::Conflict(_)) => {
+            tracing::info!(error = %e, "refused: conflicts with a stored record");
+            "this conflicts with a record already stored (a duplicate id or external id?)"
+                .to_owned()
+        }
+        IssuanceError::Store(StoreError::NotFound(_)) => "no such record".to_owned(),
+        other => other.to_string(),
+    };
+    let mut err = ApiError::new(status, code, detail);
     err.field = field.map(str::to_owned);
     err
 }
@@ -325,6 +398,14 @@ pub(super) async fn admit(
     let (token, actor) = match issuance::tokens::authenticate(state.store.as_ref(), presented).await
     {
         Ok(t) => t,
+        Err(issuance::tokens::AuthError::Unavailable(cause)) => {
+            tracing::error!(route, error = %cause, "admin API: tokens could not be read");
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "the token could not be checked right now; try again",
+            ));
+        }
         Err(e) => {
             tracing::warn!(route, reason = %e, "admin API: a bearer token was refused");
             let mut err = ApiError::new(StatusCode::UNAUTHORIZED, "invalid_token", e.to_string());
@@ -359,6 +440,7 @@ pub(super) async fn admit(
         ));
         return Err(e);
     }
+    let _ = ADMITTED.try_with(|c| *c.borrow_mut() = Some(actor.clone()));
     Ok(Caller {
         actor,
         token_name: token.name,
@@ -729,6 +811,13 @@ pub async fn record_written(
     let issuer = issuer_of(&state)?;
     let req: WrittenRequest = json_body(body)?;
     let email = issuance::normalize_email(&req.email).map_err(refusal)?;
+    // Checked before a new candidate is registered, so a refused call
+    // leaves nothing behind.
+    if issuer.catalog.get(&req.certification).is_none() {
+        return Err(refusal(issuance::IssuanceError::UnknownCertification(
+            req.certification.clone(),
+        )));
+    }
     let known = issuer
         .store
         .candidate_by_email(&email)
@@ -1187,7 +1276,7 @@ pub async fn bulk_issue(
     state.metrics.observe_issued(summary.issued);
     // Each issued row has its entry; the call itself gets one too.
     audit(
-        &signing_issuer_of(&state)?,
+        &issuer_of(&state)?,
         &caller.actor,
         "api.bulk",
         "/api/v1/admin/credentials/bulk",
@@ -1275,13 +1364,16 @@ impl ListQuery {
         let status = match self.status.as_deref() {
             None | Some("") => None,
             Some("active") => Some(CredentialStatusFilter::Active),
+            Some("expired") => Some(CredentialStatusFilter::Expired),
             Some("suspended") => Some(CredentialStatusFilter::Suspended),
             Some("revoked") => Some(CredentialStatusFilter::Revoked),
             Some("superseded") => Some(CredentialStatusFilter::Superseded),
             Some(other) => {
                 return Err(unprocessable(
                     "status",
-                    format!("status {other:?} is not active, suspended, revoked or superseded"),
+                    format!(
+                        "status {other:?} is not active, expired, suspended, revoked or superseded"
+                    ),
                 ));
             }
         };
@@ -1319,6 +1411,7 @@ impl ListQuery {
                 .filter(|q| !q.is_empty())
                 .map(str::to_owned),
             status,
+            now: None,
             issued_from: from.map(|d| d.format("%Y-%m-%d").to_string()),
             issued_before: to
                 .and_then(|d| d.succ_opt())
@@ -1358,7 +1451,8 @@ pub async fn list_credentials(
     let caller = admit(&state, &headers, Admits::Admin, ROUTE).await?;
     let issuer = issuer_of(&state)?;
     let Query(query) = query.map_err(|e| query_error(&e))?;
-    let search = query.search()?;
+    let mut search = query.search()?;
+    search.now = Some(issuer.clock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string());
     audit_read(
         &issuer,
         &caller,

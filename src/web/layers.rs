@@ -38,11 +38,32 @@ fn request_id(req: &Request) -> String {
         })
 }
 
-/// The client's address, from the connection.
-pub fn client_ip(req: &Request) -> Option<IpAddr> {
-    req.extensions()
+/// The client's address: the connection's peer, or — when the peer is one
+/// of `trusted_proxies` (a load balancer in front of several nodes) — the
+/// rightmost `X-Forwarded-For` address that is not itself a trusted proxy
+/// (the left part of that header is whatever the client chose to send).
+pub fn client_ip(req: &Request, trusted_proxies: &[IpAddr]) -> Option<IpAddr> {
+    let peer = req
+        .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
+        .map(|c| c.0.ip())?;
+    if !trusted_proxies.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded = req
+        .headers()
+        .get_all(HeaderName::from_static("x-forwarded-for"))
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect::<Vec<_>>();
+    forwarded
+        .iter()
+        .rev()
+        .filter_map(|a| a.parse::<IpAddr>().ok())
+        .find(|a| !trusted_proxies.contains(a))
+        .or(Some(peer))
 }
 
 /// Logs one structured line per request (method, route pattern, path,
@@ -56,7 +77,7 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
         .get::<MatchedPath>()
         .map(|m| m.as_str().to_owned());
     let path = req.uri().path().to_owned();
-    let client = client_ip(&req);
+    let client = client_ip(&req, &state.trusted_proxies);
     let id = request_id(&req);
     let mut response = next.run(req).await;
     let elapsed = started.elapsed();
@@ -236,6 +257,11 @@ impl RateLimiter {
             buckets.retain(|_, b| {
                 b.tokens + now.saturating_duration_since(b.at).as_secs_f64() * per_second < capacity
             });
+            // Still crowded (many addresses, e.g. rotating IPv6 prefixes):
+            // start afresh rather than scan a huge map on every request.
+            if buckets.len() >= MAX_TRACKED_CLIENTS / 2 {
+                buckets.clear();
+            }
         }
         let bucket = buckets.entry(Self::key(ip)).or_insert(Bucket {
             tokens: capacity,
@@ -257,7 +283,7 @@ impl RateLimiter {
 
 /// Rate-limits public routes per client address: 429 with `Retry-After`.
 pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if let Some(ip) = client_ip(&req)
+    if let Some(ip) = client_ip(&req, &state.trusted_proxies)
         && let Err(wait) = state.rate_limiter.check(ip, Instant::now())
     {
         let secs = wait.as_secs().max(1);
@@ -301,6 +327,35 @@ mod tests {
         let t1 = t0 + Duration::from_millis(1001);
         assert!(limiter.check(ip, t1).is_ok());
         assert!(limiter.check(ip, t1).is_err());
+    }
+
+    #[test]
+    fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+        let request = |peer: &str, xff: Option<&str>| {
+            let mut req = Request::new(axum::body::Body::empty());
+            req.extensions_mut().insert(ConnectInfo(
+                format!("{peer}:40000").parse::<SocketAddr>().unwrap(),
+            ));
+            if let Some(v) = xff {
+                req.headers_mut()
+                    .insert("x-forwarded-for", HeaderValue::from_str(v).unwrap());
+            }
+            req
+        };
+        let lb: IpAddr = "10.0.0.2".parse().unwrap();
+        let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
+        // Not behind a trusted proxy: the header is ignored.
+        assert_eq!(
+            client_ip(&request("198.51.100.7", Some("203.0.113.9")), &[lb]),
+            ip("198.51.100.7")
+        );
+        // Behind it: the rightmost address the proxy appended, not what the client forged.
+        assert_eq!(
+            client_ip(&request("10.0.0.2", Some("1.2.3.4, 203.0.113.9")), &[lb]),
+            ip("203.0.113.9")
+        );
+        // A proxy that sent no header: the proxy itself.
+        assert_eq!(client_ip(&request("10.0.0.2", None), &[lb]), ip("10.0.0.2"));
     }
 
     #[test]

@@ -57,6 +57,8 @@ pub struct AppState {
     pub request_timeout: std::time::Duration,
     /// Whether responses carry HSTS (the server speaks HTTPS).
     pub hsts: bool,
+    /// Proxies whose `X-Forwarded-For` names the client (rate limits, logs).
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
 }
 
 /// Default request body limit: 1 MB.
@@ -112,6 +114,7 @@ impl AppState {
             rate_limiter: Arc::new(layers::RateLimiter::new(0, 0)),
             request_timeout: std::time::Duration::from_secs(30),
             hsts: false,
+            trusted_proxies: Arc::from(Vec::new()),
         }
     }
 
@@ -171,7 +174,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(public_api)
         .merge(pages)
-        .merge(admin::routes())
+        .merge(admin::routes(&state))
         .merge(operations)
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(state.max_body_bytes))

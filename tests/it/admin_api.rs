@@ -1068,6 +1068,38 @@ fn credential_search_on_both_backends() {
                     .await
                     .is_empty()
             );
+            // Expiry: past every validUntil, nothing is active and every
+            // unrevoked credential is expired; before any, none is.
+            let at = |s, now: &str| CredentialSearch {
+                status: Some(s),
+                now: Some(now.into()),
+                ..Default::default()
+            };
+            let later = "2100-01-01T00:00:00Z";
+            let earlier = "2000-01-01T00:00:00Z";
+            assert!(
+                search(at(CredentialStatusFilter::Active, later))
+                    .await
+                    .is_empty()
+            );
+            assert_eq!(
+                search(at(CredentialStatusFilter::Expired, later))
+                    .await
+                    .len(),
+                2,
+                "{url}"
+            );
+            assert!(
+                search(at(CredentialStatusFilter::Expired, earlier))
+                    .await
+                    .is_empty()
+            );
+            assert_eq!(
+                search(at(CredentialStatusFilter::Active, earlier)).await[0]
+                    .record
+                    .id,
+                ids[0]
+            );
             let range = CredentialSearch {
                 issued_from: Some("2026-11-25".into()),
                 issued_before: Some("2026-11-26".into()),
@@ -1087,4 +1119,60 @@ fn credential_search_on_both_backends() {
             assert_eq!(search(page).await.len(), 1);
         }
     });
+}
+
+#[test]
+fn refused_calls_by_valid_tokens_are_audited_and_leave_nothing_else_behind() {
+    let server = Server::start();
+    let (admin, _) = server.token("refusals", "admin");
+    server
+        .post(
+            "/api/v1/admin/assessments/written",
+            Some(&admin),
+            &json!({
+                "email": "nobody@example.com",
+                "name": "No Body",
+                "certification": "gitlab-typo-specialist",
+                "attempt": 1,
+                "score": 90,
+                "date": "2026-11-20"
+            }),
+        )
+        .expect(422, Some("unknown_certification"));
+    server
+        .post(
+            "/api/v1/admin/credentials/urn:uuid:00000000-0000-4000-8000-000000000000/revoke",
+            Some(&admin),
+            &json!({ "reason": "probe" }),
+        )
+        .expect(404, None);
+    let entries = server.audit();
+    let refused: Vec<&Value> = entries
+        .iter()
+        .filter(|e| e["action"] == "api.refused")
+        .collect();
+    assert_eq!(refused.len(), 2, "{entries:?}");
+    let details =
+        |e: &Value| -> Value { serde_json::from_str(e["details"].as_str().unwrap()).unwrap() };
+    assert_eq!(
+        details(refused[0])["route"],
+        "POST /api/v1/admin/assessments/written"
+    );
+    assert_eq!(details(refused[0])["status"], 422);
+    assert!(refused[0]["actor"].as_str().unwrap().ends_with(":refusals"));
+    assert_eq!(details(refused[1])["status"], 404);
+    assert!(
+        !entries.iter().any(|e| e["action"] == "candidate.register"),
+        "the refused call registered a candidate: {entries:?}"
+    );
+    // Without a valid token nothing is written (no database writes for strangers).
+    let before = server.audit().len();
+    server
+        .post(
+            "/api/v1/admin/credentials/urn:uuid:00000000-0000-4000-8000-000000000000/revoke",
+            Some("rst_not-a-token"),
+            &json!({ "reason": "probe" }),
+        )
+        .expect(401, Some("invalid_token"));
+    assert_eq!(server.audit().len(), before);
 }
