@@ -94,7 +94,8 @@ impl Pieces {
     summary = "Verify a credential, a baked badge, a credential URL, or a batch",
     description = "For HR systems. The body is one of: a credential as JSON (`application/json`, \
 `application/vc`, `application/ld+json`); a badge image with the credential baked in (`image/png`, \
-`image/svg+xml`: any body whose type is not JSON is sniffed); `{\"url\": …}`, fetched with a bounded \
+`image/svg+xml`: any body whose type is not JSON is sniffed); the same as files of a \
+`multipart/form-data` upload (one part: one report; several: a batch); `{\"url\": …}`, fetched with a bounded \
 client; or a batch `{\"credentials\": [item, …]}` of at most `max_batch` items (100 by default), each a \
 credential, `{\"url\": …}` or a URL string.\n\n\
 The answer is the same report as `rosette verify --json`: one state per check (`valid`, `invalid`, or \
@@ -109,6 +110,7 @@ A batch answers `{\"verified\": all, \"results\": [report, …]}`.",
             (super::openapi::Credential = "application/ld+json"),
             ("image/png"),
             ("image/svg+xml"),
+            ("multipart/form-data"),
         ),
     ),
     responses(
@@ -132,6 +134,9 @@ pub async fn verify(State(state): State<AppState>, headers: HeaderMap, body: Byt
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
+    if content_type.starts_with("multipart/form-data") {
+        return verify_multipart(&state, content_type, body, cx).await;
+    }
     let is_json = content_type.contains("json") || content_type.starts_with("application/vc");
     if !is_json {
         // A baked image (or anything else): let the sniffing verifier decide.
@@ -188,6 +193,82 @@ pub(super) fn count(state: &AppState, report: &Report) {
     state
         .metrics
         .observe_verification(super::page::Verdict::of(report).as_str());
+}
+
+/// `multipart/form-data` (RFC 7578), as a browser form or `curl -F` sends
+/// files: every part is one credential — JSON, or a baked PNG or SVG,
+/// sniffed like a raw body. One part answers one report; several answer a
+/// batch, in order, at most `max_batch`.
+async fn verify_multipart(
+    state: &AppState,
+    content_type: &str,
+    body: Bytes,
+    cx: VerifyContext<'_>,
+) -> Response {
+    let Ok(boundary) = multer::parse_boundary(content_type) else {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "MALFORMED_VALUE_ERROR",
+            "multipart/form-data without a boundary",
+        );
+    };
+    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    let mut parts: Vec<Bytes> = Vec::new();
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => match field.bytes().await {
+                Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => {}
+                Ok(bytes) => {
+                    if parts.len() == state.max_batch {
+                        return problem(
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            "RANGE_ERROR",
+                            &format!("at most {} credentials per request", state.max_batch),
+                        );
+                    }
+                    parts.push(bytes);
+                }
+                Err(e) => {
+                    return problem(
+                        StatusCode::BAD_REQUEST,
+                        "PARSING_ERROR",
+                        &format!("the multipart body is malformed: {e}"),
+                    );
+                }
+            },
+            Ok(None) => break,
+            Err(e) => {
+                return problem(
+                    StatusCode::BAD_REQUEST,
+                    "PARSING_ERROR",
+                    &format!("the multipart body is malformed: {e}"),
+                );
+            }
+        }
+    }
+    let mut results = Vec::with_capacity(parts.len());
+    for part in &parts {
+        let report = verification::verify_input(part, cx).await;
+        count(state, &report);
+        results.push(report);
+    }
+    match results.len() {
+        0 => problem(
+            StatusCode::BAD_REQUEST,
+            "MALFORMED_VALUE_ERROR",
+            "the form has no credential or badge file",
+        ),
+        1 => report_response(&results[0]),
+        _ => {
+            let all = results.iter().all(|r| r.verified);
+            (
+                [(header::CONTENT_TYPE, "application/json")],
+                json!({ "verified": all, "results": results }).to_string(),
+            )
+                .into_response()
+        }
+    }
 }
 
 async fn verify_item(item: &Value, fetcher: Option<&HttpFetcher>, cx: VerifyContext<'_>) -> Report {

@@ -663,3 +663,100 @@ fn two_nodes_on_one_postgresql_see_each_others_issuance_and_revocation() {
         "{report}"
     );
 }
+
+/// A `multipart/form-data` body with one file part per `(name, type, bytes)`.
+fn multipart(parts: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "rosette-test-boundary-7d1c";
+    let mut body = Vec::new();
+    for (name, content_type, bytes) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {content_type}\r\n\r\n").as_bytes());
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[test]
+fn the_verification_api_takes_uploaded_files_as_a_browser_form_sends_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let envs = [("ROSETTE_GRADERS", "grader@example.com")];
+    let mut init = std::process::Command::new(env!("CARGO_BIN_EXE_rosette"));
+    init.arg("--data-dir")
+        .arg(&data)
+        .arg("init")
+        .envs(envs)
+        .env(
+            "ROSETTE_BADGES_DIR",
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("badges"),
+        );
+    ok(&init.output().unwrap());
+    let server = ServerProcess::start(&data, &envs, &[]);
+    let id = issue_one(&data, &envs, "ada@example.com");
+    let uuid = id.trim_start_matches("urn:uuid:");
+    let json = http(
+        server.addr,
+        "GET",
+        &format!("/credentials/{uuid}"),
+        &[("Accept", "application/vc")],
+        b"",
+    )
+    .2;
+    let png = http(
+        server.addr,
+        "GET",
+        &format!("/credentials/{uuid}/badge.png"),
+        &[],
+        b"",
+    )
+    .2;
+    let mut tampered = json.clone();
+    let at = tampered.windows(3).position(|w| w == b"Ada").unwrap();
+    tampered[at] = b'E';
+
+    let verify = |parts: &[(&str, &str, &[u8])]| {
+        let (content_type, body) = multipart(parts);
+        let (status, _, answer) = http(
+            server.addr,
+            "POST",
+            "/api/v1/verify",
+            &[("Content-Type", content_type.as_str())],
+            &body,
+        );
+        (
+            status,
+            serde_json::from_slice::<serde_json::Value>(&answer).unwrap(),
+        )
+    };
+    let (status, one) = verify(&[("badge.png", "image/png", &png)]);
+    assert_eq!(status, 200);
+    assert_eq!(one["verified"], true, "{one}");
+    assert_eq!(one["credential"]["holder"], "Ada Lovelace");
+    let (status, batch) = verify(&[
+        ("credential.json", "application/json", &json),
+        ("badge.png", "image/png", &png),
+        ("forged.json", "application/json", &tampered),
+    ]);
+    assert_eq!(status, 200);
+    let results = batch["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[0]["verified"], true);
+    assert_eq!(results[1]["verified"], true);
+    assert_eq!(
+        results[2]["verified"], false,
+        "the forged name breaks the proof"
+    );
+    assert_eq!(batch["verified"], false);
+    // No file, or a broken form: 400 with a problem.
+    let (status, problem) = verify(&[]);
+    assert_eq!(status, 400, "{problem}");
+    let (status, _, body) = http(
+        server.addr,
+        "POST",
+        "/api/v1/verify",
+        &[("Content-Type", "multipart/form-data; boundary=x")],
+        b"--x\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nunterminated",
+    );
+    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
+}
