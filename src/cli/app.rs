@@ -60,14 +60,7 @@ impl App {
         })?;
         let secret = keyfile::read_secret_key_file(&config.key_file)?;
         let key = IssuerKey::did_web(secret, &config.issuer_did()?)?;
-        let store = SqlStore::connect(&config.database_url)
-            .await
-            .with_context(|| {
-                format!(
-                    "opening the database {}",
-                    rosette::config::redact_url(&config.database_url)
-                )
-            })?;
+        let store = open_store(&config).await?;
         let clock = SystemClock;
         let keys = key_history(
             &store,
@@ -129,6 +122,18 @@ pub fn key_file_refusal(key_file: &Path, e: IssuanceError) -> anyhow::Error {
         }
         other => anyhow!("checking the issuer key against the database: {other}"),
     }
+}
+
+/// The configured database, migrated; the error names it (password hidden).
+pub async fn open_store(config: &Config) -> anyhow::Result<SqlStore> {
+    SqlStore::connect(&config.database_url)
+        .await
+        .with_context(|| {
+            format!(
+                "opening the database {}",
+                rosette::config::redact_url(&config.database_url)
+            )
+        })
 }
 
 /// The actor for commands run from the command line: `cli:<user>`.

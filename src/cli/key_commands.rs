@@ -28,14 +28,7 @@ async fn open(data_dir: &Path, flags: &Overrides) -> anyhow::Result<(Config, Str
     }
     let config = Config::load(data_dir, &rosette_env(), flags)?;
     let did = config.issuer_did()?;
-    let store = SqlStore::connect(&config.database_url)
-        .await
-        .with_context(|| {
-            format!(
-                "opening the database {}",
-                rosette::config::redact_url(&config.database_url)
-            )
-        })?;
+    let store = super::app::open_store(&config).await?;
     Ok((config, did, store))
 }
 

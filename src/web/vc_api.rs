@@ -207,20 +207,6 @@ pub struct PresentationVerifyResult {
 const VCDM: &str = "https://www.w3.org/TR/vc-data-model#";
 const SECURITY: &str = "https://w3id.org/security#";
 
-fn vc_problem(status: StatusCode, kind: &str, detail: &str) -> Response {
-    let body = json!({
-        "type": format!("{VCDM}{kind}"),
-        "title": detail,
-        "status": status.as_u16(),
-    });
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/problem+json")],
-        body.to_string(),
-    )
-        .into_response()
-}
-
 /// The presentation's checks: passed ones and problems.
 #[derive(Default)]
 struct Findings {
@@ -458,7 +444,7 @@ pub async fn verify_presentation(State(state): State<AppState>, body: Bytes) -> 
     let value: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => {
-            return vc_problem(
+            return super::verify_api::problem(
                 StatusCode::BAD_REQUEST,
                 "PARSING_ERROR",
                 &format!("the body is not JSON: {e}"),
@@ -469,7 +455,7 @@ pub async fn verify_presentation(State(state): State<AppState>, body: Bytes) -> 
         .get("verifiablePresentation")
         .and_then(Value::as_object)
     else {
-        return vc_problem(
+        return super::verify_api::problem(
             StatusCode::BAD_REQUEST,
             "MALFORMED_VALUE_ERROR",
             "verifiablePresentation (an object) is required",
@@ -477,7 +463,7 @@ pub async fn verify_presentation(State(state): State<AppState>, body: Bytes) -> 
     };
     let options = value.get("options");
     if options.is_some_and(|o| !o.is_object()) {
-        return vc_problem(
+        return super::verify_api::problem(
             StatusCode::BAD_REQUEST,
             "MALFORMED_VALUE_ERROR",
             "options must be an object",
@@ -485,7 +471,13 @@ pub async fn verify_presentation(State(state): State<AppState>, body: Bytes) -> 
     }
     let expected = match expected(options) {
         Ok(e) => e,
-        Err(msg) => return vc_problem(StatusCode::BAD_REQUEST, "MALFORMED_VALUE_ERROR", msg),
+        Err(msg) => {
+            return super::verify_api::problem(
+                StatusCode::BAD_REQUEST,
+                "MALFORMED_VALUE_ERROR",
+                msg,
+            );
+        }
     };
     let vp_value = &value["verifiablePresentation"];
     let mut f = Findings::default();
@@ -496,7 +488,7 @@ pub async fn verify_presentation(State(state): State<AppState>, body: Bytes) -> 
         Some(one) => vec![one],
     };
     if credentials.len() > state.max_batch {
-        return vc_problem(
+        return super::verify_api::problem(
             StatusCode::PAYLOAD_TOO_LARGE,
             "RANGE_ERROR",
             &format!("at most {} credentials per presentation", state.max_batch),

@@ -18,7 +18,9 @@ use serde_json::{Value, json};
 /// Most credentials in one batch, unless configured otherwise (`max_batch`).
 pub const MAX_BATCH: usize = 100;
 
-fn problem(status: StatusCode, kind: &str, detail: &str) -> Response {
+/// A VC-API error: RFC 9457 problem details whose `type` is one of the VC
+/// Data Model's error kinds (VCDM 2.0 §7.1, e.g. `PARSING_ERROR`).
+pub(super) fn problem(status: StatusCode, kind: &str, detail: &str) -> Response {
     let body = json!({
         "type": format!("https://www.w3.org/TR/vc-data-model#{kind}"),
         "title": detail,

@@ -2,17 +2,16 @@
 //! tokens and scopes, every route with its success and its errors, the
 //! audit entries, and the search over both store backends.
 
-use crate::support::{block_on, fresh_postgres_database, ok, rosette, sqlite_url};
+use crate::support::{ServerProcess, block_on, fresh_postgres_database, ok, rosette, sqlite_url};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
 
 /// A `rosette serve` process on 127.0.0.1:0 with its own data directory,
-/// killed (by its id) when dropped.
+/// killed when dropped.
 pub struct Server {
-    child: Child,
+    _process: ServerProcess,
     /// Where it listens.
     pub addr: SocketAddr,
     /// Its data directory.
@@ -81,40 +80,11 @@ impl Server {
     pub fn start() -> Server {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_rosette"))
-            .arg("--data-dir")
-            .arg(&data)
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .env(
-                "ROSETTE_BADGES_DIR",
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("badges"),
-            )
-            .env("ROSETTE_GRADERS", "grader@example.com")
-            .env_remove("ROSETTE_DATABASE_URL")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        while !line.contains("Rosette is serving on") {
-            line.clear();
-            assert!(
-                stdout.read_line(&mut line).unwrap() > 0,
-                "the server exited before serving"
-            );
-        }
-        let addr = line
-            .split("http://")
-            .nth(1)
-            .unwrap()
-            .split_whitespace()
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let process =
+            ServerProcess::start(&data, &[("ROSETTE_GRADERS", "grader@example.com")], &[]);
+        let addr = process.addr;
         Server {
-            child,
+            _process: process,
             addr,
             data,
             _dir: dir,
@@ -229,13 +199,6 @@ impl Server {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -1,9 +1,9 @@
 //! `rosette serve` on 127.0.0.1:0: first start initializes; the public read routes.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 fn get(addr: SocketAddr, path: &str, accept: &str) -> (String, Vec<u8>) {
     let mut s = std::net::TcpStream::connect(addr).unwrap();
@@ -47,34 +47,12 @@ fn serve_initializes_on_first_start_and_serves_the_public_read_routes() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let badges = Path::new(env!("CARGO_MANIFEST_DIR")).join("badges");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_rosette"))
-        .arg("--data-dir")
-        .arg(&data)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env("ROSETTE_BADGES_DIR", &badges)
-        .env("ROSETTE_GRADERS", "grader@example.com")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    let mut stdout = BufReader::new(server.stdout.take().unwrap());
-    while !line.contains("Rosette is serving on") {
-        line.clear();
-        assert!(
-            stdout.read_line(&mut line).unwrap() > 0,
-            "the server exited before serving"
-        );
-    }
-    let addr: SocketAddr = line
-        .split("http://")
-        .nth(1)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let server = crate::support::ServerProcess::start(
+        &data,
+        &[("ROSETTE_GRADERS", "grader@example.com")],
+        &[],
+    );
+    let addr = server.addr;
     assert!(
         data.join("keys/issuer.pem").exists(),
         "first start initializes the data directory"
@@ -355,10 +333,6 @@ fn serve_initializes_on_first_start_and_serves_the_public_read_routes() {
     );
 
     // Graceful shutdown on SIGTERM.
-    Command::new("kill")
-        .arg(server.id().to_string())
-        .status()
-        .unwrap();
-    let status = server.wait().unwrap();
+    let status = server.stop();
     assert!(status.success(), "{status:?}");
 }

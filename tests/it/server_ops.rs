@@ -4,7 +4,8 @@
 //! sharing one PostgreSQL.
 
 use crate::support::{
-    ServerProcess, block_on, fresh_postgres_database, header_value, http, ok, rosette, sqlite_url,
+    ServerProcess, block_on, fresh_postgres_database, header_value, http, ok, rosette,
+    rosette_with, sqlite_url,
 };
 use rosette::store::SqlStore;
 use rosette::web::layers::RateLimiter;
@@ -496,10 +497,9 @@ fn bad_server_settings_are_refused_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     ok(&rosette(&data, &["init"]));
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rosette"))
-        .arg("--data-dir")
-        .arg(&data)
-        .args([
+    let out = rosette(
+        &data,
+        &[
             "serve",
             "--listen",
             "127.0.0.1:0",
@@ -507,26 +507,12 @@ fn bad_server_settings_are_refused_with_a_clear_message() {
             "/nonexistent/cert.pem",
             "--tls-key",
             "/nonexistent/key.pem",
-        ])
-        .env(
-            "ROSETTE_BADGES_DIR",
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("badges"),
-        )
-        .output()
-        .unwrap();
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("/nonexistent/cert.pem"), "{err}");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rosette"))
-        .arg("--data-dir")
-        .arg(&data)
-        .args(["serve", "--listen", "not-an-address"])
-        .env(
-            "ROSETTE_BADGES_DIR",
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("badges"),
-        )
-        .output()
-        .unwrap();
+    let out = rosette(&data, &["serve", "--listen", "not-an-address"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("listen \"not-an-address\""), "{err}");
@@ -545,18 +531,11 @@ fn bad_server_settings_are_refused_with_a_clear_message() {
 fn issue_one(data: &std::path::Path, envs: &[(&str, &str)], email: &str) -> String {
     let csv = data.with_extension(format!("{}.csv", uuid::Uuid::new_v4().simple()));
     std::fs::write(&csv, format!("name,email,certification,written_score,written_date,lab_result,grader,lab_date\nAda Lovelace,{email},gitlab-certified-associate,90,2026-11-20,pass,grader@example.com,2026-11-22\n")).unwrap();
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_rosette"));
-    cmd.arg("--data-dir")
-        .arg(data)
-        .args(["issue", "--csv", csv.to_str().unwrap()])
-        .env(
-            "ROSETTE_BADGES_DIR",
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("badges"),
-        );
-    for (k, v) in envs {
-        cmd.env(k, v);
-    }
-    ok(&cmd.output().unwrap());
+    ok(&rosette_with(
+        data,
+        envs,
+        &["issue", "--csv", csv.to_str().unwrap()],
+    ));
     let results = std::fs::read_to_string(csv.with_extension("results.csv")).unwrap();
     results
         .lines()
@@ -591,12 +570,7 @@ fn two_nodes_on_one_postgresql_see_each_others_issuance_and_revocation() {
     ];
     // Node A initializes the database and the key; node B gets a copy of
     // the key file, as an operator would deploy it.
-    let mut init = std::process::Command::new(env!("CARGO_BIN_EXE_rosette"));
-    init.arg("--data-dir").arg(&a).arg("init").envs(envs).env(
-        "ROSETTE_BADGES_DIR",
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("badges"),
-    );
-    ok(&init.output().unwrap());
+    ok(&rosette_with(&a, &envs, &["init"]));
     std::fs::create_dir_all(b.join("keys")).unwrap();
     std::fs::copy(a.join("keys/issuer.pem"), b.join("keys/issuer.pem")).unwrap();
     std::fs::copy(a.join("rosette.toml"), b.join("rosette.toml")).unwrap();
@@ -614,17 +588,11 @@ fn two_nodes_on_one_postgresql_see_each_others_issuance_and_revocation() {
 
     // Revoked through node A's data directory (the CLI writes to the shared
     // database): both nodes show it on the very next request.
-    let mut revoke = std::process::Command::new(env!("CARGO_BIN_EXE_rosette"));
-    revoke
-        .arg("--data-dir")
-        .arg(&a)
-        .args(["revoke", &id, "--reason", "test"])
-        .envs(envs)
-        .env(
-            "ROSETTE_BADGES_DIR",
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("badges"),
-        );
-    ok(&revoke.output().unwrap());
+    ok(&rosette_with(
+        &a,
+        &envs,
+        &["revoke", &id, "--reason", "test"],
+    ));
     // Another process changed the list: each node reads the list versions
     // again within LIST_VERSIONS_MAX_AGE (a change through a node's own API
     // shows at once on that node).
@@ -682,16 +650,7 @@ fn the_verification_api_takes_uploaded_files_as_a_browser_form_sends_them() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let envs = [("ROSETTE_GRADERS", "grader@example.com")];
-    let mut init = std::process::Command::new(env!("CARGO_BIN_EXE_rosette"));
-    init.arg("--data-dir")
-        .arg(&data)
-        .arg("init")
-        .envs(envs)
-        .env(
-            "ROSETTE_BADGES_DIR",
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("badges"),
-        );
-    ok(&init.output().unwrap());
+    ok(&rosette_with(&data, &envs, &["init"]));
     let server = ServerProcess::start(&data, &envs, &[]);
     let id = issue_one(&data, &envs, "ada@example.com");
     let uuid = id.trim_start_matches("urn:uuid:");

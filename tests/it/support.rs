@@ -91,6 +91,16 @@ pub fn sqlite_url(dir: &std::path::Path) -> String {
 
 /// Runs the `rosette` binary on data directory `data` with the repository's catalog.
 pub fn rosette(data: &std::path::Path, args: &[&str]) -> std::process::Output {
+    rosette_with(data, &[], args)
+}
+
+/// [`rosette`] with `envs` added to the environment (they win over the
+/// defaults, `ROSETTE_DATABASE_URL` included).
+pub fn rosette_with(
+    data: &std::path::Path,
+    envs: &[(&str, &str)],
+    args: &[&str],
+) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_rosette"))
         .arg("--data-dir")
         .arg(data)
@@ -100,6 +110,7 @@ pub fn rosette(data: &std::path::Path, args: &[&str]) -> std::process::Output {
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("badges"),
         )
         .env_remove("ROSETTE_DATABASE_URL")
+        .envs(envs.iter().copied())
         .stdin(std::process::Stdio::null())
         .output()
         .expect("run rosette")
