@@ -185,6 +185,30 @@ pub async fn uniform_errors(req: Request, next: Next) -> Response {
     Response::from_parts(parts, axum::body::Body::from(body.to_string()))
 }
 
+/// A handler that panicked (a bug: handlers return errors) answers an
+/// opaque 500 problem instead of a dropped connection; the panic message
+/// goes to the log only.
+pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = message, "a request handler panicked");
+    let body = serde_json::json!({
+        "type": "about:blank",
+        "title": "internal error; the cause was logged",
+        "status": 500,
+        "code": "internal_error",
+    });
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
 /// CORS for the public API (Fetch Standard §3.2): any origin may call the
 /// verification endpoints and read credentials, status lists and the DID
 /// document — without credentials (no cookies, no `Authorization`), so the
@@ -327,6 +351,35 @@ mod tests {
         let t1 = t0 + Duration::from_millis(1001);
         assert!(limiter.check(ip, t1).is_ok());
         assert!(limiter.check(ip, t1).is_err());
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_an_opaque_500() {
+        use tower::ServiceExt as _;
+        let app = axum::Router::new()
+            .route(
+                "/boom",
+                axum::routing::get(|| async {
+                    let detail: Vec<&str> = Vec::new();
+                    // Out of bounds: the panic message names the index.
+                    detail[usize::from(detail.is_empty()) + 6].to_owned()
+                }),
+            )
+            .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+                panic_response,
+            ));
+        let request = axum::http::Request::builder()
+            .uri("/boom")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = app.oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(response.into_body(), 10_000)
+            .await
+            .unwrap();
+        let text = String::from_utf8_lossy(&body);
+        assert!(text.contains("internal_error"), "{text}");
+        assert!(!text.contains("index out of bounds"), "{text}");
     }
 
     #[test]

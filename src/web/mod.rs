@@ -185,6 +185,9 @@ pub fn router(state: AppState) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             state.request_timeout,
         ))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            layers::panic_response,
+        ))
         .layer(axum::middleware::from_fn(layers::uniform_errors))
         .layer(from_fn_with_state(state.hsts, layers::security_headers))
         .layer(from_fn_with_state(state.clone(), layers::observe))

@@ -370,6 +370,20 @@ async fn proof_checks(
                     holder.unwrap_or_default()
                 ),
             ),
+            // A did:key's one key is its own authentication method (did:key
+            // §3.1.2, "authentication" lists it). Other keys this verifier
+            // knows are the issuer's did:web keys, published for
+            // `assertionMethod` only: they may not authenticate a holder.
+            (Ok(()), Some(m)) if !m.controller.starts_with("did:key:") => f.error(
+                &crypto,
+                "proof",
+                "proof_purpose_not_authorized",
+                format!(
+                    "{label}: {} is not an authentication method of {} (only did:key holders \
+                     can be checked here)",
+                    m.id, m.controller
+                ),
+            ),
             (Ok(()), _) => {}
         }
         if let Some(challenge) = &expected.challenge

@@ -386,6 +386,22 @@ fn vc_api_issue_and_presentation_verify() {
     )
     .expect(422, None);
     assert_eq!(error_codes(&r), ["proof_controller_mismatch"]);
+    // Signed with the issuer's own did:web key as holder: that key is
+    // published for assertionMethod only, so it may not authenticate.
+    let pem = std::fs::read_to_string(server.data.join("keys/issuer.pem")).unwrap();
+    let secret =
+        <rosette::keys::SigningKey as ed25519_dalek::pkcs8::DecodePrivateKey>::from_pkcs8_pem(&pem)
+            .unwrap();
+    let issuer_did = rosette::keys::did_web_from_base_url(&public_url(&server)).unwrap();
+    let issuer_key = IssuerKey::did_web(secret, &issuer_did).unwrap();
+    let mut as_issuer = unsigned.clone();
+    as_issuer["holder"] = json!(issuer_did);
+    let r = pv(
+        &sign_vp(&as_issuer, &issuer_key, "c-1", "hr.example"),
+        json!({}),
+    )
+    .expect(422, None);
+    assert_eq!(error_codes(&r), ["proof_purpose_not_authorized"]);
     // A forged credential inside a well-signed presentation.
     let mut forged = vc.clone();
     forged["credentialSubject"]["name"] = json!("Mallory");
