@@ -20,11 +20,13 @@ macro_rules! migrations {
 
 /// SQLite migrations, in order.
 pub static SQLITE: &[Migration] = migrations!(
-    "sqlite": "0001_initial", "0002_status_lists", "0003_api_tokens", "0004_issuer_keys"
+    "sqlite": "0001_initial", "0002_status_lists", "0003_api_tokens", "0004_issuer_keys",
+    "0005_holder_search"
 );
 /// PostgreSQL migrations, in order.
 pub static POSTGRES: &[Migration] = migrations!(
-    "postgres": "0001_initial", "0002_status_lists", "0003_api_tokens", "0004_issuer_keys"
+    "postgres": "0001_initial", "0002_status_lists", "0003_api_tokens", "0004_issuer_keys",
+    "0005_holder_search"
 );
 
 /// The migrations of `backend`.

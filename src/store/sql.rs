@@ -619,6 +619,11 @@ impl Store for SqlStore {
     }
 }
 
+/// Text as the search compares it: Unicode lower case (`Łukasz` → `łukasz`).
+fn search_fold(text: &str) -> String {
+    text.to_lowercase()
+}
+
 /// The statement and its (text-only) binds for [`Store::search_credentials`]:
 /// credentials joined with their candidate, each status bit read by a
 /// subquery, so one statement serves both backends.
@@ -633,8 +638,7 @@ fn search_sql(search: &CredentialSearch) -> (String, Vec<String>) {
         clauses.push(format!("c.certification = ${}", binds.len()));
     }
     if let Some(t) = &search.text {
-        let escaped = t
-            .to_lowercase()
+        let escaped = search_fold(t)
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_");
@@ -643,7 +647,7 @@ fn search_sql(search: &CredentialSearch) -> (String, Vec<String>) {
         let name = binds.len();
         binds.push(pattern);
         clauses.push(format!(
-            "(LOWER(c.holder_name) LIKE ${name} ESCAPE '\\' OR LOWER(k.email) LIKE ${} ESCAPE '\\')",
+            "(c.holder_search LIKE ${name} ESCAPE '\\' OR LOWER(k.email) LIKE ${} ESCAPE '\\')",
             binds.len()
         ));
     }
@@ -925,8 +929,8 @@ impl StoreTx for SqlTx {
         Box::pin(async move {
             for chunk in rows.chunks(CHUNK) {
                 let mut query = q(format!(
-                    "INSERT INTO credentials ({CREDENTIAL_COLS}) VALUES {}",
-                    values_list(self.backend, chunk.len(), 15, 1)
+                    "INSERT INTO credentials ({CREDENTIAL_COLS}, holder_search) VALUES {}",
+                    values_list(self.backend, chunk.len(), 16, 1)
                 ));
                 for c in chunk {
                     query = query
@@ -944,7 +948,8 @@ impl StoreTx for SqlTx {
                         .bind(c.renews.clone())
                         .bind(c.replaces.clone())
                         .bind(c.superseded_by.clone())
-                        .bind(c.document.clone());
+                        .bind(c.document.clone())
+                        .bind(search_fold(&c.holder_name));
                 }
                 query.execute(&mut *self.tx).await?;
             }

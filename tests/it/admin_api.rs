@@ -951,7 +951,7 @@ fn credential_search_on_both_backends() {
             let mut ids = Vec::new();
             for (name, email) in [
                 ("Ada 100%_done", "ada@example.com"),
-                ("Bob", "bob@example.org"),
+                ("Bob Łukasz-Żółć", "bob@example.org"),
             ] {
                 issuer
                     .register_candidate(name, email, None, &admin)
@@ -1010,6 +1010,9 @@ fn credential_search_on_both_backends() {
             assert_eq!(search(text("a%e")).await.len(), 0, "{url}");
             assert_eq!(search(text("b_b")).await.len(), 0, "{url}");
             assert_eq!(search(text("EXAMPLE.ORG")).await[0].record.id, ids[1]);
+            // Case folding is Unicode on both backends (SQLite's LOWER() is ASCII-only).
+            assert_eq!(search(text("łukasz")).await[0].record.id, ids[1], "{url}");
+            assert_eq!(search(text("ŻÓŁĆ")).await[0].record.id, ids[1], "{url}");
             let status = |s| CredentialSearch {
                 status: Some(s),
                 ..Default::default()

@@ -84,7 +84,8 @@ fn migrations_are_applied_once_with_the_same_names() {
                 "0001_initial".to_owned(),
                 "0002_status_lists".to_owned(),
                 "0003_api_tokens".to_owned(),
-                "0004_issuer_keys".to_owned()
+                "0004_issuer_keys".to_owned(),
+                "0005_holder_search".to_owned()
             ]
         );
     });
@@ -94,7 +95,7 @@ fn migrations_are_applied_once_with_the_same_names() {
         let url = sqlite_url(dir.path());
         drop(SqlStore::connect(&url).await.unwrap());
         let again = SqlStore::connect(&url).await.unwrap();
-        assert_eq!(again.applied_migrations().await.unwrap().len(), 4);
+        assert_eq!(again.applied_migrations().await.unwrap().len(), 5);
     });
 }
 
