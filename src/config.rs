@@ -45,6 +45,8 @@ pub struct Config {
     pub rate_limit_per_minute: u32,
     /// Requests a client may make in a burst above the steady rate.
     pub rate_limit_burst: u32,
+    /// Failed admin-token checks per minute one client may make (0: unlimited).
+    pub auth_failures_per_minute: u32,
     /// Longest a request may take before the server answers 503.
     pub request_timeout_secs: u64,
     /// Most credentials in one `POST /api/v1/verify` batch.
@@ -96,6 +98,7 @@ impl std::fmt::Debug for Config {
             .field("tls_key", &self.tls_key)
             .field("rate_limit_per_minute", &self.rate_limit_per_minute)
             .field("rate_limit_burst", &self.rate_limit_burst)
+            .field("auth_failures_per_minute", &self.auth_failures_per_minute)
             .field("request_timeout_secs", &self.request_timeout_secs)
             .field("max_batch", &self.max_batch)
             .field("log_format", &self.log_format)
@@ -121,6 +124,9 @@ pub fn redact_url(url: &str) -> String {
         None => url.to_owned(),
     }
 }
+
+/// Default of [`Config::auth_failures_per_minute`].
+pub const DEFAULT_AUTH_FAILURES_PER_MINUTE: u32 = 30;
 
 /// The file's settings; every key optional, unknown keys refused.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -156,6 +162,8 @@ pub struct FileSettings {
     pub rate_limit_per_minute: Option<u32>,
     /// See [`Config::rate_limit_burst`].
     pub rate_limit_burst: Option<u32>,
+    /// See [`Config::auth_failures_per_minute`].
+    pub auth_failures_per_minute: Option<u32>,
     /// See [`Config::request_timeout_secs`].
     pub request_timeout_secs: Option<u64>,
     /// See [`Config::max_batch`].
@@ -209,6 +217,7 @@ impl Config {
             tls_key: None,
             rate_limit_per_minute: 600,
             rate_limit_burst: 120,
+            auth_failures_per_minute: DEFAULT_AUTH_FAILURES_PER_MINUTE,
             request_timeout_secs: 30,
             max_batch: 100,
             log_format: LogFormat::Text,
@@ -254,6 +263,7 @@ impl Config {
             tls_key: env.get("ROSETTE_TLS_KEY").map(PathBuf::from),
             rate_limit_per_minute: env_number(env, "ROSETTE_RATE_LIMIT_PER_MINUTE")?,
             rate_limit_burst: env_number(env, "ROSETTE_RATE_LIMIT_BURST")?,
+            auth_failures_per_minute: env_number(env, "ROSETTE_AUTH_FAILURES_PER_MINUTE")?,
             request_timeout_secs: env_number(env, "ROSETTE_REQUEST_TIMEOUT_SECS")?,
             max_batch: env_number(env, "ROSETTE_MAX_BATCH")?,
             log_format: env.get("ROSETTE_LOG_FORMAT").cloned(),
@@ -327,6 +337,9 @@ impl Config {
         }
         if let Some(v) = s.rate_limit_burst {
             self.rate_limit_burst = v;
+        }
+        if let Some(v) = s.auth_failures_per_minute {
+            self.auth_failures_per_minute = v;
         }
         if let Some(v) = s.request_timeout_secs {
             if v == 0 {

@@ -81,6 +81,10 @@ async fn serve(data_dir: &Path, flags: Overrides) -> anyhow::Result<ExitCode> {
         config.rate_limit_per_minute,
         config.rate_limit_burst,
     ));
+    state.auth_failures = Arc::new(rosette::web::layers::RateLimiter::new(
+        config.auth_failures_per_minute,
+        rosette::web::layers::AUTH_FAILURE_BURST,
+    ));
     state.request_timeout = std::time::Duration::from_secs(config.request_timeout_secs);
     state.hsts = tls.is_some();
     state.trusted_proxies = config.trusted_proxies.clone().into();

@@ -267,6 +267,28 @@ impl RateLimiter {
         }
     }
 
+    /// Whether `ip` has a token left at `now`, without taking it.
+    pub fn peek(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
+        if self.unlimited() {
+            return Ok(());
+        }
+        let capacity = self.burst + self.per_second.max(1.0);
+        let Ok(buckets) = self.buckets.lock() else {
+            return Ok(());
+        };
+        let Some(bucket) = buckets.get(&Self::key(ip)) else {
+            return Ok(());
+        };
+        let tokens = (bucket.tokens
+            + now.saturating_duration_since(bucket.at).as_secs_f64() * self.per_second)
+            .min(capacity);
+        if tokens >= 1.0 {
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64((1.0 - tokens) / self.per_second))
+        }
+    }
+
     /// Takes one token for `ip` at `now`; `Err(wait)` when the bucket is empty.
     pub fn check(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
         if self.unlimited() {
@@ -305,30 +327,71 @@ impl RateLimiter {
     }
 }
 
+/// 429 problem with `Retry-After` (RFC 6585 §4), whole seconds, at least 1.
+fn too_many_requests(wait: Duration, title: &str) -> Response {
+    let secs = wait.as_secs().max(1);
+    let body = serde_json::json!({
+        "type": "about:blank",
+        "title": title,
+        "status": 429,
+        "code": "rate_limited",
+        "retryAfter": secs,
+    });
+    let mut response = (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        body.to_string(),
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
+}
+
 /// Rate-limits public routes per client address: 429 with `Retry-After`.
 pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if let Some(ip) = client_ip(&req, &state.trusted_proxies)
         && let Err(wait) = state.rate_limiter.check(ip, Instant::now())
     {
-        let secs = wait.as_secs().max(1);
-        let body = serde_json::json!({
-            "type": "about:blank",
-            "title": "too many requests from this address; slow down",
-            "status": 429,
-            "retryAfter": secs,
-        });
-        let mut response = (
-            StatusCode::TOO_MANY_REQUESTS,
-            [(header::CONTENT_TYPE, "application/problem+json")],
-            body.to_string(),
-        )
-            .into_response();
-        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-            response.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        return response;
+        return too_many_requests(wait, "too many requests from this address; slow down");
     }
     next.run(req).await
+}
+
+/// Failed bearer-token checks a client may make on the admin API in a
+/// burst, above the steady rate (`auth_failures_per_minute`, default 30).
+pub const AUTH_FAILURE_BURST: u32 = 10;
+
+/// Throttles token guessing on the admin API: every 401 a client gets
+/// costs a token of its failed-authentication budget; once the budget is
+/// spent, its admin calls get 429 before any token is looked up (valid
+/// callers never spend it).
+pub async fn throttle_failed_auth(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let ip = client_ip(&req, &state.trusted_proxies);
+    if let Some(ip) = ip
+        && let Err(wait) = state.auth_failures.peek(ip, Instant::now())
+    {
+        return too_many_requests(
+            wait,
+            "too many failed token checks from this address; wait before trying again",
+        );
+    }
+    // Only presented tokens cost a lookup; a call without one is refused
+    // before the database is asked.
+    let presented = req.headers().contains_key(header::AUTHORIZATION);
+    let response = next.run(req).await;
+    if presented
+        && response.status() == StatusCode::UNAUTHORIZED
+        && let Some(ip) = ip
+    {
+        let _ = state.auth_failures.check(ip, Instant::now());
+    }
+    response
 }
 
 #[cfg(test)]

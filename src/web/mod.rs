@@ -53,6 +53,8 @@ pub struct AppState {
     pub key_ring: Arc<keyring::KeyRing>,
     /// Per-client limits on the public routes.
     pub rate_limiter: Arc<layers::RateLimiter>,
+    /// Per-client budget of failed token checks on the admin API.
+    pub auth_failures: Arc<layers::RateLimiter>,
     /// Longest a request may take (503 after).
     pub request_timeout: std::time::Duration,
     /// Whether responses carry HSTS (the server speaks HTTPS).
@@ -112,6 +114,10 @@ impl AppState {
                 crate::issuance::status::LIST_VERSIONS_MAX_AGE,
             )),
             rate_limiter: Arc::new(layers::RateLimiter::new(0, 0)),
+            auth_failures: Arc::new(layers::RateLimiter::new(
+                crate::config::DEFAULT_AUTH_FAILURES_PER_MINUTE,
+                layers::AUTH_FAILURE_BURST,
+            )),
             request_timeout: std::time::Duration::from_secs(30),
             hsts: false,
             trusted_proxies: Arc::from(Vec::new()),

@@ -86,6 +86,8 @@ entries and the proof, and stores the credential (public page `/v/{uuid}`, revoc
             body = super::admin::AdminProblem, content_type = "application/problem+json"),
         (status = 401, description = "No token, or an unknown or revoked one.",
             body = super::admin::AdminProblem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.",
+            body = super::admin::AdminProblem, content_type = "application/problem+json"),
         (status = 403, description = "A grader token.",
             body = super::admin::AdminProblem, content_type = "application/problem+json"),
         (status = 409, description = "The id is taken, or the attempt was issued before.",

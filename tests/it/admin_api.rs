@@ -80,8 +80,16 @@ impl Server {
     pub fn start() -> Server {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
-        let process =
-            ServerProcess::start(&data, &[("ROSETTE_GRADERS", "grader@example.com")], &[]);
+        // These tests check 401 on every route, many times over: the
+        // failed-token throttle (tested in server_ops) is off here.
+        let process = ServerProcess::start(
+            &data,
+            &[
+                ("ROSETTE_GRADERS", "grader@example.com"),
+                ("ROSETTE_AUTH_FAILURES_PER_MINUTE", "0"),
+            ],
+            &[],
+        );
         let addr = process.addr;
         Server {
             _process: process,

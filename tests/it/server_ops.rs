@@ -719,3 +719,30 @@ fn the_verification_api_takes_uploaded_files_as_a_browser_form_sends_them() {
     );
     assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
 }
+
+#[test]
+fn token_guessing_on_the_admin_api_is_throttled_per_client() {
+    let (addr, _stop, _dir) = serve_in_background(
+        |store| AppState::new(Arc::new(store), None),
+        ServerOptions::default(),
+    );
+    let guess = |n: usize| {
+        http(
+            addr,
+            "GET",
+            "/api/v1/admin/credentials",
+            &[("Authorization", &format!("Bearer rst_guess-{n}"))],
+            b"",
+        )
+    };
+    let burst = rosette::web::layers::AUTH_FAILURE_BURST as usize + 1;
+    for n in 0..burst {
+        assert_eq!(guess(n).0, 401, "guess {n}");
+    }
+    let (status, head, body) = guess(burst);
+    assert_eq!(status, 429, "{}", String::from_utf8_lossy(&body));
+    assert!(header_value(&head, "retry-after").is_some());
+    assert!(String::from_utf8_lossy(&body).contains("failed token checks"));
+    // The public API is a separate budget.
+    assert_eq!(http(addr, "GET", "/status/nope", &[], b"").0, 404);
+}
