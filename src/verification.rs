@@ -61,6 +61,16 @@ impl Check {
         )
     }
 
+    /// A `parse` check for a credential id this issuer never issued (`invalid`).
+    pub fn not_issued_here(id: &str) -> Self {
+        Check::new(
+            "parse",
+            CheckState::Invalid,
+            "credential_not_found",
+            format!("no credential {id} was issued here"),
+        )
+    }
+
     fn new(
         check: &'static str,
         state: CheckState,

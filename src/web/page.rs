@@ -52,6 +52,9 @@ pub enum Verdict {
     Expired,
     /// Something else failed (signature, structure…).
     Invalid,
+    /// Nothing failed, but something could not be checked (a status list
+    /// out of reach, an unknown key): never shown as valid.
+    Unknown,
 }
 
 impl Verdict {
@@ -63,6 +66,7 @@ impl Verdict {
             Verdict::Suspended => "suspended",
             Verdict::Expired => "expired",
             Verdict::Invalid => "invalid",
+            Verdict::Unknown => "unknown",
         }
     }
 
@@ -73,13 +77,14 @@ impl Verdict {
             Verdict::Suspended => "SUSPENDED",
             Verdict::Expired => "EXPIRED",
             Verdict::Invalid => "NOT VALID",
+            Verdict::Unknown => "CANNOT VERIFY",
         }
     }
 
     fn class(self) -> &'static str {
         match self {
             Verdict::Valid => "valid",
-            Verdict::Suspended => "suspended",
+            Verdict::Suspended | Verdict::Unknown => "suspended",
             _ => "failed",
         }
     }
@@ -101,6 +106,8 @@ impl Verdict {
             Verdict::Suspended
         } else if failed("expired") {
             Verdict::Expired
+        } else if report.checks.iter().all(|c| c.state != CheckState::Invalid) {
+            Verdict::Unknown
         } else {
             Verdict::Invalid
         }
@@ -265,6 +272,9 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
         Verdict::Suspended => "The issuer has suspended this certification.".to_owned(),
         Verdict::Expired => format!("This certification expired on {expires}."),
         Verdict::Invalid => "This credential did not pass verification.".to_owned(),
+        Verdict::Unknown => {
+            "Its status could not be checked right now; try again in a moment.".to_owned()
+        }
     };
     let linkedin = linkedin_url(
         cert_name,

@@ -746,3 +746,129 @@ fn token_guessing_on_the_admin_api_is_throttled_per_client() {
     // The public API is a separate budget.
     assert_eq!(http(addr, "GET", "/status/nope", &[], b"").0, 404);
 }
+
+#[test]
+fn an_employer_checks_a_team_by_ids_and_links_and_gets_a_spreadsheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let envs = [
+        ("ROSETTE_GRADERS", "grader@example.com"),
+        ("ROSETTE_PUBLIC_URL", "https://certs.example.com"),
+    ];
+    ok(&rosette_with(&data, &envs, &["init"]));
+    let server = ServerProcess::start(&data, &envs, &[]);
+    let ada = issue_one(&data, &envs, "ada@example.com");
+    let bob = issue_one(&data, &envs, "bob@example.com");
+    ok(&rosette_with(
+        &data,
+        &envs,
+        &["revoke", &bob, "--reason", "test"],
+    ));
+    std::thread::sleep(rosette::issuance::status::LIST_VERSIONS_MAX_AGE);
+    let ada_uuid = ada.trim_start_matches("urn:uuid:");
+    let bob_link = format!(
+        "https://certs.example.com/v/{}",
+        bob.trim_start_matches("urn:uuid:")
+    );
+    let unknown = "urn:uuid:00000000-0000-4000-8000-000000000000";
+
+    // JSON batch of references: an id, a bare UUID, the QR link, an unknown id.
+    let body = serde_json::json!({ "credentials": [ada, ada_uuid, bob_link, { "id": unknown }] });
+    let (status, _, answer) = http(
+        server.addr,
+        "POST",
+        "/api/v1/verify",
+        &[("Content-Type", "application/json")],
+        body.to_string().as_bytes(),
+    );
+    assert_eq!(status, 200);
+    let answer: serde_json::Value = serde_json::from_slice(&answer).unwrap();
+    let results = answer["results"].as_array().unwrap();
+    assert_eq!(results[0]["verified"], true, "{answer}");
+    assert_eq!(results[1]["verified"], true);
+    assert_eq!(results[2]["verified"], false);
+    assert!(
+        results[2]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["code"] == "revoked")
+    );
+    assert_eq!(results[3]["checks"][0]["code"], "credential_not_found");
+
+    // The same team as a roster file in a form, answered as CSV.
+    let roster = format!("name,credential\nAda,{ada}\nBob,{bob_link}\nNobody,{unknown}\n");
+    let (content_type, form) = multipart(&[("team.csv", "text/csv", roster.as_bytes())]);
+    let (status, head, csv) = http(
+        server.addr,
+        "POST",
+        "/api/v1/verify",
+        &[
+            ("Content-Type", content_type.as_str()),
+            ("Accept", "text/csv"),
+        ],
+        &form,
+    );
+    assert_eq!(status, 200);
+    assert!(
+        header_value(&head, "content-type")
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = String::from_utf8(csv).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "item,verified,verdict,holder,certification,issuer,valid_from,valid_until,problem_code,problem"
+    );
+    assert_eq!(lines.len(), 4, "{csv}");
+    assert!(
+        lines[1].starts_with(&format!(
+            "{ada},true,valid,Ada Lovelace,GitLab Certified Associate,"
+        )),
+        "{csv}"
+    );
+    assert!(
+        lines[2].contains(",false,revoked,Ada Lovelace,") && lines[2].contains(",revoked,"),
+        "{csv}"
+    );
+    assert!(
+        lines[3].contains(",false,invalid,") && lines[3].contains("credential_not_found"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn spreadsheet_answers_cannot_carry_formulas() {
+    let (addr, _stop, _dir) = serve_in_background(
+        |store| AppState::new(Arc::new(store), None),
+        ServerOptions::default(),
+    );
+    // A forged credential whose holder name is a formula.
+    let forged = serde_json::json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": "did:example:x",
+        "credentialSubject": { "name": "=HYPERLINK(\"https://evil.example\")" }
+    });
+    let body = serde_json::json!({ "credentials": [forged, "=1+1"] });
+    let (status, _, csv) = http(
+        addr,
+        "POST",
+        "/api/v1/verify",
+        &[("Content-Type", "application/json"), ("Accept", "text/csv")],
+        body.to_string().as_bytes(),
+    );
+    assert_eq!(status, 200);
+    let csv = String::from_utf8(csv).unwrap();
+    for line in csv.lines().skip(1) {
+        for cell in line.split(',') {
+            let cell = cell.trim_start_matches('"');
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@']),
+                "a cell could run as a formula: {cell:?} in {csv}"
+            );
+        }
+    }
+    assert!(csv.contains("'=1+1"), "{csv}");
+}
