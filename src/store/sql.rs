@@ -63,6 +63,9 @@ impl SqlStore {
             Backend::Postgres => {
                 let pool = AnyPoolOptions::new()
                     .max_connections(16)
+                    // A database that is down answers within seconds, not
+                    // after sqlx's default 30 s.
+                    .acquire_timeout(std::time::Duration::from_secs(5))
                     .connect(url)
                     .await?;
                 SqlStore { pool, backend }

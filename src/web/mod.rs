@@ -260,14 +260,29 @@ async fn healthz() -> &'static str {
     )
 )]
 async fn readyz(State(state): State<AppState>) -> Response {
-    match state.store.audit_head().await {
-        Ok(_) => "ready".into_response(),
-        Err(_) => problem(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the database is not reachable",
-        ),
+    // Readiness probes wait a second or two: answer within that.
+    let probe = tokio::time::timeout(READY_TIMEOUT, state.store.audit_head()).await;
+    match probe {
+        Ok(Ok(_)) => "ready".into_response(),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "not ready: the database did not answer");
+            problem(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the database is not reachable",
+            )
+        }
+        Err(_) => {
+            tracing::warn!("not ready: the database did not answer in time");
+            problem(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the database is not reachable",
+            )
+        }
     }
 }
+
+/// How long `/readyz` waits for the database.
+const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// `GET /.well-known/did.json`: the issuer's did:web document (did:web
 /// "Read (Resolve)"), every key listed by absolute id under `assertionMethod`.

@@ -872,3 +872,81 @@ fn spreadsheet_answers_cannot_carry_formulas() {
     }
     assert!(csv.contains("'=1+1"), "{csv}");
 }
+
+#[test]
+fn a_database_outage_is_503_for_readiness_and_token_checks_never_401() {
+    let Some(db) = block_on(fresh_postgres_database()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let envs = [("ROSETTE_DATABASE_URL", db.as_str())];
+    ok(&rosette_with(&data, &envs, &["init"]));
+    let token = ok(&rosette_with(
+        &data,
+        &envs,
+        &["tokens", "create", "--name", "ops", "--scope", "admin"],
+    ))
+    .trim()
+    .to_owned();
+    let server = ServerProcess::start(&data, &envs, &[]);
+    assert_eq!(http(server.addr, "GET", "/readyz", &[], b"").0, 200);
+    let auth = format!("Bearer {token}");
+    let list = || {
+        http(
+            server.addr,
+            "GET",
+            "/api/v1/admin/credentials",
+            &[("Authorization", auth.as_str())],
+            b"",
+        )
+    };
+    assert_eq!(list().0, 200);
+
+    // The database goes away.
+    let name = db.rsplit('/').next().unwrap().to_owned();
+    block_on(async {
+        use sqlx::Connection as _;
+        let admin = crate::support::postgres_admin_url().unwrap();
+        let mut conn = sqlx::AnyConnection::connect(&admin).await.unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE {name} WITH (FORCE)"
+        )))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    });
+    let started = Instant::now();
+    let (status, head, body) = http(server.addr, "GET", "/readyz", &[], b"");
+    assert_eq!(status, 503, "{}", String::from_utf8_lossy(&body));
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        header_value(&head, "content-type"),
+        Some("application/problem+json")
+    );
+    // A valid token is not called invalid because the store is down; no
+    // database text reaches the answer.
+    let (status, head, body) = list();
+    let text = String::from_utf8_lossy(&body);
+    assert_eq!(status, 503, "{text}");
+    assert!(header_value(&head, "www-authenticate").is_none(), "{head}");
+    assert!(
+        !text.contains(&name) && !text.to_lowercase().contains("sqlx"),
+        "{text}"
+    );
+    // The public page says so too, without leaking anything.
+    let (status, _, body) = http(
+        server.addr,
+        "GET",
+        "/v/00000000-0000-4000-8000-000000000000",
+        &[],
+        b"",
+    );
+    assert_eq!(status, 503);
+    assert!(!String::from_utf8_lossy(&body).contains(&name));
+    assert_eq!(http(server.addr, "GET", "/healthz", &[], b"").0, 200);
+}
