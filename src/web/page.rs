@@ -27,8 +27,10 @@ pub fn escape(text: &str) -> String {
 }
 
 /// Headers every page carries: a strict CSP (no scripts at all), no
-/// framing, no sniffing, no referrer leaks.
-pub const PAGE_HEADERS: [(header::HeaderName, &str); 5] = [
+/// framing, no sniffing, no referrer leaks, and revalidation on every
+/// view (a verdict must never come from a stale cache).
+pub const PAGE_HEADERS: [(header::HeaderName, &str); 6] = [
+    (header::CACHE_CONTROL, "no-cache"),
     (
         header::CONTENT_SECURITY_POLICY,
         "default-src 'none'; img-src 'self'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",

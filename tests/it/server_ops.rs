@@ -771,6 +771,9 @@ fn an_employer_checks_a_team_by_ids_and_links_and_gets_a_spreadsheet() {
         bob.trim_start_matches("urn:uuid:")
     );
     let unknown = "urn:uuid:00000000-0000-4000-8000-000000000000";
+    // The page a QR opens is revalidated on every view.
+    let (_, head, _) = http(server.addr, "GET", &format!("/v/{ada_uuid}"), &[], b"");
+    assert_eq!(header_value(&head, "cache-control"), Some("no-cache"));
 
     // JSON batch of references: an id, a bare UUID, the QR link, an unknown id.
     let body = serde_json::json!({ "credentials": [ada, ada_uuid, bob_link, { "id": unknown }] });
