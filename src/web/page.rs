@@ -133,6 +133,7 @@ main{max-width:640px;margin:0 auto;padding:16px}\
 .verdict h1{margin:0;font-size:40px;letter-spacing:2px}\
 .verdict p{margin:6px 0 0;font-size:16px}\
 .card{background:#fff;border-radius:12px;padding:16px 20px;margin-top:16px;box-shadow:0 1px 3px rgba(0,0,0,.08)}\
+.notice{border-left:6px solid #6b4fbb}.notice p{margin:0}\
 .card h2{font-size:15px;text-transform:uppercase;letter-spacing:1px;color:#6b6a75;margin:0 0 8px}\
 dl{display:grid;grid-template-columns:fit-content(40%) minmax(0,1fr);gap:6px 16px;margin:0}\
 dt{color:#6b6a75}dd{margin:0;overflow-wrap:anywhere}\
@@ -268,8 +269,35 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
         .as_deref()
         .map(display_date)
         .unwrap_or_else(|| "no expiry".into());
+    // A credential that no longer stands may have a successor (a correction
+    // or a renewal): point the visitor to it. Valid ones skip the lookup.
+    let successor = if verdict == Verdict::Valid {
+        None
+    } else {
+        state
+            .store
+            .successors(&rec.id)
+            .await
+            .ok()
+            .and_then(|s| s.into_iter().max_by(|a, b| a.issued_at.cmp(&b.issued_at)))
+    };
+    let notice = match &successor {
+        Some(next) => format!(
+            "<section class=\"card notice\" id=\"successor\"><p>{what} <a href=\"/v/{u}\">View the current credential</a>.</p></section>",
+            what = if next.replaces.as_deref() == Some(rec.id.as_str()) {
+                "The issuer replaced this credential with a corrected one."
+            } else {
+                "This certification was renewed."
+            },
+            u = escape(public_id(&next.id)),
+        ),
+        None => String::new(),
+    };
     let sub = match verdict {
         Verdict::Valid => "This certification is genuine and current.".to_owned(),
+        Verdict::Revoked if rec.superseded_by.is_some() => {
+            "The issuer replaced this credential with a corrected one.".to_owned()
+        }
         Verdict::Revoked => "The issuer has revoked this certification.".to_owned(),
         Verdict::Suspended => "The issuer has suspended this certification.".to_owned(),
         Verdict::Expired => format!("This certification expired on {expires}."),
@@ -295,7 +323,7 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
 <meta property=\"og:url\" content=\"{page_e}\"><meta property=\"og:type\" content=\"website\">\
 <meta name=\"twitter:card\" content=\"summary_large_image\"><meta name=\"twitter:title\" content=\"{cert} — {holder}\"><meta name=\"twitter:image\" content=\"{og_e}\">\
 <link rel=\"stylesheet\" href=\"/assets/rosette.css\"><link rel=\"icon\" type=\"image/svg+xml\" href=\"/assets/icon.svg\"></head><body><main>\
-<section class=\"verdict {class}\" id=\"verdict\"><h1>{verdict_label}</h1><p>{sub_e}</p></section>\
+<section class=\"verdict {class}\" id=\"verdict\"><h1>{verdict_label}</h1><p>{sub_e}</p></section>{notice}\
 <section class=\"card\"><img class=\"badge\" src=\"/credentials/{uuid_e}/badge.png\" alt=\"{cert} badge for {holder}\">\
 <dl><dt>Holder</dt><dd id=\"holder\">{holder}</dd><dt>Certification</dt><dd>{cert}</dd><dt>Issuer</dt><dd>{issuer_e}</dd>\
 <dt>Issued</dt><dd>{issued}</dd><dt>Expires</dt><dd>{expires_e}</dd></dl><p>{desc}</p></section>\

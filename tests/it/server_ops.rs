@@ -953,3 +953,56 @@ fn a_database_outage_is_503_for_readiness_and_token_checks_never_401() {
     assert!(!String::from_utf8_lossy(&body).contains(&name));
     assert_eq!(http(server.addr, "GET", "/healthz", &[], b"").0, 200);
 }
+
+#[test]
+fn the_page_of_a_corrected_credential_points_to_the_corrected_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let envs = [("ROSETTE_GRADERS", "grader@example.com")];
+    ok(&rosette_with(&data, &envs, &["init"]));
+    let server = ServerProcess::start(&data, &envs, &[]);
+    let old = issue_one(&data, &envs, "ada@example.com");
+    let out = ok(&rosette_with(
+        &data,
+        &envs,
+        &[
+            "correct",
+            &old,
+            "--name",
+            "Ada King",
+            "--reason",
+            "married name",
+        ],
+    ));
+    let new = out
+        .split_whitespace()
+        .find(|w| w.starts_with("urn:uuid:") && *w != old)
+        .unwrap_or_else(|| panic!("no new id in {out:?}"))
+        .to_owned();
+    std::thread::sleep(rosette::issuance::status::LIST_VERSIONS_MAX_AGE);
+    let page = |id: &str| {
+        let (status, _, body) = http(
+            server.addr,
+            "GET",
+            &format!("/v/{}", id.trim_start_matches("urn:uuid:")),
+            &[],
+            b"",
+        );
+        assert_eq!(status, 200);
+        String::from_utf8(body).unwrap()
+    };
+    let old_page = page(&old);
+    assert!(old_page.contains("<h1>REVOKED</h1>"), "{old_page}");
+    assert!(old_page.contains("replaced this credential with a corrected one"));
+    assert!(
+        old_page.contains(&format!(
+            "href=\"/v/{}\"",
+            new.trim_start_matches("urn:uuid:")
+        )),
+        "{old_page}"
+    );
+    let new_page = page(&new);
+    assert!(new_page.contains("<h1>VALID</h1>"));
+    assert!(new_page.contains("Ada King"));
+    assert!(!new_page.contains("id=\"successor\""));
+}
