@@ -1006,3 +1006,39 @@ fn the_page_of_a_corrected_credential_points_to_the_corrected_one() {
     assert!(new_page.contains("Ada King"));
     assert!(!new_page.contains("id=\"successor\""));
 }
+
+#[test]
+fn a_server_that_does_not_issue_answers_404_on_the_issuer_routes() {
+    let (addr, _stop, _dir) = serve_in_background(
+        |store| AppState::new(Arc::new(store), None),
+        ServerOptions::default(),
+    );
+    for path in [
+        "/.well-known/did.json",
+        "/credentials/00000000-0000-4000-8000-000000000000",
+        "/credentials/00000000-0000-4000-8000-000000000000/badge.png",
+        "/credentials/00000000-0000-4000-8000-000000000000/og.png",
+    ] {
+        let (status, head, _) = http(addr, "GET", path, &[("Accept", "application/vc")], b"");
+        assert_eq!(status, 404, "{path}: {head}");
+        assert_eq!(
+            header_value(&head, "content-type"),
+            Some("application/problem+json"),
+            "{path}"
+        );
+    }
+    let (status, head, body) = http(
+        addr,
+        "GET",
+        "/v/00000000-0000-4000-8000-000000000000",
+        &[],
+        b"",
+    );
+    assert_eq!(status, 404);
+    assert!(
+        header_value(&head, "content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(String::from_utf8_lossy(&body).contains("NOT FOUND"));
+}
