@@ -226,20 +226,6 @@ impl StatusCache {
             }
         }
     }
-
-    /// Forgets every list (after this issuer changed one of its own).
-    pub fn clear(&self) {
-        if let Ok(mut lists) = self.lists.write() {
-            lists.clear();
-        }
-    }
-
-    /// Forgets a list (after the issuer changed it).
-    pub fn invalidate(&self, url: &str) {
-        if let Ok(mut lists) = self.lists.write() {
-            lists.remove(url);
-        }
-    }
 }
 
 /// Inputs of one verification that are not the credential.

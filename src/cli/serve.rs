@@ -58,7 +58,6 @@ async fn serve(data_dir: &Path, flags: Overrides) -> anyhow::Result<ExitCode> {
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
-    let keys = app.keys.clone();
     let store: Arc<dyn rosette::store::Store> = Arc::new(app.store.clone());
     let parts = rosette::web::IssuerParts {
         profile: app.issuer().profile,
@@ -69,9 +68,15 @@ async fn serve(data_dir: &Path, flags: Overrides) -> anyhow::Result<ExitCode> {
         linkedin_organization_id: config.linkedin_organization_id.clone(),
         catalog: app.catalog,
         key: app.key,
-        keys,
     };
-    let mut state = rosette::web::AppState::new(store, Some(Arc::new(parts)));
+    let parts = Arc::new(parts);
+    let mut state = rosette::web::AppState::new(store, Some(parts.clone()));
+    // Every key, retired ones too, from the start (then refreshed).
+    state.key_ring = Arc::new(rosette::web::keyring::KeyRing::new(
+        rosette::keys::CredentialSigner::issuer(&parts.key),
+        parts.key.public_key(),
+        app.keys,
+    ));
     state.max_body_bytes = config.max_body_bytes;
     state.max_batch = config.max_batch;
     state.fetcher = Some(rosette::fetch::HttpFetcher::new(

@@ -50,16 +50,8 @@ impl Issuer<'_> {
             .store
             .assessments(&candidate.id, cert.slug.as_str(), attempt)
             .await?;
-        match prior.iter().find(|a| a.kind == AssessmentKind::Written) {
-            None => return Err(IssuanceError::StageMissing("written")),
-            Some(w) if !w.passed => {
-                return Err(IssuanceError::StageFailed {
-                    stage: "written",
-                    detail: "the lab follows a passed written assessment".into(),
-                });
-            }
-            Some(_) => {}
-        }
+        // The lab follows a passed written assessment of the same attempt.
+        super::passed_written(&prior)?;
         let record = AssessmentRecord {
             id: uuid::Uuid::new_v4().to_string(),
             candidate_id: candidate.id,

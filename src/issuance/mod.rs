@@ -888,10 +888,11 @@ fn assessment_audit(record: &AssessmentRecord, actor: &Actor) -> AuditDraft {
     )
 }
 
-/// The passed written and lab records of an attempt, or why there are none.
-pub fn passed_stages(
+/// The passed written record of an attempt, or why there is none (the lab
+/// and the credential both follow it).
+pub fn passed_written(
     assessments: &[AssessmentRecord],
-) -> Result<(AssessmentRecord, AssessmentRecord), IssuanceError> {
+) -> Result<&AssessmentRecord, IssuanceError> {
     let written = assessments
         .iter()
         .find(|a| a.kind == AssessmentKind::Written)
@@ -906,6 +907,14 @@ pub fn passed_stages(
             ),
         });
     }
+    Ok(written)
+}
+
+/// The passed written and lab records of an attempt, or why there are none.
+pub fn passed_stages(
+    assessments: &[AssessmentRecord],
+) -> Result<(AssessmentRecord, AssessmentRecord), IssuanceError> {
+    let written = passed_written(assessments)?;
     let lab = assessments
         .iter()
         .find(|a| a.kind == AssessmentKind::Lab)

@@ -382,8 +382,17 @@ async fn read_versions(store: &dyn crate::store::Store) -> std::sync::Arc<ListVe
 /// process (the CLI, another node) shows within `max_age`.
 pub struct ListVersions {
     max_age: std::time::Duration,
-    current: std::sync::Mutex<Option<(std::time::Instant, std::sync::Arc<ListVersionMap>)>>,
+    current: std::sync::Mutex<VersionSnapshot>,
     refresh: tokio::sync::Mutex<()>,
+}
+
+/// The versions last read, and how many invalidations came before them.
+#[derive(Default)]
+struct VersionSnapshot {
+    /// Bumped by every [`ListVersions::invalidate`]: a read that started
+    /// before one is not kept (it may predate the change).
+    generation: u64,
+    taken: Option<(std::time::Instant, std::sync::Arc<ListVersionMap>)>,
 }
 
 /// How stale [`ListVersions`] may get by default.
@@ -394,39 +403,50 @@ impl ListVersions {
     pub fn new(max_age: std::time::Duration) -> Self {
         ListVersions {
             max_age,
-            current: std::sync::Mutex::new(None),
+            current: std::sync::Mutex::new(VersionSnapshot::default()),
             refresh: tokio::sync::Mutex::new(()),
         }
     }
 
-    fn fresh(&self) -> Option<std::sync::Arc<ListVersionMap>> {
-        let current = self.current.lock().ok()?;
-        current
-            .as_ref()
-            .filter(|(at, _)| at.elapsed() < self.max_age)
-            .map(|(_, v)| v.clone())
+    /// The fresh versions, if any, and the generation they belong to.
+    fn fresh(&self) -> (Option<std::sync::Arc<ListVersionMap>>, u64) {
+        match self.current.lock() {
+            Ok(current) => (
+                current
+                    .taken
+                    .as_ref()
+                    .filter(|(at, _)| at.elapsed() < self.max_age)
+                    .map(|(_, v)| v.clone()),
+                current.generation,
+            ),
+            Err(_) => (None, 0),
+        }
     }
 
     /// Forgets the versions (after this process changed a list).
     pub fn invalidate(&self) {
         if let Ok(mut current) = self.current.lock() {
-            *current = None;
+            current.generation += 1;
+            current.taken = None;
         }
     }
 
     /// The versions, read again when stale (one reader at a time).
     pub async fn get(&self, store: &dyn crate::store::Store) -> std::sync::Arc<ListVersionMap> {
-        if let Some(v) = self.fresh() {
+        if let (Some(v), _) = self.fresh() {
             return v;
         }
         let _one_reader = self.refresh.lock().await;
-        if let Some(v) = self.fresh() {
+        let (fresh, generation) = self.fresh();
+        if let Some(v) = fresh {
             return v;
         }
         let started = std::time::Instant::now();
         let versions = read_versions(store).await;
-        if let Ok(mut current) = self.current.lock() {
-            *current = Some((started, versions.clone()));
+        if let Ok(mut current) = self.current.lock()
+            && current.generation == generation
+        {
+            current.taken = Some((started, versions.clone()));
         }
         versions
     }

@@ -9,7 +9,7 @@
 
 use super::openapi;
 use super::page::{PAGE_HEADERS, escape};
-use axum::http::{HeaderValue, header};
+use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
@@ -90,14 +90,7 @@ pub async fn docs() -> Response {
     )
 )]
 pub async fn stylesheet() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=86400"),
-        ],
-        STYLE,
-    )
-        .into_response()
+    super::page::asset("text/css; charset=utf-8", STYLE)
 }
 
 /// The reference page for an OpenAPI 3.x document given as JSON text.

@@ -2,6 +2,7 @@
 //! for the public API, per-client rate limits on public routes.
 
 use super::AppState;
+use super::problem::Problem;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -170,19 +171,15 @@ pub async fn uniform_errors(req: Request, next: Next) -> Response {
         ),
         _ => ("error", status.canonical_reason().unwrap_or("error")),
     };
-    let body = serde_json::json!({
-        "type": "about:blank",
-        "title": title,
-        "status": status.as_u16(),
-        "code": code,
-    });
+    let body = Problem::new(status, title).code(code).to_json();
+    // The other parts stay: a 405 keeps its `Allow` header.
     let (mut parts, _) = response.into_parts();
     parts.headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/problem+json"),
     );
     parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, axum::body::Body::from(body.to_string()))
+    Response::from_parts(parts, axum::body::Body::from(body))
 }
 
 /// A handler that panicked (a bug: handlers return errors) answers an
@@ -195,18 +192,12 @@ pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response 
         .or_else(|| err.downcast_ref::<&str>().copied())
         .unwrap_or("(no message)");
     tracing::error!(panic = message, "a request handler panicked");
-    let body = serde_json::json!({
-        "type": "about:blank",
-        "title": "internal error; the cause was logged",
-        "status": 500,
-        "code": "internal_error",
-    });
-    (
+    Problem::new(
         StatusCode::INTERNAL_SERVER_ERROR,
-        [(header::CONTENT_TYPE, "application/problem+json")],
-        body.to_string(),
+        "internal error; the cause was logged",
     )
-        .into_response()
+    .code("internal_error")
+    .into_response()
 }
 
 /// CORS for the public API (Fetch Standard §3.2): any origin may call the
@@ -329,24 +320,10 @@ impl RateLimiter {
 
 /// 429 problem with `Retry-After` (RFC 6585 §4), whole seconds, at least 1.
 fn too_many_requests(wait: Duration, title: &str) -> Response {
-    let secs = wait.as_secs().max(1);
-    let body = serde_json::json!({
-        "type": "about:blank",
-        "title": title,
-        "status": 429,
-        "code": "rate_limited",
-        "retryAfter": secs,
-    });
-    let mut response = (
-        StatusCode::TOO_MANY_REQUESTS,
-        [(header::CONTENT_TYPE, "application/problem+json")],
-        body.to_string(),
-    )
-        .into_response();
-    if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-        response.headers_mut().insert(header::RETRY_AFTER, v);
-    }
-    response
+    Problem::new(StatusCode::TOO_MANY_REQUESTS, title)
+        .code("rate_limited")
+        .retry_after(wait.as_secs().max(1))
+        .into_response()
 }
 
 /// Rate-limits public routes per client address: 429 with `Retry-After`.

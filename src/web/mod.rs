@@ -9,6 +9,7 @@ pub mod keyring;
 pub mod layers;
 pub mod openapi;
 pub mod page;
+pub mod problem;
 pub mod server;
 pub mod vc_api;
 pub mod verify_api;
@@ -49,7 +50,8 @@ pub struct AppState {
     /// This issuer's status list versions, read at most every 250 ms.
     pub list_versions: Arc<crate::issuance::status::ListVersions>,
     /// This issuer's keys (current and retired) as published in did.json
-    /// and trusted when verifying, refreshed from the store.
+    /// and trusted when verifying, refreshed from the store; [`AppState::new`]
+    /// starts it with the signing key alone.
     pub key_ring: Arc<keyring::KeyRing>,
     /// Per-client limits on the public routes.
     pub rate_limiter: Arc<layers::RateLimiter>,
@@ -84,9 +86,6 @@ pub struct IssuerParts {
     pub graders: Vec<String>,
     /// LinkedIn organization id for add-to-profile links, if configured.
     pub linkedin_organization_id: Option<String>,
-    /// Every key the issuer has signed with (current first, then retired):
-    /// published in did.json and trusted when verifying.
-    pub keys: crate::keys::KeyHistory,
 }
 
 impl AppState {
@@ -97,7 +96,7 @@ impl AppState {
             Some(p) => keyring::KeyRing::new(
                 crate::keys::CredentialSigner::issuer(&p.key),
                 p.key.public_key(),
-                p.keys.clone(),
+                crate::keys::KeyHistory::new(p.key.public_key()),
             ),
             None => keyring::KeyRing::none(),
         };
@@ -125,10 +124,10 @@ impl AppState {
     }
 
     /// After this process changed a status list: the next verification
-    /// reads the lists again, so the change shows at once.
+    /// reads the list versions again, so no cached copy of the old list is
+    /// reused and the change shows at once (third-party lists stay cached).
     pub fn status_changed(&self) {
         self.list_versions.invalidate();
-        self.status_cache.clear();
     }
 
     /// The issuing service over this state's parts, when this server issues.
@@ -483,14 +482,7 @@ pub async fn serve(
 }
 
 fn problem(status: StatusCode, title: &str) -> Response {
-    let body =
-        serde_json::json!({ "type": "about:blank", "title": title, "status": status.as_u16() });
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/problem+json")],
-        body.to_string(),
-    )
-        .into_response()
+    problem::Problem::new(status, title).into_response()
 }
 
 /// `GET /status/{list}`: the signed `BitstringStatusListCredential`

@@ -167,30 +167,7 @@ pub async fn openapi_json() -> Response {
         .into_response()
 }
 
-/// An error (RFC 9457 problem details), sent as `application/problem+json`.
-/// Members other than these may appear (RFC 9457 §3.2 extension members).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"type": "about:blank", "title": "no such credential", "status": 404}))]
-pub struct Problem {
-    /// The problem type (a URI reference): `about:blank`, or a VC Data
-    /// Model error type such as
-    /// `https://www.w3.org/TR/vc-data-model#PARSING_ERROR`.
-    #[serde(rename = "type")]
-    #[schema(format = "uri-reference")]
-    pub problem_type: String,
-    /// A short, human-readable summary.
-    pub title: String,
-    /// The HTTP status code.
-    pub status: u16,
-    /// More detail, when there is any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    pub detail: Option<String>,
-    /// Seconds to wait before trying again (429 only; also sent as `Retry-After`).
-    #[serde(rename = "retryAfter", skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    pub retry_after: Option<u64>,
-}
+pub use super::problem::Problem;
 
 /// A verifiable credential (W3C VC Data Model 2.0; here usually an Open
 /// Badges 3.0 `OpenBadgeCredential` or a `BitstringStatusListCredential`),

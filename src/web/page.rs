@@ -168,15 +168,10 @@ Server-rendered (no JavaScript), strict Content-Security-Policy.",
     )
 )]
 pub async fn verification_page(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let Some(issuer) = state.issuer() else {
+    let Some(parts) = state.issuer.as_deref() else {
         return page(StatusCode::NOT_FOUND, not_found());
     };
-    let full = if id.starts_with("urn:") {
-        id.clone()
-    } else {
-        format!("urn:uuid:{id}")
-    };
-    let rec = match state.store.credential(&full).await {
+    let rec = match state.store.credential(&super::full_id(&id)).await {
         Ok(Some(rec)) => rec,
         Ok(None) => return page(StatusCode::NOT_FOUND, not_found()),
         Err(_) => {
@@ -186,30 +181,29 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
             );
         }
     };
-    let Some(parts) = state.issuer.as_deref() else {
-        return page(StatusCode::NOT_FOUND, not_found());
-    };
     let now = parts.clock.now();
     let lists =
         crate::issuance::status::OwnStatusLists::new(state.store.as_ref(), &parts.public_url, None)
             .with_shared_versions(&state.list_versions);
     let resolver = state.key_ring.resolver();
-    let report = verification::verify_bytes(
-        rec.document.as_bytes(),
-        VerifyContext::new(resolver.as_ref(), now).with_status(&lists, &state.status_cache),
-    )
-    .await;
-    state
-        .metrics
-        .observe_verification(Verdict::of(&report).as_str());
+    let cx = VerifyContext::new(resolver.as_ref(), now).with_status(&lists, &state.status_cache);
+    // Parsed once, for the verification and for the page.
+    let (report, doc) = match serde_json::from_str::<Value>(&rec.document) {
+        Ok(doc) => (verification::verify_value(&doc, cx).await, doc),
+        // A stored document that no longer parses: the report says so.
+        Err(_) => (
+            verification::verify_bytes(rec.document.as_bytes(), cx).await,
+            Value::Null,
+        ),
+    };
     let verdict = Verdict::of(&report);
-    let doc: Value = serde_json::from_str(&rec.document).unwrap_or(Value::Null);
+    state.metrics.observe_verification(verdict.as_str());
     let achievement = &doc["credentialSubject"]["achievement"];
     let cert_name = achievement["name"].as_str().unwrap_or(&rec.certification);
     let description = achievement["description"].as_str().unwrap_or("");
     let issuer_name = doc["issuer"]["name"]
         .as_str()
-        .unwrap_or(&issuer.profile.name);
+        .unwrap_or(&parts.profile.name);
     let uuid = public_id(&rec.id);
     let base = &parts.public_url;
     let page_url = format!("{base}/v/{uuid}");
@@ -432,7 +426,7 @@ pub const ICON_SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"
     )
 )]
 pub async fn icon() -> Response {
-    icon_response()
+    asset("image/svg+xml", ICON_SVG)
 }
 
 /// `GET /favicon.ico`, which browsers ask for on their own: [`ICON_SVG`].
@@ -449,16 +443,17 @@ pub async fn icon() -> Response {
     )
 )]
 pub async fn favicon() -> Response {
-    icon_response()
+    asset("image/svg+xml", ICON_SVG)
 }
 
-fn icon_response() -> Response {
+/// A static asset compiled into the binary, cacheable for a day.
+pub(super) fn asset(content_type: &'static str, body: &'static str) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "public, max-age=86400"),
         ],
-        ICON_SVG,
+        body,
     )
         .into_response()
 }
@@ -480,12 +475,5 @@ fn icon_response() -> Response {
 )]
 /// `GET /assets/rosette.css`: the pages' stylesheet.
 pub async fn stylesheet() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=86400"),
-        ],
-        STYLE,
-    )
-        .into_response()
+    asset("text/css; charset=utf-8", STYLE)
 }

@@ -21,16 +21,8 @@ pub const MAX_BATCH: usize = 100;
 /// A VC-API error: RFC 9457 problem details whose `type` is one of the VC
 /// Data Model's error kinds (VCDM 2.0 §7.1, e.g. `PARSING_ERROR`).
 pub(super) fn problem(status: StatusCode, kind: &str, detail: &str) -> Response {
-    let body = json!({
-        "type": format!("https://www.w3.org/TR/vc-data-model#{kind}"),
-        "title": detail,
-        "status": status.as_u16(),
-    });
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/problem+json")],
-        body.to_string(),
-    )
+    super::problem::Problem::new(status, detail)
+        .typed(super::problem::vc_error_type(kind))
         .into_response()
 }
 

@@ -926,7 +926,7 @@ fn admin_api_end_to_end() {
 /// The search behind `GET /api/v1/admin/credentials`, on both backends.
 #[test]
 fn credential_search_on_both_backends() {
-    use rosette::issuance::{Actor, Issuer, IssuerProfile, LabInput, WrittenInput};
+    use rosette::issuance::{Actor, LabInput, WrittenInput};
     use rosette::store::{CredentialSearch, CredentialStatusFilter, SqlStore, Store};
     block_on(async {
         let dir = tempfile::tempdir().unwrap();
@@ -941,20 +941,7 @@ fn credential_search_on_both_backends() {
                     .unwrap()
                     .to_utc(),
             );
-            let issuer = Issuer {
-                store: &store,
-                catalog: &catalog,
-                signer: &key,
-                profile: IssuerProfile {
-                    id: "did:web:certs.example.com".into(),
-                    name: "GitLab Professional Services".into(),
-                    url: None,
-                },
-                public_url: "https://certs.example.com".into(),
-                clock: &clock,
-                suite: rosette::proof::Cryptosuite::EddsaRdfc2022,
-                graders: vec!["grader@example.com".into()],
-            };
+            let issuer = crate::issuance::issuer(&store, &catalog, &key, &clock);
             let admin = Actor::admin("test");
             let mut ids = Vec::new();
             for (name, email) in [

@@ -27,7 +27,8 @@ pub fn test_key() -> IssuerKey {
     IssuerKey::did_web(secret, "did:web:certs.example.com").unwrap()
 }
 
-fn issuer<'a>(
+/// The test issuer (did:web:certs.example.com, one registered grader).
+pub fn issuer<'a>(
     store: &'a SqlStore,
     catalog: &'a Catalog,
     key: &'a IssuerKey,

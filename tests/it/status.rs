@@ -5,7 +5,7 @@ use crate::issuance::{catalog, test_key, verify};
 use crate::support::{block_on, fresh_postgres_database, sqlite_url};
 use rosette::clock::FixedClock;
 use rosette::issuance::status::{OwnStatusLists, StatusChange};
-use rosette::issuance::{Actor, IssueOutcome, Issuer, IssuerProfile, LabInput, WrittenInput};
+use rosette::issuance::{Actor, IssueOutcome, Issuer, LabInput, WrittenInput};
 use rosette::keys::{BoxFuture, CredentialSigner, IssuerKey, OfflineResolver};
 use rosette::proof::{self, Cryptosuite, ProofOptions};
 use rosette::status::{Bitstring, MIN_LIST_SIZE};
@@ -18,27 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 const CERT: &str = "gitlab-project-management-specialist";
 
-fn issuer<'a>(
-    store: &'a SqlStore,
-    catalog: &'a rosette::catalog::Catalog,
-    key: &'a IssuerKey,
-    clock: &'a FixedClock,
-) -> Issuer<'a> {
-    Issuer {
-        store,
-        catalog,
-        signer: key,
-        profile: IssuerProfile {
-            id: "did:web:certs.example.com".into(),
-            name: "GitLab Professional Services".into(),
-            url: None,
-        },
-        public_url: "https://certs.example.com".into(),
-        clock,
-        suite: Cryptosuite::EddsaRdfc2022,
-        graders: vec!["grader@example.com".into()],
-    }
-}
+use crate::issuance::issuer;
 
 async fn issue_one(iss: &Issuer<'_>, n: usize) -> rosette::store::CredentialRecord {
     let admin = Actor::admin("admin");
