@@ -14,7 +14,7 @@ pub mod migrations;
 pub mod sql;
 
 use crate::audit::{AuditDraft, AuditRecord};
-use crate::keys::BoxFuture;
+use crate::future::BoxFuture;
 
 pub use sql::SqlStore;
 

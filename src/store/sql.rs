@@ -9,7 +9,7 @@ use super::{
     IssuerKeyState, StatusEntryRecord, StatusListRecord, Store, StoreError, StoreTx, TokenRecord,
 };
 use crate::audit::{AuditDraft, AuditRecord};
-use crate::keys::BoxFuture;
+use crate::future::BoxFuture;
 use sqlx::any::{AnyArguments, AnyPoolOptions, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, AnyPool, AssertSqlSafe, Row, Transaction};
