@@ -183,7 +183,7 @@ impl rosette::verification::StatusSource for Lists {
     fn status_list<'a>(
         &'a self,
         url: &'a str,
-    ) -> rosette::keys::BoxFuture<'a, Result<Vec<u8>, rosette::verification::SourceError>> {
+    ) -> rosette::future::BoxFuture<'a, Result<Vec<u8>, rosette::verification::SourceError>> {
         let found = self
             .0
             .iter()

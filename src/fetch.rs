@@ -576,7 +576,7 @@ impl crate::verification::StatusSource for HttpFetcher {
     fn status_list<'a>(
         &'a self,
         url: &'a str,
-    ) -> crate::keys::BoxFuture<'a, Result<Vec<u8>, crate::verification::SourceError>> {
+    ) -> crate::future::BoxFuture<'a, Result<Vec<u8>, crate::verification::SourceError>> {
         Box::pin(async move {
             self.get(url, "application/vc, application/vc+ld+json;q=0.9, application/ld+json;q=0.8, application/json;q=0.7")
                 .await

@@ -25,6 +25,7 @@
 //! | [`issuance`] | use cases: candidates, assessments, issue, renew, correct, bulk CSV import, revoke/suspend/reinstate, admin tokens, the issuer's key history, VC-API issuance |
 //! | [`config`] | layered settings (defaults < rosette.toml < `ROSETTE_*` env < flags), secrets redacted |
 //! | [`status`] | Bitstring Status List: bit order, GZIP + multibase, list credentials, the random index permutation |
+//! | [`future`] | [`future::BoxFuture`], the return type of the object-safe async traits |
 //! | [`fetch`] | the bounded HTTP client for third-party status lists (https only, no private targets, size and time caps) |
 //! | [`render`] | badge SVG from the certification's template, QR code, PNG via resvg with bundled fonts, Open Graph image, baking/unbaking (OB 3.0 §5.3) |
 //! | [`web`] | HTTP of `rosette serve`: the accept loop (TLS, timeouts), layers (logs, metrics, security headers, CORS, rate limits), the verification page, the verification API and VC-API, the admin API with its bearer-token extractor, did.json from the key ring, OpenAPI and `/docs` |
@@ -39,6 +40,7 @@ pub mod clock;
 pub mod config;
 pub mod contexts;
 pub mod fetch;
+pub mod future;
 pub mod issuance;
 pub mod jsonld;
 pub mod keys;

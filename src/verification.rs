@@ -6,7 +6,8 @@
 //! [`CheckState`]; "could not check" is [`CheckState::Unknown`] and never
 //! counts as valid. Time and key resolution are passed in.
 
-use crate::keys::{BoxFuture, KeyResolver};
+use crate::future::BoxFuture;
+use crate::keys::KeyResolver;
 use crate::model;
 use crate::proof;
 use crate::status::{Bitstring, DEFAULT_TTL_MS, MAX_DECODED_BYTES};

@@ -478,7 +478,7 @@ impl<'a> OwnStatusLists<'a> {
 impl crate::verification::StatusSource for OwnStatusLists<'_> {
     /// The list's published version, from one read of all versions per
     /// `OwnStatusLists` (one request), so cached copies are exact.
-    fn revision<'b>(&'b self, url: &'b str) -> crate::keys::BoxFuture<'b, Option<i64>> {
+    fn revision<'b>(&'b self, url: &'b str) -> crate::future::BoxFuture<'b, Option<i64>> {
         Box::pin(async move {
             match url.strip_prefix(&self.prefix) {
                 Some(id) => {
@@ -506,7 +506,7 @@ impl crate::verification::StatusSource for OwnStatusLists<'_> {
     fn status_list<'b>(
         &'b self,
         url: &'b str,
-    ) -> crate::keys::BoxFuture<'b, Result<Vec<u8>, crate::verification::SourceError>> {
+    ) -> crate::future::BoxFuture<'b, Result<Vec<u8>, crate::verification::SourceError>> {
         Box::pin(async move {
             use crate::verification::SourceError;
             if let Some(id) = url.strip_prefix(&self.prefix) {

@@ -52,10 +52,6 @@ pub use multikey::{
 pub use resolver::{KeyResolver, OfflineResolver, ResolveError};
 pub use signer::{CredentialSigner, IssuerKey};
 
-/// A boxed, sendable future, as returned by [`KeyResolver::resolve`] (the
-/// usual shape for object-safe async traits).
-pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
-
 /// JSON-LD context of DID documents (DID Core 1.0 §4.1 / DID v1 context).
 pub const DID_CONTEXT_V1: &str = "https://www.w3.org/ns/did/v1";
 

@@ -8,7 +8,8 @@ use serde_json::Value;
 use super::did_key::resolve_did_key;
 use super::document::method_from_controller_document;
 use super::multikey::decode_public_key_multibase;
-use super::{BoxFuture, KeyError, VerificationMethod, truncate};
+use super::{KeyError, VerificationMethod, truncate};
+use crate::future::BoxFuture;
 
 /// Why a verification method could not be resolved. Verification maps
 /// [`ResolveError::Invalid`] to "invalid" and the other two to "unknown"

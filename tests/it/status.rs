@@ -4,9 +4,10 @@
 use crate::issuance::{catalog, test_key, verify};
 use crate::support::{block_on, fresh_postgres_database, sqlite_url};
 use rosette::clock::FixedClock;
+use rosette::future::BoxFuture;
 use rosette::issuance::status::{OwnStatusLists, StatusChange};
 use rosette::issuance::{Actor, IssueOutcome, Issuer, LabInput, WrittenInput};
-use rosette::keys::{BoxFuture, CredentialSigner, IssuerKey, OfflineResolver};
+use rosette::keys::{CredentialSigner, IssuerKey, OfflineResolver};
 use rosette::proof::{self, Cryptosuite, ProofOptions};
 use rosette::status::{Bitstring, MIN_LIST_SIZE};
 use rosette::store::{SqlStore, Store};

@@ -5,7 +5,8 @@
 
 use crate::admin_api::Server;
 use crate::support::{block_on, shared_data};
-use rosette::keys::{BoxFuture, CredentialSigner, IssuerKey, OfflineResolver, VerificationMethod};
+use rosette::future::BoxFuture;
+use rosette::keys::{CredentialSigner, IssuerKey, OfflineResolver, VerificationMethod};
 use rosette::proof::{self, Cryptosuite, ProofOptions, Unsecured, rdfc};
 use rosette::verification::{self, CheckState, SourceError, StatusCache, StatusSource};
 use serde_json::{Value, json};

@@ -1,0 +1,94 @@
+//! The audit log in SQL: the row reader, the reads and [`AuditTx`](crate::store::AuditTx).
+
+use super::{CHUNK, SqlTx, q, values_list};
+use crate::audit::{AuditDraft, AuditRecord};
+use crate::future::BoxFuture;
+use crate::store::{AuditTx, StoreError};
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
+
+fn audit_from(row: &AnyRow) -> Result<AuditRecord, StoreError> {
+    Ok(AuditRecord {
+        seq: row.try_get("seq")?,
+        at: row.try_get("at")?,
+        actor: row.try_get("actor")?,
+        action: row.try_get("action")?,
+        subject: row.try_get("subject")?,
+        details: row.try_get("details")?,
+        prev_hash: row.try_get("prev_hash")?,
+        hash: row.try_get("hash")?,
+    })
+}
+
+/// See [`crate::store::Store::audit_entries`].
+pub(super) async fn entries(
+    pool: &AnyPool,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<AuditRecord>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT seq, at, actor, action, subject, details, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit.clamp(1, 100_000))
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(audit_from).collect()
+}
+
+/// See [`crate::store::Store::audit_head`].
+pub(super) async fn head(pool: &AnyPool) -> Result<(i64, String), StoreError> {
+    let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_one(pool)
+        .await?;
+    Ok((row.try_get("seq")?, row.try_get("hash")?))
+}
+
+impl AuditTx for SqlTx {
+    fn append_audit<'a>(
+        &'a mut self,
+        drafts: &'a [AuditDraft],
+        at: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<AuditRecord>, StoreError>> {
+        Box::pin(async move {
+            if drafts.is_empty() {
+                return Ok(Vec::new());
+            }
+            let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_one(&mut *self.tx)
+                .await?;
+            let (mut seq, mut hash): (i64, String) = (head.try_get("seq")?, head.try_get("hash")?);
+            let mut records = Vec::with_capacity(drafts.len());
+            for d in drafts {
+                let r = AuditRecord::next(seq, &hash, at, d);
+                seq = r.seq;
+                hash = r.hash.clone();
+                records.push(r);
+            }
+            for chunk in records.chunks(CHUNK) {
+                let mut query = q(format!(
+                    "INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash) VALUES {}",
+                    values_list(self.backend, chunk.len(), 8, 1)
+                ));
+                for r in chunk {
+                    query = query
+                        .bind(r.seq)
+                        .bind(r.at.clone())
+                        .bind(r.actor.clone())
+                        .bind(r.action.clone())
+                        .bind(r.subject.clone())
+                        .bind(r.details.clone())
+                        .bind(r.prev_hash.clone())
+                        .bind(r.hash.clone());
+                }
+                query.execute(&mut *self.tx).await?;
+            }
+            sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+                .bind(seq)
+                .bind(hash)
+                .execute(&mut *self.tx)
+                .await?;
+            Ok(records)
+        })
+    }
+}
