@@ -7,6 +7,7 @@ use clap::ValueEnum;
 use rosette::clock::Clock;
 use rosette::render::badge::{self, BadgeData};
 use rosette::render::bake;
+use rosette::render::{og, png};
 use rosette::store::Store;
 use std::process::ExitCode;
 
@@ -61,10 +62,10 @@ pub async fn render(
         }
         Format::Png => {
             let svg = badge::badge_svg(cert, &data)?;
-            let png = badge::render_png(&svg, size)?;
+            let png = png::render_png(&svg, size)?;
             (bake::bake_png(&png, &rec.document)?, "png")
         }
-        Format::Og => (badge::og_image(cert, &data)?, "og.png"),
+        Format::Og => (og::og_image(cert, &data)?, "og.png"),
     };
     let uuid = rec
         .id

@@ -228,7 +228,7 @@ fn baked_credentials_verify_in_the_javascript_reference() {
         status: rosette::render::badge::BadgeStatus::Valid,
     };
     let svg = rosette::render::badge::badge_svg(cert, &badge).unwrap();
-    let png = rosette::render::badge::render_png(&svg, 600).unwrap();
+    let png = rosette::render::png::render_png(&svg, 600).unwrap();
     for (name, baked) in [
         (
             "baked.png",
