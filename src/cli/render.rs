@@ -57,15 +57,15 @@ pub async fn render(
         .context("certification missing from the catalog")?;
     let (bytes, ext) = match format {
         Format::Svg => {
-            let svg = badge::badge_svg(cert, &data)?;
+            let svg = badge::badge_svg(&cert.design(), &data)?;
             (bake::bake_svg(&svg, &rec.document)?.into_bytes(), "svg")
         }
         Format::Png => {
-            let svg = badge::badge_svg(cert, &data)?;
+            let svg = badge::badge_svg(&cert.design(), &data)?;
             let png = png::render_png(&svg, size)?;
             (bake::bake_png(&png, &rec.document)?, "png")
         }
-        Format::Og => (og::og_image(cert, &data)?, "og.png"),
+        Format::Og => (og::og_image(&cert.design(), &data)?, "og.png"),
     };
     let uuid = rec
         .id

@@ -20,9 +20,8 @@ use std::fmt::Write as _;
 use super::error::RenderError;
 use super::fonts::FONT_STACK;
 use super::qr;
-use super::template::{Field, Part, Prepared, Slot, SlotKind, prepared};
+use super::template::{BadgeTemplate, Field, Part, Prepared, Slot, SlotKind};
 use super::text_fit::{CERT_RULES, HOLDER_RULES, clean, escape_into, fit_text, floor2};
-use crate::catalog::Certification;
 
 /// Side of the box `{{qr}}` is drawn in, in template units.
 pub const QR_SIZE: f64 = 92.0;
@@ -76,10 +75,27 @@ impl BadgeStatus {
     }
 }
 
+/// What the renderer needs of a certification: its template, and for the
+/// share image its name, short code and colours.
+#[derive(Debug, Clone, Copy)]
+pub struct BadgeDesign<'a> {
+    /// The parsed `template.svg`.
+    pub template: &'a BadgeTemplate,
+    /// The certification's display name, shown when
+    /// [`BadgeData::certification_name`] is empty.
+    pub name: &'a str,
+    /// Short code shown above the name on the share image, e.g. "GL-CICD".
+    pub human_code: Option<&'a str>,
+    /// Main colour, `#rrggbb` (others fall back to orange).
+    pub primary: &'a str,
+    /// Accent colour, `#rrggbb` (others fall back to orange).
+    pub secondary: &'a str,
+}
+
 /// What one badge shows besides the certification itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadgeData {
-    /// The certification's display name (usually `Certification::name`).
+    /// The certification's display name (usually [`BadgeDesign::name`]).
     pub certification_name: String,
     /// The holder's display name, any script, as entered.
     pub holder_name: String,
@@ -276,10 +292,10 @@ pub(super) struct Values {
 }
 
 impl Values {
-    pub(super) fn new(cert: &Certification, data: &BadgeData) -> Result<Self, RenderError> {
+    pub(super) fn new(design: &BadgeDesign<'_>, data: &BadgeData) -> Result<Self, RenderError> {
         let mut certification_name = clean(&data.certification_name);
         if certification_name.is_empty() {
-            certification_name = clean(&cert.name);
+            certification_name = clean(design.name);
         }
         Ok(Values {
             certification_name,
@@ -304,20 +320,20 @@ impl Values {
 /// Fills the certification's template: every user-supplied string XML-escaped (&, <, >, ", '), the holder name wrapped onto two lines or shrunk (font-size reduced) so it never overflows its area — measure with the real font metrics (e.g. lay out with usvg and check bbox, or use ttf-parser via fontdb's face data to sum advances), very long names (200 chars) end in an ellipsis; RTL (Arabic/Hebrew) and CJK render via the fallback font; the QR of verify_url replaces {{qr}}; a non-valid status adds a clear diagonal or horizontal banner ("REVOKED", "SUSPENDED", "EXPIRED") across the badge. Deterministic output (same input → same bytes).
 ///
 /// The certification name shown is `data.certification_name` when set,
-/// otherwise `cert.name`. See the module documentation for the rules.
+/// otherwise `design.name`. See the module documentation for the rules.
 ///
 /// # Errors
-/// [`RenderError::Template`] for a template that is not well-formed or puts
-/// `{{qr}}` in an attribute, [`RenderError::Qr`] for a verification URL
-/// too long for a QR code, [`RenderError::Svg`] if text cannot be measured.
-pub fn badge_svg(cert: &Certification, data: &BadgeData) -> Result<String, RenderError> {
-    fill(cert, &Values::new(cert, data)?)
+/// [`RenderError::Qr`] for a verification URL too long for a QR code,
+/// [`RenderError::Svg`] if text cannot be measured (template errors are
+/// found by [`BadgeTemplate::parse`]).
+pub fn badge_svg(design: &BadgeDesign<'_>, data: &BadgeData) -> Result<String, RenderError> {
+    fill(design, &Values::new(design, data)?)
 }
 
 /// [`badge_svg`] from cleaned values.
-pub(super) fn fill(cert: &Certification, values: &Values) -> Result<String, RenderError> {
-    let prepared = prepared(&cert.template_svg)?;
-    let mut out = String::with_capacity(cert.template_svg.len() + values.qr.len() + 2048);
-    write_parts(&mut out, &prepared.parts, &prepared, values)?;
+pub(super) fn fill(design: &BadgeDesign<'_>, values: &Values) -> Result<String, RenderError> {
+    let prepared = &design.template.prepared;
+    let mut out = String::with_capacity(design.template.source().len() + values.qr.len() + 2048);
+    write_parts(&mut out, &prepared.parts, prepared, values)?;
     Ok(out)
 }

@@ -8,13 +8,12 @@ use std::sync::{Arc, Mutex};
 
 use resvg::tiny_skia;
 
-use super::badge::{BadgeData, Values, fill};
+use super::badge::{BadgeData, BadgeDesign, Values, fill};
 use super::error::RenderError;
 use super::fonts::FONT_STACK;
 use super::png::{canvas, draw, encode_png, parse_svg};
 use super::qr;
 use super::text_fit::{CERT_RULES, FitRules, Fitted, clean, escape, escape_into, fit_text, floor2};
-use crate::catalog::Certification;
 
 /// Width of the Open Graph share image, in pixels.
 pub const OG_WIDTH: u32 = 1200;
@@ -146,9 +145,13 @@ fn og_background(primary: &str, secondary: &str) -> Result<Arc<tiny_skia::Pixmap
 }
 
 /// The share image's text column (drawn over [`og_background`]).
-fn og_svg(cert: &Certification, values: &Values, verify_url: &str) -> Result<String, RenderError> {
-    let primary = color_or(&cert.art.primary, "#fc6d26");
-    let secondary = color_or(&cert.art.secondary, "#fca326");
+fn og_svg(
+    design: &BadgeDesign<'_>,
+    values: &Values,
+    verify_url: &str,
+) -> Result<String, RenderError> {
+    let primary = color_or(design.primary, "#fc6d26");
+    let secondary = color_or(design.secondary, "#fca326");
     let mut out = String::with_capacity(4000);
     let _ = write!(
         out,
@@ -196,12 +199,7 @@ fn og_svg(cert: &Certification, values: &Values, verify_url: &str) -> Result<Str
 
     // Kicker: "CERTIFICATION · GL-CICD".
     let mut kicker = String::from("CERTIFICATION");
-    if let Some(code) = cert
-        .human_code
-        .as_deref()
-        .map(clean)
-        .filter(|c| !c.is_empty())
-    {
+    if let Some(code) = design.human_code.map(clean).filter(|c| !c.is_empty()) {
         kicker.push_str("\u{2002}·\u{2002}");
         kicker.push_str(&code.to_uppercase());
     }
@@ -372,13 +370,13 @@ fn og_svg(cert: &Certification, values: &Values, verify_url: &str) -> Result<Str
 ///
 /// # Errors
 /// As [`badge_svg`](super::badge::badge_svg), plus [`RenderError::Png`] when encoding fails.
-pub fn og_image(cert: &Certification, data: &BadgeData) -> Result<Vec<u8>, RenderError> {
-    let values = Values::new(cert, data)?;
-    let badge = parse_svg(&fill(cert, &values)?)?;
-    let text = parse_svg(&og_svg(cert, &values, &data.verify_url)?)?;
+pub fn og_image(design: &BadgeDesign<'_>, data: &BadgeData) -> Result<Vec<u8>, RenderError> {
+    let values = Values::new(design, data)?;
+    let badge = parse_svg(&fill(design, &values)?)?;
+    let text = parse_svg(&og_svg(design, &values, &data.verify_url)?)?;
     let background = og_background(
-        color_or(&cert.art.primary, "#fc6d26"),
-        color_or(&cert.art.secondary, "#fca326"),
+        color_or(design.primary, "#fc6d26"),
+        color_or(design.secondary, "#fca326"),
     )?;
     let mut canvas = canvas(OG_WIDTH, OG_HEIGHT)?;
     canvas.data_mut().copy_from_slice(background.data());

@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use super::error::RenderError;
 use super::fonts::{self, FONT_STACK};
@@ -121,35 +121,68 @@ impl Slot {
     }
 }
 
-/// A template parsed once.
+/// A certification's `template.svg`, parsed once: cheap to clone (the
+/// parsed form is shared), compared by its text.
+#[derive(Clone)]
+pub struct BadgeTemplate {
+    pub(super) prepared: Arc<Prepared>,
+}
+
+/// The parsed form of a template.
 #[derive(Debug)]
 pub(super) struct Prepared {
+    /// The template as written.
+    source: String,
     pub(super) parts: Vec<Part>,
     pub(super) slots: Vec<Slot>,
     /// Fitted certification-name and date elements, by slot and text.
     pub(super) fitted_names: Mutex<HashMap<String, String>>,
 }
 
-/// Prepared templates, by template text.
-static PREPARED: OnceLock<Mutex<HashMap<String, Arc<Prepared>>>> = OnceLock::new();
+impl BadgeTemplate {
+    /// Parses a template (see the module documentation).
+    ///
+    /// # Errors
+    /// [`RenderError::Template`] when the text is not well-formed XML, its
+    /// root is not `<svg>`, or `{{qr}}` is an attribute value.
+    pub fn parse(svg: &str) -> Result<Self, RenderError> {
+        Self::parse_with(svg, |_| Ok(()))
+    }
 
-/// The prepared form of `template`, from the cache when seen before.
-pub(super) fn prepared(template: &str) -> Result<Arc<Prepared>, RenderError> {
-    let cache = PREPARED.get_or_init(|| Mutex::new(HashMap::new()));
-    if let Some(p) = cache
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(template)
-    {
-        return Ok(Arc::clone(p));
+    /// [`parse`](Self::parse), with `rules` checking the parsed document
+    /// (after the XML and the root, before the placeholders): how the
+    /// catalog refuses templates it will not serve.
+    ///
+    /// # Errors
+    /// As [`parse`](Self::parse); `rules`' message as
+    /// [`RenderError::Template`].
+    pub fn parse_with(
+        svg: &str,
+        rules: impl FnOnce(&roxmltree::Document<'_>) -> Result<(), String>,
+    ) -> Result<Self, RenderError> {
+        Ok(BadgeTemplate {
+            prepared: Arc::new(prepare(svg, rules)?),
+        })
     }
-    let p = Arc::new(prepare(template)?);
-    let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
-    if map.len() >= 64 {
-        map.clear();
+
+    /// The template as written.
+    pub fn source(&self) -> &str {
+        &self.prepared.source
     }
-    map.insert(template.to_owned(), Arc::clone(&p));
-    Ok(p)
+}
+
+impl PartialEq for BadgeTemplate {
+    fn eq(&self, other: &Self) -> bool {
+        self.source() == other.source()
+    }
+}
+
+impl std::fmt::Debug for BadgeTemplate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BadgeTemplate")
+            .field("source", &self.source())
+            .finish_non_exhaustive()
+    }
 }
 
 /// The placeholder names.
@@ -283,16 +316,22 @@ fn whole_lines(text: &str, range: Range<usize>) -> Range<usize> {
     }
 }
 
-/// Parses a template into parts and slots.
-fn prepare(template: &str) -> Result<Prepared, RenderError> {
-    let doc = roxmltree::Document::parse(template)
-        .map_err(|e| RenderError::Template(format!("not well-formed XML: {e}")))?;
+/// Parses a template into parts and slots, checking `rules` first.
+fn prepare(
+    template: &str,
+    rules: impl FnOnce(&roxmltree::Document<'_>) -> Result<(), String>,
+) -> Result<Prepared, RenderError> {
+    let doc = roxmltree::Document::parse(template).map_err(|e| {
+        RenderError::Template(format!("not well-formed XML: {}", xml_error(template, &e)))
+    })?;
     let root = doc.root_element();
     if root.tag_name().name() != "svg" {
-        return Err(RenderError::Template(
-            "the root element is not <svg>".to_owned(),
-        ));
+        return Err(RenderError::Template(format!(
+            "the root element is <{}>, not <svg>",
+            root.tag_name().name()
+        )));
     }
+    rules(&doc).map_err(RenderError::Template)?;
 
     // Edits by byte range of the template, in document order.
     let mut edits: Vec<(Range<usize>, Vec<Part>)> = Vec::new();
@@ -472,8 +511,67 @@ fn prepare(template: &str) -> Result<Prepared, RenderError> {
     push_literal(&mut parts, template.get(pos..).unwrap_or(""));
 
     Ok(Prepared {
+        source: template.to_owned(),
         parts,
         slots,
         fitted_names: Mutex::new(HashMap::new()),
     })
+}
+
+/// A roxmltree error said the way template authors read it: the line, and
+/// what is wrong in XML terms (`</svg> closes <g>`, `<svg> is never
+/// closed`).
+fn xml_error(text: &str, e: &roxmltree::Error) -> String {
+    use roxmltree::Error as E;
+    let pos = e.pos();
+    // The byte offset of the position: rows count from 1, columns from 1
+    // in characters.
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(pos.row.saturating_sub(1) as usize)
+        .map(str::len)
+        .sum();
+    let line = text.get(line_start..).unwrap_or("");
+    let at = line_start
+        + line
+            .char_indices()
+            .nth(pos.col.saturating_sub(1) as usize)
+            .map_or(line.len(), |(i, _)| i);
+    let (before, rest) = text.split_at(at.min(text.len()));
+    let name_at = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| !c.is_whitespace() && !matches!(c, '/' | '>'))
+            .collect()
+    };
+    let what = match e {
+        E::NoRootNode => return "no <svg> root element".to_owned(),
+        E::UnclosedRootNode => {
+            let root = text
+                .match_indices('<')
+                .map(|(i, _)| &text[i + 1..])
+                .find(|s| s.starts_with(|c: char| c.is_alphabetic() || c == '_'))
+                .map_or_else(String::new, name_at);
+            return format!("<{root}> is never closed");
+        }
+        E::DtdDetected => return "DOCTYPE and other declarations are not allowed".to_owned(),
+        E::UnexpectedCloseTag(expected, actual, _) => format!("</{actual}> closes <{expected}>"),
+        E::DuplicatedAttribute(name, _) => format!("attribute {name} appears twice"),
+        E::UnknownEntityReference(name, _) => format!("unknown entity reference &{name};"),
+        E::MalformedEntityReference(_) => "'&' that does not start an entity reference".to_owned(),
+        E::InvalidChar2("a quote", ..) => "an attribute value is not quoted".to_owned(),
+        E::InvalidChar2("a whitespace", ..) => "missing space between attributes".to_owned(),
+        E::InvalidString("-->", _) => "unclosed comment".to_owned(),
+        E::InvalidName(_) if before.ends_with('<') => {
+            format!("invalid element name {:?}", name_at(rest))
+        }
+        E::UnknownToken(_) if rest.starts_with("<!") => {
+            "DOCTYPE and other declarations are not allowed".to_owned()
+        }
+        E::UnknownToken(_) if rest.starts_with('<') => {
+            format!("a second root element <{}>", name_at(&rest[1..]))
+        }
+        E::UnknownToken(_) if !rest.is_empty() => "text outside the root element".to_owned(),
+        other => other.to_string(),
+    };
+    format!("line {}: {what}", pos.row)
 }

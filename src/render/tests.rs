@@ -1,25 +1,91 @@
 //! Tests of the badge, its PNGs and its share image, against the real
 //! certifications of `badges/`.
 
+use std::fs;
 use std::path::Path;
 
 use resvg::usvg;
 
-use super::badge::{BadgeData, BadgeStatus, STATUS_BANNER_ID, badge_svg};
+use super::badge::{BadgeData, BadgeDesign, BadgeStatus, STATUS_BANNER_ID, badge_svg};
 use super::error::RenderError;
 use super::fonts;
 use super::og::{OG_HEIGHT, OG_WIDTH, color_or, host_of, og_image};
 use super::png::{BADGE_SIZES, parse_svg, render_png};
 use super::template::{
-    CERTIFICATION_NAME_ID, HOLDER_NAME_ID, Slot, SlotKind, is_upper_lettering, prepared,
+    BadgeTemplate, CERTIFICATION_NAME_ID, HOLDER_NAME_ID, Slot, SlotKind, is_upper_lettering,
 };
 use super::text_fit::{ELLIPSIS, HOLDER_RULES, clean, escape, units};
-use crate::catalog::{Catalog, Certification};
 
 const URL: &str = "https://certs.example.com/v/0e5bd8fd-3c4d-4a4e-9d2e-3f7f6f7f0001";
 
+/// A certification of `badges/` as the renderer sees it, read from its
+/// folder (the catalog's loader is not used: `catalog` depends on `render`).
+#[derive(Clone)]
+struct Certification {
+    slug: String,
+    name: String,
+    human_code: Option<String>,
+    primary: String,
+    secondary: String,
+    template: BadgeTemplate,
+}
+
+impl Certification {
+    fn design(&self) -> BadgeDesign<'_> {
+        BadgeDesign {
+            template: &self.template,
+            name: &self.name,
+            human_code: self.human_code.as_deref(),
+            primary: &self.primary,
+            secondary: &self.secondary,
+        }
+    }
+}
+
+/// The certifications of `badges/`, ordered by slug.
+struct Catalog(Vec<Certification>);
+
+impl Catalog {
+    fn get(&self, slug: &str) -> Option<&Certification> {
+        self.0.iter().find(|c| c.slug == slug)
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl<'a> IntoIterator for &'a Catalog {
+    type Item = &'a Certification;
+    type IntoIter = std::slice::Iter<'a, Certification>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
 fn catalog() -> Catalog {
-    Catalog::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("badges")).unwrap()
+    let badges = Path::new(env!("CARGO_MANIFEST_DIR")).join("badges");
+    let mut certifications = Vec::new();
+    for entry in fs::read_dir(&badges).unwrap() {
+        let dir = entry.unwrap().path();
+        let Ok(toml) = fs::read_to_string(dir.join("achievement.toml")) else {
+            continue;
+        };
+        let toml: toml::Table = toml.parse().unwrap();
+        let text = |v: &toml::Value| v.as_str().unwrap().trim().to_owned();
+        let svg = fs::read_to_string(dir.join("template.svg")).unwrap();
+        certifications.push(Certification {
+            slug: dir.file_name().unwrap().to_str().unwrap().to_owned(),
+            name: text(&toml["name"]),
+            human_code: toml.get("human_code").map(text),
+            primary: text(&toml["art"]["primary"]),
+            secondary: text(&toml["art"]["secondary"]),
+            template: BadgeTemplate::parse(&svg).unwrap(),
+        });
+    }
+    certifications.sort_by(|a, b| a.slug.cmp(&b.slug));
+    Catalog(certifications)
 }
 
 fn data(cert: &Certification, holder: &str, status: BadgeStatus) -> BadgeData {
@@ -74,8 +140,8 @@ fn holder_node(tree: &usvg::Tree) -> &usvg::Text {
 }
 
 fn holder_slot(cert: &Certification) -> Slot {
-    prepared(&cert.template_svg)
-        .unwrap()
+    cert.template
+        .prepared
         .slots
         .iter()
         .find(|s| s.kind == SlotKind::Holder)
@@ -118,8 +184,12 @@ fn golden_svgs_match_byte_for_byte() {
     ];
     let update = std::env::var("ROSETTE_UPDATE_GOLDEN").is_ok_and(|v| v == "1");
     for (file, data) in cases {
-        let svg = badge_svg(cert, &data).unwrap();
-        assert_eq!(badge_svg(cert, &data).unwrap(), svg, "deterministic");
+        let svg = badge_svg(&cert.design(), &data).unwrap();
+        assert_eq!(
+            badge_svg(&cert.design(), &data).unwrap(),
+            svg,
+            "deterministic"
+        );
         let path = golden.join(file);
         if update {
             std::fs::create_dir_all(&golden).unwrap();
@@ -145,15 +215,19 @@ fn qr_code_decodes_from_600_and_1200_pngs_and_the_og_image() {
     let catalog = catalog();
     let cert = catalog.get("gitlab-certified-associate").unwrap();
     let d = data(cert, "Ada Lovelace", BadgeStatus::Valid);
-    let svg = badge_svg(cert, &d).unwrap();
+    let svg = badge_svg(&cert.design(), &d).unwrap();
     for size in BADGE_SIZES {
         let png = render_png(&svg, size).unwrap();
         assert_eq!(decode_qr(&png), [URL], "{size} px");
     }
-    assert_eq!(decode_qr(&og_image(cert, &d).unwrap()), [URL], "og image");
+    assert_eq!(
+        decode_qr(&og_image(&cert.design(), &d).unwrap()),
+        [URL],
+        "og image"
+    );
     // Still scannable under a status banner.
     let revoked = data(cert, "Ada Lovelace", BadgeStatus::Revoked);
-    let png = render_png(&badge_svg(cert, &revoked).unwrap(), 600).unwrap();
+    let png = render_png(&badge_svg(&cert.design(), &revoked).unwrap(), 600).unwrap();
     assert_eq!(decode_qr(&png), [URL], "revoked");
 }
 
@@ -182,7 +256,7 @@ fn hostile_holder_names_are_escaped_and_stay_in_the_name_area() {
         "]]><!-- --> </text></svg>",
     ];
     for name in names {
-        let svg = badge_svg(cert, &data(cert, name, BadgeStatus::Valid)).unwrap();
+        let svg = badge_svg(&cert.design(), &data(cert, name, BadgeStatus::Valid)).unwrap();
         roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(!svg.contains("<script"), "{name}");
         assert!(
@@ -208,7 +282,7 @@ fn user_text_is_escaped_everywhere_it_appears() {
     let mut d = data(cert, "<script>&\"'", BadgeStatus::Valid);
     d.issued_on = "<b>1 Jan</b>".to_owned();
     d.expires_on = Some("\"2 Jan\" & 'x'".to_owned());
-    let svg = badge_svg(cert, &d).unwrap();
+    let svg = badge_svg(&cert.design(), &d).unwrap();
     assert!(svg.contains("&lt;script&gt;&amp;&quot;&apos;"));
     assert!(svg.contains("ISSUED &lt;B&gt;1 JAN&lt;/B&gt;"));
     assert!(svg.contains("VALID UNTIL &quot;2 JAN&quot; &amp; &apos;X&apos;"));
@@ -244,7 +318,7 @@ fn long_dates_shrink_to_their_width() {
         let mut d = data(cert, "Ada Lovelace", BadgeStatus::Valid);
         d.issued_on = "Wednesday, 25 November 2026 at 14:35 UTC".to_owned();
         d.expires_on = Some("Saturday, 25 November 2028 at 14:35 UTC".to_owned());
-        let svg = badge_svg(cert, &d).unwrap();
+        let svg = badge_svg(&cert.design(), &d).unwrap();
         let tree = parse_svg(&svg).unwrap();
         let all = texts(&tree);
         for (prefix, width) in [("ISSUED WEDNESDAY", 240.0), ("VALID UNTIL SATURDAY", 212.0)] {
@@ -256,7 +330,7 @@ fn long_dates_shrink_to_their_width() {
             assert!((f64::from(bbox.left()) - (300.0 - width / 2.0)) > -0.01);
         }
         // Short dates keep the template's size.
-        let svg = badge_svg(cert, &data(cert, "Ada", BadgeStatus::Valid)).unwrap();
+        let svg = badge_svg(&cert.design(), &data(cert, "Ada", BadgeStatus::Valid)).unwrap();
         assert!(svg.contains(
             r#"data-fit-width="240" font-size="12" letter-spacing="1.5">ISSUED 25 NOV 2026</text>"#
         ));
@@ -267,7 +341,11 @@ fn long_dates_shrink_to_their_width() {
 fn long_names_wrap_then_end_in_an_ellipsis() {
     let catalog = catalog();
     let cert = catalog.get("gitlab-certified-associate").unwrap();
-    let svg = badge_svg(cert, &data(cert, &long_name(), BadgeStatus::Valid)).unwrap();
+    let svg = badge_svg(
+        &cert.design(),
+        &data(cert, &long_name(), BadgeStatus::Valid),
+    )
+    .unwrap();
     let lines = text_of(&svg, HOLDER_NAME_ID);
     let lines: Vec<&str> = lines.lines().collect();
     assert_eq!(lines.len(), 2, "{lines:?}");
@@ -275,7 +353,7 @@ fn long_names_wrap_then_end_in_an_ellipsis() {
     assert!(lines[0].starts_with("Maximiliana Alexandrina"));
 
     let svg = badge_svg(
-        cert,
+        &cert.design(),
         &data(
             cert,
             "Bartholomew Montgomery-Fitzgerald",
@@ -290,7 +368,7 @@ fn long_names_wrap_then_end_in_an_ellipsis() {
 
     // One long word: a smaller single line rather than a cut word.
     let svg = badge_svg(
-        cert,
+        &cert.design(),
         &data(
             cert,
             "Wolfeschlegelsteinhausenbergerdorff",
@@ -304,10 +382,14 @@ fn long_names_wrap_then_end_in_an_ellipsis() {
     );
 
     // Short names keep the template's size; longer ones shrink first.
-    let short = badge_svg(cert, &data(cert, "Ada Lovelace", BadgeStatus::Valid)).unwrap();
+    let short = badge_svg(
+        &cert.design(),
+        &data(cert, "Ada Lovelace", BadgeStatus::Valid),
+    )
+    .unwrap();
     assert!(short.contains(r#"id="holder-name" font-size="21">Ada Lovelace</text>"#));
     let svg = badge_svg(
-        cert,
+        &cert.design(),
         &data(cert, "Alexandra Konstantinopoulou", BadgeStatus::Valid),
     )
     .unwrap();
@@ -335,7 +417,7 @@ fn rtl_and_cjk_names_are_drawn_with_real_glyphs() {
         ("やまだ タロウ", fonts::FALLBACK_FAMILY),
         ("김민준 이서연", fonts::HANGUL_FAMILY),
     ] {
-        let svg = badge_svg(cert, &data(cert, name, BadgeStatus::Valid)).unwrap();
+        let svg = badge_svg(&cert.design(), &data(cert, name, BadgeStatus::Valid)).unwrap();
         let tree = parse_svg(&svg).unwrap();
         let glyphs: Vec<_> = holder_node(&tree)
             .layouted()
@@ -351,7 +433,7 @@ fn rtl_and_cjk_names_are_drawn_with_real_glyphs() {
         }
     }
     // Arabic is shaped right to left: the first letter is drawn rightmost.
-    let svg = badge_svg(cert, &data(cert, "محمد", BadgeStatus::Valid)).unwrap();
+    let svg = badge_svg(&cert.design(), &data(cert, "محمد", BadgeStatus::Valid)).unwrap();
     let tree = parse_svg(&svg).unwrap();
     let glyphs: Vec<_> = holder_node(&tree)
         .layouted()
@@ -367,11 +449,15 @@ fn rtl_and_cjk_names_are_drawn_with_real_glyphs() {
 fn characters_no_font_has_are_left_out_of_the_drawing_not_the_title() {
     let catalog = catalog();
     let cert = catalog.get("gitlab-ci-cd-specialist").unwrap();
-    let svg = badge_svg(cert, &data(cert, "🎓👩\u{200D}💻 Ada", BadgeStatus::Valid)).unwrap();
+    let svg = badge_svg(
+        &cert.design(),
+        &data(cert, "🎓👩\u{200D}💻 Ada", BadgeStatus::Valid),
+    )
+    .unwrap();
     assert_eq!(text_of(&svg, HOLDER_NAME_ID), "Ada");
     assert!(svg.contains("GitLab CI/CD Specialist: 🎓👩\u{200D}💻 Ada</title>"));
     // Only emoji: drawn as is rather than nothing.
-    let svg = badge_svg(cert, &data(cert, "🎓", BadgeStatus::Valid)).unwrap();
+    let svg = badge_svg(&cert.design(), &data(cert, "🎓", BadgeStatus::Valid)).unwrap();
     assert_eq!(text_of(&svg, HOLDER_NAME_ID), "🎓");
 }
 
@@ -380,7 +466,7 @@ fn png_sizes_and_unsupported_sizes() {
     let catalog = catalog();
     let cert = catalog.get("gitlab-ci-cd-specialist").unwrap();
     let d = data(cert, "Ada Lovelace", BadgeStatus::Valid);
-    let svg = badge_svg(cert, &d).unwrap();
+    let svg = badge_svg(&cert.design(), &d).unwrap();
     for size in BADGE_SIZES {
         assert_eq!(png_size(&render_png(&svg, size).unwrap()), (size, size));
     }
@@ -393,7 +479,7 @@ fn png_sizes_and_unsupported_sizes() {
         assert_eq!(err.code(), "render_unsupported_size");
     }
     assert_eq!(
-        png_size(&og_image(cert, &d).unwrap()),
+        png_size(&og_image(&cert.design(), &d).unwrap()),
         (OG_WIDTH, OG_HEIGHT)
     );
     assert_eq!((OG_WIDTH, OG_HEIGHT), (1200, 627));
@@ -412,7 +498,7 @@ fn status_banner_only_when_not_valid() {
         BadgeStatus::Suspended,
         BadgeStatus::Expired,
     ] {
-        let svg = badge_svg(cert, &data(cert, "Ada Lovelace", status)).unwrap();
+        let svg = badge_svg(&cert.design(), &data(cert, "Ada Lovelace", status)).unwrap();
         roxmltree::Document::parse(&svg).unwrap();
         match status.banner() {
             None => {
@@ -440,7 +526,7 @@ fn all_four_certifications_render() {
     assert_eq!(catalog.len(), 4);
     for cert in &catalog {
         let d = data(cert, "Ada Lovelace", BadgeStatus::Valid);
-        let svg = badge_svg(cert, &d).unwrap();
+        let svg = badge_svg(&cert.design(), &d).unwrap();
         assert!(!svg.contains("{{"), "{}", cert.slug.as_str());
         assert!(!svg.contains("<!--"), "comments are dropped");
         assert!(!svg.contains(r#"font-family="Rosette Sans""#));
@@ -464,7 +550,7 @@ fn no_expiry_date_and_odd_values() {
     let mut d = data(cert, "", BadgeStatus::Expired);
     d.expires_on = None;
     d.certification_name = String::new();
-    let svg = badge_svg(cert, &d).unwrap();
+    let svg = badge_svg(&cert.design(), &d).unwrap();
     assert!(svg.contains("NO EXPIRY DATE"));
     assert!(!svg.contains("VALID UNTIL"));
     assert_eq!(
@@ -473,11 +559,11 @@ fn no_expiry_date_and_odd_values() {
         "falls back to the catalog"
     );
     render_png(&svg, 600).unwrap();
-    og_image(cert, &d).unwrap();
+    og_image(&cert.design(), &d).unwrap();
 
     let mut d = data(cert, "Ada", BadgeStatus::Valid);
     d.verify_url = "x".repeat(4000);
-    let err = badge_svg(cert, &d).unwrap_err();
+    let err = badge_svg(&cert.design(), &d).unwrap_err();
     assert!(matches!(err, RenderError::Qr(_)));
     assert_eq!(err.code(), "render_qr");
 }
@@ -493,19 +579,18 @@ fn bad_templates_are_errors_not_panics() {
         "<html/>",
         r#"<svg xmlns="http://www.w3.org/2000/svg"><g id="{{qr}}"/></svg>"#,
     ] {
-        cert.template_svg = template.to_owned();
-        let err = badge_svg(&cert, &d).unwrap_err();
+        let err = BadgeTemplate::parse(template).unwrap_err();
         assert!(matches!(err, RenderError::Template(_)), "{template}: {err}");
         assert_eq!(err.code(), "render_template");
     }
     // A minimal template without fit hints still fills in.
-    cert.template_svg = concat!(
+    cert.template = BadgeTemplate::parse(concat!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 600" width="600" height="600">"#,
         r#"<text x="10" y="20" font-family="Rosette Sans">{{certification_name}} {{holder_name}} "#,
         r#"{{issued_on}} {{expires_on}} {{unknown}}</text><g>{{qr}}</g></svg>"#
-    )
-    .to_owned();
-    let svg = badge_svg(&cert, &d).unwrap();
+    ))
+    .unwrap();
+    let svg = badge_svg(&cert.design(), &d).unwrap();
     assert!(svg.contains("GitLab CI/CD Specialist Ada 25 Nov 2026 25 Nov 2028 {{unknown}}"));
     assert_eq!(decode_qr(&render_png(&svg, 600).unwrap()), [URL]);
 }
