@@ -6,7 +6,7 @@
 //! - Fitted slots are measured with the bundled fonts and shrunk, or for
 //!   the holder wrapped onto two lines, and as a last resort cut with an
 //!   ellipsis, so that they never overflow their width
-//!   ([`super::text_fit`]). Characters no bundled font has (emoji) are
+//!   (`text_fit.rs`). Characters no bundled font has (emoji) are
 //!   left out of the drawn text, not of the `<title>`.
 //! - `{{qr}}` becomes the QR code of the verification URL, 92 × 92 at the
 //!   origin of its group ([`super::qr::qr_elements`]).
