@@ -11,6 +11,7 @@ use std::path::Path;
 use criterion::{Criterion, criterion_group, criterion_main};
 use rosette::catalog::{Catalog, Certification};
 use rosette::render::badge::{self, BadgeData, BadgeStatus};
+use rosette::render::{og, png};
 
 fn certification() -> Certification {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("badges");
@@ -36,7 +37,7 @@ fn bench(c: &mut Criterion) {
     let cert = certification();
     let short = data("Ada Lovelace");
     let wrapped = data("Bartholomew Montgomery-Fitzgerald");
-    let svg = badge::badge_svg(&cert, &short).expect("badge");
+    let svg = badge::badge_svg(&cert.design(), &short).expect("badge");
 
     // Baseline, same run: parsing and rasterising the finished SVG with
     // resvg and tiny-skia alone (bundled fonts, no PNG encoding).
@@ -53,25 +54,25 @@ fn bench(c: &mut Criterion) {
         })
     });
     c.bench_function("badge_svg", |b| {
-        b.iter(|| badge::badge_svg(black_box(&cert), black_box(&short)))
+        b.iter(|| badge::badge_svg(black_box(&cert.design()), black_box(&short)))
     });
     c.bench_function("badge_svg_two_lines", |b| {
-        b.iter(|| badge::badge_svg(black_box(&cert), black_box(&wrapped)))
+        b.iter(|| badge::badge_svg(black_box(&cert.design()), black_box(&wrapped)))
     });
     c.bench_function("png_600", |b| {
-        b.iter(|| badge::render_png(black_box(&svg), 600))
+        b.iter(|| png::render_png(black_box(&svg), 600))
     });
     c.bench_function("png_1200", |b| {
-        b.iter(|| badge::render_png(black_box(&svg), 1200))
+        b.iter(|| png::render_png(black_box(&svg), 1200))
     });
     c.bench_function("svg_and_png_600", |b| {
         b.iter(|| {
-            let svg = badge::badge_svg(black_box(&cert), black_box(&short))?;
-            badge::render_png(&svg, 600)
+            let svg = badge::badge_svg(black_box(&cert.design()), black_box(&short))?;
+            png::render_png(&svg, 600)
         })
     });
     c.bench_function("og_image", |b| {
-        b.iter(|| badge::og_image(black_box(&cert), black_box(&short)))
+        b.iter(|| og::og_image(black_box(&cert.design()), black_box(&short)))
     });
 }
 

@@ -16,23 +16,24 @@
 //!    see [`Certification::achievement`] for why).
 
 mod template;
+mod toml_path;
 
 #[cfg(test)]
 mod tests;
 
 use std::collections::HashMap;
 use std::fs;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Months, SubsecRound, Utc};
 use serde::Deserialize;
-use toml::de::{DeTable, DeValue};
 
 use crate::model::{
     self, AchievementType, CertificationSlug, CredentialId, Criteria, Image, ModelError, Profile,
     ResultDescription, ResultType, RubricCriterionLevel, Uri, check_signable_text,
 };
+use crate::render::badge::BadgeDesign;
+use crate::render::template::BadgeTemplate;
 
 pub use template::TEMPLATE_PLACEHOLDERS;
 
@@ -83,8 +84,9 @@ pub struct Certification {
     pub art: Art,
     /// The certification's folder (`badges/<slug>`).
     pub dir: PathBuf,
-    /// The content of `template.svg`, checked (see [`TEMPLATE_PLACEHOLDERS`]).
-    pub template_svg: String,
+    /// `template.svg`, parsed by the renderer and checked (see
+    /// [`TEMPLATE_PLACEHOLDERS`]).
+    pub template: BadgeTemplate,
 }
 
 /// The written assessment: a percent score with a pass mark.
@@ -297,6 +299,18 @@ impl Certification {
     /// `{achievement_id}/badge.png`: the certification's badge image.
     pub fn image_url(&self, public_url: &str) -> String {
         format!("{}/badge.png", self.achievement_id(public_url))
+    }
+
+    /// What the renderer needs to draw this certification's badge and
+    /// share image.
+    pub fn design(&self) -> BadgeDesign<'_> {
+        BadgeDesign {
+            template: &self.template,
+            name: &self.name,
+            human_code: self.human_code.as_deref(),
+            primary: &self.art.primary,
+            secondary: &self.art.secondary,
+        }
     }
 
     /// The written pass mark as OB writes numbers in strings: `"80"`,
@@ -572,39 +586,32 @@ fn load_certification(folder: &Path) -> Result<Certification, CatalogError> {
 
     let text = fs::read_to_string(&file)
         .map_err(|e| CatalogError::new(&file, "(file)", format!("cannot read: {e}")))?;
-    let raw: RawCertification = toml::from_str(&text).map_err(|e| toml_error(&file, &text, &e))?;
-    let mut cert = check_certification(&file, slug, raw)?;
-    cert.dir = folder.to_path_buf();
-
+    let raw: RawCertification =
+        toml::from_str(&text).map_err(|e| toml_path::toml_error(&file, &text, &e))?;
     let template_path = folder.join(TEMPLATE_FILE);
-    let svg = match fs::read_to_string(&template_path) {
-        Ok(svg) => svg,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(CatalogError::new(
-                &template_path,
-                "template",
-                "missing: every certification folder needs a template.svg",
-            ));
-        }
-        Err(e) => {
-            return Err(CatalogError::new(
-                &template_path,
-                "template",
-                format!("cannot read: {e}"),
-            ));
-        }
+    let load_template = || {
+        let svg = fs::read_to_string(&template_path).map_err(|e| {
+            let message = if e.kind() == std::io::ErrorKind::NotFound {
+                "missing: every certification folder needs a template.svg".to_owned()
+            } else {
+                format!("cannot read: {e}")
+            };
+            CatalogError::new(&template_path, "template", message)
+        })?;
+        template::parse(&svg).map_err(|m| CatalogError::new(&template_path, "template", m))
     };
-    template::check(&svg).map_err(|m| CatalogError::new(&template_path, "template", m))?;
-    cert.template_svg = svg;
+    let mut cert = check_certification(&file, slug, raw, load_template)?;
+    cert.dir = folder.to_path_buf();
     Ok(cert)
 }
 
 /// Turns a parsed `achievement.toml` into a checked [`Certification`]
-/// (without `dir` and `template_svg`).
+/// (without `dir`), loading the template once the file is found sound.
 fn check_certification(
     file: &Path,
     slug: CertificationSlug,
     raw: RawCertification,
+    load_template: impl FnOnce() -> Result<BadgeTemplate, CatalogError>,
 ) -> Result<Certification, CatalogError> {
     let err = |field: &str, message: String| CatalogError::new(file, field, message);
 
@@ -770,7 +777,7 @@ fn check_certification(
         lab,
         art,
         dir: PathBuf::new(),
-        template_svg: String::new(),
+        template: load_template()?,
     })
 }
 
@@ -862,102 +869,4 @@ fn check_unique(certifications: &[Certification]) -> Result<(), CatalogError> {
         }
     }
     Ok(())
-}
-
-// ---------------------------------------------------------------------------
-// TOML errors → the key path they are about.
-
-/// A TOML or serde error as a [`CatalogError`] whose field is the dotted key
-/// path at the error's position (`written.pass_mark`, `lab.rubric[1].foo`).
-fn toml_error(file: &Path, text: &str, err: &toml::de::Error) -> CatalogError {
-    let message = err.message().trim().to_owned();
-    let mut field = err
-        .span()
-        .and_then(|span| key_path_at(text, &span))
-        .unwrap_or_default();
-    if let Some(missing) = backticked(&message, "missing field `") {
-        if !field.is_empty() {
-            field.push('.');
-        }
-        field.push_str(missing);
-    }
-    let location = err.span().map(|span| {
-        let before = text.get(..span.start).unwrap_or("");
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        format!(" (line {line}, column {column})")
-    });
-    if field.is_empty() {
-        field = "(toml)".to_owned();
-    }
-    CatalogError::new(
-        file,
-        field,
-        format!("{message}{}", location.unwrap_or_default()),
-    )
-}
-
-/// The text between `prefix` and the next backtick in `message`.
-fn backticked<'m>(message: &'m str, prefix: &str) -> Option<&'m str> {
-    let rest = message.strip_prefix(prefix)?;
-    rest.split_once('`').map(|(name, _)| name)
-}
-
-/// The dotted key path of the deepest key or value overlapping `span`.
-fn key_path_at(text: &str, span: &Range<usize>) -> Option<String> {
-    let (doc, _) = DeTable::parse_recoverable(text);
-    let segments = find_in_table(doc.get_ref(), span)?;
-    let mut path = String::new();
-    for s in segments {
-        match s {
-            Segment::Key(k) => {
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(&k);
-            }
-            Segment::Index(i) => path.push_str(&format!("[{i}]")),
-        }
-    }
-    Some(path)
-}
-
-enum Segment {
-    Key(String),
-    Index(usize),
-}
-
-fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
-    a.start < b.end && b.start < a.end
-}
-
-fn find_in_table(table: &DeTable<'_>, span: &Range<usize>) -> Option<Vec<Segment>> {
-    for (key, value) in table.iter() {
-        let here = || Segment::Key(key.get_ref().to_string());
-        if let Some(mut below) = find_in_value(value.get_ref(), span) {
-            below.insert(0, here());
-            return Some(below);
-        }
-        if overlaps(&key.span(), span) || overlaps(&value.span(), span) {
-            return Some(vec![here()]);
-        }
-    }
-    None
-}
-
-fn find_in_value(value: &DeValue<'_>, span: &Range<usize>) -> Option<Vec<Segment>> {
-    match value {
-        DeValue::Table(t) => find_in_table(t, span),
-        DeValue::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
-            let mut below = find_in_value(item.get_ref(), span);
-            if below.is_none() && overlaps(&item.span(), span) {
-                below = Some(Vec::new());
-            }
-            below.map(|mut b| {
-                b.insert(0, Segment::Index(i));
-                b
-            })
-        }),
-        _ => None,
-    }
 }

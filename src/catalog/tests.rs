@@ -73,11 +73,12 @@ fn real_catalog_has_the_four_gitlab_certifications() {
         );
         assert!(!c.criteria_narrative.ends_with('\n'));
         for placeholder in TEMPLATE_PLACEHOLDERS {
-            assert!(c.template_svg.contains(placeholder));
+            assert!(c.template.source().contains(placeholder));
         }
-        assert!(c.template_svg.contains(&c.art.primary), "{}", c.slug);
+        assert!(c.template.source().contains(&c.art.primary), "{}", c.slug);
         assert!(
-            c.template_svg
+            c.template
+                .source()
                 .contains(&format!("emblem: {}", c.art.emblem))
         );
     }
@@ -86,13 +87,14 @@ fn real_catalog_has_the_four_gitlab_certifications() {
 #[test]
 fn real_templates_are_one_svg_root_with_balanced_tags() {
     for c in &real_catalog() {
-        let svg = &c.template_svg;
+        let svg = c.template.source();
         assert_eq!(svg.matches("<svg").count(), 1, "{}", c.slug);
-        let scanned = template::scan(svg).unwrap();
-        assert_eq!(scanned.elements[0].name, "svg");
+        let doc = roxmltree::Document::parse(svg).unwrap();
+        let elements: Vec<_> = doc.descendants().filter(|n| n.is_element()).collect();
+        assert_eq!(elements[0].tag_name().name(), "svg");
         assert!(svg.contains(r#"viewBox="0 0 600 600""#));
         // Balanced: every non-self-closing start tag has its end tag.
-        let opened = scanned.elements.len();
+        let opened = elements.len();
         let self_closing = svg.matches("/>").count();
         assert_eq!(
             opened - self_closing,
@@ -443,7 +445,7 @@ fn minimal_catalog_loads_with_defaults_and_ignores_other_entries() {
         "1. Score at least 75% on the written assessment.\n2. Pass the lab: **Alpha** and **Beta**."
     );
     assert_eq!(c.art.secondary, "#AABBCC");
-    assert_eq!(c.template_svg, GOOD_SVG);
+    assert_eq!(c.template.source(), GOOD_SVG);
 
     let empty = tempfile::tempdir().unwrap();
     assert!(Catalog::load(empty.path()).unwrap().is_empty());
@@ -778,6 +780,11 @@ fn json_definitions_are_refused_not_ignored() {
     assert_eq!(err.field, "(file)");
 }
 
+/// [`template::parse`] without the parsed template.
+fn check(svg: &str) -> Result<(), String> {
+    template::parse(svg).map(drop)
+}
+
 #[test]
 fn template_scanner_refuses_malformed_xml() {
     for (svg, message) in [
@@ -799,7 +806,7 @@ fn template_scanner_refuses_malformed_xml() {
         ("<svg><!-- open </svg>", "unclosed comment"),
         ("<svg><1a/></svg>", "invalid element name"),
     ] {
-        match template::scan(svg).and_then(|_| template::check(svg)) {
+        match check(svg) {
             Ok(()) => panic!("{svg:?} was accepted"),
             Err(e) => assert!(e.contains(message), "{svg:?}: {e}"),
         }
@@ -814,7 +821,7 @@ fn template_check_refuses_what_would_not_render_alike() {
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 600 600\">{inner}<text>{placeholders}</text></svg>"
         )
     };
-    assert_eq!(template::check(&wrap("")), Ok(()));
+    assert_eq!(check(&wrap("")), Ok(()));
     for (inner, message) in [
         (
             "<image href=\"https://x.example/a.png\"/>",
@@ -830,14 +837,14 @@ fn template_check_refuses_what_would_not_render_alike() {
             "only references inside the file",
         ),
         (
-            "<use xlink:href=\"https://x.example/#a\"/>",
+            "<use xmlns:xlink=\"http://www.w3.org/1999/xlink\" xlink:href=\"https://x.example/#a\"/>",
             "only references inside the file",
         ),
         ("<rect onclick=\"x()\"/>", "event handler"),
         ("<text style=\"font-family: Arial\">a</text>", "\"Arial\""),
         ("<!-- {{holder}} in a comment is fine -->", ""),
     ] {
-        let result = template::check(&wrap(inner));
+        let result = check(&wrap(inner));
         if message.is_empty() {
             assert_eq!(result, Ok(()), "{inner}");
         } else {
@@ -846,13 +853,9 @@ fn template_check_refuses_what_would_not_render_alike() {
         }
     }
     let wrong_box = wrap("").replace("0 0 600 600", "0 0 300 300");
-    assert!(template::check(&wrong_box).unwrap_err().contains("viewBox"));
+    assert!(check(&wrong_box).unwrap_err().contains("viewBox"));
     let only_in_comment = wrap("")
         .replace("{{qr}}", "")
         .replace("</svg>", "<!-- {{qr}} --></svg>");
-    assert!(
-        template::check(&only_in_comment)
-            .unwrap_err()
-            .contains("{{qr}}")
-    );
+    assert!(check(&only_in_comment).unwrap_err().contains("{{qr}}"));
 }

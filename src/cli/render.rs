@@ -7,6 +7,7 @@ use clap::ValueEnum;
 use rosette::clock::Clock;
 use rosette::render::badge::{self, BadgeData};
 use rosette::render::bake;
+use rosette::render::{og, png};
 use rosette::store::Store;
 use std::process::ExitCode;
 
@@ -56,15 +57,15 @@ pub async fn render(
         .context("certification missing from the catalog")?;
     let (bytes, ext) = match format {
         Format::Svg => {
-            let svg = badge::badge_svg(cert, &data)?;
+            let svg = badge::badge_svg(&cert.design(), &data)?;
             (bake::bake_svg(&svg, &rec.document)?.into_bytes(), "svg")
         }
         Format::Png => {
-            let svg = badge::badge_svg(cert, &data)?;
-            let png = badge::render_png(&svg, size)?;
+            let svg = badge::badge_svg(&cert.design(), &data)?;
+            let png = png::render_png(&svg, size)?;
             (bake::bake_png(&png, &rec.document)?, "png")
         }
-        Format::Og => (badge::og_image(cert, &data)?, "og.png"),
+        Format::Og => (og::og_image(&cert.design(), &data)?, "og.png"),
     };
     let uuid = rec
         .id

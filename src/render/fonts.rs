@@ -15,6 +15,10 @@ use resvg::usvg::{self, FontFamily, FontResolver};
 /// The family templates use; it is an alias of [`PRIMARY_FAMILY`].
 pub const TEMPLATE_FAMILY: &str = "Rosette Sans";
 
+/// The `font-family` written for text: the template family first, then the
+/// bundled face by name and look-alikes for browsers without it.
+pub(super) const FONT_STACK: &str = "'Rosette Sans', 'DejaVu Sans', Verdana, sans-serif";
+
 /// The family name of the bundled Latin/Greek/Cyrillic/Arabic/Hebrew faces.
 pub const PRIMARY_FAMILY: &str = "DejaVu Sans";
 

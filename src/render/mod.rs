@@ -3,8 +3,30 @@
 //! verification URL; PNG rendering with the bundled fonts; the Open Graph
 //! share image; and baking the signed credential into PNG and SVG (Open
 //! Badges 3.0 §5.3).
+//!
+//! | file | holds |
+//! |---|---|
+//! | [`error`] | [`RenderError`], shared by every module here |
+//! | [`template`] | `template.svg` parsed into parts and slots |
+//! | `text_fit` | cleaning, escaping, measuring and fitting user text |
+//! | [`badge`] | the filled-in SVG badge and its status banner |
+//! | [`qr`] | the verification URL's QR code as SVG elements |
+//! | [`png`] | rasterising and PNG encoding |
+//! | [`og`] | the Open Graph share image |
+//! | [`fonts`] | the bundled fonts |
+//! | [`bake`] | baking and unbaking credentials in PNG and SVG |
 
 pub mod badge;
 pub mod bake;
+pub mod error;
 pub mod fonts;
+pub mod og;
+pub mod png;
 pub mod qr;
+pub mod template;
+mod text_fit;
+
+#[cfg(test)]
+mod tests;
+
+pub use error::RenderError;

@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use qrcode::canvas::{Canvas, MaskPattern};
 use qrcode::{Color, EcLevel, bits, ec};
 
-use super::badge::RenderError;
+use super::error::RenderError;
 
 /// Light modules around the code, as the QR specification requires.
 pub const QUIET_ZONE: usize = 4;

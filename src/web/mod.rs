@@ -434,18 +434,18 @@ async fn credential_image(
             );
         }
     };
-    use crate::render::{badge, bake};
+    use crate::render::{badge, bake, og, png};
     let rendered: Result<(&str, Vec<u8>), String> = match image.as_str() {
-        "badge.svg" => badge::badge_svg(cert, &data)
+        "badge.svg" => badge::badge_svg(&cert.design(), &data)
             .map_err(|e| e.to_string())
             .and_then(|svg| bake::bake_svg(&svg, &rec.document).map_err(|e| e.to_string()))
             .map(|svg| ("image/svg+xml", svg.into_bytes())),
-        "badge.png" => badge::badge_svg(cert, &data)
-            .and_then(|svg| badge::render_png(&svg, 600))
+        "badge.png" => badge::badge_svg(&cert.design(), &data)
+            .and_then(|svg| png::render_png(&svg, 600))
             .map_err(|e| e.to_string())
             .and_then(|png| bake::bake_png(&png, &rec.document).map_err(|e| e.to_string()))
             .map(|png| ("image/png", png)),
-        "og.png" => badge::og_image(cert, &data)
+        "og.png" => og::og_image(&cert.design(), &data)
             .map_err(|e| e.to_string())
             .map(|png| ("image/png", png)),
         _ => {

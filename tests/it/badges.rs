@@ -227,8 +227,8 @@ fn baked_credentials_verify_in_the_javascript_reference() {
         verify_url: "https://certs.example.com/v/0e5bd8fd-3c4d-4a4e-9d2e-3f7f6f7f0abc".into(),
         status: rosette::render::badge::BadgeStatus::Valid,
     };
-    let svg = rosette::render::badge::badge_svg(cert, &badge).unwrap();
-    let png = rosette::render::badge::render_png(&svg, 600).unwrap();
+    let svg = rosette::render::badge::badge_svg(&cert.design(), &badge).unwrap();
+    let png = rosette::render::png::render_png(&svg, 600).unwrap();
     for (name, baked) in [
         (
             "baked.png",
