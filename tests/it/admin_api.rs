@@ -2,76 +2,21 @@
 //! tokens and scopes, every route with its success and its errors, the
 //! audit entries, and the search over both store backends.
 
-use crate::support::{ServerProcess, block_on, fresh_postgres_database, ok, rosette, sqlite_url};
+use crate::support::{
+    Client, Response, ServerProcess, block_on, fresh_postgres_database, ok, rosette, sqlite_url,
+};
 use serde_json::{Value, json};
-use std::io::{Read, Write};
-use std::net::SocketAddr;
 use std::path::PathBuf;
 
 /// A `rosette serve` process on 127.0.0.1:0 with its own data directory,
 /// killed when dropped.
 pub struct Server {
     _process: ServerProcess,
-    /// Where it listens.
-    pub addr: SocketAddr,
     /// Its data directory.
     pub data: PathBuf,
+    /// A client of it.
+    pub client: Client,
     _dir: tempfile::TempDir,
-}
-
-/// A response: status, head (status line and headers) and body.
-pub struct Resp {
-    pub status: u16,
-    pub head: String,
-    pub body: Vec<u8>,
-}
-
-impl Resp {
-    pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!(
-                "not JSON ({e}): {}\n{}",
-                self.head,
-                String::from_utf8_lossy(&self.body)
-            )
-        })
-    }
-
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.head.lines().find_map(|l| {
-            l.split_once(':')
-                .filter(|(k, _)| k.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v.trim())
-        })
-    }
-
-    /// Asserts the status and, for a problem, its `code`.
-    #[track_caller]
-    pub fn expect(&self, status: u16, code: Option<&str>) -> Value {
-        assert_eq!(self.status, status, "{}\n{}", self.head, self.text());
-        if let Some(code) = code {
-            assert_eq!(
-                self.header("content-type"),
-                Some("application/problem+json"),
-                "{}",
-                self.head
-            );
-            let v = self.json();
-            assert_eq!(v["code"], code, "{v:#}");
-            assert_eq!(v["status"], status, "{v:#}");
-            assert!(v["title"].as_str().is_some_and(|t| !t.is_empty()), "{v:#}");
-            return v;
-        }
-        if self.body.is_empty() {
-            Value::Null
-        } else {
-            self.json()
-        }
-    }
 }
 
 impl Server {
@@ -90,10 +35,9 @@ impl Server {
             ],
             &[],
         );
-        let addr = process.addr;
         Server {
+            client: Client::new(process.addr),
             _process: process,
-            addr,
             data,
             _dir: dir,
         }
@@ -117,7 +61,7 @@ impl Server {
         (secret, id)
     }
 
-    /// One HTTP/1.1 request (raw TCP, `Connection: close`).
+    /// A `method` request with a `Content-Type` and body, and the token if any.
     pub fn call(
         &self,
         method: &str,
@@ -125,48 +69,16 @@ impl Server {
         token: Option<&str>,
         content_type: &str,
         body: &[u8],
-    ) -> Resp {
-        let mut headers = vec![("Content-Type", content_type.to_owned())];
-        if let Some(t) = token {
-            headers.push(("Authorization", format!("Bearer {t}")));
-        }
-        self.raw(method, path, &headers, body)
+    ) -> Response {
+        self.client
+            .request(method, path)
+            .bearer(token)
+            .body(content_type, body)
+            .send()
     }
 
-    pub fn raw(&self, method: &str, path: &str, headers: &[(&str, String)], body: &[u8]) -> Resp {
-        let mut s = std::net::TcpStream::connect(self.addr).unwrap();
-        let mut head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
-            self.addr,
-            body.len()
-        );
-        for (k, v) in headers {
-            head.push_str(&format!("{k}: {v}\r\n"));
-        }
-        head.push_str("\r\n");
-        s.write_all(head.as_bytes()).unwrap();
-        // The server may answer (413) before reading everything.
-        let _ = s.write_all(body);
-        let mut raw = Vec::new();
-        let _ = s.read_to_end(&mut raw);
-        let split = raw
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .unwrap_or_else(|| panic!("no response head: {}", String::from_utf8_lossy(&raw)));
-        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-        let status = head
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap();
-        Resp {
-            status,
-            head,
-            body: raw[split + 4..].to_vec(),
-        }
-    }
-
-    pub fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Resp {
+    /// `POST` of a JSON body.
+    pub fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
         self.call(
             "POST",
             path,
@@ -176,7 +88,8 @@ impl Server {
         )
     }
 
-    pub fn get(&self, path: &str, token: Option<&str>) -> Resp {
+    /// `GET` (with `Content-Type: application/json` and an empty body, as every admin call).
+    pub fn get(&self, path: &str, token: Option<&str>) -> Response {
         self.call("GET", path, token, "application/json", b"")
     }
 
@@ -184,12 +97,10 @@ impl Server {
     pub fn page_verdict(&self, id: &str) -> String {
         let uuid = id.trim_start_matches("urn:uuid:");
         let html = self
-            .raw(
-                "GET",
-                &format!("/v/{uuid}"),
-                &[("Accept", "text/html".into())],
-                b"",
-            )
+            .client
+            .get(&format!("/v/{uuid}"))
+            .header("Accept", "text/html")
+            .send()
             .text();
         html.split("<h1>")
             .nth(1)
@@ -289,12 +200,11 @@ fn admin_api_end_to_end() {
             .call(method, &path, None, "application/json", &big)
             .expect(401, Some("unauthorized"));
     }
-    let r = server.raw(
-        "GET",
-        "/api/v1/admin/audit",
-        &[("Authorization", format!("Basic {admin}"))],
-        b"",
-    );
+    let r = server
+        .client
+        .get("/api/v1/admin/audit")
+        .header("Authorization", &format!("Basic {admin}"))
+        .send();
     r.expect(401, Some("unauthorized"));
     // --- 403: a grader token on every route but the lab one.
     for (method, path) in routes(nobody) {
