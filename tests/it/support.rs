@@ -370,9 +370,15 @@ impl Response {
 
     /// The body as JSON; fails the test with the answer if it is not.
     pub fn json(&self) -> serde_json::Value {
+        self.json_as("")
+    }
+
+    /// [`Response::json`], naming `case` if the body is not JSON.
+    #[track_caller]
+    fn json_as(&self, case: &str) -> serde_json::Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| {
             panic!(
-                "not JSON ({e}): {}\n{}",
+                "{case}: not JSON ({e}): {}\n{}",
                 self.head,
                 String::from_utf8_lossy(&self.body)
             )
@@ -384,24 +390,39 @@ impl Response {
     /// when empty).
     #[track_caller]
     pub fn expect(&self, status: u16, code: Option<&str>) -> serde_json::Value {
-        assert_eq!(self.status, status, "{}\n{}", self.head, self.text());
+        self.expect_as("", status, code)
+    }
+
+    /// [`Response::expect`], naming `case` in every failure message.
+    #[track_caller]
+    pub fn expect_as(&self, case: &str, status: u16, code: Option<&str>) -> serde_json::Value {
+        assert_eq!(
+            self.status,
+            status,
+            "{case}\n{}\n{}",
+            self.head,
+            self.text()
+        );
         if let Some(code) = code {
             assert_eq!(
                 self.header("content-type"),
                 Some("application/problem+json"),
-                "{}",
+                "{case}\n{}",
                 self.head
             );
-            let v = self.json();
-            assert_eq!(v["code"], code, "{v:#}");
-            assert_eq!(v["status"], status, "{v:#}");
-            assert!(v["title"].as_str().is_some_and(|t| !t.is_empty()), "{v:#}");
+            let v = self.json_as(case);
+            assert_eq!(v["code"], code, "{case}\n{v:#}");
+            assert_eq!(v["status"], status, "{case}\n{v:#}");
+            assert!(
+                v["title"].as_str().is_some_and(|t| !t.is_empty()),
+                "{case}\n{v:#}"
+            );
             return v;
         }
         if self.body.is_empty() {
             serde_json::Value::Null
         } else {
-            self.json()
+            self.json_as(case)
         }
     }
 }
