@@ -2,76 +2,21 @@
 //! tokens and scopes, every route with its success and its errors, the
 //! audit entries, and the search over both store backends.
 
-use crate::support::{ServerProcess, block_on, fresh_postgres_database, ok, rosette, sqlite_url};
+use crate::support::{
+    Client, Response, ServerProcess, block_on, fresh_postgres_database, ok, rosette, sqlite_url,
+};
 use serde_json::{Value, json};
-use std::io::{Read, Write};
-use std::net::SocketAddr;
 use std::path::PathBuf;
 
 /// A `rosette serve` process on 127.0.0.1:0 with its own data directory,
 /// killed when dropped.
 pub struct Server {
     _process: ServerProcess,
-    /// Where it listens.
-    pub addr: SocketAddr,
     /// Its data directory.
     pub data: PathBuf,
+    /// A client of it.
+    pub client: Client,
     _dir: tempfile::TempDir,
-}
-
-/// A response: status, head (status line and headers) and body.
-pub struct Resp {
-    pub status: u16,
-    pub head: String,
-    pub body: Vec<u8>,
-}
-
-impl Resp {
-    pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!(
-                "not JSON ({e}): {}\n{}",
-                self.head,
-                String::from_utf8_lossy(&self.body)
-            )
-        })
-    }
-
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.head.lines().find_map(|l| {
-            l.split_once(':')
-                .filter(|(k, _)| k.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v.trim())
-        })
-    }
-
-    /// Asserts the status and, for a problem, its `code`.
-    #[track_caller]
-    pub fn expect(&self, status: u16, code: Option<&str>) -> Value {
-        assert_eq!(self.status, status, "{}\n{}", self.head, self.text());
-        if let Some(code) = code {
-            assert_eq!(
-                self.header("content-type"),
-                Some("application/problem+json"),
-                "{}",
-                self.head
-            );
-            let v = self.json();
-            assert_eq!(v["code"], code, "{v:#}");
-            assert_eq!(v["status"], status, "{v:#}");
-            assert!(v["title"].as_str().is_some_and(|t| !t.is_empty()), "{v:#}");
-            return v;
-        }
-        if self.body.is_empty() {
-            Value::Null
-        } else {
-            self.json()
-        }
-    }
 }
 
 impl Server {
@@ -90,10 +35,9 @@ impl Server {
             ],
             &[],
         );
-        let addr = process.addr;
         Server {
+            client: Client::new(process.addr),
             _process: process,
-            addr,
             data,
             _dir: dir,
         }
@@ -117,7 +61,7 @@ impl Server {
         (secret, id)
     }
 
-    /// One HTTP/1.1 request (raw TCP, `Connection: close`).
+    /// A `method` request with a `Content-Type` and body, and the token if any.
     pub fn call(
         &self,
         method: &str,
@@ -125,48 +69,16 @@ impl Server {
         token: Option<&str>,
         content_type: &str,
         body: &[u8],
-    ) -> Resp {
-        let mut headers = vec![("Content-Type", content_type.to_owned())];
-        if let Some(t) = token {
-            headers.push(("Authorization", format!("Bearer {t}")));
-        }
-        self.raw(method, path, &headers, body)
+    ) -> Response {
+        self.client
+            .request(method, path)
+            .bearer(token)
+            .body(content_type, body)
+            .send()
     }
 
-    pub fn raw(&self, method: &str, path: &str, headers: &[(&str, String)], body: &[u8]) -> Resp {
-        let mut s = std::net::TcpStream::connect(self.addr).unwrap();
-        let mut head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
-            self.addr,
-            body.len()
-        );
-        for (k, v) in headers {
-            head.push_str(&format!("{k}: {v}\r\n"));
-        }
-        head.push_str("\r\n");
-        s.write_all(head.as_bytes()).unwrap();
-        // The server may answer (413) before reading everything.
-        let _ = s.write_all(body);
-        let mut raw = Vec::new();
-        let _ = s.read_to_end(&mut raw);
-        let split = raw
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .unwrap_or_else(|| panic!("no response head: {}", String::from_utf8_lossy(&raw)));
-        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-        let status = head
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap();
-        Resp {
-            status,
-            head,
-            body: raw[split + 4..].to_vec(),
-        }
-    }
-
-    pub fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Resp {
+    /// `POST` of a JSON body.
+    pub fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
         self.call(
             "POST",
             path,
@@ -176,7 +88,8 @@ impl Server {
         )
     }
 
-    pub fn get(&self, path: &str, token: Option<&str>) -> Resp {
+    /// `GET` (with `Content-Type: application/json` and an empty body, as every admin call).
+    pub fn get(&self, path: &str, token: Option<&str>) -> Response {
         self.call("GET", path, token, "application/json", b"")
     }
 
@@ -184,12 +97,10 @@ impl Server {
     pub fn page_verdict(&self, id: &str) -> String {
         let uuid = id.trim_start_matches("urn:uuid:");
         let html = self
-            .raw(
-                "GET",
-                &format!("/v/{uuid}"),
-                &[("Accept", "text/html".into())],
-                b"",
-            )
+            .client
+            .get(&format!("/v/{uuid}"))
+            .header("Accept", "text/html")
+            .send()
             .text();
         html.split("<h1>")
             .nth(1)
@@ -225,6 +136,54 @@ fn lab(email: &str, cert: &str, result: &str) -> Value {
     json!({ "email": email, "certification": cert, "result": result, "date": "2026-11-22", "notes": "Pipeline with stages." })
 }
 
+/// What a refused call sends: `GET` for [`Call::Get`], `POST` otherwise.
+enum Call<'a> {
+    /// A `GET`, as [`Server::get`] sends it.
+    Get,
+    /// A JSON body.
+    Json(Value),
+    /// Bytes labelled `application/json` (malformed or oversized bodies).
+    Bytes(&'a [u8]),
+    /// Bytes with another media type.
+    Typed(&'a str, &'a [u8]),
+}
+
+/// A call the server refuses: the case's name; the token, path and body
+/// sent; the status, problem `code` and (where the case checks it)
+/// problem `field` expected.
+type Refusal<'a> = (
+    &'a str,
+    Option<&'a str>,
+    &'a str,
+    Call<'a>,
+    u16,
+    &'a str,
+    Option<&'a str>,
+);
+
+impl Server {
+    /// Sends each case in turn and checks its problem; a failure names the case.
+    #[track_caller]
+    fn refuses(&self, cases: &[Refusal<'_>]) {
+        for (name, token, path, send, status, code, field) in cases {
+            let (method, r) = match send {
+                Call::Get => ("GET", self.get(path, *token)),
+                Call::Json(v) => ("POST", self.post(path, *token, v)),
+                Call::Bytes(b) => (
+                    "POST",
+                    self.call("POST", path, *token, "application/json", b),
+                ),
+                Call::Typed(t, b) => ("POST", self.call("POST", path, *token, t, b)),
+            };
+            let case = format!("{name}: {method} {path}");
+            let problem = r.expect_as(&case, *status, Some(code));
+            if let Some(field) = field {
+                assert_eq!(problem["field"], *field, "{case}\n{problem:#}");
+            }
+        }
+    }
+}
+
 /// Every admin route: method, path, and a body it would accept.
 fn routes(id: &str) -> Vec<(&'static str, String)> {
     let id = id.trim_start_matches("urn:uuid:");
@@ -256,16 +215,18 @@ fn admin_api_end_to_end() {
     let a = Some(admin.as_str());
     let g = Some(grader.as_str());
     let big = vec![b' '; 1024 * 1024 + 10];
+    use Call::{Bytes, Get, Json, Typed};
 
     // --- Authentication: 401 without, with an unknown, a revoked or a non-bearer token.
     let nobody = "urn:uuid:00000000-0000-4000-8000-000000000000";
     for (method, path) in routes(nobody) {
+        let route = format!("{method} {path}");
         let r = server.call(method, &path, None, "application/json", b"{}");
-        r.expect(401, Some("unauthorized"));
+        r.expect_as(&route, 401, Some("unauthorized"));
         assert!(
             r.header("www-authenticate")
                 .is_some_and(|h| h.starts_with("Bearer")),
-            "{method} {path}: {}",
+            "{route}: {}",
             r.head
         );
         let r = server.call(
@@ -275,38 +236,43 @@ fn admin_api_end_to_end() {
             "application/json",
             b"{}",
         );
-        r.expect(401, Some("invalid_token"));
+        r.expect_as(&route, 401, Some("invalid_token"));
         assert!(
             r.header("www-authenticate")
                 .unwrap()
-                .contains("invalid_token")
+                .contains("invalid_token"),
+            "{route}"
         );
         let r = server.call(method, &path, Some(&revoked), "application/json", b"{}");
-        let p = r.expect(401, Some("invalid_token"));
-        assert!(p["detail"].as_str().unwrap().contains("revoked"), "{p}");
+        let p = r.expect_as(&route, 401, Some("invalid_token"));
+        assert!(
+            p["detail"].as_str().unwrap().contains("revoked"),
+            "{route}: {p}"
+        );
         // An unauthenticated caller gets 401 even with an oversized body.
         server
             .call(method, &path, None, "application/json", &big)
-            .expect(401, Some("unauthorized"));
+            .expect_as(&route, 401, Some("unauthorized"));
     }
-    let r = server.raw(
-        "GET",
-        "/api/v1/admin/audit",
-        &[("Authorization", format!("Basic {admin}"))],
-        b"",
-    );
+    let r = server
+        .client
+        .get("/api/v1/admin/audit")
+        .header("Authorization", &format!("Basic {admin}"))
+        .send();
     r.expect(401, Some("unauthorized"));
     // --- 403: a grader token on every route but the lab one.
     for (method, path) in routes(nobody) {
         if path.ends_with("/lab") {
             continue;
         }
+        let route = format!("{method} {path}");
         let r = server.call(method, &path, g, "application/json", b"{}");
-        r.expect(403, Some("insufficient_scope"));
+        r.expect_as(&route, 403, Some("insufficient_scope"));
         assert!(
             r.header("www-authenticate")
                 .unwrap()
-                .contains("insufficient_scope")
+                .contains("insufficient_scope"),
+            "{route}"
         );
     }
 
@@ -327,48 +293,24 @@ fn admin_api_end_to_end() {
         .post(w, a, &written("ada@example.com", None, CICD, 92.0))
         .expect(201, None);
     assert_eq!(again["id"], rec["id"]);
-    server
-        .post(w, a, &written("ada@example.com", None, CICD, 50.0))
-        .expect(409, Some("already_recorded"));
-    server
-        .call("POST", w, a, "application/json", b"{\"email\": ")
-        .expect(400, Some("malformed_json"));
-    server
-        .post(
-            w,
-            a,
-            &json!({ "email": "ada@example.com", "certification": CICD }),
-        )
-        .expect(422, Some("invalid_request"));
-    server
-        .post(w, a, &json!({ "email": "x@example.com", "name": "X", "certification": CICD, "score": 90, "date": "2026-11-20", "extra": 1 }))
-        .expect(422, Some("invalid_request"));
-    server
-        .post(
-            w,
-            a,
-            &written("ada@example.com", None, "no-such-cert", 92.0),
-        )
-        .expect(422, Some("unknown_certification"));
-    let p = server
-        .post(w, a, &written("not-an-email", Some("X"), CICD, 92.0))
-        .expect(422, Some("invalid_input"));
-    assert_eq!(p["field"], "email");
-    server
-        .post(w, a, &written("new@example.com", None, CICD, 92.0))
-        .expect(422, Some("unknown_candidate"));
-    server
-        .post(w, a, &written("ada@example.com", None, CICD, 120.0))
-        .expect(422, Some("invalid_input"));
     let mut bad_date = written("ada@example.com", None, CICD, 92.0);
     bad_date["date"] = json!("20 Nov 2026");
     bad_date["attempt"] = json!(2);
-    server
-        .post(w, a, &bad_date)
-        .expect(422, Some("invalid_input"));
-    server
-        .call("POST", w, a, "application/json", &big)
-        .expect(413, Some("body_too_large"));
+    let ada = |cert, score| Json(written("ada@example.com", None, cert, score));
+    #[rustfmt::skip]
+    let cases: [Refusal; 10] = [
+        ("another score for a recorded attempt", a, w, ada(CICD, 50.0), 409, "already_recorded", None),
+        ("malformed JSON", a, w, Bytes(b"{\"email\": "), 400, "malformed_json", None),
+        ("missing fields", a, w, Json(json!({ "email": "ada@example.com", "certification": CICD })), 422, "invalid_request", None),
+        ("an unknown field", a, w, Json(json!({ "email": "x@example.com", "name": "X", "certification": CICD, "score": 90, "date": "2026-11-20", "extra": 1 })), 422, "invalid_request", None),
+        ("an unknown certification", a, w, ada("no-such-cert", 92.0), 422, "unknown_certification", None),
+        ("a bad e-mail", a, w, Json(written("not-an-email", Some("X"), CICD, 92.0)), 422, "invalid_input", Some("email")),
+        ("an unknown candidate without a name", a, w, Json(written("new@example.com", None, CICD, 92.0)), 422, "unknown_candidate", None),
+        ("a score over 100", a, w, ada(CICD, 120.0), 422, "invalid_input", None),
+        ("a date that is not ISO 8601", a, w, Json(bad_date), 422, "invalid_input", None),
+        ("an oversized body", a, w, Bytes(&big), 413, "body_too_large", None),
+    ];
+    server.refuses(&cases);
     for (email, name, score) in [
         ("dora@example.com", "Dora Deploy", 88.0),
         ("carl@example.com", "Carl Crash", 10.0),
@@ -381,57 +323,42 @@ fn admin_api_end_to_end() {
 
     // --- Lab results.
     let l = "/api/v1/admin/assessments/lab";
-    // A lab before the written assessment of that certification.
-    server
-        .post(l, g, &lab("ada@example.com", ASSOCIATE, "pass"))
-        .expect(422, Some("stage_missing"));
-    // After a failed written assessment.
-    server
-        .post(l, g, &lab("carl@example.com", CICD, "pass"))
-        .expect(422, Some("stage_failed"));
+    #[rustfmt::skip]
+    let cases: [Refusal; 2] = [
+        ("a lab before the written assessment of that certification", g, l, Json(lab("ada@example.com", ASSOCIATE, "pass")), 422, "stage_missing", None),
+        ("a lab after a failed written assessment", g, l, Json(lab("carl@example.com", CICD, "pass")), 422, "stage_failed", None),
+    ];
+    server.refuses(&cases);
     let rec = server
         .post(l, g, &lab("ada@example.com", CICD, "pass"))
         .expect(201, None);
     assert_eq!(rec["grader"], "grader@example.com");
     assert!(rec["recorded_by"].as_str().unwrap().starts_with("token:"));
-    server
-        .post(l, g, &lab("ada@example.com", CICD, "fail"))
-        .expect(409, Some("already_recorded"));
     let mut other = lab("dora@example.com", CICD, "pass");
     other["grader"] = json!("someone@example.com");
-    server
-        .post(l, g, &other)
-        .expect(403, Some("grader_mismatch"));
-    server
-        .post(l, Some(&intern), &lab("dora@example.com", CICD, "pass"))
-        .expect(403, Some("not_a_grader"));
+    let mut eve = lab("eve@example.com", CICD, "pass");
+    eve["result"] = json!("maybe");
+    let dora = || Json(lab("dora@example.com", CICD, "pass"));
     // An admin token names the grader; it must be a registered one.
-    let p = server
-        .post(l, a, &lab("dora@example.com", CICD, "pass"))
-        .expect(422, Some("invalid_input"));
-    assert_eq!(p["field"], "grader");
-    other["grader"] = json!("someone@example.com");
-    server.post(l, a, &other).expect(422, Some("not_a_grader"));
+    #[rustfmt::skip]
+    let cases: [Refusal; 10] = [
+        ("another result for a recorded attempt", g, l, Json(lab("ada@example.com", CICD, "fail")), 409, "already_recorded", None),
+        ("a grader token naming another grader", g, l, Json(other.clone()), 403, "grader_mismatch", None),
+        ("a grader token of no registered grader", Some(&intern), l, dora(), 403, "not_a_grader", None),
+        ("an admin token naming no grader", a, l, dora(), 422, "invalid_input", Some("grader")),
+        ("an admin token naming an unregistered grader", a, l, Json(other.clone()), 422, "not_a_grader", None),
+        ("a result that is neither pass nor fail", g, l, Json(eve), 422, "invalid_request", None),
+        ("an unknown candidate", g, l, Json(lab("nobody@example.com", CICD, "pass")), 422, "unknown_candidate", None),
+        ("an unknown certification", g, l, Json(lab("eve@example.com", "no-such-cert", "pass")), 422, "unknown_certification", None),
+        ("malformed JSON", g, l, Bytes(b"["), 400, "malformed_json", None),
+        ("an oversized body", g, l, Bytes(&big), 413, "body_too_large", None),
+    ];
+    server.refuses(&cases);
     other["grader"] = json!("grader@example.com");
     assert_eq!(
         server.post(l, a, &other).expect(201, None)["grader"],
         "grader@example.com"
     );
-    let mut eve = lab("eve@example.com", CICD, "pass");
-    eve["result"] = json!("maybe");
-    server.post(l, g, &eve).expect(422, Some("invalid_request"));
-    server
-        .post(l, g, &lab("nobody@example.com", CICD, "pass"))
-        .expect(422, Some("unknown_candidate"));
-    server
-        .post(l, g, &lab("eve@example.com", "no-such-cert", "pass"))
-        .expect(422, Some("unknown_certification"));
-    server
-        .call("POST", l, g, "application/json", b"[")
-        .expect(400, Some("malformed_json"));
-    server
-        .call("POST", l, g, "application/json", &big)
-        .expect(413, Some("body_too_large"));
     server
         .post(l, g, &lab("eve@example.com", CICD, "pass"))
         .expect(201, None);
@@ -463,35 +390,17 @@ fn admin_api_end_to_end() {
         .expect(200, None);
     assert_eq!(again["outcome"], "already_issued");
     assert_eq!(again["credential"]["id"], ada_id.as_str());
-    server
-        .post(c, a, &issue("carl@example.com"))
-        .expect(422, Some("stage_failed"));
-    server
-        .post(
-            c,
-            a,
-            &json!({ "email": "ada@example.com", "certification": ASSOCIATE }),
-        )
-        .expect(422, Some("stage_missing"));
-    server
-        .post(
-            c,
-            a,
-            &json!({ "email": "ada@example.com", "certification": "nope" }),
-        )
-        .expect(422, Some("unknown_certification"));
-    server
-        .post(c, a, &issue("zed@example.com"))
-        .expect(422, Some("unknown_candidate"));
-    server
-        .post(c, a, &json!({ "email": "ada@example.com" }))
-        .expect(422, Some("invalid_request"));
-    server
-        .call("POST", c, a, "application/json", b"nope")
-        .expect(400, Some("malformed_json"));
-    server
-        .call("POST", c, a, "application/json", &big)
-        .expect(413, Some("body_too_large"));
+    #[rustfmt::skip]
+    let cases: [Refusal; 7] = [
+        ("a failed written assessment", a, c, Json(issue("carl@example.com")), 422, "stage_failed", None),
+        ("a missing stage", a, c, Json(json!({ "email": "ada@example.com", "certification": ASSOCIATE })), 422, "stage_missing", None),
+        ("an unknown certification", a, c, Json(json!({ "email": "ada@example.com", "certification": "nope" })), 422, "unknown_certification", None),
+        ("an unknown candidate", a, c, Json(issue("zed@example.com")), 422, "unknown_candidate", None),
+        ("no certification", a, c, Json(json!({ "email": "ada@example.com" })), 422, "invalid_request", None),
+        ("malformed JSON", a, c, Bytes(b"nope"), 400, "malformed_json", None),
+        ("an oversized body", a, c, Bytes(&big), 413, "body_too_large", None),
+    ];
+    server.refuses(&cases);
     let dora_id = server
         .post(c, a, &issue("dora@example.com"))
         .expect(201, None)["credential"]["id"]
@@ -519,32 +428,25 @@ fn admin_api_end_to_end() {
         .expect(200, None);
     assert_eq!(st["status"], "revoked");
     assert_eq!(server.page_verdict(&ada_id), "REVOKED");
-    server
-        .post(&path(&ada_id, "/revoke"), a, &reason)
-        .expect(409, Some("status_conflict"));
-    server
-        .post(&path(&ada_id, "/reinstate"), a, &reason)
-        .expect(409, Some("status_conflict"));
-    server
-        .post(&path(&ada_id, "/suspend"), a, &reason)
-        .expect(409, Some("status_conflict"));
+    let revoked_ada = ["/revoke", "/reinstate", "/suspend"].map(|action| path(&ada_id, action));
+    #[rustfmt::skip]
+    let cases: [Refusal; 3] = [
+        ("revoking a revoked credential", a, &revoked_ada[0], Json(reason.clone()), 409, "status_conflict", None),
+        ("reinstating a revoked credential", a, &revoked_ada[1], Json(reason.clone()), 409, "status_conflict", None),
+        ("suspending a revoked credential", a, &revoked_ada[2], Json(reason.clone()), 409, "status_conflict", None),
+    ];
+    server.refuses(&cases);
     for action in ["/revoke", "/suspend", "/reinstate"] {
-        server
-            .post(&path(nobody, action), a, &reason)
-            .expect(404, Some("unknown_credential"));
-        let p = server
-            .post(&path(&eve_id, action), a, &json!({ "reason": "  " }))
-            .expect(422, Some("invalid_input"));
-        assert_eq!(p["field"], "reason");
-        server
-            .post(&path(&eve_id, action), a, &json!({}))
-            .expect(422, Some("invalid_request"));
-        server
-            .call("POST", &path(&eve_id, action), a, "application/json", b"{")
-            .expect(400, Some("malformed_json"));
-        server
-            .call("POST", &path(&eve_id, action), a, "application/json", &big)
-            .expect(413, Some("body_too_large"));
+        let (unknown, eve) = (path(nobody, action), path(&eve_id, action));
+        #[rustfmt::skip]
+        let cases: [Refusal; 5] = [
+            ("an unknown credential", a, &unknown, Json(reason.clone()), 404, "unknown_credential", None),
+            ("a blank reason", a, &eve, Json(json!({ "reason": "  " })), 422, "invalid_input", Some("reason")),
+            ("no reason", a, &eve, Json(json!({})), 422, "invalid_request", None),
+            ("malformed JSON", a, &eve, Bytes(b"{"), 400, "malformed_json", None),
+            ("an oversized body", a, &eve, Bytes(&big), 413, "body_too_large", None),
+        ];
+        server.refuses(&cases);
     }
 
     // --- Suspend and reinstate.
@@ -580,30 +482,15 @@ fn admin_api_end_to_end() {
         .post(&path(&dora_id, "/renew"), a, &json!({}))
         .expect(200, None);
     assert_eq!(again["credential"]["id"], renewal_id.as_str());
-    server
-        .post(&path(nobody, "/renew"), a, &json!({}))
-        .expect(404, Some("unknown_credential"));
-    server
-        .post(&path(&dora_id, "/renew"), a, &json!({ "when": "now" }))
-        .expect(422, Some("invalid_request"));
-    server
-        .call(
-            "POST",
-            &path(&dora_id, "/renew"),
-            a,
-            "application/json",
-            b"{{",
-        )
-        .expect(400, Some("malformed_json"));
-    server
-        .call(
-            "POST",
-            &path(&dora_id, "/renew"),
-            a,
-            "application/json",
-            &big,
-        )
-        .expect(413, Some("body_too_large"));
+    let (unknown, renew_dora) = (path(nobody, "/renew"), path(&dora_id, "/renew"));
+    #[rustfmt::skip]
+    let cases: [Refusal; 4] = [
+        ("an unknown credential", a, &unknown, Json(json!({})), 404, "unknown_credential", None),
+        ("an unknown field", a, &renew_dora, Json(json!({ "when": "now" })), 422, "invalid_request", None),
+        ("malformed JSON", a, &renew_dora, Bytes(b"{{"), 400, "malformed_json", None),
+        ("an oversized body", a, &renew_dora, Bytes(&big), 413, "body_too_large", None),
+    ];
+    server.refuses(&cases);
 
     // --- Correct.
     let fix = json!({ "name": "Dora Deployment", "reason": "misspelt name" });
@@ -613,43 +500,20 @@ fn admin_api_end_to_end() {
     assert_eq!(corrected["credential"]["replaces"], renewal_id.as_str());
     assert_eq!(corrected["credential"]["holder_name"], "Dora Deployment");
     let corrected_id = corrected["credential"]["id"].as_str().unwrap().to_owned();
-    server
-        .post(&path(&renewal_id, "/correct"), a, &fix)
-        .expect(409, Some("superseded"));
-    server
-        .post(&path(&renewal_id, "/renew"), a, &json!({}))
-        .expect(409, Some("superseded"));
-    server
-        .post(
-            &path(&corrected_id, "/correct"),
-            a,
-            &json!({ "name": "D", "reason": "" }),
-        )
-        .expect(422, Some("invalid_input"));
-    server
-        .post(&path(nobody, "/correct"), a, &fix)
-        .expect(404, Some("unknown_credential"));
-    server
-        .post(&path(&corrected_id, "/correct"), a, &json!({ "name": "D" }))
-        .expect(422, Some("invalid_request"));
-    server
-        .call(
-            "POST",
-            &path(&corrected_id, "/correct"),
-            a,
-            "application/json",
-            b"}",
-        )
-        .expect(400, Some("malformed_json"));
-    server
-        .call(
-            "POST",
-            &path(&corrected_id, "/correct"),
-            a,
-            "application/json",
-            &big,
-        )
-        .expect(413, Some("body_too_large"));
+    let (correct_renewal, renew_renewal) =
+        (path(&renewal_id, "/correct"), path(&renewal_id, "/renew"));
+    let (correct_corrected, unknown) = (path(&corrected_id, "/correct"), path(nobody, "/correct"));
+    #[rustfmt::skip]
+    let cases: [Refusal; 7] = [
+        ("correcting a superseded credential", a, &correct_renewal, Json(fix.clone()), 409, "superseded", None),
+        ("renewing a superseded credential", a, &renew_renewal, Json(json!({})), 409, "superseded", None),
+        ("an empty reason", a, &correct_corrected, Json(json!({ "name": "D", "reason": "" })), 422, "invalid_input", None),
+        ("an unknown credential", a, &unknown, Json(fix.clone()), 404, "unknown_credential", None),
+        ("no reason", a, &correct_corrected, Json(json!({ "name": "D" })), 422, "invalid_request", None),
+        ("malformed JSON", a, &correct_corrected, Bytes(b"}"), 400, "malformed_json", None),
+        ("an oversized body", a, &correct_corrected, Bytes(&big), 413, "body_too_large", None),
+    ];
+    server.refuses(&cases);
     assert_eq!(server.page_verdict(&corrected_id), "VALID");
 
     // --- Show, with lineage and status.
@@ -673,9 +537,6 @@ fn admin_api_end_to_end() {
     server
         .get(&format!("/api/v1/admin/credentials/{ada_id}"), a)
         .expect(200, None);
-    server
-        .get(&path(nobody, ""), a)
-        .expect(404, Some("unknown_credential"));
 
     // --- List and search.
     let list = |q: &str| server.get(&format!("/api/v1/admin/credentials{q}"), a);
@@ -732,14 +593,20 @@ fn admin_api_end_to_end() {
     paged.extend(ids(&second));
     paged.extend(ids(&third));
     assert_eq!(paged, ids(&all));
-    list("?limit=501").expect(422, Some("invalid_input"));
-    list("?limit=0").expect(422, Some("invalid_input"));
-    list("?limit=ten").expect(400, Some("invalid_query"));
-    list("?colour=red").expect(400, Some("invalid_query"));
-    list("?status=lost").expect(422, Some("invalid_input"));
-    list("?issued_from=yesterday").expect(422, Some("invalid_input"));
-    list("?issued_from=2026-02-01&issued_to=2026-01-01").expect(422, Some("invalid_input"));
-    list("?offset=-1").expect(422, Some("invalid_input"));
+    let unknown = path(nobody, "");
+    #[rustfmt::skip]
+    let cases: [Refusal; 9] = [
+        ("showing an unknown credential", a, &unknown, Get, 404, "unknown_credential", None),
+        ("a page over 500", a, "/api/v1/admin/credentials?limit=501", Get, 422, "invalid_input", None),
+        ("an empty page", a, "/api/v1/admin/credentials?limit=0", Get, 422, "invalid_input", None),
+        ("a limit that is not a number", a, "/api/v1/admin/credentials?limit=ten", Get, 400, "invalid_query", None),
+        ("an unknown parameter", a, "/api/v1/admin/credentials?colour=red", Get, 400, "invalid_query", None),
+        ("an unknown status", a, "/api/v1/admin/credentials?status=lost", Get, 422, "invalid_input", None),
+        ("a date that is not ISO 8601", a, "/api/v1/admin/credentials?issued_from=yesterday", Get, 422, "invalid_input", None),
+        ("a date range that ends before it starts", a, "/api/v1/admin/credentials?issued_from=2026-02-01&issued_to=2026-01-01", Get, 422, "invalid_input", None),
+        ("a negative offset", a, "/api/v1/admin/credentials?offset=-1", Get, 422, "invalid_input", None),
+    ];
+    server.refuses(&cases);
 
     // --- Bulk, CSV and JSON.
     let b = "/api/v1/admin/credentials/bulk";
@@ -774,30 +641,16 @@ fn admin_api_end_to_end() {
     assert_eq!(out["rows"][1]["code"], "stage_failed");
     let hal = out["rows"][0]["credential_id"].as_str().unwrap().to_owned();
     assert_eq!(server.page_verdict(&hal), "VALID");
-    server
-        .post(b, a, &json!([{ "name": "X" }, 3]))
-        .expect(422, Some("invalid_request"));
-    server
-        .post(b, a, &json!([{ "name": ["X"] }]))
-        .expect(422, Some("invalid_request"));
-    server
-        .call(
-            "POST",
-            b,
-            a,
-            "text/csv",
-            b"name,email,colour\nX,x@example.com,red\n",
-        )
-        .expect(422, Some("invalid_input"));
-    server
-        .call("POST", b, a, "application/json", b"[{")
-        .expect(400, Some("malformed_json"));
-    server
-        .call("POST", b, a, "text/plain", csv.as_bytes())
-        .expect(415, Some("unsupported_media_type"));
-    server
-        .call("POST", b, a, "text/csv", &big)
-        .expect(413, Some("body_too_large"));
+    #[rustfmt::skip]
+    let cases: [Refusal; 6] = [
+        ("a row that is not an object", a, b, Json(json!([{ "name": "X" }, 3])), 422, "invalid_request", None),
+        ("a field that is not text", a, b, Json(json!([{ "name": ["X"] }])), 422, "invalid_request", None),
+        ("an unknown CSV column", a, b, Typed("text/csv", b"name,email,colour\nX,x@example.com,red\n"), 422, "invalid_input", None),
+        ("malformed JSON", a, b, Bytes(b"[{"), 400, "malformed_json", None),
+        ("a media type that is neither JSON nor CSV", a, b, Typed("text/plain", csv.as_bytes()), 415, "unsupported_media_type", None),
+        ("an oversized body", a, b, Typed("text/csv", &big), 413, "body_too_large", None),
+    ];
+    server.refuses(&cases);
 
     // --- The audit log through the API.
     let log = server
@@ -885,15 +738,13 @@ fn admin_api_end_to_end() {
     assert_eq!(page["entries"][0]["seq"], 4);
     assert_eq!(page["entries"].as_array().unwrap().len(), 2);
     assert_eq!(page["next_after"], 5);
-    server
-        .get("/api/v1/admin/audit?limit=501", a)
-        .expect(422, Some("invalid_input"));
-    server
-        .get("/api/v1/admin/audit?after=-1", a)
-        .expect(422, Some("invalid_input"));
-    server
-        .get("/api/v1/admin/audit?after=x", a)
-        .expect(400, Some("invalid_query"));
+    #[rustfmt::skip]
+    let cases: [Refusal; 3] = [
+        ("a page over 500", a, "/api/v1/admin/audit?limit=501", Get, 422, "invalid_input", None),
+        ("a negative sequence number", a, "/api/v1/admin/audit?after=-1", Get, 422, "invalid_input", None),
+        ("a sequence number that is not a number", a, "/api/v1/admin/audit?after=x", Get, 400, "invalid_query", None),
+    ];
+    server.refuses(&cases);
     // The chain is intact after all of it.
     assert!(ok(&rosette(&server.data, &["audit", "verify"])).contains("intact"));
     let every = server.audit();

@@ -556,7 +556,7 @@ fn an_interrupted_rotation_is_finished_by_running_it_again() {
 /// while verification of old credentials goes on.
 #[test]
 fn a_running_server_follows_a_rotation_made_by_another_process() {
-    use crate::support::{ServerProcess, http};
+    use crate::support::{Client, ServerProcess};
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     ok(&rosette(&data, &["init", "--grader", GRADER]));
@@ -570,9 +570,7 @@ fn a_running_server_follows_a_rotation_made_by_another_process() {
         .find(|w| w.starts_with("rst_"))
         .unwrap()
         .to_owned();
-    let did = |addr| -> Value {
-        serde_json::from_slice(&http(addr, "GET", "/.well-known/did.json", &[], b"").2).unwrap()
-    };
+    let did = |addr| -> Value { Client::new(addr).get("/.well-known/did.json").send().json() };
     assert_eq!(
         did(server.addr)["verificationMethod"]
             .as_array()
@@ -581,19 +579,14 @@ fn a_running_server_follows_a_rotation_made_by_another_process() {
         1
     );
     let revoke = |addr| {
-        http(
-            addr,
-            "POST",
-            "/api/v1/admin/credentials/urn:uuid:00000000-0000-4000-8000-000000000000/revoke",
-            &[
-                ("Authorization", &format!("Bearer {token}")),
-                ("Content-Type", "application/json"),
-            ],
-            br#"{"reason":"test"}"#,
-        )
+        Client::new(addr)
+            .post("/api/v1/admin/credentials/urn:uuid:00000000-0000-4000-8000-000000000000/revoke")
+            .bearer(Some(&token))
+            .body("application/json", br#"{"reason":"test"}"#)
+            .send()
     };
     assert_eq!(
-        revoke(server.addr).0,
+        revoke(server.addr).status,
         404,
         "the key is current: the call gets to the lookup"
     );
@@ -616,9 +609,9 @@ fn a_running_server_follows_a_rotation_made_by_another_process() {
     }
     let doc = did(server.addr);
     assert_eq!(doc["assertionMethod"].as_array().unwrap().len(), 2);
-    let (status, _, body) = revoke(server.addr);
-    assert_eq!(status, 503, "{}", String::from_utf8_lossy(&body));
-    let problem: Value = serde_json::from_slice(&body).unwrap();
+    let r = revoke(server.addr);
+    assert_eq!(r.status, 503, "{}", r.text());
+    let problem: Value = r.json();
     assert_eq!(problem["code"], "key_retired");
     assert!(server.stderr().contains("retired"), "{}", server.stderr());
 }

@@ -14,11 +14,10 @@
 //! `/docs` renders every operation, escapes what the document says, has
 //! the strict CSP, and loads nothing from another site.
 
-use crate::support::sqlite_url;
+use crate::support::{Client, Response, sqlite_url};
 use rosette::store::SqlStore;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Read, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -82,40 +81,17 @@ impl TestServer {
         }
     }
 
-    /// One request on a fresh connection: (status, head, body).
-    fn request(&self, method: &str, path: &str, body: Option<&str>) -> (u16, String, Vec<u8>) {
-        let mut s = std::net::TcpStream::connect(self.addr).unwrap();
-        let addr = self.addr;
-        let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-        if let Some(b) = body {
-            req.push_str(&format!(
-                "Content-Type: application/json\r\nContent-Length: {}\r\n",
-                b.len()
-            ));
+    /// One request with an optional JSON body.
+    fn request(&self, method: &str, path: &str, body: Option<&str>) -> Response {
+        let request = Client::new(self.addr).request(method, path);
+        match body {
+            Some(b) => request.body("application/json", b.as_bytes()),
+            None => request,
         }
-        req.push_str("\r\n");
-        req.push_str(body.unwrap_or(""));
-        s.write_all(req.as_bytes()).unwrap();
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).unwrap();
-        let split = raw
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .unwrap_or_else(|| panic!("{method} {path}: no response head"));
-        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-        let status = head
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| panic!("{method} {path}: bad status line: {head}"));
-        let mut body = raw[split + 4..].to_vec();
-        if header(&head, "transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
-            body = dechunk(&body);
-        }
-        (status, head, body)
+        .send()
     }
 
-    fn get(&self, path: &str) -> (u16, String, Vec<u8>) {
+    fn get(&self, path: &str) -> Response {
         self.request("GET", path, None)
     }
 }
@@ -129,38 +105,6 @@ impl Drop for TestServer {
             let _ = thread.join();
         }
     }
-}
-
-fn dechunk(mut data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let Some(eol) = data.windows(2).position(|w| w == b"\r\n") else {
-            return out;
-        };
-        let size = usize::from_str_radix(
-            String::from_utf8_lossy(&data[..eol])
-                .split(';')
-                .next()
-                .unwrap_or("0")
-                .trim(),
-            16,
-        )
-        .unwrap_or(0);
-        if size == 0 {
-            return out;
-        }
-        let start = eol + 2;
-        out.extend_from_slice(&data[start..start + size]);
-        data = &data[start + size + 2..];
-    }
-}
-
-fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
-    head.lines().skip(1).find_map(|l| {
-        l.split_once(':')
-            .filter(|(k, _)| k.trim().eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.trim())
-    })
 }
 
 // ---------------------------------------------------------------------------
@@ -343,10 +287,10 @@ fn concrete(path: &str) -> String {
 #[test]
 fn openapi_json_is_openapi_3_1_generated_from_the_code() {
     let server = TestServer::start();
-    let (status, head, body) = server.get("/openapi.json");
-    assert_eq!(status, 200, "{head}");
-    assert_eq!(header(&head, "content-type"), Some("application/json"));
-    let doc: Value = serde_json::from_slice(&body).unwrap();
+    let r = server.get("/openapi.json");
+    assert_eq!(r.status, 200, "{}", r.head);
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    let doc: Value = serde_json::from_slice(&r.body).unwrap();
     let version = doc["openapi"].as_str().unwrap();
     assert!(version.starts_with("3.1."), "openapi: {version}");
     assert_eq!(doc, document(), "served = generated");
@@ -458,20 +402,19 @@ fn every_documented_operation_reaches_its_route_and_other_methods_are_refused() 
     let server = TestServer::start();
     for (method, path) in ops.keys() {
         let body = (method != "GET").then_some("{}");
-        let (status, head, body) = server.request(method, &concrete(path), body);
-        assert_ne!(status, 405, "{method} {path}: {head}");
-        let text = String::from_utf8_lossy(&body);
+        let r = server.request(method, &concrete(path), body);
+        assert_ne!(r.status, 405, "{method} {path}: {}", r.head);
         assert!(
-            !(status == 404 && text.contains("no such resource")),
+            !(r.status == 404 && r.text().contains("no such resource")),
             "{method} {path} reached the fallback"
         );
     }
     // The server's metrics name the route pattern each request matched
     // ("unmatched" for the fallback): each documented operation must have
     // matched exactly its documented path.
-    let (status, _, metrics) = server.get("/metrics");
-    assert_eq!(status, 200);
-    let metrics = String::from_utf8(metrics).unwrap();
+    let metrics = server.get("/metrics");
+    assert_eq!(metrics.status, 200);
+    let metrics = String::from_utf8(metrics.body).unwrap();
     let label = |line: &str, name: &str| -> String {
         let key = format!("{name}=\"");
         let start = line.find(&key).unwrap() + key.len();
@@ -505,10 +448,11 @@ fn every_documented_operation_reaches_its_route_and_other_methods_are_refused() 
             if methods.contains(method) {
                 continue;
             }
-            let (status, head, _) = server.request(method, &concrete(path), Some("{}"));
+            let r = server.request(method, &concrete(path), Some("{}"));
             assert_eq!(
-                status, 405,
-                "{method} {path} is served but not documented: {head}"
+                r.status, 405,
+                "{method} {path} is served but not documented: {}",
+                r.head
             );
         }
     }
@@ -547,20 +491,17 @@ fn the_document_is_valid_openapi_3_1_by_an_independent_validator() {
 #[test]
 fn docs_page_lists_every_operation_with_a_strict_csp_and_nothing_from_elsewhere() {
     let server = TestServer::start();
-    let (status, head, body) = server.get("/docs");
-    assert_eq!(status, 200, "{head}");
-    assert_eq!(
-        header(&head, "content-type"),
-        Some("text/html; charset=utf-8")
-    );
-    let csp = header(&head, "content-security-policy").expect("CSP");
+    let r = server.get("/docs");
+    assert_eq!(r.status, 200, "{}", r.head);
+    assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
+    let csp = r.header("content-security-policy").expect("CSP");
     assert!(csp.contains("default-src 'none'"), "{csp}");
     assert!(csp.contains("style-src 'self'"), "{csp}");
     assert!(
         !csp.contains("unsafe-inline") && !csp.contains("script-src"),
         "{csp}"
     );
-    let html = String::from_utf8(body).unwrap();
+    let html = String::from_utf8(r.body.clone()).unwrap();
 
     for ((method, path), op) in documented(&document()) {
         let id = op["operationId"].as_str().unwrap();
@@ -620,13 +561,10 @@ fn docs_page_lists_every_operation_with_a_strict_csp_and_nothing_from_elsewhere(
             }
         }
     }
-    let (status, head, css) = server.get("/assets/docs.css");
-    assert_eq!(status, 200);
-    assert_eq!(
-        header(&head, "content-type"),
-        Some("text/css; charset=utf-8")
-    );
-    assert!(!css.is_empty());
+    let css = server.get("/assets/docs.css");
+    assert_eq!(css.status, 200);
+    assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
+    assert!(!css.body.is_empty());
 }
 
 #[test]

@@ -4,13 +4,12 @@
 //! sharing one PostgreSQL.
 
 use crate::support::{
-    ServerProcess, block_on, fresh_postgres_database, header_value, http, ok, rosette,
+    Client, ServerProcess, block_on, fresh_postgres_database, ok, raw_request, rosette,
     rosette_with, sqlite_url,
 };
 use rosette::store::SqlStore;
 use rosette::web::layers::RateLimiter;
 use rosette::web::{AppState, ServerOptions};
-use std::io::{Read as _, Write as _};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -60,32 +59,24 @@ fn public_routes_are_rate_limited_per_client_and_answer_429_with_retry_after() {
         },
         ServerOptions::default(),
     );
+    let client = Client::new(addr);
     let mut statuses = Vec::new();
     for _ in 0..4 {
-        statuses.push(http(addr, "GET", "/status/nope", &[], b"").0);
+        statuses.push(client.get("/status/nope").send().status);
     }
     assert_eq!(statuses, [404, 404, 404, 429]);
-    let (status, head, body) = http(
-        addr,
-        "GET",
-        "/v/00000000-0000-4000-8000-000000000000",
-        &[],
-        b"",
-    );
-    assert_eq!(status, 429, "pages share the client's budget");
-    let retry: u64 = header_value(&head, "retry-after").unwrap().parse().unwrap();
-    assert!((1..=2).contains(&retry), "{head}");
-    let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let r = client.get("/v/00000000-0000-4000-8000-000000000000").send();
+    assert_eq!(r.status, 429, "pages share the client's budget");
+    let retry: u64 = r.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=2).contains(&retry), "{}", r.head);
+    let problem: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
     assert_eq!(problem["status"], 429);
-    assert_eq!(
-        header_value(&head, "content-type"),
-        Some("application/problem+json")
-    );
+    assert_eq!(r.header("content-type"), Some("application/problem+json"));
     // Operations routes are not limited.
-    assert_eq!(http(addr, "GET", "/healthz", &[], b"").0, 200);
+    assert_eq!(client.get("/healthz").send().status, 200);
     // The budget refills at the steady rate.
     std::thread::sleep(Duration::from_millis(1100));
-    assert_eq!(http(addr, "GET", "/status/nope", &[], b"").0, 404);
+    assert_eq!(client.get("/status/nope").send().status, 404);
 }
 
 #[test]
@@ -94,45 +85,36 @@ fn cors_is_on_the_public_api_only_and_every_response_carries_security_headers() 
         |store| AppState::new(Arc::new(store), None),
         ServerOptions::default(),
     );
+    let client = Client::new(addr);
     let preflight = |path: &str| {
-        http(
-            addr,
-            "OPTIONS",
-            path,
-            &[
-                ("Origin", "https://hr.example"),
-                ("Access-Control-Request-Method", "POST"),
-                ("Access-Control-Request-Headers", "content-type"),
-            ],
-            b"",
-        )
+        client
+            .request("OPTIONS", path)
+            .header("Origin", "https://hr.example")
+            .header("Access-Control-Request-Method", "POST")
+            .header("Access-Control-Request-Headers", "content-type")
+            .send()
     };
     for path in ["/api/v1/verify", "/credentials/verify"] {
-        let (status, head, _) = preflight(path);
-        assert!(status == 200 || status == 204, "{path}: {head}");
+        let r = preflight(path);
+        assert!(r.status == 200 || r.status == 204, "{path}: {}", r.head);
         assert_eq!(
-            header_value(&head, "access-control-allow-origin"),
+            r.header("access-control-allow-origin"),
             Some("*"),
-            "{path}: {head}"
+            "{path}: {}",
+            r.head
         );
         assert!(
-            header_value(&head, "access-control-allow-methods")
+            r.header("access-control-allow-methods")
                 .unwrap()
                 .contains("POST")
         );
     }
     // A cross-origin read of a public resource is allowed…
-    let (_, head, _) = http(
-        addr,
-        "GET",
-        "/status/nope",
-        &[("Origin", "https://hr.example")],
-        b"",
-    );
-    assert_eq!(
-        header_value(&head, "access-control-allow-origin"),
-        Some("*")
-    );
+    let r = client
+        .get("/status/nope")
+        .header("Origin", "https://hr.example")
+        .send();
+    assert_eq!(r.header("access-control-allow-origin"), Some("*"));
     // …but the admin API, pages and operations never answer CORS.
     for path in [
         "/api/v1/admin/credentials",
@@ -140,96 +122,75 @@ fn cors_is_on_the_public_api_only_and_every_response_carries_security_headers() 
         "/v/00000000-0000-4000-8000-000000000000",
         "/metrics",
     ] {
-        let (_, head, _) = preflight(path);
+        let r = preflight(path);
         assert_eq!(
-            header_value(&head, "access-control-allow-origin"),
+            r.header("access-control-allow-origin"),
             None,
-            "{path}: {head}"
+            "{path}: {}",
+            r.head
         );
-        let (_, head, _) = http(
-            addr,
-            "GET",
-            path,
-            &[("Origin", "https://evil.example")],
-            b"",
-        );
+        let r = client
+            .get(path)
+            .header("Origin", "https://evil.example")
+            .send();
         assert_eq!(
-            header_value(&head, "access-control-allow-origin"),
+            r.header("access-control-allow-origin"),
             None,
-            "{path}: {head}"
+            "{path}: {}",
+            r.head
         );
     }
     // Security headers on everything, including errors and unknown paths.
     for path in ["/healthz", "/status/nope", "/no/such/path", "/metrics"] {
-        let (_, head, _) = http(addr, "GET", path, &[], b"");
+        let r = client.get(path).send();
         assert_eq!(
-            header_value(&head, "x-content-type-options"),
+            r.header("x-content-type-options"),
             Some("nosniff"),
             "{path}"
         );
-        assert_eq!(
-            header_value(&head, "x-frame-options"),
-            Some("DENY"),
-            "{path}"
-        );
-        assert_eq!(
-            header_value(&head, "referrer-policy"),
-            Some("no-referrer"),
-            "{path}"
-        );
+        assert_eq!(r.header("x-frame-options"), Some("DENY"), "{path}");
+        assert_eq!(r.header("referrer-policy"), Some("no-referrer"), "{path}");
         assert!(
-            header_value(&head, "content-security-policy")
+            r.header("content-security-policy")
                 .unwrap()
                 .contains("frame-ancestors 'none'"),
-            "{path}: {head}"
+            "{path}: {}",
+            r.head
         );
-        assert!(header_value(&head, "x-request-id").is_some(), "{path}");
+        assert!(r.header("x-request-id").is_some(), "{path}");
         assert_eq!(
-            header_value(&head, "strict-transport-security"),
+            r.header("strict-transport-security"),
             None,
             "no HSTS over plain HTTP"
         );
     }
-    let (status, head, body) = http(addr, "GET", "/no/such/path", &[], b"");
-    assert_eq!(status, 404);
-    assert_eq!(
-        header_value(&head, "content-type"),
-        Some("application/problem+json")
-    );
-    assert!(String::from_utf8_lossy(&body).contains("no such resource"));
+    let r = client.get("/no/such/path").send();
+    assert_eq!(r.status, 404);
+    assert_eq!(r.header("content-type"), Some("application/problem+json"));
+    assert!(r.text().contains("no such resource"));
     // Errors made outside the handlers are problem JSON too.
-    let (status, head, body) = http(addr, "DELETE", "/api/v1/verify", &[], b"");
-    assert_eq!(status, 405);
-    assert_eq!(
-        header_value(&head, "content-type"),
-        Some("application/problem+json")
-    );
-    assert!(String::from_utf8_lossy(&body).contains("method_not_allowed"));
+    let r = client.request("DELETE", "/api/v1/verify").send();
+    assert_eq!(r.status, 405);
+    assert_eq!(r.header("content-type"), Some("application/problem+json"));
+    assert!(r.text().contains("method_not_allowed"));
     let big = vec![b' '; 2 * 1024 * 1024];
-    let (status, head, body) = http(
-        addr,
-        "POST",
-        "/api/v1/verify",
-        &[("Content-Type", "application/json")],
-        &big,
-    );
-    assert_eq!(status, 413);
-    assert_eq!(
-        header_value(&head, "content-type"),
-        Some("application/problem+json")
-    );
-    assert!(String::from_utf8_lossy(&body).contains("body_too_large"));
+    let r = client
+        .post("/api/v1/verify")
+        .body("application/json", &big)
+        .send();
+    assert_eq!(r.status, 413);
+    assert_eq!(r.header("content-type"), Some("application/problem+json"));
+    assert!(r.text().contains("body_too_large"));
     // A sane request id is echoed, a hostile one replaced.
-    let (_, head, _) = http(addr, "GET", "/healthz", &[("X-Request-Id", "abc-123")], b"");
-    assert_eq!(header_value(&head, "x-request-id"), Some("abc-123"));
-    let (_, head, _) = http(
-        addr,
-        "GET",
-        "/healthz",
-        &[("X-Request-Id", "a b<script>")],
-        b"",
+    let request_id = |id: &str| client.get("/healthz").header("X-Request-Id", id).send();
+    assert_eq!(
+        request_id("abc-123").header("x-request-id"),
+        Some("abc-123")
     );
-    assert_ne!(header_value(&head, "x-request-id"), Some("a b<script>"));
+    assert_ne!(
+        request_id("a b<script>").header("x-request-id"),
+        Some("a b<script>")
+    );
 }
 
 #[test]
@@ -238,26 +199,24 @@ fn metrics_count_requests_per_route_pattern_and_verdicts() {
         |store| AppState::new(Arc::new(store), None),
         ServerOptions::default(),
     );
+    let client = Client::new(addr);
     for _ in 0..3 {
-        http(addr, "GET", "/status/list-a", &[], b"");
+        client.get("/status/list-a").send();
     }
-    http(addr, "GET", "/status/list-b", &[], b"");
-    let (status, head, _) = http(
-        addr,
-        "POST",
-        "/api/v1/verify",
-        &[("Content-Type", "application/json")],
-        br#"{"@context": []}"#,
-    );
-    assert_eq!(status, 200, "{head}");
-    let (status, head, body) = http(addr, "GET", "/metrics", &[], b"");
-    assert_eq!(status, 200);
+    client.get("/status/list-b").send();
+    let r = client
+        .post("/api/v1/verify")
+        .body("application/json", br#"{"@context": []}"#)
+        .send();
+    assert_eq!(r.status, 200, "{}", r.head);
+    let r = client.get("/metrics").send();
+    assert_eq!(r.status, 200);
     assert!(
-        header_value(&head, "content-type")
+        r.header("content-type")
             .unwrap()
             .starts_with("application/openmetrics-text")
     );
-    let text = String::from_utf8(body).unwrap();
+    let text = String::from_utf8(r.body).unwrap();
     assert!(
         text.contains(
             "rosette_http_requests_total{method=\"GET\",route=\"/status/{list}\",status=\"404\"} 4"
@@ -291,13 +250,8 @@ fn slow_clients_are_cut_off_by_the_header_and_request_timeouts() {
         },
     );
     // Half a request head, then silence: the connection is closed.
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
-        .unwrap();
     let started = Instant::now();
-    let mut rest = Vec::new();
-    let _ = s.read_to_end(&mut rest);
+    let rest = raw_request(addr, b"GET /healthz HTTP/1.1\r\nHost: x\r\n");
     assert!(
         started.elapsed() < Duration::from_secs(3),
         "the server kept a silent client for {:?}",
@@ -307,13 +261,8 @@ fn slow_clients_are_cut_off_by_the_header_and_request_timeouts() {
     assert!(text.is_empty() || text.contains(" 408 "), "{text}");
 
     // A body that never finishes: answered before long, not held open.
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    s.write_all(b"POST /api/v1/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"a\":")
-        .unwrap();
     let started = Instant::now();
-    let mut response = Vec::new();
-    let _ = s.read_to_end(&mut response);
+    let response = raw_request(addr, b"POST /api/v1/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"a\":");
     let text = String::from_utf8_lossy(&response);
     assert!(
         started.elapsed() < Duration::from_secs(3),
@@ -456,12 +405,7 @@ fn tls_json_logs_metrics_and_graceful_shutdown_of_a_real_server() {
         );
     });
     // Plain HTTP on the TLS port gets no answer.
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-        .unwrap();
-    let mut buf = Vec::new();
-    let _ = s.read_to_end(&mut buf);
+    let buf = raw_request(addr, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
     assert!(!String::from_utf8_lossy(&buf).contains("200 OK"));
 
     let stderr_path = server.stderr_path.clone();
@@ -548,9 +492,13 @@ fn issue_one(data: &std::path::Path, envs: &[(&str, &str)], email: &str) -> Stri
 }
 
 fn verdict(addr: SocketAddr, uuid: &str) -> String {
-    let (status, _, body) = http(addr, "GET", &format!("/v/{uuid}"), &[], b"");
-    assert!(status == 200 || status == 410 || status == 404, "{status}");
-    let html = String::from_utf8_lossy(&body);
+    let r = Client::new(addr).get(&format!("/v/{uuid}")).send();
+    assert!(
+        r.status == 200 || r.status == 410 || r.status == 404,
+        "{}",
+        r.status
+    );
+    let html = r.text();
     let start = html.find("<h1>").unwrap() + 4;
     let end = html[start..].find("</h1>").unwrap() + start;
     html[start..end].to_owned()
@@ -582,8 +530,9 @@ fn two_nodes_on_one_postgresql_see_each_others_issuance_and_revocation() {
     assert_eq!(verdict(node_a.addr, uuid), "VALID");
     assert_eq!(verdict(node_b.addr, uuid), "VALID");
     // Both nodes publish the same DID document and the same list.
-    let did_a = http(node_a.addr, "GET", "/.well-known/did.json", &[], b"").2;
-    let did_b = http(node_b.addr, "GET", "/.well-known/did.json", &[], b"").2;
+    let (a_client, b_client) = (Client::new(node_a.addr), Client::new(node_b.addr));
+    let did_a = a_client.get("/.well-known/did.json").send().body;
+    let did_b = b_client.get("/.well-known/did.json").send().body;
     assert_eq!(did_a, did_b);
 
     // Revoked through node A's data directory (the CLI writes to the shared
@@ -599,28 +548,17 @@ fn two_nodes_on_one_postgresql_see_each_others_issuance_and_revocation() {
     std::thread::sleep(rosette::issuance::status::LIST_VERSIONS_MAX_AGE);
     assert_eq!(verdict(node_b.addr, uuid), "REVOKED");
     assert_eq!(verdict(node_a.addr, uuid), "REVOKED");
-    let body = format!(
-        "{}",
-        String::from_utf8_lossy(
-            &http(
-                node_a.addr,
-                "GET",
-                &format!("/credentials/{uuid}"),
-                &[("Accept", "application/vc")],
-                b""
-            )
-            .2
-        )
-    );
-    let (status, _, report) = http(
-        node_b.addr,
-        "POST",
-        "/api/v1/verify",
-        &[("Content-Type", "application/json")],
-        body.as_bytes(),
-    );
-    assert_eq!(status, 200);
-    let report: serde_json::Value = serde_json::from_slice(&report).unwrap();
+    let body = a_client
+        .get(&format!("/credentials/{uuid}"))
+        .header("Accept", "application/vc")
+        .send()
+        .text();
+    let r = b_client
+        .post("/api/v1/verify")
+        .body("application/json", body.as_bytes())
+        .send();
+    assert_eq!(r.status, 200);
+    let report: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
     assert_eq!(report["verified"], false);
     assert!(
         report["checks"]
@@ -654,38 +592,29 @@ fn the_verification_api_takes_uploaded_files_as_a_browser_form_sends_them() {
     let server = ServerProcess::start(&data, &envs, &[]);
     let id = issue_one(&data, &envs, "ada@example.com");
     let uuid = id.trim_start_matches("urn:uuid:");
-    let json = http(
-        server.addr,
-        "GET",
-        &format!("/credentials/{uuid}"),
-        &[("Accept", "application/vc")],
-        b"",
-    )
-    .2;
-    let png = http(
-        server.addr,
-        "GET",
-        &format!("/credentials/{uuid}/badge.png"),
-        &[],
-        b"",
-    )
-    .2;
+    let client = Client::new(server.addr);
+    let json = client
+        .get(&format!("/credentials/{uuid}"))
+        .header("Accept", "application/vc")
+        .send()
+        .body;
+    let png = client
+        .get(&format!("/credentials/{uuid}/badge.png"))
+        .send()
+        .body;
     let mut tampered = json.clone();
     let at = tampered.windows(3).position(|w| w == b"Ada").unwrap();
     tampered[at] = b'E';
 
     let verify = |parts: &[(&str, &str, &[u8])]| {
         let (content_type, body) = multipart(parts);
-        let (status, _, answer) = http(
-            server.addr,
-            "POST",
-            "/api/v1/verify",
-            &[("Content-Type", content_type.as_str())],
-            &body,
-        );
+        let r = client
+            .post("/api/v1/verify")
+            .body(&content_type, &body)
+            .send();
         (
-            status,
-            serde_json::from_slice::<serde_json::Value>(&answer).unwrap(),
+            r.status,
+            serde_json::from_slice::<serde_json::Value>(&r.body).unwrap(),
         )
     };
     let (status, one) = verify(&[("badge.png", "image/png", &png)]);
@@ -710,14 +639,14 @@ fn the_verification_api_takes_uploaded_files_as_a_browser_form_sends_them() {
     // No file, or a broken form: 400 with a problem.
     let (status, problem) = verify(&[]);
     assert_eq!(status, 400, "{problem}");
-    let (status, _, body) = http(
-        server.addr,
-        "POST",
-        "/api/v1/verify",
-        &[("Content-Type", "multipart/form-data; boundary=x")],
-        b"--x\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nunterminated",
-    );
-    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
+    let r = client
+        .post("/api/v1/verify")
+        .body(
+            "multipart/form-data; boundary=x",
+            b"--x\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nunterminated",
+        )
+        .send();
+    assert_eq!(r.status, 400, "{}", r.text());
 }
 
 #[test]
@@ -726,25 +655,23 @@ fn token_guessing_on_the_admin_api_is_throttled_per_client() {
         |store| AppState::new(Arc::new(store), None),
         ServerOptions::default(),
     );
+    let client = Client::new(addr);
     let guess = |n: usize| {
-        http(
-            addr,
-            "GET",
-            "/api/v1/admin/credentials",
-            &[("Authorization", &format!("Bearer rst_guess-{n}"))],
-            b"",
-        )
+        client
+            .get("/api/v1/admin/credentials")
+            .bearer(Some(&format!("rst_guess-{n}")))
+            .send()
     };
     let burst = rosette::web::layers::AUTH_FAILURE_BURST as usize + 1;
     for n in 0..burst {
-        assert_eq!(guess(n).0, 401, "guess {n}");
+        assert_eq!(guess(n).status, 401, "guess {n}");
     }
-    let (status, head, body) = guess(burst);
-    assert_eq!(status, 429, "{}", String::from_utf8_lossy(&body));
-    assert!(header_value(&head, "retry-after").is_some());
-    assert!(String::from_utf8_lossy(&body).contains("failed token checks"));
+    let r = guess(burst);
+    assert_eq!(r.status, 429, "{}", r.text());
+    assert!(r.header("retry-after").is_some());
+    assert!(r.text().contains("failed token checks"));
     // The public API is a separate budget.
-    assert_eq!(http(addr, "GET", "/status/nope", &[], b"").0, 404);
+    assert_eq!(client.get("/status/nope").send().status, 404);
 }
 
 #[test]
@@ -772,20 +699,15 @@ fn an_employer_checks_a_team_by_ids_and_links_and_gets_a_spreadsheet() {
     );
     let unknown = "urn:uuid:00000000-0000-4000-8000-000000000000";
     // The page a QR opens is revalidated on every view.
-    let (_, head, _) = http(server.addr, "GET", &format!("/v/{ada_uuid}"), &[], b"");
-    assert_eq!(header_value(&head, "cache-control"), Some("no-cache"));
+    let client = Client::new(server.addr);
+    let page = client.get(&format!("/v/{ada_uuid}")).send();
+    assert_eq!(page.header("cache-control"), Some("no-cache"));
 
     // JSON batch of references: an id, a bare UUID, the QR link, an unknown id.
     let body = serde_json::json!({ "credentials": [ada, ada_uuid, bob_link, { "id": unknown }] });
-    let (status, _, answer) = http(
-        server.addr,
-        "POST",
-        "/api/v1/verify",
-        &[("Content-Type", "application/json")],
-        body.to_string().as_bytes(),
-    );
-    assert_eq!(status, 200);
-    let answer: serde_json::Value = serde_json::from_slice(&answer).unwrap();
+    let r = client.post("/api/v1/verify").json(&body).send();
+    assert_eq!(r.status, 200);
+    let answer: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
     let results = answer["results"].as_array().unwrap();
     assert_eq!(results[0]["verified"], true, "{answer}");
     assert_eq!(results[1]["verified"], true);
@@ -802,23 +724,14 @@ fn an_employer_checks_a_team_by_ids_and_links_and_gets_a_spreadsheet() {
     // The same team as a roster file in a form, answered as CSV.
     let roster = format!("name,credential\nAda,{ada}\nBob,{bob_link}\nNobody,{unknown}\n");
     let (content_type, form) = multipart(&[("team.csv", "text/csv", roster.as_bytes())]);
-    let (status, head, csv) = http(
-        server.addr,
-        "POST",
-        "/api/v1/verify",
-        &[
-            ("Content-Type", content_type.as_str()),
-            ("Accept", "text/csv"),
-        ],
-        &form,
-    );
-    assert_eq!(status, 200);
-    assert!(
-        header_value(&head, "content-type")
-            .unwrap()
-            .starts_with("text/csv")
-    );
-    let csv = String::from_utf8(csv).unwrap();
+    let r = client
+        .post("/api/v1/verify")
+        .body(&content_type, &form)
+        .header("Accept", "text/csv")
+        .send();
+    assert_eq!(r.status, 200);
+    assert!(r.header("content-type").unwrap().starts_with("text/csv"));
+    let csv = String::from_utf8(r.body).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
@@ -855,15 +768,13 @@ fn spreadsheet_answers_cannot_carry_formulas() {
         "credentialSubject": { "name": "=HYPERLINK(\"https://evil.example\")" }
     });
     let body = serde_json::json!({ "credentials": [forged, "=1+1"] });
-    let (status, _, csv) = http(
-        addr,
-        "POST",
-        "/api/v1/verify",
-        &[("Content-Type", "application/json"), ("Accept", "text/csv")],
-        body.to_string().as_bytes(),
-    );
-    assert_eq!(status, 200);
-    let csv = String::from_utf8(csv).unwrap();
+    let r = Client::new(addr)
+        .post("/api/v1/verify")
+        .json(&body)
+        .header("Accept", "text/csv")
+        .send();
+    assert_eq!(r.status, 200);
+    let csv = String::from_utf8(r.body).unwrap();
     for line in csv.lines().skip(1) {
         for cell in line.split(',') {
             let cell = cell.trim_start_matches('"');
@@ -893,18 +804,15 @@ fn a_database_outage_is_503_for_readiness_and_token_checks_never_401() {
     .trim()
     .to_owned();
     let server = ServerProcess::start(&data, &envs, &[]);
-    assert_eq!(http(server.addr, "GET", "/readyz", &[], b"").0, 200);
-    let auth = format!("Bearer {token}");
+    let client = Client::new(server.addr);
+    assert_eq!(client.get("/readyz").send().status, 200);
     let list = || {
-        http(
-            server.addr,
-            "GET",
-            "/api/v1/admin/credentials",
-            &[("Authorization", auth.as_str())],
-            b"",
-        )
+        client
+            .get("/api/v1/admin/credentials")
+            .bearer(Some(&token))
+            .send()
     };
-    assert_eq!(list().0, 200);
+    assert_eq!(list().status, 200);
 
     // The database goes away.
     let name = db.rsplit('/').next().unwrap().to_owned();
@@ -920,38 +828,29 @@ fn a_database_outage_is_503_for_readiness_and_token_checks_never_401() {
         .unwrap();
     });
     let started = Instant::now();
-    let (status, head, body) = http(server.addr, "GET", "/readyz", &[], b"");
-    assert_eq!(status, 503, "{}", String::from_utf8_lossy(&body));
+    let r = client.get("/readyz").send();
+    assert_eq!(r.status, 503, "{}", r.text());
     assert!(
         started.elapsed() < Duration::from_secs(5),
         "{:?}",
         started.elapsed()
     );
-    assert_eq!(
-        header_value(&head, "content-type"),
-        Some("application/problem+json")
-    );
+    assert_eq!(r.header("content-type"), Some("application/problem+json"));
     // A valid token is not called invalid because the store is down; no
     // database text reaches the answer.
-    let (status, head, body) = list();
-    let text = String::from_utf8_lossy(&body);
-    assert_eq!(status, 503, "{text}");
-    assert!(header_value(&head, "www-authenticate").is_none(), "{head}");
+    let r = list();
+    let text = r.text();
+    assert_eq!(r.status, 503, "{text}");
+    assert!(r.header("www-authenticate").is_none(), "{}", r.head);
     assert!(
         !text.contains(&name) && !text.to_lowercase().contains("sqlx"),
         "{text}"
     );
     // The public page says so too, without leaking anything.
-    let (status, _, body) = http(
-        server.addr,
-        "GET",
-        "/v/00000000-0000-4000-8000-000000000000",
-        &[],
-        b"",
-    );
-    assert_eq!(status, 503);
-    assert!(!String::from_utf8_lossy(&body).contains(&name));
-    assert_eq!(http(server.addr, "GET", "/healthz", &[], b"").0, 200);
+    let r = client.get("/v/00000000-0000-4000-8000-000000000000").send();
+    assert_eq!(r.status, 503);
+    assert!(!r.text().contains(&name));
+    assert_eq!(client.get("/healthz").send().status, 200);
 }
 
 #[test]
@@ -981,15 +880,11 @@ fn the_page_of_a_corrected_credential_points_to_the_corrected_one() {
         .to_owned();
     std::thread::sleep(rosette::issuance::status::LIST_VERSIONS_MAX_AGE);
     let page = |id: &str| {
-        let (status, _, body) = http(
-            server.addr,
-            "GET",
-            &format!("/v/{}", id.trim_start_matches("urn:uuid:")),
-            &[],
-            b"",
-        );
-        assert_eq!(status, 200);
-        String::from_utf8(body).unwrap()
+        let r = Client::new(server.addr)
+            .get(&format!("/v/{}", id.trim_start_matches("urn:uuid:")))
+            .send();
+        assert_eq!(r.status, 200);
+        String::from_utf8(r.body).unwrap()
     };
     let old_page = page(&old);
     assert!(old_page.contains("<h1>REVOKED</h1>"), "{old_page}");
@@ -1013,32 +908,23 @@ fn a_server_that_does_not_issue_answers_404_on_the_issuer_routes() {
         |store| AppState::new(Arc::new(store), None),
         ServerOptions::default(),
     );
+    let client = Client::new(addr);
     for path in [
         "/.well-known/did.json",
         "/credentials/00000000-0000-4000-8000-000000000000",
         "/credentials/00000000-0000-4000-8000-000000000000/badge.png",
         "/credentials/00000000-0000-4000-8000-000000000000/og.png",
     ] {
-        let (status, head, _) = http(addr, "GET", path, &[("Accept", "application/vc")], b"");
-        assert_eq!(status, 404, "{path}: {head}");
+        let r = client.get(path).header("Accept", "application/vc").send();
+        assert_eq!(r.status, 404, "{path}: {}", r.head);
         assert_eq!(
-            header_value(&head, "content-type"),
+            r.header("content-type"),
             Some("application/problem+json"),
             "{path}"
         );
     }
-    let (status, head, body) = http(
-        addr,
-        "GET",
-        "/v/00000000-0000-4000-8000-000000000000",
-        &[],
-        b"",
-    );
-    assert_eq!(status, 404);
-    assert!(
-        header_value(&head, "content-type")
-            .unwrap()
-            .starts_with("text/html")
-    );
-    assert!(String::from_utf8_lossy(&body).contains("NOT FOUND"));
+    let r = client.get("/v/00000000-0000-4000-8000-000000000000").send();
+    assert_eq!(r.status, 404);
+    assert!(r.header("content-type").unwrap().starts_with("text/html"));
+    assert!(r.text().contains("NOT FOUND"));
 }

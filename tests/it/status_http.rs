@@ -1,7 +1,7 @@
 //! Published lists over real HTTP on 127.0.0.1:0: headers, 304, and a
 //! verifier that fetches them as a third party would.
 
-use crate::support::{block_on, sqlite_url};
+use crate::support::{Client, block_on, sqlite_url};
 use rosette::clock::FixedClock;
 use rosette::fetch::{FetchPolicy, HttpFetcher};
 use rosette::issuance::status::StatusChange;
@@ -10,28 +10,7 @@ use rosette::keys::OfflineResolver;
 use rosette::proof::Cryptosuite;
 use rosette::store::SqlStore;
 use rosette::verification::{self, StatusCache, VerifyContext};
-use std::io::{Read, Write};
 use std::sync::Arc;
-
-fn raw_get(addr: std::net::SocketAddr, path: &str, extra: &str) -> String {
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{extra}\r\n"
-    )
-    .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    out
-}
-
-fn header<'a>(response: &'a str, name: &str) -> Option<&'a str> {
-    response.split("\r\n\r\n").next()?.lines().find_map(|l| {
-        l.split_once(':')
-            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.trim())
-    })
-}
 
 #[test]
 fn lists_are_served_with_cache_headers_and_verified_by_a_remote_verifier() {
@@ -50,7 +29,7 @@ fn lists_are_served_with_cache_headers_and_verified_by_a_remote_verifier() {
             },
         ));
 
-        let public_url = format!("http://{addr}");
+        let public_url = Client::new(addr).url("");
         let secret =
             rosette::keys::decode_secret_key("z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq")
                 .unwrap();
@@ -118,31 +97,31 @@ fn lists_are_served_with_cache_headers_and_verified_by_a_remote_verifier() {
             .clone();
 
         // Headers: application/vc, Cache-Control matching the 300 s ttl, ETag, 304.
+        let client = Client::new(addr);
         let response =
-            tokio::task::spawn_blocking(move || raw_get(addr, "/status/revocation-1", ""))
+            tokio::task::spawn_blocking(move || client.get("/status/revocation-1").send())
                 .await
                 .unwrap();
-        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-        assert_eq!(header(&response, "content-type"), Some("application/vc"));
+        assert_eq!(response.status, 200, "{}", response.text());
+        assert_eq!(response.header("content-type"), Some("application/vc"));
         assert_eq!(
-            header(&response, "cache-control"),
+            response.header("cache-control"),
             Some("public, max-age=300")
         );
-        let etag = header(&response, "etag").unwrap().to_owned();
+        let etag = response.header("etag").unwrap().to_owned();
         let again = tokio::task::spawn_blocking(move || {
-            raw_get(
-                addr,
-                "/status/revocation-1",
-                &format!("If-None-Match: {etag}\r\n"),
-            )
+            client
+                .get("/status/revocation-1")
+                .header("If-None-Match", &etag)
+                .send()
         })
         .await
         .unwrap();
-        assert!(again.starts_with("HTTP/1.1 304"), "{again}");
-        let missing = tokio::task::spawn_blocking(move || raw_get(addr, "/status/nope", ""))
+        assert_eq!(again.status, 304, "{}", again.head);
+        let missing = tokio::task::spawn_blocking(move || client.get("/status/nope").send())
             .await
             .unwrap();
-        assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
+        assert_eq!(missing.status, 404, "{}", missing.head);
 
         // A verifier that knows nothing but the issuer's key fetches the lists over HTTP.
         let fetcher = HttpFetcher::new(FetchPolicy::default()).unwrap();

@@ -210,46 +210,270 @@ impl Drop for ServerProcess {
     }
 }
 
-/// One HTTP/1.1 exchange over a fresh connection: (status, head, body).
-pub fn http(
-    addr: std::net::SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> (u16, String, Vec<u8>) {
-    use std::io::{Read as _, Write as _};
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    if !body.is_empty() || method == "POST" {
-        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
-    }
-    head.push_str("\r\n");
-    s.write_all(head.as_bytes()).unwrap();
-    s.write_all(body).unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| panic!("no response head in {:?}", String::from_utf8_lossy(&raw)));
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    (status, head, raw[split + 4..].to_vec())
+// ---------------------------------------------------------------------------
+// HTTP: one typed client for every test that talks to a server, and one raw
+// exchange for the tests of malformed or unfinished requests.
+
+/// An HTTP/1.1 client (RFC 9112) for a server on `127.0.0.1:port`: one
+/// request per connection (`Connection: close`), with exactly the headers
+/// the test asks for (no default `Accept`, no redirect followed), so that a
+/// test sees the server's answer to precisely what it sent.
+#[derive(Clone, Copy, Debug)]
+pub struct Client {
+    /// Where the server listens.
+    pub addr: std::net::SocketAddr,
 }
 
-/// A header's value in a response head.
-pub fn header_value<'a>(head: &'a str, name: &str) -> Option<&'a str> {
-    head.lines().find_map(|l| {
-        l.split_once(':')
-            .filter(|(k, _)| k.trim().eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.trim())
-    })
+impl Client {
+    /// A client of the server on `addr`.
+    pub fn new(addr: std::net::SocketAddr) -> Client {
+        Client { addr }
+    }
+
+    /// The absolute URL of `path` on this server (`http://127.0.0.1:port/…`).
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// A `method` request for `path` (with its query), sent by [`Request::send`].
+    pub fn request(&self, method: &str, path: &str) -> Request {
+        Request {
+            addr: self.addr,
+            method: method.to_owned(),
+            path: path.to_owned(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// A `GET` request for `path`.
+    pub fn get(&self, path: &str) -> Request {
+        self.request("GET", path)
+    }
+
+    /// A `POST` request for `path` (empty body unless one is set).
+    pub fn post(&self, path: &str) -> Request {
+        self.request("POST", path)
+    }
+}
+
+/// A request being built by [`Client`].
+#[must_use = "a request does nothing until sent"]
+pub struct Request {
+    addr: std::net::SocketAddr,
+    method: String,
+    path: String,
+    headers: Vec<(String, String)>,
+    body: Option<Vec<u8>>,
+}
+
+impl Request {
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: &str) -> Request {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Adds `Authorization: Bearer <token>` (RFC 6750 §2.1) when there is a token.
+    pub fn bearer(self, token: Option<&str>) -> Request {
+        match token {
+            Some(t) => self.header("Authorization", &format!("Bearer {t}")),
+            None => self,
+        }
+    }
+
+    /// Sets the body and its `Content-Type`.
+    pub fn body(mut self, content_type: &str, body: &[u8]) -> Request {
+        self.body = Some(body.to_vec());
+        self.header("Content-Type", content_type)
+    }
+
+    /// Sets a JSON body (`application/json`).
+    pub fn json(self, value: &serde_json::Value) -> Request {
+        self.body("application/json", value.to_string().as_bytes())
+    }
+
+    /// Sends the request on a fresh connection and reads the whole answer.
+    /// `Content-Length` goes with a body and with every `POST`.
+    pub fn send(self) -> Response {
+        let addr = self.addr;
+        let (method, path) = (self.method.as_str(), self.path.as_str());
+        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+        if self.body.is_some() || method == "POST" {
+            let length = self.body.as_ref().map_or(0, Vec::len);
+            head.push_str(&format!("Content-Length: {length}\r\n"));
+        }
+        for (k, v) in &self.headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        head.push_str("\r\n");
+        let raw = exchange(
+            addr,
+            head.as_bytes(),
+            self.body.as_deref().unwrap_or_default(),
+            None,
+        );
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap_or_else(|| {
+                panic!(
+                    "{method} {path}: no response head in {:?}",
+                    String::from_utf8_lossy(&raw)
+                )
+            });
+        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("{method} {path}: bad status line: {head}"));
+        let mut response = Response {
+            status,
+            head,
+            body: raw[split + 4..].to_vec(),
+        };
+        if response
+            .header("transfer-encoding")
+            .is_some_and(|v| v.eq_ignore_ascii_case("chunked"))
+        {
+            response.body = dechunk(&response.body);
+        }
+        response
+    }
+}
+
+/// An answer: status, head (status line and header fields) and body (de-chunked).
+pub struct Response {
+    /// The status code.
+    pub status: u16,
+    /// The status line and the header fields, as received.
+    pub head: String,
+    /// The body, without chunked transfer coding.
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// A header field's value (the first, name case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().skip(1).find_map(|l| {
+            l.split_once(':')
+                .filter(|(k, _)| k.trim().eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.trim())
+        })
+    }
+
+    /// The body as text (lossy UTF-8).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The body as JSON; fails the test with the answer if it is not.
+    pub fn json(&self) -> serde_json::Value {
+        self.json_as("")
+    }
+
+    /// [`Response::json`], naming `case` if the body is not JSON.
+    #[track_caller]
+    fn json_as(&self, case: &str) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "{case}: not JSON ({e}): {}\n{}",
+                self.head,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    /// Asserts the status and, for a problem (RFC 9457), its `code`,
+    /// `status`, non-empty `title` and media type; the body as JSON (null
+    /// when empty).
+    #[track_caller]
+    pub fn expect(&self, status: u16, code: Option<&str>) -> serde_json::Value {
+        self.expect_as("", status, code)
+    }
+
+    /// [`Response::expect`], naming `case` in every failure message.
+    #[track_caller]
+    pub fn expect_as(&self, case: &str, status: u16, code: Option<&str>) -> serde_json::Value {
+        assert_eq!(
+            self.status,
+            status,
+            "{case}\n{}\n{}",
+            self.head,
+            self.text()
+        );
+        if let Some(code) = code {
+            assert_eq!(
+                self.header("content-type"),
+                Some("application/problem+json"),
+                "{case}\n{}",
+                self.head
+            );
+            let v = self.json_as(case);
+            assert_eq!(v["code"], code, "{case}\n{v:#}");
+            assert_eq!(v["status"], status, "{case}\n{v:#}");
+            assert!(
+                v["title"].as_str().is_some_and(|t| !t.is_empty()),
+                "{case}\n{v:#}"
+            );
+            return v;
+        }
+        if self.body.is_empty() {
+            serde_json::Value::Null
+        } else {
+            self.json_as(case)
+        }
+    }
+}
+
+/// Writes `request` as it is on a fresh connection and reads until the
+/// server closes it or 5 s pass: for the tests of requests no client would
+/// send (unfinished heads and bodies, plain HTTP on a TLS port).
+pub fn raw_request(addr: std::net::SocketAddr, request: &[u8]) -> Vec<u8> {
+    exchange(addr, request, b"", Some(std::time::Duration::from_secs(5)))
+}
+
+/// One exchange on a fresh connection: writes `head`, then `body` (the
+/// server may answer and close before reading it all, so a failed body
+/// write is not an error), and reads to the end.
+fn exchange(
+    addr: std::net::SocketAddr,
+    head: &[u8],
+    body: &[u8],
+    read_timeout: Option<std::time::Duration>,
+) -> Vec<u8> {
+    use std::io::{Read as _, Write as _};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(read_timeout).unwrap();
+    s.write_all(head).unwrap();
+    let _ = s.write_all(body);
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    raw
+}
+
+/// A body without its chunked transfer coding (RFC 9112 §7.1).
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let Some(eol) = data.windows(2).position(|w| w == b"\r\n") else {
+            return out;
+        };
+        let size = usize::from_str_radix(
+            String::from_utf8_lossy(&data[..eol])
+                .split(';')
+                .next()
+                .unwrap_or("0")
+                .trim(),
+            16,
+        )
+        .unwrap_or(0);
+        if size == 0 {
+            return out;
+        }
+        let start = eol + 2;
+        out.extend_from_slice(&data[start..start + size]);
+        data = &data[start + size + 2..];
+    }
 }

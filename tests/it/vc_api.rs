@@ -183,12 +183,11 @@ fn vc_api_issue_and_presentation_verify() {
     assert!(vc["issuer"]["id"].as_str().unwrap().starts_with("did:web:"));
     assert!(vc["validUntil"].is_string() && vc["validFrom"].is_string());
     // Stored: served as issued, with a page, in the admin API, audited.
-    let stored = server.raw(
-        "GET",
-        &format!("/credentials/{uuid}"),
-        &[("Accept", "application/vc".into())],
-        b"",
-    );
+    let stored = server
+        .client
+        .get(&format!("/credentials/{uuid}"))
+        .header("Accept", "application/vc")
+        .send();
     assert_eq!(stored.json(), vc);
     assert_eq!(server.page_verdict(&id), "VALID");
     let shown = server
@@ -311,15 +310,12 @@ fn vc_api_issue_and_presentation_verify() {
 
     // --- CORS: the public VC-API routes have it, issuance has not.
     let preflight = |path: &str| {
-        server.raw(
-            "OPTIONS",
-            path,
-            &[
-                ("Origin", "https://hr.example".into()),
-                ("Access-Control-Request-Method", "POST".into()),
-            ],
-            b"",
-        )
+        server
+            .client
+            .request("OPTIONS", path)
+            .header("Origin", "https://hr.example")
+            .header("Access-Control-Request-Method", "POST")
+            .send()
     };
     assert!(
         preflight("/presentations/verify")

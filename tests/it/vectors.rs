@@ -38,174 +38,182 @@ fn now() -> chrono::DateTime<chrono::Utc> {
         .to_utc()
 }
 
-#[test]
-fn eddsa_rdfc_2022_b1_every_step() {
-    let dir = "eddsa-rdfc-2022";
-    let unsigned = vector_json(&format!("{dir}/unsigned.json"));
-    let config = vector_json(&format!("{dir}/proofConfigDataInt.json"));
-    let canon_doc = vector_text(&format!("{dir}/canonDocDataInt.txt"));
-    let canon_proof = vector_text(&format!("{dir}/proofCanonDataInt.txt"));
-    // Transformation, on both JSON-LD paths.
-    assert_eq!(jsonld::canonicalize_fast(&unsigned).unwrap(), canon_doc);
-    assert_eq!(jsonld::canonicalize_general(&unsigned).unwrap(), canon_doc);
-    // Proof configuration.
-    let mut options = obj(&config);
-    options.remove("@context");
+/// The files of one published vector: `<dir>/<stem><suffix>.txt|json`.
+struct Vector {
+    /// Names the vector in failure messages.
+    name: &'static str,
+    dir: &'static str,
+    /// `DataInt` in the rdfc vectors, `JCS` in the jcs one.
+    suffix: &'static str,
+}
+
+impl Vector {
+    fn text(&self, stem: &str) -> String {
+        vector_text(&format!("{}/{stem}{}.txt", self.dir, self.suffix))
+    }
+
+    fn json(&self, stem: &str) -> Value {
+        vector_json(&format!("{}/{stem}{}.json", self.dir, self.suffix))
+    }
+}
+
+/// The EDDSA Appendix B vectors reproduced at every step from the
+/// unsigned document: B.1 (`eddsa-rdfc-2022`) and B.3 (`eddsa-jcs-2022`).
+const EVERY_STEP: [(Vector, Cryptosuite); 2] = [
+    (
+        Vector {
+            name: "B.1 eddsa-rdfc-2022",
+            dir: "eddsa-rdfc-2022",
+            suffix: "DataInt",
+        },
+        Cryptosuite::EddsaRdfc2022,
+    ),
+    (
+        Vector {
+            name: "B.3 eddsa-jcs-2022",
+            dir: "eddsa-jcs-2022",
+            suffix: "JCS",
+        },
+        Cryptosuite::EddsaJcs2022,
+    ),
+];
+
+/// Checks the hashes of `v` (EDDSA §3.2.5, §3.3.5): the document's, the
+/// proof configuration's and the combined one; returns the combined hash.
+fn assert_hashes(v: &Vector, suite: Cryptosuite, canon_doc: &str, canon_proof: &str) -> [u8; 64] {
+    let name = v.name;
     assert_eq!(
-        rdfc::proof_configuration(&options, unsigned.get("@context")).unwrap(),
-        canon_proof
-    );
-    // Hashing.
-    assert_eq!(
-        hex::encode(Sha256::digest(&canon_doc)),
-        vector_text(&format!("{dir}/docHashDataInt.txt")).trim()
+        hex::encode(Sha256::digest(canon_doc)),
+        v.text("docHash").trim(),
+        "{name}: document hash"
     );
     assert_eq!(
-        hex::encode(Sha256::digest(&canon_proof)),
-        vector_text(&format!("{dir}/proofHashDataInt.txt")).trim()
+        hex::encode(Sha256::digest(canon_proof)),
+        v.text("proofHash").trim(),
+        "{name}: proof configuration hash"
     );
-    let hash = rdfc::hash(&canon_proof, &canon_doc);
+    let hash = match suite {
+        Cryptosuite::EddsaRdfc2022 => rdfc::hash(canon_proof, canon_doc),
+        Cryptosuite::EddsaJcs2022 => proof::jcs::hash(canon_proof, canon_doc),
+    };
     assert_eq!(
         hex::encode(hash),
-        vector_text(&format!("{dir}/combinedHashDataInt.txt")).trim()
+        v.text("combinedHash").trim(),
+        "{name}: combined hash"
     );
-    // Signature and proof serialization.
-    let pair = vector_json(&format!("{dir}/keyPair.json"));
-    let signer = signer_from(pair["privateKeyMultibase"].as_str().unwrap());
-    assert_eq!(
-        keys::public_key_multibase(&signer.public_key()),
-        pair["publicKeyMultibase"]
-    );
-    let signed = proof::add_proof(
-        &unsigned,
-        &options_from(&config, Cryptosuite::EddsaRdfc2022),
-        &signer,
-    )
-    .unwrap();
-    let value = signed["proof"]["proofValue"].as_str().unwrap();
-    let sig = proof::decode_proof_value(value).unwrap();
-    assert_eq!(
-        hex::encode(sig),
-        vector_text(&format!("{dir}/sigHexDataInt.txt")).trim()
-    );
-    assert_eq!(
-        value,
-        vector_text(&format!("{dir}/sigBTC58DataInt.txt")).trim()
-    );
-    assert_eq!(signed, vector_json(&format!("{dir}/signedDataInt.json")));
-    // Verification of the published signed document.
-    let outcomes = block_on(proof::verify_proofs(
-        &vector_json(&format!("{dir}/signedDataInt.json")),
+    hash
+}
+
+/// The proofs of `doc` verified offline with `resolver`'s keys.
+fn verify(doc: &Value, resolver: &OfflineResolver) -> Vec<proof::ProofOutcome> {
+    block_on(proof::verify_proofs(
+        doc,
         "assertionMethod",
-        &OfflineResolver::new(),
+        resolver,
         now(),
     ))
-    .unwrap();
-    assert_eq!(outcomes.len(), 1);
-    assert_eq!(outcomes[0].result, Ok(()));
+    .unwrap()
+}
+
+#[test]
+fn eddsa_vectors_b1_and_b3_every_step() {
+    for (v, suite) in &EVERY_STEP {
+        let name = v.name;
+        let unsigned = vector_json(&format!("{}/unsigned.json", v.dir));
+        let config = v.json("proofConfig");
+        let canon_doc = v.text("canonDoc");
+        let canon_proof = v.text("proofCanon");
+        // Transformation, on every path the suite has.
+        let unsigned_map = obj(&unsigned);
+        let transformed = match suite {
+            Cryptosuite::EddsaRdfc2022 => vec![
+                ("fast", jsonld::canonicalize_fast(&unsigned).expect(name)),
+                (
+                    "general",
+                    jsonld::canonicalize_general(&unsigned).expect(name),
+                ),
+            ],
+            Cryptosuite::EddsaJcs2022 => vec![(
+                "jcs",
+                proof::jcs::transform(&proof::Unsecured::new(&unsigned_map)).expect(name),
+            )],
+        };
+        for (path, doc) in transformed {
+            assert_eq!(doc, canon_doc, "{name}: transformation ({path})");
+        }
+        // Proof configuration.
+        let mut options = obj(&config);
+        options.remove("@context");
+        let context = unsigned.get("@context");
+        let canon_config = match suite {
+            Cryptosuite::EddsaRdfc2022 => rdfc::proof_configuration(&options, context),
+            Cryptosuite::EddsaJcs2022 => {
+                proof::jcs::proof_configuration(&options, context).map(|(_, c)| c)
+            }
+        };
+        assert_eq!(
+            canon_config.expect(name),
+            canon_proof,
+            "{name}: proof configuration"
+        );
+        // Hashing.
+        assert_hashes(v, *suite, &canon_doc, &canon_proof);
+        // Signature and proof serialization.
+        let pair = vector_json(&format!("{}/keyPair.json", v.dir));
+        let signer = signer_from(pair["privateKeyMultibase"].as_str().unwrap());
+        assert_eq!(
+            keys::public_key_multibase(&signer.public_key()),
+            pair["publicKeyMultibase"],
+            "{name}: public key"
+        );
+        let signed =
+            proof::add_proof(&unsigned, &options_from(&config, *suite), &signer).expect(name);
+        let value = signed["proof"]["proofValue"].as_str().unwrap();
+        assert_eq!(
+            hex::encode(proof::decode_proof_value(value).expect(name)),
+            v.text("sigHex").trim(),
+            "{name}: signature"
+        );
+        assert_eq!(value, v.text("sigBTC58").trim(), "{name}: proof value");
+        assert_eq!(signed, v.json("signed"), "{name}: signed document");
+        // Verification of the published signed document.
+        let outcomes = verify(&v.json("signed"), &OfflineResolver::new());
+        assert_eq!(outcomes.len(), 1, "{name}: proofs");
+        assert_eq!(outcomes[0].result, Ok(()), "{name}: verification");
+    }
 }
 
 #[test]
 fn eddsa_rdfc_2022_b2_employment_authorization_from_canonical_forms() {
     // The B.2 document needs a context we do not ship (citizenship v4rc1),
     // so the steps after transformation are reproduced from its canonical files.
-    let dir = "eddsa-rdfc-2022/employ";
-    let canon_doc = vector_text(&format!("{dir}/canonDocDataInt.txt"));
-    let canon_proof = vector_text(&format!("{dir}/proofCanonDataInt.txt"));
-    assert_eq!(
-        hex::encode(Sha256::digest(&canon_doc)),
-        vector_text(&format!("{dir}/docHashDataInt.txt")).trim()
-    );
-    assert_eq!(
-        hex::encode(Sha256::digest(&canon_proof)),
-        vector_text(&format!("{dir}/proofHashDataInt.txt")).trim()
-    );
-    let hash = rdfc::hash(&canon_proof, &canon_doc);
-    assert_eq!(
-        hex::encode(hash),
-        vector_text(&format!("{dir}/combinedHashDataInt.txt")).trim()
+    let v = Vector {
+        name: "B.2 eddsa-rdfc-2022 employment authorization",
+        dir: "eddsa-rdfc-2022/employ",
+        suffix: "DataInt",
+    };
+    let hash = assert_hashes(
+        &v,
+        Cryptosuite::EddsaRdfc2022,
+        &v.text("canonDoc"),
+        &v.text("proofCanon"),
     );
     let pair = vector_json("eddsa-rdfc-2022/keyPair.json");
     let signer = signer_from(pair["privateKeyMultibase"].as_str().unwrap());
     use rosette::keys::CredentialSigner;
     let sig = signer.sign(&hash);
-    assert_eq!(
-        hex::encode(sig),
-        vector_text(&format!("{dir}/sigHexDataInt.txt")).trim()
-    );
-    assert_eq!(
-        proof::encode_proof_value(&sig),
-        vector_text(&format!("{dir}/sigBTC58DataInt.txt")).trim()
-    );
-    let signed = vector_json(&format!("{dir}/signedDataInt.json"));
+    assert_eq!(hex::encode(sig), v.text("sigHex").trim());
+    assert_eq!(proof::encode_proof_value(&sig), v.text("sigBTC58").trim());
+    let signed = v.json("signed");
     let published =
         proof::decode_proof_value(signed["proof"]["proofValue"].as_str().unwrap()).unwrap();
     proof::check_signature(&signer.public_key(), &hash, &published).unwrap();
     // Our verifier refuses the unknown context rather than fetching it.
-    let outcomes = block_on(proof::verify_proofs(
-        &signed,
-        "assertionMethod",
-        &OfflineResolver::new(),
-        now(),
-    ))
-    .unwrap();
+    let outcomes = verify(&signed, &OfflineResolver::new());
     assert_eq!(
         outcomes[0].result.as_ref().unwrap_err().code(),
         "context_unknown"
     );
-}
-
-#[test]
-fn eddsa_jcs_2022_b3_every_step() {
-    let dir = "eddsa-jcs-2022";
-    let unsigned = vector_json(&format!("{dir}/unsigned.json"));
-    let config = vector_json(&format!("{dir}/proofConfigJCS.json"));
-    let canon_doc = vector_text(&format!("{dir}/canonDocJCS.txt"));
-    let canon_proof = vector_text(&format!("{dir}/proofCanonJCS.txt"));
-    let unsigned_map = obj(&unsigned);
-    assert_eq!(
-        proof::jcs::transform(&proof::Unsecured::new(&unsigned_map)).unwrap(),
-        canon_doc
-    );
-    let mut options = obj(&config);
-    options.remove("@context");
-    let (_, cfg) = proof::jcs::proof_configuration(&options, unsigned.get("@context")).unwrap();
-    assert_eq!(cfg, canon_proof);
-    assert_eq!(
-        hex::encode(Sha256::digest(&canon_doc)),
-        vector_text(&format!("{dir}/docHashJCS.txt")).trim()
-    );
-    assert_eq!(
-        hex::encode(Sha256::digest(&canon_proof)),
-        vector_text(&format!("{dir}/proofHashJCS.txt")).trim()
-    );
-    assert_eq!(
-        hex::encode(proof::jcs::hash(&canon_proof, &canon_doc)),
-        vector_text(&format!("{dir}/combinedHashJCS.txt")).trim()
-    );
-    let pair = vector_json(&format!("{dir}/keyPair.json"));
-    let signer = signer_from(pair["privateKeyMultibase"].as_str().unwrap());
-    let signed = proof::add_proof(
-        &unsigned,
-        &options_from(&config, Cryptosuite::EddsaJcs2022),
-        &signer,
-    )
-    .unwrap();
-    let value = signed["proof"]["proofValue"].as_str().unwrap();
-    assert_eq!(
-        hex::encode(proof::decode_proof_value(value).unwrap()),
-        vector_text(&format!("{dir}/sigHexJCS.txt")).trim()
-    );
-    assert_eq!(value, vector_text(&format!("{dir}/sigBTC58JCS.txt")).trim());
-    assert_eq!(signed, vector_json(&format!("{dir}/signedJCS.json")));
-    let outcomes = block_on(proof::verify_proofs(
-        &vector_json(&format!("{dir}/signedJCS.json")),
-        "assertionMethod",
-        &OfflineResolver::new(),
-        now(),
-    ))
-    .unwrap();
-    assert_eq!(outcomes[0].result, Ok(()));
 }
 
 /// B.5: proof sets and chains, signed step by step and verified.
@@ -260,13 +268,7 @@ fn eddsa_rdfc_2022_b5_proof_set_and_chain() {
         "signedProofChain2",
     ] {
         let doc = vector_json(&format!("{dir}/{name}.json"));
-        let outcomes = block_on(proof::verify_proofs(
-            &doc,
-            "assertionMethod",
-            &OfflineResolver::new(),
-            now(),
-        ))
-        .unwrap();
+        let outcomes = verify(&doc, &OfflineResolver::new());
         assert!(!outcomes.is_empty());
         for o in outcomes {
             assert_eq!(o.result, Ok(()), "{name} proof {}", o.index);
@@ -276,13 +278,7 @@ fn eddsa_rdfc_2022_b5_proof_set_and_chain() {
     let mut broken = vector_json(&format!("{dir}/signedProofChain2.json"));
     let proofs = broken["proof"].as_array_mut().unwrap();
     proofs.remove(2);
-    let outcomes = block_on(proof::verify_proofs(
-        &broken,
-        "assertionMethod",
-        &OfflineResolver::new(),
-        now(),
-    ))
-    .unwrap();
+    let outcomes = verify(&broken, &OfflineResolver::new());
     assert_eq!(
         outcomes.last().unwrap().result.as_ref().unwrap_err().code(),
         "previous_proof_missing"
@@ -320,13 +316,7 @@ fn open_badges_implementation_guide_vector() {
     assert_eq!(hex::encode(data), vector["dataToSignHex"]);
 
     let vm = signed["proof"]["verificationMethod"].as_str().unwrap();
-    let outcomes = block_on(proof::verify_proofs(
-        &signed,
-        "assertionMethod",
-        &OfflineResolver::new(),
-        now(),
-    ))
-    .unwrap();
+    let outcomes = verify(&signed, &OfflineResolver::new());
     let err = outcomes[0].result.as_ref().unwrap_err();
     assert!(
         err.is_unknown(),
@@ -343,13 +333,7 @@ fn open_badges_implementation_guide_vector() {
         controller: signed["issuer"]["id"].as_str().unwrap().to_owned(),
         public_key: key.verifying_key(),
     });
-    let outcomes = block_on(proof::verify_proofs(
-        &signed,
-        "assertionMethod",
-        &resolver,
-        now(),
-    ))
-    .unwrap();
+    let outcomes = verify(&signed, &resolver);
     assert_eq!(outcomes[0].result, Ok(()));
     let signer = IssuerKey::url(key, signed["issuer"]["id"].as_str().unwrap()).unwrap();
     use rosette::keys::CredentialSigner;
