@@ -9,10 +9,10 @@
 //! attempt (or the same external id) returns the first credential.
 
 pub mod api;
-pub mod badge;
+pub mod badge_data;
 pub mod bulk;
 pub mod keys;
-pub mod status;
+pub mod revocation;
 pub mod tokens;
 
 use crate::audit::AuditDraft;
@@ -281,6 +281,18 @@ fn score_text(score: f64) -> String {
     }
 }
 
+/// `N` bytes from the operating system's generator. Issuance is where
+/// randomness enters: the core (`model`, `keys`, `status`) takes a generator
+/// as an argument instead.
+fn os_random<const N: usize>() -> Result<[u8; N], IssuanceError> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| IssuanceError::Invalid {
+        field: "random",
+        message: e.to_string(),
+    })?;
+    Ok(bytes)
+}
+
 fn stamp(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
@@ -542,7 +554,7 @@ impl Issuer<'_> {
         external_id: Option<&str>,
         supersedes: Option<&str>,
         now: DateTime<Utc>,
-        make: impl FnOnce(&[status::StatusSlot]) -> Result<CredentialRecord, IssuanceError>,
+        make: impl FnOnce(&[revocation::StatusSlot]) -> Result<CredentialRecord, IssuanceError>,
         audit: impl FnOnce(&CredentialRecord) -> AuditDraft,
     ) -> Result<IssueOutcome, IssuanceError> {
         let at = stamp(now);
@@ -555,7 +567,7 @@ impl Issuer<'_> {
         let slots = slots.first().cloned().unwrap_or_default();
         let record = make(&slots)?;
         tx.insert_credentials(std::slice::from_ref(&record)).await?;
-        tx.insert_status_entries(&status::entries_for(&record.id, &slots))
+        tx.insert_status_entries(&revocation::entries_for(&record.id, &slots))
             .await?;
         if let Some(old) = supersedes {
             tx.supersede(old, &record.id).await?;
@@ -734,7 +746,7 @@ impl Issuer<'_> {
         issuance_key: String,
         external_id: Option<String>,
         valid_until: Option<Option<XsdDateTime>>,
-        status: &[status::StatusSlot],
+        status: &[revocation::StatusSlot],
     ) -> Result<CredentialRecord, IssuanceError> {
         let id = CredentialId::new_urn_uuid();
         let until =
@@ -783,7 +795,7 @@ impl Issuer<'_> {
         now: DateTime<Utc>,
         id: &str,
         valid_until: Option<&XsdDateTime>,
-        status: &[status::StatusSlot],
+        status: &[revocation::StatusSlot],
     ) -> Result<String, IssuanceError> {
         let issuer = self.issuer_profile()?;
         let achievement = cert.achievement(&self.public_url, issuer.clone());
@@ -791,7 +803,7 @@ impl Issuer<'_> {
         subject.name = Some(holder_name.to_owned());
         subject.identifier = vec![IdentityObject::hashed_email(
             &candidate.email,
-            &IdentityObject::random_salt()?,
+            &IdentityObject::random_salt(&mut getrandom::SysRng)?,
         )];
         let mut written_result = AchievementResult::new(Uri::try_from(
             cert.written_result_id(&self.public_url).as_str(),
@@ -844,9 +856,21 @@ impl Issuer<'_> {
             .map(|slot| self.status_entry(slot))
             .collect::<Result<_, _>>()?;
         credential.validate_for_signing()?;
-        let unsigned = credential.to_json_value();
+        self.sign(&credential.to_json_value(), now)
+    }
+
+    /// Signs `unsigned` (a credential or a status list credential) as this
+    /// issuer: adds a Data Integrity proof with proof purpose
+    /// `assertionMethod`, the issuer's suite and key and `created` = `now`
+    /// (VC Data Integrity 1.0 §4.2 Add Proof), then writes `proof` as an
+    /// array, and returns the serialized document.
+    pub fn sign(
+        &self,
+        unsigned: &serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> Result<String, IssuanceError> {
         let signed = proof::add_proof(
-            &unsigned,
+            unsigned,
             &ProofOptions::assertion(self.suite, Some(stamp(now))),
             self.signer,
         )?;

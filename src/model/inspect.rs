@@ -1,6 +1,6 @@
 //! Structural reading of a received credential (the "parse" step of
 //! verification): [`inspect_credential`] reads a `serde_json::Value` without
-//! changing it and reports a [`CredentialSummary`] or [`Problem`]s.
+//! changing it and reports a [`CredentialSummary`] or [`Finding`]s.
 
 use std::fmt;
 
@@ -16,7 +16,7 @@ use super::{VC_V1_CONTEXT, VC_V2_CONTEXT};
 /// including embedded endorsements, stay well under 20.
 pub const MAX_JSON_DEPTH: usize = 64;
 
-/// Stable machine codes of [`Problem`]s. Codes are part of the verification
+/// Stable machine codes of [`Finding`]s. Codes are part of the verification
 /// API: never rename one, add new ones instead.
 pub mod codes {
     /// The document is not a JSON object.
@@ -157,7 +157,7 @@ pub mod codes {
 
 /// One finding of [`inspect_credential`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
+pub struct Finding {
     /// Stable snake_case code from [`codes`].
     pub code: &'static str,
     /// JSON pointer (RFC 6901) of the offending value; `""` is the document.
@@ -166,7 +166,7 @@ pub struct Problem {
     pub message: String,
 }
 
-impl Problem {
+impl Finding {
     fn new(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             code,
@@ -176,7 +176,7 @@ impl Problem {
     }
 }
 
-impl fmt::Display for Problem {
+impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let path = if self.path.is_empty() {
             "/"
@@ -281,7 +281,7 @@ pub struct CredentialSummary {
     /// `credentialStatus` entries (single object or array).
     pub status_entries: Vec<StatusEntryRef>,
     /// Non-fatal findings (codes marked "Warning" in [`codes`]).
-    pub warnings: Vec<Problem>,
+    pub warnings: Vec<Finding>,
 }
 
 /// Depth of `v`: the number of values on the longest path from the root to a
@@ -333,17 +333,17 @@ const OB_TYPES: [&str; 2] = ["OpenBadgeCredential", "AchievementCredential"];
 /// Collected findings.
 #[derive(Default)]
 struct Findings {
-    errors: Vec<Problem>,
-    warnings: Vec<Problem>,
+    errors: Vec<Finding>,
+    warnings: Vec<Finding>,
 }
 
 impl Findings {
     fn error(&mut self, code: &'static str, path: impl Into<String>, message: impl Into<String>) {
-        self.errors.push(Problem::new(code, path, message));
+        self.errors.push(Finding::new(code, path, message));
     }
 
     fn warn(&mut self, code: &'static str, path: impl Into<String>, message: impl Into<String>) {
-        self.warnings.push(Problem::new(code, path, message));
+        self.warnings.push(Finding::new(code, path, message));
     }
 }
 
@@ -999,10 +999,10 @@ fn check_status(obj: &Map<String, Value>, f: &mut Findings) -> Vec<StatusEntryRe
 /// found, or the summary (with non-fatal `warnings`).
 ///
 /// # Errors
-/// All [`Problem`]s found, when at least one is not a warning.
-pub fn inspect_credential(doc: &Value) -> Result<CredentialSummary, Vec<Problem>> {
+/// All [`Finding`]s found, when at least one is not a warning.
+pub fn inspect_credential(doc: &Value) -> Result<CredentialSummary, Vec<Finding>> {
     let Some(obj) = doc.as_object() else {
-        return Err(vec![Problem::new(
+        return Err(vec![Finding::new(
             codes::NOT_AN_OBJECT,
             "",
             format!(
@@ -1013,7 +1013,7 @@ pub fn inspect_credential(doc: &Value) -> Result<CredentialSummary, Vec<Problem>
     };
     let depth = json_depth(doc);
     if depth > MAX_JSON_DEPTH {
-        return Err(vec![Problem::new(
+        return Err(vec![Finding::new(
             codes::TOO_DEEP,
             "",
             format!("the document nests {depth} levels deep; the limit is {MAX_JSON_DEPTH}"),

@@ -30,7 +30,7 @@ fn load(path: &Path) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
-fn codes_of(problems: &[Problem]) -> Vec<&'static str> {
+fn codes_of(problems: &[Finding]) -> Vec<&'static str> {
     problems.iter().map(|p| p.code).collect()
 }
 
@@ -1146,11 +1146,11 @@ fn depth_is_measured_without_recursion() {
 
 #[test]
 fn problem_display() {
-    let p = Problem::new(codes::ISSUER_MISSING, "/issuer", "issuer is required");
+    let p = Finding::new(codes::ISSUER_MISSING, "/issuer", "issuer is required");
     assert_eq!(
         p.to_string(),
         "issuer_missing at /issuer: issuer is required"
     );
-    let p = Problem::new(codes::NOT_AN_OBJECT, "", "x");
+    let p = Finding::new(codes::NOT_AN_OBJECT, "", "x");
     assert_eq!(p.to_string(), "not_an_object at /: x");
 }
