@@ -34,8 +34,10 @@ mod identity;
 mod inspect;
 mod newtypes;
 mod serde_util;
+mod subject_rule;
 #[cfg(test)]
 pub(crate) mod test_rng;
+mod validate;
 mod vocab;
 
 pub use credential::{
