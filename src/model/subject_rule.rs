@@ -10,7 +10,7 @@
 //! received document ([`inspect_credential`](super::inspect_credential), over
 //! raw JSON, recording every breach with its stable code). Each reader
 //! decides whether a requirement holds in its own data, how a breach is
-//! reported, and what it checks besides at the [`Stage`]s of the walk.
+//! reported, and what it checks besides at the points of the walk named by [`After`].
 
 use std::ops::ControlFlow;
 
@@ -31,15 +31,16 @@ pub(crate) enum Requirement {
     AchievementCriteria,
 }
 
-/// A point of the walk where a reader checks what only it knows about.
+/// A point of the walk where a reader checks what only it knows about:
+/// right after the requirement of the same name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Stage {
+pub(crate) enum After {
     /// After [`Requirement::SubjectType`].
-    AfterSubjectType,
+    SubjectType,
     /// After [`Requirement::Identified`].
-    AfterIdentified,
+    Identified,
     /// After [`Requirement::AchievementType`].
-    AfterAchievementType,
+    AchievementType,
 }
 
 /// A reader of one AchievementSubject.
@@ -54,8 +55,8 @@ pub(crate) trait SubjectReader {
     /// Reports a requirement that does not hold.
     fn breach(&mut self, requirement: Requirement) -> ControlFlow<Self::Stop>;
 
-    /// Checks what the reader knows besides the rule, at `stage`.
-    fn extra(&mut self, stage: Stage) -> ControlFlow<Self::Stop>;
+    /// Checks what the reader knows besides the rule, at `point`.
+    fn extra(&mut self, point: After) -> ControlFlow<Self::Stop>;
 
     /// Moves to the achievement: `true` when there is one to check (a
     /// missing or malformed achievement is the reader's to report).
@@ -65,14 +66,14 @@ pub(crate) trait SubjectReader {
 /// Walks the rule over `reader`, in the rule's order.
 pub(crate) fn check_achievement_subject<R: SubjectReader>(reader: &mut R) -> ControlFlow<R::Stop> {
     require(reader, Requirement::SubjectType)?;
-    reader.extra(Stage::AfterSubjectType)?;
+    reader.extra(After::SubjectType)?;
     require(reader, Requirement::Identified)?;
-    reader.extra(Stage::AfterIdentified)?;
+    reader.extra(After::Identified)?;
     if !reader.enter_achievement()? {
         return ControlFlow::Continue(());
     }
     require(reader, Requirement::AchievementType)?;
-    reader.extra(Stage::AfterAchievementType)?;
+    reader.extra(After::AchievementType)?;
     require(reader, Requirement::AchievementName)?;
     require(reader, Requirement::AchievementDescription)?;
     require(reader, Requirement::AchievementCriteria)

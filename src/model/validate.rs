@@ -8,7 +8,7 @@ use std::ops::ControlFlow;
 use serde_json::Value;
 
 use super::credential::{AchievementSubject, Alignment, OpenBadgeCredential, Profile};
-use super::subject_rule::{Requirement, Stage, SubjectReader, check_achievement_subject};
+use super::subject_rule::{After, Requirement, SubjectReader, check_achievement_subject};
 use super::vocab::ResultType;
 use super::{ModelError, OB_CREDENTIAL_CONTEXTS, check_signable_text};
 
@@ -244,16 +244,16 @@ impl SubjectReader for TypedSubject<'_> {
         })
     }
 
-    fn extra(&mut self, stage: Stage) -> ControlFlow<ModelError> {
+    fn extra(&mut self, point: After) -> ControlFlow<ModelError> {
         let s = self.0;
-        let checked = match stage {
-            Stage::AfterSubjectType => check_allowed_types(
+        let checked = match point {
+            After::SubjectType => check_allowed_types(
                 &s.types,
                 &format!("{SUBJECT}/type"),
                 &["AchievementSubject"],
             ),
-            Stage::AfterIdentified => check_identifiers_and_source(s),
-            Stage::AfterAchievementType => check_allowed_types(
+            After::Identified => check_identifiers_and_source(s),
+            After::AchievementType => check_allowed_types(
                 &s.achievement.types,
                 &format!("{SUBJECT}/achievement/type"),
                 &["Achievement"],

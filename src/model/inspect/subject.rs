@@ -7,7 +7,7 @@ use std::ops::ControlFlow;
 use serde_json::{Map, Value};
 
 use super::super::identity::IdentityObject;
-use super::super::subject_rule::{Requirement, Stage, SubjectReader, check_achievement_subject};
+use super::super::subject_rule::{After, Requirement, SubjectReader, check_achievement_subject};
 use super::{
     Findings, ResultSummary, array_items, codes, describe, has_type, is_uri, json_kind, opt_string,
 };
@@ -270,8 +270,8 @@ impl SubjectReader for JsonSubject<'_, '_> {
         ControlFlow::Continue(())
     }
 
-    fn extra(&mut self, stage: Stage) -> ControlFlow<Infallible> {
-        if stage == Stage::AfterSubjectType
+    fn extra(&mut self, point: After) -> ControlFlow<Infallible> {
+        if point == After::SubjectType
             && let Some(ids) = self.subject.get("identifier")
         {
             for (p, item) in array_items(
