@@ -165,7 +165,7 @@ pub async fn rotate(data_dir: &Path, flags: &Overrides) -> anyhow::Result<ExitCo
 
     // 2. The new key, not installed yet.
     let new = {
-        let secret = keys::generate_signing_key();
+        let secret = keys::generate_signing_key(&mut getrandom::SysRng)?;
         keyfile::write_secret_key_file(&pending, &secret, false)?;
         secret.verifying_key()
     };

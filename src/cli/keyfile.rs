@@ -277,8 +277,12 @@ fn temp_path(path: &Path) -> anyhow::Result<PathBuf> {
 #[cfg(unix)]
 mod tests {
     use super::*;
-    use rosette::keys::{encode_secret_key_multibase, generate_signing_key};
+    use rosette::keys::encode_secret_key_multibase;
     use std::os::unix::fs::PermissionsExt as _;
+
+    fn generate_signing_key() -> SigningKey {
+        rosette::keys::generate_signing_key(&mut getrandom::SysRng).unwrap()
+    }
 
     fn mode(path: &Path) -> u32 {
         fs::metadata(path).unwrap().permissions().mode() & 0o777

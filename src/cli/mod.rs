@@ -13,7 +13,7 @@ mod serve;
 use anyhow::{Context as _, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
 use rosette::clock::{Clock, SystemClock};
-use rosette::issuance::status::{OwnStatusLists, StatusChange};
+use rosette::issuance::revocation::{OwnStatusLists, StatusChange};
 use rosette::keys::{self, CredentialSigner, IssuerKey, OfflineResolver};
 use rosette::proof::{self, Cryptosuite, ProofOptions};
 use rosette::verification::{self, CheckState, VerifyContext};
@@ -219,7 +219,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Keys(KeysCommand::Generate { out, force }) => {
             let path = out.unwrap_or_else(|| cli.data_dir.join("keys").join("issuer.pem"));
-            let key = keys::generate_signing_key();
+            let key = keys::generate_signing_key(&mut getrandom::SysRng)?;
             keyfile::write_secret_key_file(&path, &key, force)?;
             println!("{}", keys::did_key(&key.verifying_key()));
             eprintln!("wrote {} (mode 0600)", path.display());

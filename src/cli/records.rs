@@ -225,7 +225,11 @@ pub async fn init(data_dir: &Path, args: InitArgs, flags: Overrides) -> anyhow::
         keyfile::read_secret_key_file(&config.key_file)?;
         eprintln!("kept the issuer key {}", config.key_file.display());
     } else {
-        keyfile::write_secret_key_file(&config.key_file, &keys::generate_signing_key(), false)?;
+        keyfile::write_secret_key_file(
+            &config.key_file,
+            &keys::generate_signing_key(&mut getrandom::SysRng)?,
+            false,
+        )?;
         eprintln!(
             "generated the issuer key {} (mode 0600)",
             config.key_file.display()
@@ -645,7 +649,7 @@ pub async fn audit(app: &App, cmd: AuditCommand) -> anyhow::Result<ExitCode> {
 pub async fn change_status(
     app: &App,
     id: &str,
-    change: rosette::issuance::status::StatusChange,
+    change: rosette::issuance::revocation::StatusChange,
     reason: &str,
 ) -> anyhow::Result<ExitCode> {
     let id = credential_id(id);
@@ -670,7 +674,7 @@ pub async fn change_status(
 /// `rosette revoke --from FILE --reason TEXT`: revokes every listed
 /// credential, 16 at a time; each revocation is its own transaction.
 pub async fn revoke_many(app: &App, file: &Path, reason: &str) -> anyhow::Result<ExitCode> {
-    use rosette::issuance::status::StatusChange;
+    use rosette::issuance::revocation::StatusChange;
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let ids: Vec<String> = text

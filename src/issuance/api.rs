@@ -12,7 +12,6 @@ use super::{
 use crate::audit::AuditDraft;
 use crate::catalog::Certification;
 use crate::model::{self, CredentialId, IdentityObject, OpenBadgeCredential};
-use crate::proof::{self, ProofOptions};
 use crate::store::{
     AssessmentKind, AssessmentRecord, CandidateRecord, CredentialRecord, CredentialState,
     StoreError,
@@ -212,7 +211,7 @@ impl Issuer<'_> {
         // Strict parse: the typed model denies unknown properties.
         let mut credential: OpenBadgeCredential = serde_json::from_value(Value::Object(doc))
             .map_err(|e| invalid("credential", e.to_string()))?;
-        let salt = IdentityObject::random_salt()?;
+        let salt = IdentityObject::random_salt(&mut getrandom::SysRng)?;
         credential
             .credential_subject
             .identifier
@@ -240,11 +239,7 @@ impl Issuer<'_> {
                         .map(|slot| self.status_entry(slot))
                         .collect::<Result<_, _>>()?;
                     credential.validate_for_signing()?;
-                    let signed = proof::add_proof(
-                        &credential.to_json_value(),
-                        &ProofOptions::assertion(self.suite, Some(stamp(now))),
-                        self.signer,
-                    )?;
+                    let document = self.sign(&credential.to_json_value(), now)?;
                     Ok(CredentialRecord {
                         id: id.clone(),
                         candidate_id: candidate.id.clone(),
@@ -263,7 +258,7 @@ impl Issuer<'_> {
                         renews: None,
                         replaces: None,
                         superseded_by: None,
-                        document: proof::proof_as_array(signed).to_string(),
+                        document,
                     })
                 },
                 |record| {

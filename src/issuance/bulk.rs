@@ -619,7 +619,7 @@ impl Issuer<'_> {
         for ((i, r, .., slots), result) in to_sign.iter().zip(signed) {
             match result {
                 Ok(rec) => {
-                    status_entries.extend(super::status::entries_for(&rec.id, slots));
+                    status_entries.extend(super::revocation::entries_for(&rec.id, slots));
                     audit.push(AuditDraft::new(
                         &actor.name,
                         "credential.issue",

@@ -9,21 +9,19 @@
 //! attempt (or the same external id) returns the first credential.
 
 pub mod api;
-pub mod badge;
+pub mod badge_data;
 pub mod bulk;
+mod document;
 pub mod keys;
-pub mod status;
+pub mod revocation;
 pub mod tokens;
 
 use crate::audit::AuditDraft;
 use crate::catalog::{Catalog, Certification};
 use crate::clock::Clock;
 use crate::keys::CredentialSigner;
-use crate::model::{
-    self, AchievementResult, AchievementSubject, CredentialId, Evidence, IdentityObject,
-    OpenBadgeCredential, Profile, Uri, XsdDateTime,
-};
-use crate::proof::{self, Cryptosuite, ProofOptions};
+use crate::model::{self, XsdDateTime};
+use crate::proof::{self, Cryptosuite};
 use crate::store::{
     AssessmentKind, AssessmentRecord, CandidateRecord, CredentialRecord, CredentialState, Store,
     StoreError,
@@ -279,6 +277,18 @@ fn score_text(score: f64) -> String {
     } else {
         format!("{score}")
     }
+}
+
+/// `N` bytes from the operating system's generator. Issuance is where
+/// randomness enters: the core (`model`, `keys`, `status`) takes a generator
+/// as an argument instead.
+fn os_random<const N: usize>() -> Result<[u8; N], IssuanceError> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| IssuanceError::Invalid {
+        field: "random",
+        message: e.to_string(),
+    })?;
+    Ok(bytes)
 }
 
 fn stamp(t: DateTime<Utc>) -> String {
@@ -542,7 +552,7 @@ impl Issuer<'_> {
         external_id: Option<&str>,
         supersedes: Option<&str>,
         now: DateTime<Utc>,
-        make: impl FnOnce(&[status::StatusSlot]) -> Result<CredentialRecord, IssuanceError>,
+        make: impl FnOnce(&[revocation::StatusSlot]) -> Result<CredentialRecord, IssuanceError>,
         audit: impl FnOnce(&CredentialRecord) -> AuditDraft,
     ) -> Result<IssueOutcome, IssuanceError> {
         let at = stamp(now);
@@ -555,7 +565,7 @@ impl Issuer<'_> {
         let slots = slots.first().cloned().unwrap_or_default();
         let record = make(&slots)?;
         tx.insert_credentials(std::slice::from_ref(&record)).await?;
-        tx.insert_status_entries(&status::entries_for(&record.id, &slots))
+        tx.insert_status_entries(&revocation::entries_for(&record.id, &slots))
             .await?;
         if let Some(old) = supersedes {
             tx.supersede(old, &record.id).await?;
@@ -717,146 +727,6 @@ impl Issuer<'_> {
             .await?;
         let (written, lab) = passed_stages(&assessments)?;
         Ok((cert, candidate, written, lab))
-    }
-
-    /// Builds and signs a credential record (not stored). `valid_until`
-    /// overrides the catalog's validity period when given.
-    #[allow(clippy::too_many_arguments)]
-    fn build(
-        &self,
-        cert: &Certification,
-        candidate: &CandidateRecord,
-        holder_name: &str,
-        written: &AssessmentRecord,
-        lab: &AssessmentRecord,
-        now: DateTime<Utc>,
-        attempt: i64,
-        issuance_key: String,
-        external_id: Option<String>,
-        valid_until: Option<Option<XsdDateTime>>,
-        status: &[status::StatusSlot],
-    ) -> Result<CredentialRecord, IssuanceError> {
-        let id = CredentialId::new_urn_uuid();
-        let until =
-            valid_until.unwrap_or_else(|| Some(XsdDateTime::from_utc(cert.valid_until(now))));
-        let document = self.credential_document(
-            cert,
-            candidate,
-            holder_name,
-            written,
-            lab,
-            now,
-            id.as_str(),
-            until.as_ref(),
-            status,
-        )?;
-        Ok(CredentialRecord {
-            id: id.to_string(),
-            candidate_id: candidate.id.clone(),
-            certification: cert.slug.to_string(),
-            attempt,
-            issuance_key,
-            external_id,
-            holder_name: holder_name.to_owned(),
-            issued_at: stamp(now),
-            valid_from: stamp(now),
-            valid_until: until.map(|u| u.as_str().to_owned()),
-            state: CredentialState::Active,
-            renews: None,
-            replaces: None,
-            superseded_by: None,
-            document,
-        })
-    }
-
-    /// The signed OB 3.0 credential JSON: achievement from the catalog,
-    /// holder name and salted e-mail hash, the two results tied to their
-    /// result descriptions, lab evidence with the grader.
-    #[allow(clippy::too_many_arguments)]
-    pub fn credential_document(
-        &self,
-        cert: &Certification,
-        candidate: &CandidateRecord,
-        holder_name: &str,
-        written: &AssessmentRecord,
-        lab: &AssessmentRecord,
-        now: DateTime<Utc>,
-        id: &str,
-        valid_until: Option<&XsdDateTime>,
-        status: &[status::StatusSlot],
-    ) -> Result<String, IssuanceError> {
-        let issuer = self.issuer_profile()?;
-        let achievement = cert.achievement(&self.public_url, issuer.clone());
-        let mut subject = AchievementSubject::new(achievement);
-        subject.name = Some(holder_name.to_owned());
-        subject.identifier = vec![IdentityObject::hashed_email(
-            &candidate.email,
-            &IdentityObject::random_salt()?,
-        )];
-        let mut written_result = AchievementResult::new(Uri::try_from(
-            cert.written_result_id(&self.public_url).as_str(),
-        )?);
-        written_result.value = written.score.map(score_text);
-        let mut lab_result = AchievementResult::new(Uri::try_from(
-            cert.lab_result_id(&self.public_url).as_str(),
-        )?);
-        // The lab is a rubric grade: the result points at the achieved (Pass) level.
-        lab_result.achieved_level = Some(Uri::try_from(
-            cert.lab_pass_level_id(&self.public_url).as_str(),
-        )?);
-        subject.result = vec![written_result, lab_result];
-        let mut credential = OpenBadgeCredential::new(
-            CredentialId::try_from(id)?,
-            issuer,
-            XsdDateTime::from_utc(now),
-            subject,
-        );
-        credential.name = Some(cert.name.clone());
-        credential.valid_until = valid_until.cloned();
-        let mut written_evidence = Evidence::new();
-        written_evidence.name = Some(cert.written.name.clone());
-        written_evidence.description = Some(format!(
-            "Scored {}% (pass mark {}%) on {}{}.",
-            written.score.map(score_text).unwrap_or_default(),
-            written.pass_mark.map(score_text).unwrap_or_default(),
-            written.assessed_on,
-            written
-                .reference
-                .as_deref()
-                .map(|r| format!(", assessment {r}"))
-                .unwrap_or_default()
-        ));
-        written_evidence.genre = Some("Written assessment".into());
-        let mut lab_evidence = Evidence::new();
-        lab_evidence.name = Some(cert.lab.name.clone());
-        lab_evidence.genre = Some("Hands-on lab".into());
-        lab_evidence.description = Some(format!(
-            "Passed on {}, graded by {} (Professional Services).",
-            lab.assessed_on,
-            lab.grader
-                .as_deref()
-                .unwrap_or("a Professional Services engineer")
-        ));
-        lab_evidence.narrative = lab.notes.clone();
-        credential.evidence = vec![written_evidence, lab_evidence];
-        credential.credential_status = status
-            .iter()
-            .map(|slot| self.status_entry(slot))
-            .collect::<Result<_, _>>()?;
-        credential.validate_for_signing()?;
-        let unsigned = credential.to_json_value();
-        let signed = proof::add_proof(
-            &unsigned,
-            &ProofOptions::assertion(self.suite, Some(stamp(now))),
-            self.signer,
-        )?;
-        Ok(proof::proof_as_array(signed).to_string())
-    }
-
-    fn issuer_profile(&self) -> Result<Profile, IssuanceError> {
-        let mut p = Profile::new(Uri::try_from(self.profile.id.as_str())?, &self.profile.name);
-        p.url = self.profile.url.as_deref().map(Uri::try_from).transpose()?;
-        Ok(p)
     }
 }
 

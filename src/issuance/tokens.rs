@@ -105,11 +105,7 @@ impl Issuer<'_> {
                 message: "a token needs a name of 1–100 printable characters".into(),
             });
         }
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(|e| IssuanceError::Invalid {
-            field: "random",
-            message: e.to_string(),
-        })?;
+        let bytes: [u8; 32] = super::os_random()?;
         let secret = format!(
             "{TOKEN_PREFIX}{}",
             base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)

@@ -6,8 +6,8 @@
 //! This module is part of the pure core: it opens no file or socket and
 //! reads no clock or environment variable. Key files are read and written by
 //! the binary's `cli` module; documents are fetched by whoever implements
-//! [`KeyResolver`] over the network. The only effect here is
-//! [`generate_signing_key`], which draws from the operating system's CSPRNG.
+//! [`KeyResolver`] over the network. Randomness is passed in:
+//! [`generate_signing_key`] draws from the generator its caller gives it.
 //!
 //! # Specifications
 //!
@@ -153,6 +153,10 @@ pub enum KeyError {
     /// A controller or issuer identifier that cannot control a key.
     #[error("invalid issuer identifier: {0}")]
     Issuer(String),
+    /// The random number generator given to [`generate_signing_key`]
+    /// failed.
+    #[error("random number generator failed: {0}")]
+    Random(String),
     /// A controller (DID) document failed a rule of CID 1.0 §3.3 "Retrieve
     /// Verification Method". `code` is the CID error name (without the
     /// `https://w3id.org/security#` prefix).

@@ -3,6 +3,7 @@
 
 use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
 use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey, KeypairBytes};
+use rand_core::TryCryptoRng;
 use zeroize::{Zeroize, Zeroizing};
 
 use super::{KeyError, SigningKey, VerifyingKey};
@@ -22,15 +23,21 @@ const MAX_MULTIBASE_LEN: usize = 128;
 /// Longest PEM text accepted.
 const MAX_PEM_LEN: usize = 16 * 1024;
 
-/// Generates a new Ed25519 signing key from the operating system's CSPRNG
-/// (RFC 8032 §5.1.5: the secret key is 32 random bytes).
+/// Generates a new Ed25519 signing key from `rng` (RFC 8032 §5.1.5: the
+/// secret key is 32 random bytes).
 ///
-/// # Panics
+/// The caller picks the generator: the operating system's
+/// (`getrandom::SysRng`) where the service wires it, a seeded one in tests.
+/// Any [`rand_core::CryptoRng`] will do; a fallible
+/// [`TryCryptoRng`] reports its failure here instead of panicking.
 ///
-/// Only if the operating system's random number generator fails, which
-/// leaves no safe way to continue.
-pub fn generate_signing_key() -> SigningKey {
-    SigningKey::generate(&mut rand_core::UnwrapErr(getrandom::SysRng))
+/// # Errors
+/// [`KeyError::Random`] if the generator fails.
+pub fn generate_signing_key<R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<SigningKey, KeyError> {
+    let mut seed = Zeroizing::new([0u8; 32]);
+    rng.try_fill_bytes(seed.as_mut())
+        .map_err(|e| KeyError::Random(e.to_string()))?;
+    Ok(SigningKey::from_bytes(&seed))
 }
 
 /// Encodes a secret key as PKCS#8 v1 PEM (`-----BEGIN PRIVATE KEY-----`,
@@ -275,6 +282,8 @@ fn header_hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::test_rng::{BrokenRng, CountingRng};
+    use getrandom::SysRng;
 
     fn hex32(s: &str) -> [u8; 32] {
         let v = hex::decode(s).unwrap();
@@ -385,7 +394,7 @@ mod tests {
 
     #[test]
     fn pem_round_trip_generated() {
-        let key = generate_signing_key();
+        let key = generate_signing_key(&mut SysRng).unwrap();
         let pem = encode_pkcs8_pem(&key).unwrap();
         assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----\n"));
         assert!(pem.ends_with("-----END PRIVATE KEY-----\n"));
@@ -587,8 +596,8 @@ mod tests {
 
     #[test]
     fn generated_keys_differ_and_encode_as_z6mk() {
-        let a = generate_signing_key();
-        let b = generate_signing_key();
+        let a = generate_signing_key(&mut SysRng).unwrap();
+        let b = generate_signing_key(&mut SysRng).unwrap();
         assert_ne!(a.to_bytes(), b.to_bytes());
         let mb = public_key_multibase(&a.verifying_key());
         assert!(mb.starts_with("z6Mk"), "{mb}");
@@ -597,5 +606,26 @@ mod tests {
         let sk = encode_secret_key_multibase(&a);
         assert!(sk.starts_with("z3u2"), "{}", sk.as_str());
         assert_eq!(decode_secret_key(&sk).unwrap(), a);
+    }
+
+    #[test]
+    fn key_generation_is_deterministic_with_a_seeded_generator() {
+        let a = generate_signing_key(&mut CountingRng(1)).unwrap();
+        let b = generate_signing_key(&mut CountingRng(1)).unwrap();
+        assert_eq!(a.to_bytes(), b.to_bytes());
+        // The seed is the generator's first 32 bytes (RFC 8032 §5.1.5).
+        let seed: Vec<u8> = (1..=32).collect();
+        assert_eq!(a.to_bytes().as_slice(), seed.as_slice());
+        let c = generate_signing_key(&mut CountingRng(2)).unwrap();
+        assert_ne!(a.to_bytes(), c.to_bytes());
+    }
+
+    #[test]
+    fn key_generation_reports_a_failing_generator() {
+        let err = generate_signing_key(&mut BrokenRng).unwrap_err();
+        assert!(
+            matches!(&err, KeyError::Random(m) if m == "no entropy"),
+            "{err:?}"
+        );
     }
 }

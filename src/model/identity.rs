@@ -1,6 +1,7 @@
 //! [`IdentityObject`]: hashed recipient identifiers (OB 3.0 §B.1
 //! IdentityObject, Derived Types "IdentityHash", recipient check §9.3).
 
+use rand_core::TryCryptoRng;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -73,14 +74,17 @@ impl IdentityObject {
         }
     }
 
-    /// A fresh random salt: 16 bytes from the operating system's generator,
-    /// as 32 lower-case hex characters. Use a new salt per credential.
+    /// A fresh random salt: 16 bytes from `rng`, as 32 lower-case hex
+    /// characters. Use a new salt per credential. The caller picks the
+    /// generator (the operating system's in the service, a seeded one in
+    /// tests); any [`rand_core::CryptoRng`] will do.
     ///
     /// # Errors
     /// [`ModelError::Random`] if the generator fails.
-    pub fn random_salt() -> Result<String, ModelError> {
+    pub fn random_salt<R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<String, ModelError> {
         let mut bytes = [0u8; 16];
-        getrandom::fill(&mut bytes).map_err(|e| ModelError::Random(e.to_string()))?;
+        rng.try_fill_bytes(&mut bytes)
+            .map_err(|e| ModelError::Random(e.to_string()))?;
         Ok(hex::encode(bytes))
     }
 
@@ -225,6 +229,7 @@ fn md5(input: &[u8]) -> [u8; 16] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::test_rng::{BrokenRng, CountingRng};
     use serde_json::json;
 
     #[test]
@@ -330,11 +335,25 @@ mod tests {
 
     #[test]
     fn random_salts_differ() {
-        let a = IdentityObject::random_salt().unwrap();
-        let b = IdentityObject::random_salt().unwrap();
+        let a = IdentityObject::random_salt(&mut getrandom::SysRng).unwrap();
+        let b = IdentityObject::random_salt(&mut getrandom::SysRng).unwrap();
         assert_eq!(a.len(), 32);
         assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn random_salt_is_deterministic_with_a_seeded_generator() {
+        let a = IdentityObject::random_salt(&mut CountingRng(7)).unwrap();
+        assert_eq!(a, IdentityObject::random_salt(&mut CountingRng(7)).unwrap());
+        assert_eq!(a, "0708090a0b0c0d0e0f10111213141516");
+        assert_ne!(a, IdentityObject::random_salt(&mut CountingRng(8)).unwrap());
+    }
+
+    #[test]
+    fn random_salt_reports_a_failing_generator() {
+        let err = IdentityObject::random_salt(&mut BrokenRng).unwrap_err();
+        assert_eq!(err, ModelError::Random("no entropy".into()));
     }
 
     #[test]

@@ -18,7 +18,7 @@
 //! * **Verifying** never goes through the typed structs (that could change
 //!   lexical forms and break signatures, STANDARDS §1 item 5):
 //!   [`inspect_credential`] reads a `&serde_json::Value` as received and
-//!   returns a [`CredentialSummary`] or a list of [`Problem`]s with stable
+//!   returns a [`CredentialSummary`] or a list of [`Finding`]s with stable
 //!   codes (see [`codes`]).
 //!
 //! # Newtypes
@@ -34,6 +34,10 @@ mod identity;
 mod inspect;
 mod newtypes;
 mod serde_util;
+mod subject_rule;
+#[cfg(test)]
+pub(crate) mod test_rng;
+mod validate;
 mod vocab;
 
 pub use credential::{
@@ -44,7 +48,7 @@ pub use credential::{
 pub use datetime::XsdDateTime;
 pub use identity::{IdentityObject, identity_hash_sha256};
 pub use inspect::{
-    CredentialSummary, MAX_JSON_DEPTH, Problem, ResultSummary, StatusEntryRef, VcVersion, codes,
+    CredentialSummary, Finding, MAX_JSON_DEPTH, ResultSummary, StatusEntryRef, VcVersion, codes,
     inspect_credential, is_ob_context_url, json_depth,
 };
 pub use newtypes::{CertificationSlug, CredentialId, Did, StatusListIndex, Uri};
@@ -104,7 +108,7 @@ pub enum ModelError {
         /// The rule that is broken.
         reason: String,
     },
-    /// The operating system's random number generator failed.
+    /// The random number generator failed.
     #[error("random number generator failed: {0}")]
     Random(String),
 }

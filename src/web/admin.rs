@@ -34,7 +34,7 @@
 
 use super::AppState;
 use crate::audit::AuditDraft;
-use crate::issuance::status::{CredentialStatus, StatusChange};
+use crate::issuance::revocation::{CredentialStatus, StatusChange};
 use crate::issuance::{
     self, Actor, IssuanceError, IssueOutcome, Issuer, LabInput, Role, WrittenInput,
 };
@@ -644,7 +644,7 @@ fn view(
     bits: CredentialStatus,
 ) -> CredentialView {
     let now = issuer.clock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let public = issuance::badge::public_id(&record.id);
+    let public = issuance::badge_data::public_id(&record.id);
     CredentialView {
         status: status_word(&record, bits, &now).into(),
         revoked: bits.revoked,
@@ -726,7 +726,7 @@ async fn issued_response(
     };
     let location = format!(
         "/api/v1/admin/credentials/{}",
-        issuance::badge::public_id(&record.id)
+        issuance::badge_data::public_id(&record.id)
     );
     let (credential, document) = full_view(issuer, record).await?;
     let mut response = json_response(

@@ -48,7 +48,7 @@ pub struct AppState {
     /// once when this process changes one).
     pub status_cache: Arc<crate::verification::StatusCache>,
     /// This issuer's status list versions, read at most every 250 ms.
-    pub list_versions: Arc<crate::issuance::status::ListVersions>,
+    pub list_versions: Arc<crate::issuance::revocation::ListVersions>,
     /// This issuer's keys (current and retired) as published in did.json
     /// and trusted when verifying, refreshed from the store; [`AppState::new`]
     /// starts it with the signing key alone.
@@ -109,8 +109,8 @@ impl AppState {
             max_batch: verify_api::MAX_BATCH,
             metrics: Arc::new(crate::telemetry::metrics::Metrics::new()),
             status_cache: Arc::new(crate::verification::StatusCache::new()),
-            list_versions: Arc::new(crate::issuance::status::ListVersions::new(
-                crate::issuance::status::LIST_VERSIONS_MAX_AGE,
+            list_versions: Arc::new(crate::issuance::revocation::ListVersions::new(
+                crate::issuance::revocation::LIST_VERSIONS_MAX_AGE,
             )),
             rate_limiter: Arc::new(layers::RateLimiter::new(0, 0)),
             auth_failures: Arc::new(layers::RateLimiter::new(
@@ -361,7 +361,7 @@ async fn credential(
     headers: HeaderMap,
 ) -> Response {
     if wants_html(&headers) {
-        let location = format!("/v/{}", crate::issuance::badge::public_id(&id));
+        let location = format!("/v/{}", crate::issuance::badge_data::public_id(&id));
         return (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
     }
     match state.store.credential(&full_id(&id)).await {

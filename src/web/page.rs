@@ -3,7 +3,7 @@
 //! phones, every user-supplied string HTML-escaped, strict CSP.
 
 use super::AppState;
-use crate::issuance::badge::{display_date, public_id};
+use crate::issuance::badge_data::{display_date, public_id};
 use crate::verification::{self, CheckState, Report, VerifyContext};
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
@@ -182,9 +182,12 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
         }
     };
     let now = parts.clock.now();
-    let lists =
-        crate::issuance::status::OwnStatusLists::new(state.store.as_ref(), &parts.public_url, None)
-            .with_shared_versions(&state.list_versions);
+    let lists = crate::issuance::revocation::OwnStatusLists::new(
+        state.store.as_ref(),
+        &parts.public_url,
+        None,
+    )
+    .with_shared_versions(&state.list_versions);
     let resolver = state.key_ring.resolver();
     let cx = VerifyContext::new(resolver.as_ref(), now).with_status(&lists, &state.status_cache);
     // Parsed once, for the verification and for the page.

@@ -146,7 +146,7 @@ pub async fn issue(
         .into_response();
     let location = format!(
         "/credentials/{}",
-        crate::issuance::badge::public_id(&record.id)
+        crate::issuance::badge_data::public_id(&record.id)
     );
     if let Ok(v) = HeaderValue::from_str(&location) {
         response.headers_mut().insert(header::LOCATION, v);

@@ -52,10 +52,10 @@ impl Pieces {
     pub(super) fn own_lists<'a>(
         &'a self,
         state: &'a AppState,
-    ) -> Option<crate::issuance::status::OwnStatusLists<'a>> {
+    ) -> Option<crate::issuance::revocation::OwnStatusLists<'a>> {
         let fallback = self.fetcher.as_ref().map(|f| f as &dyn StatusSource);
         state.issuer.as_deref().map(|p| {
-            crate::issuance::status::OwnStatusLists::new(
+            crate::issuance::revocation::OwnStatusLists::new(
                 state.store.as_ref(),
                 &p.public_url,
                 fallback,
@@ -66,7 +66,7 @@ impl Pieces {
 
     pub(super) fn context<'a>(
         &'a self,
-        own: Option<&'a crate::issuance::status::OwnStatusLists<'a>>,
+        own: Option<&'a crate::issuance::revocation::OwnStatusLists<'a>>,
     ) -> VerifyContext<'a> {
         let source: Option<&dyn StatusSource> = match own {
             Some(o) => Some(o),

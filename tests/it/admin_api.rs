@@ -827,7 +827,7 @@ fn credential_search_on_both_backends() {
                 let out = issuer.issue(email, CICD, 1, None, &admin).await.unwrap();
                 ids.push(out.record().id.clone());
             }
-            use rosette::issuance::status::StatusChange;
+            use rosette::issuance::revocation::StatusChange;
             issuer
                 .change_status(&ids[1], StatusChange::Suspend, "check", &admin)
                 .await

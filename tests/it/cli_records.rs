@@ -422,7 +422,7 @@ fn a_killed_bulk_import_finishes_on_rerun_without_loss_or_duplicates() {
         let store = rosette::store::SqlStore::connect(&format!("sqlite://{}", db.display()))
             .await
             .unwrap();
-        let lists = rosette::issuance::status::OwnStatusLists::new(
+        let lists = rosette::issuance::revocation::OwnStatusLists::new(
             &store,
             "https://certs.example.com",
             None,

@@ -81,8 +81,11 @@ pub async fn verify(
 ) -> verification::Report {
     let resolver = OfflineResolver::new().with_method(key.method());
     let now = chrono::DateTime::parse_from_rfc3339(now).unwrap().to_utc();
-    let lists =
-        rosette::issuance::status::OwnStatusLists::new(store, "https://certs.example.com", None);
+    let lists = rosette::issuance::revocation::OwnStatusLists::new(
+        store,
+        "https://certs.example.com",
+        None,
+    );
     let cache = verification::StatusCache::new();
     verification::verify_bytes(
         doc.as_bytes(),

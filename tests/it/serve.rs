@@ -246,7 +246,7 @@ fn serve_initializes_on_first_start_and_serves_the_public_read_routes() {
     assert!(out.status.success());
     // Revoked by another process (the CLI): the server reads the list
     // versions again within LIST_VERSIONS_MAX_AGE.
-    std::thread::sleep(rosette::issuance::status::LIST_VERSIONS_MAX_AGE);
+    std::thread::sleep(rosette::issuance::revocation::LIST_VERSIONS_MAX_AGE);
     let html = get(&format!("/v/{uuid}"), "text/html");
     assert!(html.text().contains("<h1>REVOKED</h1>"));
     let r = report(

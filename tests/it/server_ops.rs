@@ -545,7 +545,7 @@ fn two_nodes_on_one_postgresql_see_each_others_issuance_and_revocation() {
     // Another process changed the list: each node reads the list versions
     // again within LIST_VERSIONS_MAX_AGE (a change through a node's own API
     // shows at once on that node).
-    std::thread::sleep(rosette::issuance::status::LIST_VERSIONS_MAX_AGE);
+    std::thread::sleep(rosette::issuance::revocation::LIST_VERSIONS_MAX_AGE);
     assert_eq!(verdict(node_b.addr, uuid), "REVOKED");
     assert_eq!(verdict(node_a.addr, uuid), "REVOKED");
     let body = a_client
@@ -691,7 +691,7 @@ fn an_employer_checks_a_team_by_ids_and_links_and_gets_a_spreadsheet() {
         &envs,
         &["revoke", &bob, "--reason", "test"],
     ));
-    std::thread::sleep(rosette::issuance::status::LIST_VERSIONS_MAX_AGE);
+    std::thread::sleep(rosette::issuance::revocation::LIST_VERSIONS_MAX_AGE);
     let ada_uuid = ada.trim_start_matches("urn:uuid:");
     let bob_link = format!(
         "https://certs.example.com/v/{}",
@@ -878,7 +878,7 @@ fn the_page_of_a_corrected_credential_points_to_the_corrected_one() {
         .find(|w| w.starts_with("urn:uuid:") && *w != old)
         .unwrap_or_else(|| panic!("no new id in {out:?}"))
         .to_owned();
-    std::thread::sleep(rosette::issuance::status::LIST_VERSIONS_MAX_AGE);
+    std::thread::sleep(rosette::issuance::revocation::LIST_VERSIONS_MAX_AGE);
     let page = |id: &str| {
         let r = Client::new(server.addr)
             .get(&format!("/v/{}", id.trim_start_matches("urn:uuid:")))

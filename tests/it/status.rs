@@ -5,7 +5,7 @@ use crate::issuance::{catalog, test_key, verify};
 use crate::support::{block_on, fresh_postgres_database, sqlite_url};
 use rosette::clock::FixedClock;
 use rosette::future::BoxFuture;
-use rosette::issuance::status::{OwnStatusLists, StatusChange};
+use rosette::issuance::revocation::{OwnStatusLists, StatusChange};
 use rosette::issuance::{Actor, IssueOutcome, Issuer, LabInput, WrittenInput};
 use rosette::keys::{CredentialSigner, IssuerKey, OfflineResolver};
 use rosette::proof::{self, Cryptosuite, ProofOptions};

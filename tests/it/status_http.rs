@@ -4,7 +4,7 @@
 use crate::support::{Client, block_on, sqlite_url};
 use rosette::clock::FixedClock;
 use rosette::fetch::{FetchPolicy, HttpFetcher};
-use rosette::issuance::status::StatusChange;
+use rosette::issuance::revocation::StatusChange;
 use rosette::issuance::{Actor, Issuer, IssuerProfile, LabInput, WrittenInput};
 use rosette::keys::OfflineResolver;
 use rosette::proof::Cryptosuite;

@@ -11,7 +11,6 @@
 use super::{Actor, IssuanceError, Issuer, Role, stamp};
 use crate::audit::AuditDraft;
 use crate::model::{BitstringStatusListEntry, StatusListIndex, StatusPurpose, Uri};
-use crate::proof::{self, ProofOptions};
 use crate::status::{Bitstring, DEFAULT_TTL_MS, IndexPermutation, list_credential};
 use crate::store::{StatusEntryRecord, StatusListRecord, StoreError, StoreTx};
 use chrono::{DateTime, Utc};
@@ -75,15 +74,6 @@ pub struct CredentialStatus {
     pub revoked: bool,
     /// The suspension bit is set.
     pub suspended: bool,
-}
-
-fn random_key() -> Result<[u8; 32], IssuanceError> {
-    let mut key = [0u8; 32];
-    getrandom::fill(&mut key).map_err(|e| IssuanceError::Invalid {
-        field: "random",
-        message: e.to_string(),
-    })?;
-    Ok(key)
 }
 
 fn key_from_hex(hex_key: &str) -> Result<[u8; 32], IssuanceError> {
@@ -161,7 +151,7 @@ impl Issuer<'_> {
             purpose: purpose.to_owned(),
             size: LIST_SIZE,
             allocated: 0,
-            permutation_key: hex::encode(random_key()?),
+            permutation_key: hex::encode(super::os_random::<32>()?),
             version: 0,
             published_version: -1,
             published: None,
@@ -213,12 +203,7 @@ impl Issuer<'_> {
             &stamp(now),
             DEFAULT_TTL_MS,
         );
-        let signed = proof::add_proof(
-            &unsigned,
-            &ProofOptions::assertion(self.suite, Some(stamp(now))),
-            self.signer,
-        )?;
-        Ok(proof::proof_as_array(signed).to_string())
+        self.sign(&unsigned, now)
     }
 
     /// Sets or clears a credential's bit of `purpose`, bumps the list and
