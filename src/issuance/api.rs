@@ -148,7 +148,7 @@ impl Issuer<'_> {
             serde_json::to_value(&profile).unwrap_or(Value::Null),
         );
         let id = match doc.get("id") {
-            None => CredentialId::new_urn_uuid().to_string(),
+            None => CredentialId::urn_uuid_from_random(super::os_random::<16>()?).to_string(),
             Some(Value::String(id)) => {
                 // The canonical (lower-case, hyphenated) form only: the
                 // public page is found by exactly this text.

@@ -32,7 +32,7 @@ impl Issuer<'_> {
         valid_until: Option<Option<XsdDateTime>>,
         status: &[revocation::StatusSlot],
     ) -> Result<CredentialRecord, IssuanceError> {
-        let id = CredentialId::new_urn_uuid();
+        let id = CredentialId::urn_uuid_from_random(super::os_random::<16>()?);
         let until =
             valid_until.unwrap_or_else(|| Some(XsdDateTime::from_utc(cert.valid_until(now))));
         let document = self.credential_document(

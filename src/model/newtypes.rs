@@ -195,10 +195,16 @@ impl CredentialId {
         Ok(())
     }
 
-    /// A fresh random identifier `urn:uuid:<v4 UUID>` (RFC 9562 §5.4),
-    /// lower-case hex.
-    pub fn new_urn_uuid() -> Self {
-        CredentialId(uuid::Uuid::new_v4().urn().to_string())
+    /// The identifier `urn:uuid:<v4 UUID>` (RFC 9562 §5.4), lower-case hex,
+    /// made from 16 random bytes the caller draws (the version and variant
+    /// bits are set here), so the core reads no generator itself.
+    pub fn urn_uuid_from_random(bytes: [u8; 16]) -> Self {
+        CredentialId(
+            uuid::Builder::from_random_bytes(bytes)
+                .into_uuid()
+                .urn()
+                .to_string(),
+        )
     }
 
     /// Parses a credential id.
@@ -471,14 +477,15 @@ mod tests {
 
     #[test]
     fn credential_id_urn_uuid() {
-        let id = CredentialId::new_urn_uuid();
+        let id = CredentialId::urn_uuid_from_random([0xa5; 16]);
         let s = id.as_str();
         assert!(s.starts_with("urn:uuid:"), "{s}");
         assert_eq!(s.len(), "urn:uuid:".len() + 36);
         let u = uuid::Uuid::parse_str(&s[9..]).unwrap();
         assert_eq!(u.get_version_num(), 4);
         assert_eq!(s, s.to_ascii_lowercase());
-        assert_ne!(CredentialId::new_urn_uuid(), CredentialId::new_urn_uuid());
+        assert_eq!(s, "urn:uuid:a5a5a5a5-a5a5-45a5-a5a5-a5a5a5a5a5a5");
+        assert_ne!(CredentialId::urn_uuid_from_random([1; 16]), id);
         assert_eq!(CredentialId::parse(s).unwrap(), id);
         assert!(CredentialId::parse("urn:uuid:not-a-uuid").is_err());
         assert!(CredentialId::parse("https://example.com/credentials/1").is_ok());
