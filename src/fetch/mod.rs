@@ -1,0 +1,429 @@
+//! Bounded HTTP(S) fetches of third-party documents: Bitstring Status List
+//! credentials and `did:web` documents.
+//!
+//! The verifier must never fetch anything on behalf of a credential before its
+//! signature has been checked (callers enforce the order; this module only
+//! makes each fetch safe). Every fetch here is bounded:
+//!
+//! - **Schemes**: `https` only, except `http` to a loopback host (`127.0.0.0/8`,
+//!   `::1`, `localhost`) for tests and local setups. Anything else (`ftp:`,
+//!   `file:`, `http://example.com/`) is refused before any network access.
+//! - **Addresses**: every target host, including each redirect target, is
+//!   resolved and refused when any resolved address is not globally routable
+//!   (see [`is_public_address`]). Loopback is the one exception: a loopback URL
+//!   (`http(s)://127.0.0.1…`, `http(s)://[::1]…`, `http(s)://localhost…`) may
+//!   be fetched, and a redirect chain that *starts* at a loopback URL may go
+//!   to another loopback URL; a chain that starts elsewhere may not redirect
+//!   to loopback, and a DNS name other than `localhost` that resolves to
+//!   loopback is refused. [`FetchPolicy::allow_private`] lifts every address
+//!   check (but not the scheme rule).
+//! - **No DNS rebinding**: names are resolved once, by a resolver installed in
+//!   the HTTP client, which checks the addresses and hands exactly those to the
+//!   connector; there is no second lookup between check and connect. IP
+//!   literals are checked before the request is sent.
+//! - **Redirects** are followed by hand (the client's redirect policy is
+//!   "none"), at most [`FetchPolicy::max_redirects`] hops, each re-checked.
+//! - **Time**: a connect timeout and one total timeout covering every hop and
+//!   reading the body.
+//! - **Size**: the body is read incrementally and the fetch fails with
+//!   [`FetchError::TooLarge`] as soon as it would exceed
+//!   [`FetchPolicy::max_bytes`] (a declared `Content-Length` above the cap fails
+//!   before reading). Bodies are never silently truncated. No
+//!   `Accept-Encoding` is sent, so no decompression happens.
+//! - No proxies (environment proxy variables are ignored), no cookies, no
+//!   `Referer`, no credentials in URLs.
+//!
+//! TLS uses rustls with the `ring` provider: [`HttpFetcher::new`] installs it as
+//! the process default if no provider is installed yet (an already installed
+//! provider is kept).
+
+use std::error::Error as StdError;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Url;
+
+mod address;
+
+pub use address::is_public_address;
+use address::{AddressRefused, GuardedResolver, is_localhost_name, is_loopback, system_lookup};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue, LOCATION};
+
+/// Why a fetch failed; [`FetchError::code`] gives a stable machine code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FetchError {
+    /// The URL could not be parsed, has no host, or carries credentials
+    /// (`fetch_invalid_url`).
+    #[error("invalid URL: {0}")]
+    InvalidUrl(String),
+    /// The URL's scheme is not allowed: not `https`, or `http` to a host that
+    /// is not loopback (`fetch_scheme_refused`).
+    #[error("URL scheme refused: {0}")]
+    SchemeRefused(String),
+    /// The host is, or resolves to, an address that is not globally routable
+    /// (`fetch_private_address`).
+    #[error("address refused: {host} is or resolves to the non-public address {address}")]
+    PrivateAddress {
+        /// The host as written in the URL.
+        host: String,
+        /// The offending address.
+        address: String,
+    },
+    /// The connect timeout or the total timeout elapsed (`fetch_timeout`).
+    #[error("fetch timed out")]
+    Timeout,
+    /// The body is (or is declared to be) larger than the limit
+    /// (`fetch_too_large`).
+    #[error("response body larger than {limit} bytes")]
+    TooLarge {
+        /// The limit in bytes ([`FetchPolicy::max_bytes`]).
+        limit: usize,
+    },
+    /// The final response had a non-2xx status (`fetch_status`).
+    #[error("HTTP status {status}")]
+    Status {
+        /// The HTTP status code.
+        status: u16,
+    },
+    /// Too many redirects, or a redirect without a usable `Location`
+    /// (`fetch_redirect_refused`).
+    #[error("redirect refused: {0}")]
+    RedirectRefused(String),
+    /// Any other failure: DNS, connection, TLS, protocol, client set-up
+    /// (`fetch_failed`).
+    #[error("fetch failed: {0}")]
+    Failed(String),
+}
+
+impl FetchError {
+    /// A stable machine-readable code for this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            FetchError::InvalidUrl(_) => "fetch_invalid_url",
+            FetchError::SchemeRefused(_) => "fetch_scheme_refused",
+            FetchError::PrivateAddress { .. } => "fetch_private_address",
+            FetchError::Timeout => "fetch_timeout",
+            FetchError::TooLarge { .. } => "fetch_too_large",
+            FetchError::Status { .. } => "fetch_status",
+            FetchError::RedirectRefused(_) => "fetch_redirect_refused",
+            FetchError::Failed(_) => "fetch_failed",
+        }
+    }
+}
+
+/// Limits of a fetcher.
+#[derive(Debug, Clone)]
+pub struct FetchPolicy {
+    /// Time allowed to resolve and connect (TCP and TLS) to one host.
+    /// Default 5 s.
+    pub connect_timeout: Duration,
+    /// Time allowed for a whole [`HttpFetcher::get`]: every redirect hop and
+    /// reading the body. Default 10 s.
+    pub total_timeout: Duration,
+    /// Largest accepted body in bytes. Default 16 MiB.
+    pub max_bytes: usize,
+    /// Most redirects followed. Default 3.
+    pub max_redirects: usize,
+    /// Accept private, link-local, loopback and other non-public addresses for
+    /// any host. Default `false`. The scheme rule (`https`, or `http` to
+    /// loopback) still applies.
+    pub allow_private: bool,
+}
+
+impl Default for FetchPolicy {
+    fn default() -> Self {
+        FetchPolicy {
+            connect_timeout: Duration::from_secs(5),
+            total_timeout: Duration::from_secs(10),
+            max_bytes: 16 * 1024 * 1024,
+            max_redirects: 3,
+            allow_private: false,
+        }
+    }
+}
+
+/// A successful fetch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fetched {
+    /// The final URL, after redirects.
+    pub url: String,
+    /// The `Content-Type` header of the final response, if present and
+    /// visible ASCII.
+    pub content_type: Option<String>,
+    /// The complete body.
+    pub body: Vec<u8>,
+}
+
+/// An HTTP(S) client for third-party documents (status lists, `did:web`
+/// documents), enforcing the rules in the [module documentation](self):
+/// `https` only (except `http` to loopback), non-public addresses refused
+/// (each redirect target included), addresses checked by the resolver that
+/// feeds the connector (no DNS rebinding), at most `max_redirects` redirects,
+/// timeouts, and a body size cap.
+///
+/// Cheap to clone (the connection pool is shared).
+#[derive(Debug, Clone)]
+pub struct HttpFetcher {
+    client: reqwest::Client,
+    policy: FetchPolicy,
+}
+
+/// How names are turned into addresses; the system resolver in production,
+/// a table in tests.
+type LookupFn = dyn Fn(&str) -> std::io::Result<Vec<IpAddr>> + Send + Sync;
+
+impl HttpFetcher {
+    /// Builds a fetcher with `policy`.
+    ///
+    /// Installs rustls' `ring` crypto provider as the process default unless a
+    /// provider is already installed (in which case that one is used).
+    pub fn new(policy: FetchPolicy) -> Result<Self, FetchError> {
+        Self::with_lookup(policy, Arc::new(system_lookup))
+    }
+
+    fn with_lookup(policy: FetchPolicy, lookup: Arc<LookupFn>) -> Result<Self, FetchError> {
+        // Idempotent: Err only means a provider is already installed.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let resolver = GuardedResolver {
+            allow_private: policy.allow_private,
+            lookup,
+        };
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .referer(false)
+            .connect_timeout(policy.connect_timeout)
+            .timeout(policy.total_timeout)
+            .dns_resolver(Arc::new(resolver))
+            .user_agent(concat!("rosette/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| FetchError::Failed(format!("building the HTTP client: {}", chain(&e))))?;
+        Ok(HttpFetcher { client, policy })
+    }
+
+    /// The limits this fetcher enforces.
+    pub fn policy(&self) -> &FetchPolicy {
+        &self.policy
+    }
+
+    /// GETs `url` with the `Accept` header `accept`, following redirects under
+    /// the policy; returns the final URL, the content type and the body.
+    pub async fn get(&self, url: &str, accept: &str) -> Result<Fetched, FetchError> {
+        let accept = HeaderValue::from_str(accept)
+            .map_err(|_| FetchError::Failed("invalid Accept header value".to_owned()))?;
+        let start = Url::parse(url).map_err(|e| FetchError::InvalidUrl(format!("{url}: {e}")))?;
+        // The start URL is checked before any network access; its loopback-ness
+        // decides whether later hops may go to loopback.
+        let origin_loopback = check_target(&start, None, self.policy.allow_private)?;
+        match tokio::time::timeout(
+            self.policy.total_timeout,
+            self.follow(start, origin_loopback, accept),
+        )
+        .await
+        {
+            Ok(result) => result,
+            Err(_) => Err(FetchError::Timeout),
+        }
+    }
+
+    async fn follow(
+        &self,
+        start: Url,
+        origin_loopback: bool,
+        accept: HeaderValue,
+    ) -> Result<Fetched, FetchError> {
+        let mut current = start;
+        let mut redirects = 0usize;
+        loop {
+            let response = self
+                .client
+                .get(current.clone())
+                .header(ACCEPT, accept.clone())
+                .send()
+                .await
+                .map_err(map_reqwest_error)?;
+            let status = response.status();
+            if matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308) {
+                if redirects >= self.policy.max_redirects {
+                    return Err(FetchError::RedirectRefused(format!(
+                        "more than {} redirects",
+                        self.policy.max_redirects
+                    )));
+                }
+                let location = response
+                    .headers()
+                    .get(LOCATION)
+                    .ok_or_else(|| {
+                        FetchError::RedirectRefused(format!("{status} without Location"))
+                    })?
+                    .to_str()
+                    .map_err(|_| FetchError::RedirectRefused("non-ASCII Location".to_owned()))?;
+                let next = current.join(location).map_err(|e| {
+                    FetchError::RedirectRefused(format!("invalid Location {location:?}: {e}"))
+                })?;
+                check_target(&next, Some(origin_loopback), self.policy.allow_private)?;
+                redirects += 1;
+                current = next;
+                continue;
+            }
+            if !status.is_success() {
+                return Err(FetchError::Status {
+                    status: status.as_u16(),
+                });
+            }
+            let content_type = response
+                .headers()
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let url = response.url().to_string();
+            let body = read_limited(response, self.policy.max_bytes).await?;
+            return Ok(Fetched {
+                url,
+                content_type,
+                body,
+            });
+        }
+    }
+}
+
+/// Reads the body chunk by chunk, failing as soon as it would exceed `max`.
+async fn read_limited(mut response: reqwest::Response, max: usize) -> Result<Vec<u8>, FetchError> {
+    let too_large = FetchError::TooLarge { limit: max };
+    let declared = response.content_length();
+    if let Some(len) = declared
+        && usize::try_from(len).map_or(true, |len| len > max)
+    {
+        return Err(too_large);
+    }
+    // Trust a declared length only up to 1 MiB for the initial allocation.
+    let initial = declared
+        .and_then(|len| usize::try_from(len).ok())
+        .unwrap_or(0)
+        .min(1024 * 1024);
+    let mut body = Vec::with_capacity(initial);
+    while let Some(chunk) = response.chunk().await.map_err(map_reqwest_error)? {
+        if chunk.len() > max - body.len() {
+            return Err(too_large);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Checks a target URL before any network access: scheme, credentials, and
+/// (for IP literals and `localhost`) the address rules. `origin_loopback` is
+/// `None` for the start URL, else whether the start URL was loopback.
+/// Returns whether the target is loopback.
+fn check_target(
+    url: &Url,
+    origin_loopback: Option<bool>,
+    allow_private: bool,
+) -> Result<bool, FetchError> {
+    let scheme = url.scheme();
+    if scheme != "https" && scheme != "http" {
+        return Err(FetchError::SchemeRefused(format!(
+            "{scheme}: (only https, or http to loopback)"
+        )));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(FetchError::InvalidUrl(
+            "credentials in the URL are not allowed".to_owned(),
+        ));
+    }
+    let host = url
+        .host_str()
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| FetchError::InvalidUrl(format!("{url}: no host")))?;
+    // The URL parser has already normalised IPv4 literals (for http and https)
+    // to dotted quads and IPv6 literals to their bracketed canonical form.
+    let literal = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(v6) => Some(
+            v6.parse::<Ipv6Addr>()
+                .map(IpAddr::V6)
+                .map_err(|_| FetchError::InvalidUrl(format!("{url}: bad IPv6 host")))?,
+        ),
+        None => host.parse::<Ipv4Addr>().ok().map(IpAddr::V4),
+    };
+    let host_text = host.to_owned();
+    let loopback = match literal {
+        Some(ip) => is_loopback(ip),
+        None => is_localhost_name(host),
+    };
+    if !allow_private {
+        let refused = |address: String| FetchError::PrivateAddress {
+            host: host_text.clone(),
+            address,
+        };
+        if loopback {
+            // Loopback only for a loopback start URL and chains that began there.
+            if origin_loopback == Some(false) {
+                return Err(refused(
+                    literal.map_or_else(|| "loopback".to_owned(), |ip| ip.to_string()),
+                ));
+            }
+        } else if let Some(ip) = literal
+            && !is_public_address(ip)
+        {
+            return Err(refused(ip.to_string()));
+        }
+    }
+    if scheme == "http" && !loopback {
+        return Err(FetchError::SchemeRefused(format!(
+            "http to {host_text} (only https, or http to loopback)"
+        )));
+    }
+    Ok(loopback)
+}
+
+fn map_reqwest_error(err: reqwest::Error) -> FetchError {
+    let mut source: Option<&(dyn StdError + 'static)> = Some(&err);
+    while let Some(e) = source {
+        if let Some(refused) = e.downcast_ref::<AddressRefused>() {
+            return FetchError::PrivateAddress {
+                host: refused.host.clone(),
+                address: refused.address.to_string(),
+            };
+        }
+        source = e.source();
+    }
+    if err.is_timeout() {
+        return FetchError::Timeout;
+    }
+    FetchError::Failed(chain(&err))
+}
+
+/// An error and its sources, joined with ": ".
+fn chain(err: &(dyn StdError + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(e) = source {
+        let more = e.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = e.source();
+    }
+    text
+}
+
+/// Third-party status lists over HTTP, within the fetch policy (BSL §3.2
+/// step 2: any failure is a STATUS_RETRIEVAL_ERROR, reported as "unknown").
+impl crate::verification::StatusSource for HttpFetcher {
+    fn status_list<'a>(
+        &'a self,
+        url: &'a str,
+    ) -> crate::future::BoxFuture<'a, Result<Vec<u8>, crate::verification::SourceError>> {
+        Box::pin(async move {
+            self.get(url, "application/vc, application/vc+ld+json;q=0.9, application/ld+json;q=0.8, application/json;q=0.7")
+                .await
+                .map(|f| f.body)
+                .map_err(|e| crate::verification::SourceError { code: e.code(), message: e.to_string() })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;
