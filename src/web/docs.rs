@@ -1,5 +1,5 @@
 //! `GET /docs`: the API reference for people, rendered on the server from
-//! the OpenAPI document ([`super::openapi::document`]). It needs neither
+//! the OpenAPI document (served by [`super::openapi::docs`]). It needs neither
 //! JavaScript nor anything from another site (no Swagger UI bundle, no
 //! CDN): operations grouped by tag, each with its method, path, summary,
 //! description, security, parameters, request body and responses; schemas
@@ -7,14 +7,11 @@
 //! section. Every string from the document is HTML-escaped; the page has the
 //! verification page's strict CSP and its stylesheet at `/assets/docs.css`.
 
-use super::openapi;
-use super::page::{PAGE_HEADERS, escape};
-use axum::http::HeaderValue;
-use axum::response::{IntoResponse, Response};
+use super::page::escape;
+use axum::response::Response;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use std::fmt::Write as _;
-use std::sync::OnceLock;
 
 /// The HTTP methods of a path item, in the order the page lists them.
 const METHODS: [&str; 8] = [
@@ -43,39 +40,6 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:t
 .d{color:#6b6a75}.summary{font-weight:600;margin:4px 0}\
 a{color:#1f75cb}dl{margin:4px 0}dt{margin-top:8px}dd{margin:2px 0 0 16px}";
 
-/// `GET /docs`.
-#[utoipa::path(
-    get,
-    path = "/docs",
-    tag = "operations",
-    summary = "This API's reference (HTML)",
-    description = "The OpenAPI document rendered for people: every operation grouped by tag, \
-with its parameters, bodies, responses and schemas. Works offline and without JavaScript.",
-    responses(
-        (status = 200, description = "The reference page.", body = String,
-            content_type = "text/html; charset=utf-8"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = super::openapi::Problem, content_type = "application/problem+json"),
-    )
-)]
-pub async fn docs() -> Response {
-    static HTML: OnceLock<String> = OnceLock::new();
-    let html = HTML.get_or_init(|| {
-        render(openapi::document_json()).unwrap_or_else(|e| {
-            format!(
-                "<!doctype html><title>Error</title><p>{}",
-                escape(&e.to_string())
-            )
-        })
-    });
-    let mut response = html.as_str().into_response();
-    for (name, value) in PAGE_HEADERS {
-        if let Ok(v) = HeaderValue::from_str(value) {
-            response.headers_mut().insert(name, v);
-        }
-    }
-    response
-}
-
 /// `GET /assets/docs.css`.
 #[utoipa::path(
     get,
@@ -86,7 +50,7 @@ pub async fn docs() -> Response {
     responses(
         (status = 200, description = "The stylesheet.", body = String,
             content_type = "text/css; charset=utf-8"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = super::openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = super::problem::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn stylesheet() -> Response {

@@ -319,7 +319,7 @@ impl RateLimiter {
 }
 
 /// 429 problem with `Retry-After` (RFC 6585 §4), whole seconds, at least 1.
-fn too_many_requests(wait: Duration, title: &str) -> Response {
+pub(super) fn too_many_requests(wait: Duration, title: &str) -> Response {
     Problem::new(StatusCode::TOO_MANY_REQUESTS, title)
         .code("rate_limited")
         .retry_after(wait.as_secs().max(1))
@@ -339,37 +339,6 @@ pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next)
 /// Failed bearer-token checks a client may make on the admin API in a
 /// burst, above the steady rate (`auth_failures_per_minute`, default 30).
 pub const AUTH_FAILURE_BURST: u32 = 10;
-
-/// Throttles token guessing on the admin API: every 401 a client gets
-/// costs a token of its failed-authentication budget; once the budget is
-/// spent, its admin calls get 429 before any token is looked up (valid
-/// callers never spend it).
-pub async fn throttle_failed_auth(
-    State(state): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let ip = client_ip(&req, &state.trusted_proxies);
-    if let Some(ip) = ip
-        && let Err(wait) = state.auth_failures.peek(ip, Instant::now())
-    {
-        return too_many_requests(
-            wait,
-            "too many failed token checks from this address; wait before trying again",
-        );
-    }
-    // Only presented tokens cost a lookup; a call without one is refused
-    // before the database is asked.
-    let presented = req.headers().contains_key(header::AUTHORIZATION);
-    let response = next.run(req).await;
-    if presented
-        && response.status() == StatusCode::UNAUTHORIZED
-        && let Some(ip) = ip
-    {
-        let _ = state.auth_failures.check(ip, Instant::now());
-    }
-    response
-}
 
 #[cfg(test)]
 mod tests {

@@ -4,7 +4,10 @@
 //! readiness, metrics, the OpenAPI description and its docs page).
 
 pub mod admin;
+pub mod auth;
 pub mod docs;
+pub mod dto;
+pub mod error;
 pub mod keyring;
 pub mod layers;
 pub mod openapi;
@@ -174,7 +177,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi::openapi_json))
-        .route("/docs", get(docs::docs))
+        .route("/docs", get(openapi::docs))
         .route("/assets/docs.css", get(docs::stylesheet));
     Router::new()
         .merge(public_api)
@@ -215,7 +218,7 @@ in the OpenMetrics text format.",
     responses(
         (status = 200, description = "The metrics.", body = String,
             content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = problem::Problem, content_type = "application/problem+json"),
     )
 )]
 async fn metrics(State(state): State<AppState>) -> Response {
@@ -238,7 +241,7 @@ async fn metrics(State(state): State<AppState>) -> Response {
     responses(
         (status = 200, description = "`ok`.", body = String, content_type = "text/plain",
             example = "ok"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = problem::Problem, content_type = "application/problem+json"),
     )
 )]
 async fn healthz() -> &'static str {
@@ -255,7 +258,7 @@ async fn healthz() -> &'static str {
         (status = 200, description = "`ready`.", body = String, content_type = "text/plain",
             example = "ready"),
         (status = 503, description = "The database is not reachable (problem), or the request took longer than `request_timeout`.",
-            body = openapi::Problem, content_type = "application/problem+json"),
+            body = problem::Problem, content_type = "application/problem+json"),
     )
 )]
 async fn readyz(State(state): State<AppState>) -> Response {
@@ -293,13 +296,13 @@ const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
     description = "did:web \"Read (Resolve)\": every key the issuer has signed with (current and \
 retired), each listed by absolute id under `assertionMethod`.",
     responses(
-        (status = 200, description = "The DID document.", body = openapi::DidDocument,
+        (status = 200, description = "The DID document.", body = dto::DidDocument,
             content_type = "application/did+json"),
         (status = 404, description = "This server does not issue.",
-            body = openapi::Problem, content_type = "application/problem+json"),
+            body = problem::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = openapi::Problem, content_type = "application/problem+json"),
+            body = problem::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = problem::Problem, content_type = "application/problem+json"),
     )
 )]
 async fn did_document(State(state): State<AppState>) -> Response {
@@ -342,17 +345,17 @@ A client that asks for HTML (`Accept: text/html` without JSON) is sent to the ve
         ("Accept" = Option<String>, Header, description = "`text/html` (without JSON types) redirects to the verification page."),
     ),
     responses(
-        (status = 200, description = "The credential.", body = openapi::Credential,
+        (status = 200, description = "The credential.", body = dto::Credential,
             content_type = "application/vc"),
         (status = 303, description = "A browser: see the verification page.",
             headers(("Location" = String, description = "`/v/{id}`"))),
         (status = 404, description = "No such credential.",
-            body = openapi::Problem, content_type = "application/problem+json"),
+            body = problem::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = openapi::Problem, content_type = "application/problem+json"),
+            body = problem::Problem, content_type = "application/problem+json"),
         (status = 500, description = "The credential could not be read.",
-            body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = openapi::Problem, content_type = "application/problem+json"),
+            body = problem::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = problem::Problem, content_type = "application/problem+json"),
     )
 )]
 async fn credential(
@@ -387,19 +390,19 @@ credential baked in (OB 3.0 §5.3), the holder's name, a QR code to the verifica
 current status as a banner. `og.png`: the 1200×627 Open Graph image used when the page is shared.",
     params(
         ("id" = String, Path, description = "The credential's UUID, or its full id `urn:uuid:…`."),
-        ("image" = openapi::BadgeImage, Path, description = "Which image."),
+        ("image" = dto::BadgeImage, Path, description = "Which image."),
     ),
     responses(
         (status = 200, description = "The image.",
             headers(("Cache-Control" = String, description = "`public, max-age=300`")),
             content(("image/png"), ("image/svg+xml"))),
         (status = 404, description = "No such credential or image, or this server does not issue.",
-            body = openapi::Problem, content_type = "application/problem+json"),
+            body = problem::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = openapi::Problem, content_type = "application/problem+json"),
+            body = problem::Problem, content_type = "application/problem+json"),
         (status = 500, description = "The image could not be rendered.",
-            body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = openapi::Problem, content_type = "application/problem+json"),
+            body = problem::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = problem::Problem, content_type = "application/problem+json"),
     )
 )]
 async fn credential_image(
@@ -502,7 +505,7 @@ with `If-None-Match` get 304.",
         ("If-None-Match" = Option<String>, Header, description = "An `ETag` from an earlier answer."),
     ),
     responses(
-        (status = 200, description = "The status list credential.", body = openapi::Credential,
+        (status = 200, description = "The status list credential.", body = dto::Credential,
             content_type = "application/vc",
             headers(
                 ("ETag" = String, description = "Strong validator of this version of the list."),
@@ -510,12 +513,12 @@ with `If-None-Match` get 304.",
             )),
         (status = 304, description = "Not modified since the given `ETag`."),
         (status = 404, description = "No such status list.",
-            body = openapi::Problem, content_type = "application/problem+json"),
+            body = problem::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = openapi::Problem, content_type = "application/problem+json"),
+            body = problem::Problem, content_type = "application/problem+json"),
         (status = 500, description = "The status list could not be read.",
-            body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = openapi::Problem, content_type = "application/problem+json"),
+            body = problem::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = problem::Problem, content_type = "application/problem+json"),
     )
 )]
 async fn status_list(

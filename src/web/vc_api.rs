@@ -4,7 +4,8 @@
 //! ("Verify Presentation", public).
 
 use super::AppState;
-use super::admin::{Admits, ApiError, admit, refusal, signing_issuer_of};
+use super::auth::{Admits, admit, signing_issuer_of};
+use super::error::{ApiError, refusal};
 use super::verify_api::{Pieces, count, vc_api_result};
 use crate::issuance::IssuanceError;
 use crate::model;
@@ -83,19 +84,19 @@ entries and the proof, and stores the credential (public page `/v/{uuid}`, revoc
     responses(
         (status = 201, description = "Issued; `Location` is the credential's URL.", body = IssueResponse),
         (status = 400, description = "The body is not JSON, or `credential` or `options` is not an object.",
-            body = super::admin::AdminProblem, content_type = "application/problem+json"),
+            body = super::error::AdminProblem, content_type = "application/problem+json"),
         (status = 401, description = "No token, or an unknown or revoked one.",
-            body = super::admin::AdminProblem, content_type = "application/problem+json"),
+            body = super::error::AdminProblem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.",
-            body = super::admin::AdminProblem, content_type = "application/problem+json"),
+            body = super::error::AdminProblem, content_type = "application/problem+json"),
         (status = 403, description = "A grader token.",
-            body = super::admin::AdminProblem, content_type = "application/problem+json"),
+            body = super::error::AdminProblem, content_type = "application/problem+json"),
         (status = 409, description = "The id is taken, or the attempt was issued before.",
-            body = super::admin::AdminProblem, content_type = "application/problem+json"),
+            body = super::error::AdminProblem, content_type = "application/problem+json"),
         (status = 413, description = "The body is too large.",
-            body = super::admin::AdminProblem, content_type = "application/problem+json"),
+            body = super::error::AdminProblem, content_type = "application/problem+json"),
         (status = 422, description = "The credential cannot be issued (issuer, achievement, holder, fields, stages).",
-            body = super::admin::AdminProblem, content_type = "application/problem+json"),
+            body = super::error::AdminProblem, content_type = "application/problem+json"),
     )
 )]
 pub async fn issue(
@@ -448,12 +449,12 @@ a challenge or domain was requested. Every embedded credential (VC 2.0 or VC 1.1
     responses(
         (status = 200, description = "Verified.", body = PresentationVerifyResult),
         (status = 400, description = "The body is not JSON, `verifiablePresentation` is missing or not an object, or the options are malformed.",
-            body = super::openapi::Problem, content_type = "application/problem+json"),
+            body = super::problem::Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is too large (plain text), or more than `max_batch` credentials (problem).",
-            body = super::openapi::Problem, content_type = "application/problem+json"),
+            body = super::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not verified: `errors` lists the problems.", body = PresentationVerifyResult),
         (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = super::openapi::Problem, content_type = "application/problem+json"),
+            body = super::problem::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn verify_presentation(State(state): State<AppState>, body: Bytes) -> Response {

@@ -104,9 +104,9 @@ A batch answers `{\"verified\": all, \"results\": [report, …]}`.",
     request_body(
         description = "A credential, `{\"url\": …}`, a batch, or a baked badge image.",
         content(
-            (super::openapi::VerifyRequest = "application/json"),
-            (super::openapi::Credential = "application/vc"),
-            (super::openapi::Credential = "application/ld+json"),
+            (super::dto::VerifyRequest = "application/json"),
+            (super::dto::Credential = "application/vc"),
+            (super::dto::Credential = "application/ld+json"),
             ("image/png"),
             ("image/svg+xml"),
             ("multipart/form-data"),
@@ -115,16 +115,16 @@ A batch answers `{\"verified\": all, \"results\": [report, …]}`.",
     responses(
         (status = 200, description = "The verification report; for a batch, one report per item (or CSV rows with `Accept: text/csv`).",
             content(
-                (super::openapi::VerifyResponse = "application/json"),
+                (super::dto::VerifyResponse = "application/json"),
                 (String = "text/csv"),
             )),
         (status = 400, description = "A JSON content type but the body is not JSON, or `credentials` is not an array.",
-            body = super::openapi::Problem, content_type = "application/problem+json"),
+            body = super::problem::Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than `max_body_bytes` (1 MB by default), or the batch has more than `max_batch` items.",
-            body = super::openapi::Problem, content_type = "application/problem+json"),
+            body = super::problem::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = super::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = super::openapi::Problem, content_type = "application/problem+json"),
+            body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = super::problem::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn verify(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -523,22 +523,22 @@ pub(super) fn vc_api_result(report: &Report) -> Value {
 \"options\": {…}}`; unknown option keys are accepted. 200 with the passed checks when the credential \
 verifies, 422 with the problems when it does not (a check that could not be made is a problem too).",
     request_body(
-        content = super::openapi::VcVerifyRequest,
+        content = super::dto::VcVerifyRequest,
         content_type = "application/json",
         description = "The credential and options.",
     ),
     responses(
         (status = 200, description = "Verified: every check passed.",
-            body = super::openapi::VcVerifyResult),
+            body = super::dto::VcVerifyResult),
         (status = 400, description = "The body is not JSON, `verifiableCredential` is missing or not an object, or `options` is not an object.",
-            body = super::openapi::Problem, content_type = "application/problem+json"),
+            body = super::problem::Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than `max_body_bytes`.",
-            body = super::openapi::Problem, content_type = "application/problem+json"),
+            body = super::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not verified: `errors` lists the checks that failed or could not be made.",
-            body = super::openapi::VcVerifyResult),
+            body = super::dto::VcVerifyResult),
         (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = super::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = super::openapi::Problem, content_type = "application/problem+json"),
+            body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = super::problem::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn vc_api_verify(State(state): State<AppState>, body: Bytes) -> Response {
