@@ -4,7 +4,7 @@
 //! reads and refusals.
 
 use super::AppState;
-use super::error::{ApiError, store_failure};
+use super::error::{ApiError, ErrorCode, store_failure};
 use crate::audit::AuditDraft;
 use crate::issuance::{self, Actor, Issuer, Role};
 use axum::extract::{Request, State};
@@ -66,7 +66,7 @@ pub(super) async fn audit_refusals(
         )
         .await
     {
-        tracing::error!(route, error = ?e.code, "the refusal could not be audited");
+        tracing::error!(route, error = %e, "the refusal could not be audited");
     }
     response
 }
@@ -110,32 +110,34 @@ pub(super) async fn admit(
     route: &str,
 ) -> Result<Caller, ApiError> {
     let Some(presented) = bearer(headers) else {
-        let mut e = ApiError::new(
+        return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
-            "unauthorized",
+            ErrorCode::Unauthorized,
             "send `Authorization: Bearer rst_…` (create one with `rosette tokens create`)",
-        );
-        e.challenge = Some(REALM.into());
-        return Err(e);
+        )
+        .challenge(REALM));
     };
     let (token, actor) = match issuance::tokens::authenticate(state.store.as_ref(), presented).await
     {
         Ok(t) => t,
         Err(issuance::tokens::AuthError::Unavailable(cause)) => {
-            tracing::error!(route, error = %cause, "admin API: tokens could not be read");
             return Err(ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
+                ErrorCode::Unavailable,
                 "the token could not be checked right now; try again",
-            ));
+            )
+            .caused_by("admin API: tokens could not be read", &cause));
         }
         Err(e) => {
             tracing::warn!(route, reason = %e, "admin API: a bearer token was refused");
-            let mut err = ApiError::new(StatusCode::UNAUTHORIZED, "invalid_token", e.to_string());
-            err.challenge = Some(format!(
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::InvalidToken,
+                e.to_string(),
+            )
+            .challenge(format!(
                 "{REALM}, error=\"invalid_token\", error_description=\"{e}\""
-            ));
-            return Err(err);
+            )));
         }
     };
     let allowed = match admits {
@@ -153,15 +155,14 @@ pub(super) async fn admit(
             )
             .await?;
         }
-        let mut e = ApiError::new(
+        return Err(ApiError::new(
             StatusCode::FORBIDDEN,
-            "insufficient_scope",
+            ErrorCode::InsufficientScope,
             format!("a {} token may not call {route}", token.scope),
-        );
-        e.challenge = Some(format!(
+        )
+        .challenge(format!(
             "{REALM}, error=\"insufficient_scope\", scope=\"admin\""
-        ));
-        return Err(e);
+        )));
     }
     let _ = ADMITTED.try_with(|c| *c.borrow_mut() = Some(actor.clone()));
     Ok(Caller {
@@ -175,7 +176,7 @@ pub(super) fn issuer_of(state: &AppState) -> Result<Issuer<'_>, ApiError> {
     state.issuer().ok_or_else(|| {
         ApiError::new(
             StatusCode::NOT_FOUND,
-            "not_issuing",
+            ErrorCode::NotIssuing,
             "this server does not issue; the admin API is off",
         )
     })
@@ -188,7 +189,7 @@ pub(super) fn signing_issuer_of(state: &AppState) -> Result<Issuer<'_>, ApiError
     if !state.key_ring.own_key_is_current() {
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "key_retired",
+            ErrorCode::KeyRetired,
             "this node's signing key was retired by a key rotation; restart it with the \
              current key file (see `rosette keys list`)",
         ));

@@ -50,7 +50,7 @@ a{color:#1f75cb}dl{margin:4px 0}dt{margin-top:8px}dd{margin:2px 0 0 16px}";
     responses(
         (status = 200, description = "The stylesheet.", body = String,
             content_type = "text/css; charset=utf-8"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = super::error::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn stylesheet() -> Response {

@@ -2,7 +2,7 @@
 //! for the public API, per-client rate limits on public routes.
 
 use super::AppState;
-use super::problem::Problem;
+use super::error::{ApiError, ErrorCause, ErrorCode};
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -69,7 +69,9 @@ pub fn client_ip(req: &Request, trusted_proxies: &[IpAddr]) -> Option<IpAddr> {
 
 /// Logs one structured line per request (method, route pattern, path,
 /// status, latency, client, request id — never headers, bodies or query
-/// strings, which may hold secrets) and records the request metrics.
+/// strings, which may hold secrets) and records the request metrics; an
+/// error answer's cause ([`ErrorCause`], from the response's extensions)
+/// is logged here, once, with the request id.
 pub async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().clone();
@@ -84,6 +86,14 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
     let route = route.as_deref().unwrap_or("unmatched");
+    // The one place an error's cause is logged (the client never sees it).
+    if let Some(ErrorCause { what, cause }) = response.extensions_mut().remove::<ErrorCause>() {
+        if status >= 500 {
+            tracing::error!(target: "rosette::http", request_id = %id, route, status, error = %cause, "{what}");
+        } else {
+            tracing::info!(target: "rosette::http", request_id = %id, route, status, error = %cause, "{what}");
+        }
+    }
     state
         .metrics
         .observe_request(method.as_str(), route, status, elapsed.as_secs_f64());
@@ -160,18 +170,29 @@ pub async fn uniform_errors(req: Request, next: Next) -> Response {
     }
     let (code, title) = match status {
         StatusCode::PAYLOAD_TOO_LARGE => (
-            "body_too_large",
+            ErrorCode::BodyTooLarge,
             "the request body is larger than this server accepts",
         ),
-        StatusCode::SERVICE_UNAVAILABLE => ("timeout", "the request took too long; try again"),
-        StatusCode::REQUEST_TIMEOUT => ("body_timeout", "the request body arrived too slowly"),
+        StatusCode::SERVICE_UNAVAILABLE => {
+            (ErrorCode::Timeout, "the request took too long; try again")
+        }
+        StatusCode::REQUEST_TIMEOUT => (
+            ErrorCode::BodyTimeout,
+            "the request body arrived too slowly",
+        ),
         StatusCode::METHOD_NOT_ALLOWED => (
-            "method_not_allowed",
+            ErrorCode::MethodNotAllowed,
             "this method is not allowed on this path",
         ),
-        _ => ("error", status.canonical_reason().unwrap_or("error")),
+        _ => (
+            ErrorCode::Error,
+            status.canonical_reason().unwrap_or("error"),
+        ),
     };
-    let body = Problem::new(status, title).code(code).to_json();
+    let (_, body) = ApiError::titled(status, title)
+        .with_code(code)
+        .into_response()
+        .into_parts();
     // The other parts stay: a 405 keeps its `Allow` header.
     let (mut parts, _) = response.into_parts();
     parts.headers.insert(
@@ -179,7 +200,7 @@ pub async fn uniform_errors(req: Request, next: Next) -> Response {
         HeaderValue::from_static("application/problem+json"),
     );
     parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, axum::body::Body::from(body))
+    Response::from_parts(parts, body)
 }
 
 /// A handler that panicked (a bug: handlers return errors) answers an
@@ -191,12 +212,12 @@ pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response 
         .map(String::as_str)
         .or_else(|| err.downcast_ref::<&str>().copied())
         .unwrap_or("(no message)");
-    tracing::error!(panic = message, "a request handler panicked");
-    Problem::new(
+    ApiError::titled(
         StatusCode::INTERNAL_SERVER_ERROR,
         "internal error; the cause was logged",
     )
-    .code("internal_error")
+    .with_code(ErrorCode::InternalError)
+    .caused_by("a request handler panicked", &message)
     .into_response()
 }
 
@@ -319,9 +340,9 @@ impl RateLimiter {
 }
 
 /// 429 problem with `Retry-After` (RFC 6585 §4), whole seconds, at least 1.
-pub(super) fn too_many_requests(wait: Duration, title: &str) -> Response {
-    Problem::new(StatusCode::TOO_MANY_REQUESTS, title)
-        .code("rate_limited")
+pub(super) fn too_many_requests(wait: Duration, title: &'static str) -> Response {
+    ApiError::titled(StatusCode::TOO_MANY_REQUESTS, title)
+        .with_code(ErrorCode::RateLimited)
         .retry_after(wait.as_secs().max(1))
         .into_response()
 }

@@ -12,7 +12,6 @@ pub mod keyring;
 pub mod layers;
 pub mod openapi;
 pub mod page;
-pub mod problem;
 pub mod server;
 pub mod vc_api;
 pub mod verify_api;
@@ -26,6 +25,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use error::ApiError;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
@@ -203,8 +203,8 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Any other path: 404 as problem JSON.
-async fn not_found() -> Response {
-    problem(StatusCode::NOT_FOUND, "no such resource")
+async fn not_found() -> ApiError {
+    ApiError::titled(StatusCode::NOT_FOUND, "no such resource")
 }
 
 /// `GET /metrics`: Prometheus metrics (OpenMetrics text format).
@@ -218,7 +218,7 @@ in the OpenMetrics text format.",
     responses(
         (status = 200, description = "The metrics.", body = String,
             content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = problem::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = error::Problem, content_type = "application/problem+json"),
     )
 )]
 async fn metrics(State(state): State<AppState>) -> Response {
@@ -241,7 +241,7 @@ async fn metrics(State(state): State<AppState>) -> Response {
     responses(
         (status = 200, description = "`ok`.", body = String, content_type = "text/plain",
             example = "ok"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = problem::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = error::Problem, content_type = "application/problem+json"),
     )
 )]
 async fn healthz() -> &'static str {
@@ -258,28 +258,19 @@ async fn healthz() -> &'static str {
         (status = 200, description = "`ready`.", body = String, content_type = "text/plain",
             example = "ready"),
         (status = 503, description = "The database is not reachable (problem), or the request took longer than `request_timeout`.",
-            body = problem::Problem, content_type = "application/problem+json"),
+            body = error::Problem, content_type = "application/problem+json"),
     )
 )]
-async fn readyz(State(state): State<AppState>) -> Response {
+async fn readyz(State(state): State<AppState>) -> Result<&'static str, ApiError> {
+    const TITLE: &str = "the database is not reachable";
     // Readiness probes wait a second or two: answer within that.
     let probe = tokio::time::timeout(READY_TIMEOUT, state.store.audit_head()).await;
     match probe {
-        Ok(Ok(_)) => "ready".into_response(),
-        Ok(Err(e)) => {
-            tracing::warn!(error = %e, "not ready: the database did not answer");
-            problem(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the database is not reachable",
-            )
-        }
-        Err(_) => {
-            tracing::warn!("not ready: the database did not answer in time");
-            problem(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the database is not reachable",
-            )
-        }
+        Ok(Ok(_)) => Ok("ready"),
+        Ok(Err(e)) => Err(ApiError::titled(StatusCode::SERVICE_UNAVAILABLE, TITLE)
+            .caused_by("not ready: the database did not answer", &e)),
+        Err(e) => Err(ApiError::titled(StatusCode::SERVICE_UNAVAILABLE, TITLE)
+            .caused_by("not ready: the database did not answer in time", &e)),
     }
 }
 
@@ -299,17 +290,32 @@ retired), each listed by absolute id under `assertionMethod`.",
         (status = 200, description = "The DID document.", body = dto::DidDocument,
             content_type = "application/did+json"),
         (status = 404, description = "This server does not issue.",
-            body = problem::Problem, content_type = "application/problem+json"),
+            body = error::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = problem::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = problem::Problem, content_type = "application/problem+json"),
+            body = error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = error::Problem, content_type = "application/problem+json"),
     )
 )]
-async fn did_document(State(state): State<AppState>) -> Response {
+async fn did_document(State(state): State<AppState>) -> Result<Response, ApiError> {
     let Some(doc) = state.key_ring.view().did_document.clone() else {
-        return problem(StatusCode::NOT_FOUND, "this server does not issue");
+        return Err(not_issuing());
     };
-    ([(header::CONTENT_TYPE, "application/did+json")], doc).into_response()
+    Ok(([(header::CONTENT_TYPE, "application/did+json")], doc).into_response())
+}
+
+/// 404: this server serves status lists only.
+fn not_issuing() -> ApiError {
+    ApiError::titled(StatusCode::NOT_FOUND, "this server does not issue")
+}
+
+/// 404: no such credential.
+fn no_such_credential() -> ApiError {
+    ApiError::titled(StatusCode::NOT_FOUND, "no such credential")
+}
+
+/// An opaque 500 titled `what`, the cause logged.
+fn failed<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> ApiError {
+    move |e| ApiError::titled(StatusCode::INTERNAL_SERVER_ERROR, what).caused_by(what, &e)
 }
 
 fn full_id(id: &str) -> String {
@@ -350,31 +356,30 @@ A client that asks for HTML (`Accept: text/html` without JSON) is sent to the ve
         (status = 303, description = "A browser: see the verification page.",
             headers(("Location" = String, description = "`/v/{id}`"))),
         (status = 404, description = "No such credential.",
-            body = problem::Problem, content_type = "application/problem+json"),
+            body = error::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = problem::Problem, content_type = "application/problem+json"),
+            body = error::Problem, content_type = "application/problem+json"),
         (status = 500, description = "The credential could not be read.",
-            body = problem::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = problem::Problem, content_type = "application/problem+json"),
+            body = error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = error::Problem, content_type = "application/problem+json"),
     )
 )]
 async fn credential(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-) -> Response {
+) -> Result<Response, ApiError> {
     if wants_html(&headers) {
         let location = format!("/v/{}", crate::issuance::badge::public_id(&id));
-        return (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
+        return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response());
     }
-    match state.store.credential(&full_id(&id)).await {
-        Ok(Some(rec)) => ([(header::CONTENT_TYPE, "application/vc")], rec.document).into_response(),
-        Ok(None) => problem(StatusCode::NOT_FOUND, "no such credential"),
-        Err(_) => problem(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the credential could not be read",
-        ),
-    }
+    let rec = state
+        .store
+        .credential(&full_id(&id))
+        .await
+        .map_err(failed("the credential could not be read"))?
+        .ok_or_else(no_such_credential)?;
+    Ok(([(header::CONTENT_TYPE, "application/vc")], rec.document).into_response())
 }
 
 /// `GET /credentials/{id}/badge.png|badge.svg|og.png`: the badge with the
@@ -397,81 +402,66 @@ current status as a banner. `og.png`: the 1200×627 Open Graph image used when t
             headers(("Cache-Control" = String, description = "`public, max-age=300`")),
             content(("image/png"), ("image/svg+xml"))),
         (status = 404, description = "No such credential or image, or this server does not issue.",
-            body = problem::Problem, content_type = "application/problem+json"),
+            body = error::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = problem::Problem, content_type = "application/problem+json"),
+            body = error::Problem, content_type = "application/problem+json"),
         (status = 500, description = "The image could not be rendered.",
-            body = problem::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = problem::Problem, content_type = "application/problem+json"),
+            body = error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = error::Problem, content_type = "application/problem+json"),
     )
 )]
 async fn credential_image(
     State(state): State<AppState>,
     Path((id, image)): Path<(String, String)>,
-) -> Response {
-    let Some(issuer) = state.issuer() else {
-        return problem(StatusCode::NOT_FOUND, "this server does not issue");
-    };
-    let rec = match state.store.credential(&full_id(&id)).await {
-        Ok(Some(rec)) => rec,
-        Ok(None) => return problem(StatusCode::NOT_FOUND, "no such credential"),
-        Err(_) => {
-            return problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the credential could not be read",
-            );
-        }
-    };
+) -> Result<Response, ApiError> {
+    let issuer = state.issuer().ok_or_else(not_issuing)?;
+    let rec = state
+        .store
+        .credential(&full_id(&id))
+        .await
+        .map_err(failed("the credential could not be read"))?
+        .ok_or_else(no_such_credential)?;
     let Some(cert) = issuer.catalog.get(&rec.certification) else {
-        return problem(
+        return Err(ApiError::titled(
             StatusCode::NOT_FOUND,
             "the certification is no longer in the catalog",
-        );
+        ));
     };
-    let data = match issuer.badge_data(&rec, issuer.clock.now()).await {
-        Ok(d) => d,
-        Err(_) => {
-            return problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the badge could not be prepared",
-            );
-        }
-    };
+    let data = issuer
+        .badge_data(&rec, issuer.clock.now())
+        .await
+        .map_err(failed("the badge could not be prepared"))?;
     use crate::render::{badge, bake};
-    let rendered: Result<(&str, Vec<u8>), String> = match image.as_str() {
-        "badge.svg" => badge::badge_svg(cert, &data)
-            .map_err(|e| e.to_string())
-            .and_then(|svg| bake::bake_svg(&svg, &rec.document).map_err(|e| e.to_string()))
-            .map(|svg| ("image/svg+xml", svg.into_bytes())),
-        "badge.png" => badge::badge_svg(cert, &data)
-            .and_then(|svg| badge::render_png(&svg, 600))
-            .map_err(|e| e.to_string())
-            .and_then(|png| bake::bake_png(&png, &rec.document).map_err(|e| e.to_string()))
-            .map(|png| ("image/png", png)),
-        "og.png" => badge::og_image(cert, &data)
-            .map_err(|e| e.to_string())
-            .map(|png| ("image/png", png)),
+    let baking = failed("the image could not be rendered");
+    let (content_type, bytes): (&str, Vec<u8>) = match image.as_str() {
+        "badge.svg" => {
+            let svg = badge::badge_svg(cert, &data)?;
+            let baked = bake::bake_svg(&svg, &rec.document).map_err(baking)?;
+            ("image/svg+xml", baked.into_bytes())
+        }
+        "badge.png" => {
+            let png = badge::render_png(&badge::badge_svg(cert, &data)?, 600)?;
+            (
+                "image/png",
+                bake::bake_png(&png, &rec.document).map_err(baking)?,
+            )
+        }
+        "og.png" => ("image/png", badge::og_image(cert, &data)?),
         _ => {
-            return problem(
+            return Err(ApiError::titled(
                 StatusCode::NOT_FOUND,
                 "unknown image (badge.png, badge.svg or og.png)",
-            );
+            ));
         }
     };
-    match rendered {
-        Ok((content_type, bytes)) => (
-            [
-                (header::CONTENT_TYPE, content_type),
-                (header::CACHE_CONTROL, "public, max-age=300"),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(_) => problem(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the image could not be rendered",
-        ),
-    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// Serves `router` on `listener` (plain HTTP, default timeouts) until
@@ -482,10 +472,6 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     serve_with(listener, router, ServerOptions::default(), shutdown).await
-}
-
-fn problem(status: StatusCode, title: &str) -> Response {
-    problem::Problem::new(status, title).into_response()
 }
 
 /// `GET /status/{list}`: the signed `BitstringStatusListCredential`
@@ -513,30 +499,29 @@ with `If-None-Match` get 304.",
             )),
         (status = 304, description = "Not modified since the given `ETag`."),
         (status = 404, description = "No such status list.",
-            body = problem::Problem, content_type = "application/problem+json"),
+            body = error::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = problem::Problem, content_type = "application/problem+json"),
+            body = error::Problem, content_type = "application/problem+json"),
         (status = 500, description = "The status list could not be read.",
-            body = problem::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = problem::Problem, content_type = "application/problem+json"),
+            body = error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = error::Problem, content_type = "application/problem+json"),
     )
 )]
 async fn status_list(
     State(state): State<AppState>,
     Path(list): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    let record = match state.store.status_list(&list).await {
-        Ok(r) => r,
-        Err(_) => {
-            return problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the status list could not be read",
-            );
-        }
-    };
+) -> Result<Response, ApiError> {
+    let record = state
+        .store
+        .status_list(&list)
+        .await
+        .map_err(failed("the status list could not be read"))?;
     let Some(document) = record.and_then(|r| r.published) else {
-        return problem(StatusCode::NOT_FOUND, "no such status list");
+        return Err(ApiError::titled(
+            StatusCode::NOT_FOUND,
+            "no such status list",
+        ));
     };
     let etag = format!(
         "\"{}\"",
@@ -559,5 +544,5 @@ async fn status_list(
     if let Ok(v) = HeaderValue::from_str(&cache) {
         h.insert(header::CACHE_CONTROL, v);
     }
-    response
+    Ok(response)
 }

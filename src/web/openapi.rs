@@ -15,7 +15,7 @@ use super::dto::{
     BadgeImage, BatchReport, Credential, DidDocument, VcProblem, VcVerifyRequest, VcVerifyResult,
     VerifyRequest, VerifyResponse,
 };
-use super::problem::Problem;
+use super::error::Problem;
 use crate::verification::{Check, CheckState, CredentialInfo, Report};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -180,7 +180,7 @@ with its parameters, bodies, responses and schemas. Works offline and without Ja
     responses(
         (status = 200, description = "The reference page.", body = String,
             content_type = "text/html; charset=utf-8"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = super::problem::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = super::error::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn docs() -> Response {

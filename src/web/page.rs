@@ -162,7 +162,7 @@ Server-rendered (no JavaScript), strict Content-Security-Policy.",
         (status = 404, description = "No such credential, or this server does not issue (an HTML page).",
             body = String, content_type = "text/html; charset=utf-8"),
         (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = super::problem::Problem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database is not reachable (an HTML page), or the request took longer than `request_timeout`.",
             body = String, content_type = "text/html; charset=utf-8"),
     )
@@ -174,10 +174,15 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
     let rec = match state.store.credential(&super::full_id(&id)).await {
         Ok(Some(rec)) => rec,
         Ok(None) => return page(StatusCode::NOT_FOUND, not_found()),
-        Err(_) => {
-            return page(
+        Err(e) => {
+            let unavailable = page(
                 StatusCode::SERVICE_UNAVAILABLE,
                 simple_page("Temporarily unavailable", "Please try again in a moment."),
+            );
+            return super::error::ErrorCause::attach(
+                unavailable,
+                "the credential could not be read",
+                &e,
             );
         }
     };
@@ -422,7 +427,7 @@ pub const ICON_SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"
     responses(
         (status = 200, description = "The icon.", body = String, content_type = "image/svg+xml"),
         (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = super::problem::Problem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn icon() -> Response {
@@ -439,7 +444,7 @@ pub async fn icon() -> Response {
     responses(
         (status = 200, description = "The icon.", body = String, content_type = "image/svg+xml"),
         (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = super::problem::Problem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn favicon() -> Response {
@@ -469,8 +474,8 @@ pub(super) fn asset(content_type: &'static str, body: &'static str) -> Response 
         (status = 200, description = "The stylesheet.", body = String,
             content_type = "text/css; charset=utf-8"),
         (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = super::problem::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = super::problem::Problem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = super::error::Problem, content_type = "application/problem+json"),
     )
 )]
 /// `GET /assets/rosette.css`: the pages' stylesheet.

@@ -5,7 +5,7 @@
 
 use super::AppState;
 use super::auth::{Admits, admit, signing_issuer_of};
-use super::error::{ApiError, refusal};
+use super::error::{ApiError, ErrorCode};
 use super::verify_api::{Pieces, count, vc_api_result};
 use crate::issuance::IssuanceError;
 use crate::model;
@@ -42,7 +42,7 @@ pub struct IssueResponse {
 }
 
 fn bad_request(detail: &str) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", detail)
+    ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, detail)
 }
 
 /// `POST /credentials/issue` (W3C VC-API "Issue Credential"): body
@@ -84,19 +84,19 @@ entries and the proof, and stores the credential (public page `/v/{uuid}`, revoc
     responses(
         (status = 201, description = "Issued; `Location` is the credential's URL.", body = IssueResponse),
         (status = 400, description = "The body is not JSON, or `credential` or `options` is not an object.",
-            body = super::error::AdminProblem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
         (status = 401, description = "No token, or an unknown or revoked one.",
-            body = super::error::AdminProblem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.",
-            body = super::error::AdminProblem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
         (status = 403, description = "A grader token.",
-            body = super::error::AdminProblem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The id is taken, or the attempt was issued before.",
-            body = super::error::AdminProblem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is too large.",
-            body = super::error::AdminProblem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "The credential cannot be issued (issuer, achievement, holder, fields, stages).",
-            body = super::error::AdminProblem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn issue(
@@ -110,7 +110,7 @@ pub async fn issue(
     let request: Value = serde_json::from_slice(&bytes).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
-            "malformed_json",
+            ErrorCode::MalformedJson,
             format!("the body is not JSON: {e}"),
         )
     })?;
@@ -127,10 +127,10 @@ pub async fn issue(
             // The client's data could not be canonicalized or signed.
             IssuanceError::Signing(p) => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_credential",
+                ErrorCode::InvalidCredential,
                 format!("the credential cannot be signed: {p}"),
             ),
-            other => refusal(other),
+            other => ApiError::from(other),
         })?;
     state.metrics.observe_issued(1);
     let signed: Value = serde_json::from_str(&record.document)
@@ -449,12 +449,12 @@ a challenge or domain was requested. Every embedded credential (VC 2.0 or VC 1.1
     responses(
         (status = 200, description = "Verified.", body = PresentationVerifyResult),
         (status = 400, description = "The body is not JSON, `verifiablePresentation` is missing or not an object, or the options are malformed.",
-            body = super::problem::Problem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is too large (plain text), or more than `max_batch` credentials (problem).",
-            body = super::problem::Problem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not verified: `errors` lists the problems.", body = PresentationVerifyResult),
         (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = super::problem::Problem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn verify_presentation(State(state): State<AppState>, body: Bytes) -> Response {

@@ -21,9 +21,7 @@ pub const MAX_BATCH: usize = 100;
 /// A VC-API error: RFC 9457 problem details whose `type` is one of the VC
 /// Data Model's error kinds (VCDM 2.0 §7.1, e.g. `PARSING_ERROR`).
 pub(super) fn problem(status: StatusCode, kind: &str, detail: &str) -> Response {
-    super::problem::Problem::new(status, detail)
-        .typed(super::problem::vc_error_type(kind))
-        .into_response()
+    super::error::ApiError::vc(status, kind, detail.to_owned()).into_response()
 }
 
 /// What one verification request needs: this issuer's key, a bounded
@@ -119,12 +117,12 @@ A batch answers `{\"verified\": all, \"results\": [report, …]}`.",
                 (String = "text/csv"),
             )),
         (status = 400, description = "A JSON content type but the body is not JSON, or `credentials` is not an array.",
-            body = super::problem::Problem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than `max_body_bytes` (1 MB by default), or the batch has more than `max_batch` items.",
-            body = super::problem::Problem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = super::problem::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = super::problem::Problem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = super::error::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn verify(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -389,12 +387,14 @@ fn batch_response(headers: &HeaderMap, labels: &[String], results: &[Report]) ->
         ]);
     }
     for row in &rows {
-        if out.write_record(row.iter().map(|c| inert_cell(c))).is_err() {
-            return problem(
+        if let Err(e) = out.write_record(row.iter().map(|c| inert_cell(c))) {
+            return super::error::ApiError::vc(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "PARSING_ERROR",
                 "the CSV answer could not be written",
-            );
+            )
+            .caused_by("the CSV answer could not be written", &e)
+            .into_response();
         }
     }
     let bytes = out.into_inner().unwrap_or_default();
@@ -531,14 +531,14 @@ verifies, 422 with the problems when it does not (a check that could not be made
         (status = 200, description = "Verified: every check passed.",
             body = super::dto::VcVerifyResult),
         (status = 400, description = "The body is not JSON, `verifiableCredential` is missing or not an object, or `options` is not an object.",
-            body = super::problem::Problem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than `max_body_bytes`.",
-            body = super::problem::Problem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not verified: `errors` lists the checks that failed or could not be made.",
             body = super::dto::VcVerifyResult),
         (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = super::problem::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = super::problem::Problem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The request took longer than `request_timeout`.", body = super::error::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn vc_api_verify(State(state): State<AppState>, body: Bytes) -> Response {

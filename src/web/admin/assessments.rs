@@ -5,7 +5,7 @@ use super::{ApiError, default_attempt, json_body, json_response};
 use crate::issuance::{self, IssuanceError, LabInput, Role, WrittenInput};
 use crate::web::AppState;
 use crate::web::auth::{Admits, admit, issuer_of};
-use crate::web::error::{AdminProblem, refusal, store_failure};
+use crate::web::error::{ErrorCode, Problem, store_failure};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
@@ -56,13 +56,13 @@ different result for the same attempt is a 409. Scope `admin`.",
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Recorded.", body = AssessmentView),
-        (status = 400, description = "The body is not JSON.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 403, description = "A grader token.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 409, description = "The attempt's written stage is recorded with a different result.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown certification, bad e-mail, score or date, unregistered candidate without a name.", body = AdminProblem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown or revoked one.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A grader token.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The attempt's written stage is recorded with a different result.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown certification, bad e-mail, score or date, unregistered candidate without a name.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn record_written(
@@ -79,13 +79,13 @@ pub async fn record_written(
     .await?;
     let issuer = issuer_of(&state)?;
     let req: WrittenRequest = json_body(body)?;
-    let email = issuance::normalize_email(&req.email).map_err(refusal)?;
+    let email = issuance::normalize_email(&req.email).map_err(ApiError::from)?;
     // Checked before a new candidate is registered, so a refused call
     // leaves nothing behind.
     if issuer.catalog.get(&req.certification).is_none() {
-        return Err(refusal(issuance::IssuanceError::UnknownCertification(
-            req.certification.clone(),
-        )));
+        return Err(ApiError::from(
+            issuance::IssuanceError::UnknownCertification(req.certification.clone()),
+        ));
     }
     let known = issuer
         .store
@@ -96,7 +96,7 @@ pub async fn record_written(
         let Some(name) = req.name.as_deref() else {
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown_candidate",
+                ErrorCode::UnknownCandidate,
                 format!("{email} is not registered yet: give `name` to register the candidate"),
             )
             .field("name"));
@@ -104,7 +104,7 @@ pub async fn record_written(
         issuer
             .register_candidate(name, &email, req.candidate_id.as_deref(), &caller.actor)
             .await
-            .map_err(refusal)?;
+            .map_err(ApiError::from)?;
     }
     let input = WrittenInput {
         email,
@@ -117,7 +117,7 @@ pub async fn record_written(
     let record = issuer
         .record_written(&input, &caller.actor)
         .await
-        .map_err(refusal)?;
+        .map_err(ApiError::from)?;
     Ok(json_response(
         StatusCode::CREATED,
         &AssessmentView::from(record),
@@ -174,13 +174,13 @@ The attempt's written assessment must be recorded and passed first.",
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Recorded.", body = AssessmentView),
-        (status = 400, description = "The body is not JSON.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 403, description = "A grader token that is not a registered grader, or that names another grader.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 409, description = "The attempt's lab stage is recorded with a different result.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown certification or candidate, bad date, unregistered grader, no passed written assessment.", body = AdminProblem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown or revoked one.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A grader token that is not a registered grader, or that names another grader.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The attempt's lab stage is recorded with a different result.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown certification or candidate, bad date, unregistered grader, no passed written assessment.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn record_lab(
@@ -204,7 +204,7 @@ pub async fn record_lab(
             {
                 return Err(ApiError::new(
                     StatusCode::FORBIDDEN,
-                    "grader_mismatch",
+                    ErrorCode::GraderMismatch,
                     format!(
                         "this token records results as {}, not as {named}",
                         caller.token_name
@@ -221,7 +221,7 @@ pub async fn record_lab(
             .ok_or_else(|| {
                 ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid_input",
+                    ErrorCode::InvalidInput,
                     "grader: name the registered grader who graded the lab",
                 )
                 .field("grader")
@@ -241,9 +241,9 @@ pub async fn record_lab(
         .map_err(|e| match (&e, caller.actor.role) {
             // A grader token whose own name is not a registered grader.
             (IssuanceError::NotAGrader(_), Role::Grader) => {
-                ApiError::new(StatusCode::FORBIDDEN, "not_a_grader", e.to_string())
+                ApiError::new(StatusCode::FORBIDDEN, ErrorCode::NotAGrader, e.to_string())
             }
-            _ => refusal(e),
+            _ => ApiError::from(e),
         })?;
     Ok(json_response(
         StatusCode::CREATED,

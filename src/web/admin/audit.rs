@@ -3,7 +3,7 @@
 use super::{ApiError, json_response, page_limit, query_error, unprocessable};
 use crate::web::AppState;
 use crate::web::auth::{Admits, admit, audit_read, issuer_of};
-use crate::web::error::{AdminProblem, store_failure};
+use crate::web::error::{Problem, store_failure};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -66,11 +66,11 @@ pub struct AuditPage {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of entries.", body = AuditPage),
-        (status = 400, description = "A malformed or unknown query parameter.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 403, description = "A grader token.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 422, description = "A limit over 500 or a negative `after`.", body = AdminProblem, content_type = "application/problem+json"),
+        (status = 400, description = "A malformed or unknown query parameter.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown or revoked one.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A grader token.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A limit over 500 or a negative `after`.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn audit_log(

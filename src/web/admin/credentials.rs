@@ -10,7 +10,7 @@ use crate::issuance::{self, IssuanceError, IssueOutcome, Issuer};
 use crate::store::{CredentialHit, CredentialSearch, CredentialState, CredentialStatusFilter};
 use crate::web::AppState;
 use crate::web::auth::{Admits, Caller, admit, audit, audit_read, issuer_of, signing_issuer_of};
-use crate::web::error::{AdminProblem, refusal, store_failure};
+use crate::web::error::{ErrorCode, Problem, store_failure};
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -101,12 +101,12 @@ again answers 200 with the credential issued before.",
     responses(
         (status = 201, description = "Issued.", body = IssuedView),
         (status = 200, description = "Issued before; nothing new was signed.", body = IssuedView),
-        (status = 400, description = "The body is not JSON.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 403, description = "A grader token.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown certification or candidate, a stage missing or not passed.", body = AdminProblem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown or revoked one.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A grader token.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown certification or candidate, a stage missing or not passed.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn issue_credential(
@@ -127,7 +127,7 @@ pub async fn issue_credential(
             &caller.actor,
         )
         .await
-        .map_err(refusal)?;
+        .map_err(ApiError::from)?;
     issued_response(&state, &issuer, &caller, ROUTE, outcome).await
 }
 
@@ -217,7 +217,7 @@ fn json_rows_to_csv(bytes: &[u8]) -> Result<Vec<u8>, ApiError> {
         let Some(obj) = item.as_object() else {
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_request",
+                ErrorCode::InvalidRequest,
                 format!("item {i} is not an object"),
             ));
         };
@@ -240,7 +240,7 @@ fn json_rows_to_csv(bytes: &[u8]) -> Result<Vec<u8>, ApiError> {
                 Some(_) => {
                     return Err(ApiError::new(
                         StatusCode::UNPROCESSABLE_ENTITY,
-                        "invalid_request",
+                        ErrorCode::InvalidRequest,
                         format!("item {i}: {column} must be a string or a number"),
                     )
                     .field(column.clone()));
@@ -300,13 +300,13 @@ others. The body limit bounds the batch.",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "One outcome per row.", body = BulkResponse),
-        (status = 400, description = "The JSON body is not JSON.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 403, description = "A grader token.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 415, description = "Neither `text/csv` nor JSON.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 422, description = "A missing or unknown column, or a JSON item that is not a flat object.", body = AdminProblem, content_type = "application/problem+json"),
+        (status = 400, description = "The JSON body is not JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown or revoked one.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A grader token.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large.", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither `text/csv` nor JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A missing or unknown column, or a JSON item that is not a flat object.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn bulk_issue(
@@ -335,7 +335,7 @@ pub async fn bulk_issue(
     } else {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            ErrorCode::UnsupportedMediaType,
             "send the rows as text/csv or as an application/json array",
         ));
     };
@@ -346,7 +346,7 @@ pub async fn bulk_issue(
     let (summary, rows) = tokio::task::spawn_blocking(move || {
         let mut rows = Vec::new();
         let Some(issuer) = task_state.issuer() else {
-            return Ok((issuance::bulk::Summary::default(), rows));
+            return Ok::<_, IssuanceError>((issuance::bulk::Summary::default(), rows));
         };
         let summary = tokio::runtime::Handle::current().block_on(issuer.import_csv(
             csv_bytes.as_slice(),
@@ -359,7 +359,7 @@ pub async fn bulk_issue(
     })
     .await
     .map_err(|e| ApiError::internal("the bulk issuance stopped", &e))?
-    .map_err(refusal)?;
+    .map_err(ApiError::from)?;
     state.metrics.observe_issued(summary.issued);
     // Each issued row has its entry; the call itself gets one too.
     audit(
@@ -495,11 +495,11 @@ status, and an issue-date range (inclusive). Pages of at most 500, newest first;
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of credentials.", body = CredentialPage),
-        (status = 400, description = "A malformed or unknown query parameter.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 403, description = "A grader token.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 422, description = "A limit over 500, an unknown status, a bad date.", body = AdminProblem, content_type = "application/problem+json"),
+        (status = 400, description = "A malformed or unknown query parameter.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown or revoked one.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A grader token.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A limit over 500, an unknown status, a bad date.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_credentials(
@@ -595,10 +595,10 @@ pub struct CredentialDetail {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The credential.", body = CredentialDetail),
-        (status = 401, description = "No token, or an unknown or revoked one.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 403, description = "A grader token.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 404, description = "No such credential.", body = AdminProblem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown or revoked one.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A grader token.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such credential.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn show_credential(
@@ -616,10 +616,10 @@ pub async fn show_credential(
         .credential(&id)
         .await
         .map_err(store_failure("the credential could not be read"))?
-        .ok_or_else(|| refusal(IssuanceError::UnknownCredential(id.clone())))?;
+        .ok_or_else(|| ApiError::from(IssuanceError::UnknownCredential(id.clone())))?;
     let lineage = issuance::lineage(issuer.store, &id)
         .await
-        .map_err(refusal)?
+        .map_err(ApiError::from)?
         .into_iter()
         .map(|r| LineageItem {
             id: r.id,
@@ -665,13 +665,13 @@ answers 200 with the first renewal. The body may be empty or `{}`.",
     responses(
         (status = 201, description = "Renewed.", body = IssuedView),
         (status = 200, description = "Renewed before.", body = IssuedView),
-        (status = 400, description = "The body is not JSON.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 403, description = "A grader token.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 404, description = "No such credential.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 409, description = "The credential was superseded by a correction.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large.", body = AdminProblem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown or revoked one.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A grader token.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such credential.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The credential was superseded by a correction.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn renew(
@@ -691,7 +691,7 @@ pub async fn renew(
     let outcome = issuer
         .renew(&crate::web::full_id(&id), &caller.actor)
         .await
-        .map_err(refusal)?;
+        .map_err(ApiError::from)?;
     issued_response(&state, &issuer, &caller, ROUTE, outcome).await
 }
 
@@ -721,14 +721,14 @@ deleted.",
     security(("bearer" = [])),
     responses(
         (status = 201, description = "The replacement.", body = IssuedView),
-        (status = 400, description = "The body is not JSON.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 403, description = "A grader token.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 404, description = "No such credential.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 409, description = "The credential was superseded already.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 422, description = "An empty reason or a name that cannot be signed.", body = AdminProblem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown or revoked one.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A grader token.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such credential.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The credential was superseded already.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An empty reason or a name that cannot be signed.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn correct(
@@ -749,7 +749,7 @@ pub async fn correct(
             &caller.actor,
         )
         .await
-        .map_err(refusal)?;
+        .map_err(ApiError::from)?;
     // The old credential's revocation bit changed.
     state.status_changed();
     issued_response(&state, &issuer, &caller, ROUTE, outcome).await

@@ -39,7 +39,7 @@ pub mod status;
 pub mod views;
 
 use super::AppState;
-pub use super::error::ApiError;
+use super::error::{ApiError, ErrorCode};
 use assessments::{record_lab, record_written};
 use audit::audit_log;
 use axum::Router;
@@ -106,11 +106,20 @@ fn default_attempt() -> i64 {
 }
 
 fn query_error(e: &QueryRejection) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text())
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        ErrorCode::InvalidQuery,
+        e.body_text(),
+    )
 }
 
 fn unprocessable(field: &str, detail: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", detail).field(field)
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::InvalidInput,
+        detail,
+    )
+    .field(field)
 }
 
 fn page_limit(limit: Option<i64>, default: i64) -> Result<i64, ApiError> {

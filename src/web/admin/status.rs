@@ -5,7 +5,7 @@ use super::{ApiError, json_body, json_response};
 use crate::issuance::status::StatusChange;
 use crate::web::AppState;
 use crate::web::auth::{Admits, admit, signing_issuer_of};
-use crate::web::error::{AdminProblem, refusal};
+use crate::web::error::Problem;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
@@ -54,7 +54,7 @@ async fn change_status(
     let bits = issuer
         .change_status(&id, change, &req.reason, &caller.actor)
         .await
-        .map_err(refusal)?;
+        .map_err(ApiError::from)?;
     state.metrics.observe_status_change(metric);
     // This node's pages and verifications show the change at once.
     state.status_changed();
@@ -90,14 +90,14 @@ reason is required and kept in the audit log only.",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Revoked.", body = StatusView),
-        (status = 400, description = "The body is not JSON.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 403, description = "A grader token.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 404, description = "No such credential.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 409, description = "Already revoked.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 422, description = "No reason.", body = AdminProblem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown or revoked one.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A grader token.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such credential.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already revoked.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No reason.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn revoke(
@@ -123,14 +123,14 @@ reason is required and kept in the audit log only.",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Suspended.", body = StatusView),
-        (status = 400, description = "The body is not JSON.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 403, description = "A grader token.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 404, description = "No such credential.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 409, description = "Already suspended, or revoked.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 422, description = "No reason.", body = AdminProblem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown or revoked one.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A grader token.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such credential.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already suspended, or revoked.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No reason.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn suspend(
@@ -156,14 +156,14 @@ Revocation is final: reinstating a revoked credential is a 409.",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Reinstated.", body = StatusView),
-        (status = 400, description = "The body is not JSON.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 403, description = "A grader token.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 404, description = "No such credential.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 409, description = "Not suspended, or revoked.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large.", body = AdminProblem, content_type = "application/problem+json"),
-        (status = 422, description = "No reason.", body = AdminProblem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No token, or an unknown or revoked one.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A grader token.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such credential.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not suspended, or revoked.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No reason.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn reinstate(

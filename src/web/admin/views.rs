@@ -4,7 +4,7 @@ use super::ApiError;
 use crate::issuance::status::CredentialStatus;
 use crate::issuance::{self, Issuer};
 use crate::store::{CredentialRecord, CredentialState};
-use crate::web::error::{refusal, store_failure};
+use crate::web::error::store_failure;
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -150,7 +150,7 @@ pub(super) async fn full_view(
     let bits = issuer
         .credential_status(&record.id)
         .await
-        .map_err(refusal)?;
+        .map_err(ApiError::from)?;
     let email = issuer
         .store
         .candidate(&record.candidate_id)
