@@ -50,7 +50,7 @@ a{color:#1f75cb}dl{margin:4px 0}dt{margin-top:8px}dd{margin:2px 0 0 16px}";
     responses(
         (status = 200, description = "The stylesheet.", body = String,
             content_type = "text/css; charset=utf-8"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 503, response = crate::web::error::TimedOut),
     )
 )]
 pub async fn stylesheet() -> Response {
@@ -343,6 +343,7 @@ fn operation(out: &mut String, doc: &Json, op: &Op<'_>) {
     out.push_str("<h4>Responses</h4><dl>");
     if let Some(responses) = o["responses"].as_object() {
         for (status, response) in responses {
+            let response = shared_response(doc, response);
             let class = match status.chars().next() {
                 Some(c @ '2'..='5') => format!("st s{c}"),
                 _ => "st".to_owned(),
@@ -371,6 +372,17 @@ fn operation(out: &mut String, doc: &Json, op: &Op<'_>) {
         }
     }
     out.push_str("</dl></article>");
+}
+
+/// A response given as a `$ref` to `#/components/responses/…` (a response
+/// many operations share), looked up so that it shows like any other; the
+/// response itself when it is not such a reference or names nothing.
+fn shared_response<'a>(doc: &'a Json, response: &'a Json) -> &'a Json {
+    str_of(&response["$ref"])
+        .and_then(|r| r.strip_prefix("#/components/responses/"))
+        .map(|name| &doc["components"]["responses"][name])
+        .filter(|shared| shared.is_object())
+        .unwrap_or(response)
 }
 
 /// A content map: each media type with its schema.
@@ -767,5 +779,39 @@ impl Serialize for Json {
                 map.end()
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render;
+
+    #[test]
+    fn a_shared_response_shows_like_an_inline_one() {
+        let doc = serde_json::json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/x": {"get": {
+                "operationId": "x",
+                "responses": {
+                    "401": {"$ref": "#/components/responses/Unauthorized"},
+                    "404": {"$ref": "#/components/responses/Missing"},
+                },
+            }}},
+            "components": {
+                "responses": {"Unauthorized": {
+                    "description": "No token.",
+                    "content": {"application/problem+json": {
+                        "schema": {"$ref": "#/components/schemas/Problem"}}},
+                }},
+                "schemas": {"Problem": {"type": "object"}},
+            },
+        });
+        let html = render(&doc.to_string()).unwrap();
+        assert!(html.contains("No token."), "{html}");
+        assert!(html.contains("application/problem+json"), "{html}");
+        assert!(html.contains("href=\"#schema-Problem\""), "{html}");
+        // A reference to nothing still lists its status.
+        assert!(html.contains(">404<"), "{html}");
     }
 }

@@ -417,7 +417,12 @@ impl ApiError {
         let title = match (&self.0.title, self.0.code) {
             (Some(t), _) => t.to_string(),
             (None, Some(code)) => code.title().to_owned(),
-            (None, None) => self.0.status.canonical_reason().unwrap_or("error").to_owned(),
+            (None, None) => self
+                .0
+                .status
+                .canonical_reason()
+                .unwrap_or("error")
+                .to_owned(),
         };
         Problem {
             problem_type: self.0.problem_type.to_string(),
@@ -538,4 +543,42 @@ impl From<RenderError> for ApiError {
 /// An opaque 500 for a failed store read, `what` logged with the cause.
 pub fn store_failure(what: &'static str) -> impl Fn(StoreError) -> ApiError {
     move |e| ApiError::internal(what, &e)
+}
+
+// ---------------------------------------------------------------------------
+// OpenAPI: the error responses many operations share
+
+/// Declares reusable `application/problem+json` responses, each one entry
+/// of the document's `components.responses` that operations reference by
+/// `response = …` instead of repeating the row.
+macro_rules! problem_responses {
+    ($($(#[doc = $doc:literal])* $name:ident => $description:literal;)*) => {$(
+        $(#[doc = $doc])*
+        #[derive(utoipa::ToResponse)]
+        #[response(description = $description, content_type = "application/problem+json")]
+        pub struct $name(pub Problem);
+    )*};
+}
+
+problem_responses! {
+    /// 400 from a body that is not JSON.
+    NotJson => "The body is not JSON.";
+    /// 400 from a malformed or unknown query parameter.
+    BadQuery => "A malformed or unknown query parameter.";
+    /// 401 from the admin API.
+    Unauthorized => "No token, or an unknown or revoked one.";
+    /// 403 from the admin API for a grader token.
+    GraderToken => "A grader token.";
+    /// 404 for an unknown credential.
+    NoSuchCredential => "No such credential.";
+    /// 413 from the body limit.
+    BodyTooLarge => "The body is too large.";
+    /// 422 for a status change without a reason.
+    NoReason => "No reason.";
+    /// 429 from the public routes' rate limit.
+    RateLimited => "Too many requests from this address; see `Retry-After`.";
+    /// 429 from the admin API's budget of failed token checks.
+    AuthThrottled => "Too many failed token checks from this address; see `Retry-After`.";
+    /// 503 from the request timeout.
+    TimedOut => "The request took longer than `request_timeout`.";
 }

@@ -218,7 +218,7 @@ in the OpenMetrics text format.",
     responses(
         (status = 200, description = "The metrics.", body = String,
             content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = error::Problem, content_type = "application/problem+json"),
+        (status = 503, response = crate::web::error::TimedOut),
     )
 )]
 async fn metrics(State(state): State<AppState>) -> Response {
@@ -241,7 +241,7 @@ async fn metrics(State(state): State<AppState>) -> Response {
     responses(
         (status = 200, description = "`ok`.", body = String, content_type = "text/plain",
             example = "ok"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = error::Problem, content_type = "application/problem+json"),
+        (status = 503, response = crate::web::error::TimedOut),
     )
 )]
 async fn healthz() -> &'static str {
@@ -291,9 +291,8 @@ retired), each listed by absolute id under `assertionMethod`.",
             content_type = "application/did+json"),
         (status = 404, description = "This server does not issue.",
             body = error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = error::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = error::Problem, content_type = "application/problem+json"),
+        (status = 429, response = crate::web::error::RateLimited),
+        (status = 503, response = crate::web::error::TimedOut),
     )
 )]
 async fn did_document(State(state): State<AppState>) -> Result<Response, ApiError> {
@@ -355,13 +354,11 @@ A client that asks for HTML (`Accept: text/html` without JSON) is sent to the ve
             content_type = "application/vc"),
         (status = 303, description = "A browser: see the verification page.",
             headers(("Location" = String, description = "`/v/{id}`"))),
-        (status = 404, description = "No such credential.",
-            body = error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = error::Problem, content_type = "application/problem+json"),
+        (status = 404, response = crate::web::error::NoSuchCredential),
+        (status = 429, response = crate::web::error::RateLimited),
         (status = 500, description = "The credential could not be read.",
             body = error::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = error::Problem, content_type = "application/problem+json"),
+        (status = 503, response = crate::web::error::TimedOut),
     )
 )]
 async fn credential(
@@ -403,11 +400,10 @@ current status as a banner. `og.png`: the 1200×627 Open Graph image used when t
             content(("image/png"), ("image/svg+xml"))),
         (status = 404, description = "No such credential or image, or this server does not issue.",
             body = error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = error::Problem, content_type = "application/problem+json"),
+        (status = 429, response = crate::web::error::RateLimited),
         (status = 500, description = "The image could not be rendered.",
             body = error::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = error::Problem, content_type = "application/problem+json"),
+        (status = 503, response = crate::web::error::TimedOut),
     )
 )]
 async fn credential_image(
@@ -500,11 +496,10 @@ with `If-None-Match` get 304.",
         (status = 304, description = "Not modified since the given `ETag`."),
         (status = 404, description = "No such status list.",
             body = error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = error::Problem, content_type = "application/problem+json"),
+        (status = 429, response = crate::web::error::RateLimited),
         (status = 500, description = "The status list could not be read.",
             body = error::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = error::Problem, content_type = "application/problem+json"),
+        (status = 503, response = crate::web::error::TimedOut),
     )
 )]
 async fn status_list(

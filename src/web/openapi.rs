@@ -90,6 +90,17 @@ The admin API takes a bearer token (`Authorization: Bearer rst_…`) created wit
         VcProblem,
         DidDocument,
         BadgeImage,
+    ), responses(
+        super::error::NotJson,
+        super::error::BadQuery,
+        super::error::Unauthorized,
+        super::error::GraderToken,
+        super::error::NoSuchCredential,
+        super::error::BodyTooLarge,
+        super::error::NoReason,
+        super::error::RateLimited,
+        super::error::AuthThrottled,
+        super::error::TimedOut,
     )),
     modifiers(&BearerScheme),
     tags(
@@ -180,7 +191,7 @@ with its parameters, bodies, responses and schemas. Works offline and without Ja
     responses(
         (status = 200, description = "The reference page.", body = String,
             content_type = "text/html; charset=utf-8"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 503, response = crate::web::error::TimedOut),
     )
 )]
 pub async fn docs() -> Response {

@@ -161,8 +161,7 @@ Server-rendered (no JavaScript), strict Content-Security-Policy.",
             content_type = "text/html; charset=utf-8"),
         (status = 404, description = "No such credential, or this server does not issue (an HTML page).",
             body = String, content_type = "text/html; charset=utf-8"),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 429, response = crate::web::error::RateLimited),
         (status = 503, description = "The database is not reachable (an HTML page), or the request took longer than `request_timeout`.",
             body = String, content_type = "text/html; charset=utf-8"),
     )
@@ -426,8 +425,7 @@ pub const ICON_SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"
     summary = "The site icon (SVG)",
     responses(
         (status = 200, description = "The icon.", body = String, content_type = "image/svg+xml"),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 429, response = crate::web::error::RateLimited),
     )
 )]
 pub async fn icon() -> Response {
@@ -443,8 +441,7 @@ pub async fn icon() -> Response {
     summary = "The site icon where browsers look for it (served as SVG)",
     responses(
         (status = 200, description = "The icon.", body = String, content_type = "image/svg+xml"),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 429, response = crate::web::error::RateLimited),
     )
 )]
 pub async fn favicon() -> Response {
@@ -473,9 +470,8 @@ pub(super) fn asset(content_type: &'static str, body: &'static str) -> Response 
     responses(
         (status = 200, description = "The stylesheet.", body = String,
             content_type = "text/css; charset=utf-8"),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = super::error::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 429, response = crate::web::error::RateLimited),
+        (status = 503, response = crate::web::error::TimedOut),
     )
 )]
 /// `GET /assets/rosette.css`: the pages' stylesheet.

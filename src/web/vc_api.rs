@@ -85,16 +85,12 @@ entries and the proof, and stores the credential (public page `/v/{uuid}`, revoc
         (status = 201, description = "Issued; `Location` is the credential's URL.", body = IssueResponse),
         (status = 400, description = "The body is not JSON, or `credential` or `options` is not an object.",
             body = super::error::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one.",
-            body = super::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.",
-            body = super::error::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A grader token.",
-            body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 401, response = crate::web::error::Unauthorized),
+        (status = 429, response = crate::web::error::AuthThrottled),
+        (status = 403, response = crate::web::error::GraderToken),
         (status = 409, description = "The id is taken, or the attempt was issued before.",
             body = super::error::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large.",
-            body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 413, response = crate::web::error::BodyTooLarge),
         (status = 422, description = "The credential cannot be issued (issuer, achievement, holder, fields, stages).",
             body = super::error::Problem, content_type = "application/problem+json"),
     )
@@ -453,8 +449,7 @@ a challenge or domain was requested. Every embedded credential (VC 2.0 or VC 1.1
         (status = 413, description = "The body is too large (plain text), or more than `max_batch` credentials (problem).",
             body = super::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not verified: `errors` lists the problems.", body = PresentationVerifyResult),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 429, response = crate::web::error::RateLimited),
     )
 )]
 pub async fn verify_presentation(State(state): State<AppState>, body: Bytes) -> Response {

@@ -120,9 +120,8 @@ A batch answers `{\"verified\": all, \"results\": [report, …]}`.",
             body = super::error::Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than `max_body_bytes` (1 MB by default), or the batch has more than `max_batch` items.",
             body = super::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = super::error::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 429, response = crate::web::error::RateLimited),
+        (status = 503, response = crate::web::error::TimedOut),
     )
 )]
 pub async fn verify(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -536,9 +535,8 @@ verifies, 422 with the problems when it does not (a check that could not be made
             body = super::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not verified: `errors` lists the checks that failed or could not be made.",
             body = super::dto::VcVerifyResult),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = super::error::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 429, response = crate::web::error::RateLimited),
+        (status = 503, response = crate::web::error::TimedOut),
     )
 )]
 pub async fn vc_api_verify(State(state): State<AppState>, body: Bytes) -> Response {

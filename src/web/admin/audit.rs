@@ -66,10 +66,10 @@ pub struct AuditPage {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of entries.", body = AuditPage),
-        (status = 400, description = "A malformed or unknown query parameter.", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one.", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A grader token.", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = crate::web::error::BadQuery),
+        (status = 401, response = crate::web::error::Unauthorized),
+        (status = 429, response = crate::web::error::AuthThrottled),
+        (status = 403, response = crate::web::error::GraderToken),
         (status = 422, description = "A limit over 500 or a negative `after`.", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -101,11 +101,11 @@ again answers 200 with the credential issued before.",
     responses(
         (status = 201, description = "Issued.", body = IssuedView),
         (status = 200, description = "Issued before; nothing new was signed.", body = IssuedView),
-        (status = 400, description = "The body is not JSON.", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one.", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A grader token.", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large.", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = crate::web::error::NotJson),
+        (status = 401, response = crate::web::error::Unauthorized),
+        (status = 429, response = crate::web::error::AuthThrottled),
+        (status = 403, response = crate::web::error::GraderToken),
+        (status = 413, response = crate::web::error::BodyTooLarge),
         (status = 422, description = "Unknown certification or candidate, a stage missing or not passed.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -301,10 +301,10 @@ others. The body limit bounds the batch.",
     responses(
         (status = 200, description = "One outcome per row.", body = BulkResponse),
         (status = 400, description = "The JSON body is not JSON.", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one.", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A grader token.", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = crate::web::error::Unauthorized),
+        (status = 429, response = crate::web::error::AuthThrottled),
+        (status = 403, response = crate::web::error::GraderToken),
+        (status = 413, response = crate::web::error::BodyTooLarge),
         (status = 415, description = "Neither `text/csv` nor JSON.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A missing or unknown column, or a JSON item that is not a flat object.", body = Problem, content_type = "application/problem+json"),
     )
@@ -495,10 +495,10 @@ status, and an issue-date range (inclusive). Pages of at most 500, newest first;
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of credentials.", body = CredentialPage),
-        (status = 400, description = "A malformed or unknown query parameter.", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one.", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A grader token.", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = crate::web::error::BadQuery),
+        (status = 401, response = crate::web::error::Unauthorized),
+        (status = 429, response = crate::web::error::AuthThrottled),
+        (status = 403, response = crate::web::error::GraderToken),
         (status = 422, description = "A limit over 500, an unknown status, a bad date.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -595,10 +595,10 @@ pub struct CredentialDetail {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The credential.", body = CredentialDetail),
-        (status = 401, description = "No token, or an unknown or revoked one.", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A grader token.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such credential.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = crate::web::error::Unauthorized),
+        (status = 429, response = crate::web::error::AuthThrottled),
+        (status = 403, response = crate::web::error::GraderToken),
+        (status = 404, response = crate::web::error::NoSuchCredential),
     )
 )]
 pub async fn show_credential(
@@ -665,13 +665,13 @@ answers 200 with the first renewal. The body may be empty or `{}`.",
     responses(
         (status = 201, description = "Renewed.", body = IssuedView),
         (status = 200, description = "Renewed before.", body = IssuedView),
-        (status = 400, description = "The body is not JSON.", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one.", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A grader token.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such credential.", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = crate::web::error::NotJson),
+        (status = 401, response = crate::web::error::Unauthorized),
+        (status = 429, response = crate::web::error::AuthThrottled),
+        (status = 403, response = crate::web::error::GraderToken),
+        (status = 404, response = crate::web::error::NoSuchCredential),
         (status = 409, description = "The credential was superseded by a correction.", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, response = crate::web::error::BodyTooLarge),
     )
 )]
 pub async fn renew(
@@ -721,13 +721,13 @@ deleted.",
     security(("bearer" = [])),
     responses(
         (status = 201, description = "The replacement.", body = IssuedView),
-        (status = 400, description = "The body is not JSON.", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one.", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A grader token.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such credential.", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = crate::web::error::NotJson),
+        (status = 401, response = crate::web::error::Unauthorized),
+        (status = 429, response = crate::web::error::AuthThrottled),
+        (status = 403, response = crate::web::error::GraderToken),
+        (status = 404, response = crate::web::error::NoSuchCredential),
         (status = 409, description = "The credential was superseded already.", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, response = crate::web::error::BodyTooLarge),
         (status = 422, description = "An empty reason or a name that cannot be signed.", body = Problem, content_type = "application/problem+json"),
     )
 )]
