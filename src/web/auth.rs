@@ -3,16 +3,31 @@
 //! throttling of failed token checks per client; and the audit entries of
 //! reads and refusals.
 
-use super::AppState;
 use super::error::{ApiError, ErrorCode, store_failure};
+use super::state::AppState;
 use crate::audit::AuditDraft;
 use crate::issuance::{self, Actor, Issuer, Role};
+use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use serde_json::{Value, json};
 use std::time::Instant;
+
+/// Puts the routes that take a bearer token (the admin API, VC-API
+/// issuance) behind the failed-token throttle and the audit of refusals.
+pub fn guard(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
+    routes
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            audit_refusals,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            throttle_failed_auth,
+        ))
+}
 
 tokio::task_local! {
     /// The caller [`admit`] let in, for [`audit_refusals`].

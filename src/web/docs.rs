@@ -1,5 +1,5 @@
 //! `GET /docs`: the API reference for people, rendered on the server from
-//! the OpenAPI document (served by [`super::openapi::docs`]). It needs neither
+//! the OpenAPI document (served by `openapi::docs`). It needs neither
 //! JavaScript nor anything from another site (no Swagger UI bundle, no
 //! CDN): operations grouped by tag, each with its method, path, summary,
 //! description, security, parameters, request body and responses; schemas

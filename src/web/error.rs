@@ -7,7 +7,7 @@
 //! outside the handlers) and the VC-API's (`type` a VC Data Model error
 //! kind, VCDM 2.0 §7.1). A 5xx never tells the client its cause: the cause
 //! rides in the response's extensions ([`ErrorCause`]) and the request log
-//! layer ([`super::layers::observe`]) logs it once, with the request id.
+//! layer (`layers::observe`) logs it once, with the request id.
 
 use crate::issuance::IssuanceError;
 use crate::render::badge::RenderError;
@@ -236,8 +236,8 @@ impl std::fmt::Display for ErrorCode {
 }
 
 /// Why an answer failed, for the log only: put in the response's
-/// extensions by [`ApiError`] and logged once by
-/// [`super::layers::observe`] with the request id (error level for a 5xx,
+/// extensions by [`ApiError`] and logged once by the request log layer
+/// (`layers::observe`) with the request id (error level for a 5xx,
 /// info otherwise).
 #[derive(Debug, Clone)]
 pub struct ErrorCause {
@@ -475,6 +475,12 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+/// A VC-API error answer: the problem type is the VC Data Model error
+/// `kind` (VCDM 2.0 §7.1), the title `detail`.
+pub fn vc_problem(status: StatusCode, kind: &str, detail: &str) -> Response {
+    ApiError::vc(status, kind, detail.to_owned()).into_response()
 }
 
 /// An issuance refusal: 404 unknown credential, 403 not allowed, 409

@@ -12,14 +12,16 @@ pub mod keyring;
 pub mod layers;
 pub mod openapi;
 pub mod page;
+pub mod rate_limit;
 pub mod server;
+pub mod state;
 pub mod vc_api;
 pub mod verify_api;
 
 pub use server::{ServerOptions, serve_with, tls_config};
+pub use state::{AppState, DEFAULT_MAX_BODY_BYTES, IssuerParts};
 
 use crate::status::DEFAULT_TTL_MS;
-use crate::store::Store;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -27,127 +29,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use error::ApiError;
 use sha2::{Digest, Sha256};
-use std::sync::Arc;
-
-/// Shared state of the routes.
-#[derive(Clone)]
-pub struct AppState {
-    /// The store.
-    pub store: Arc<dyn Store>,
-    /// The issuing side (catalog, key, profile, clock), when this server
-    /// issues; `None` serves status lists only.
-    pub issuer: Option<Arc<IssuerParts>>,
-    /// Largest request body; larger ones get 413.
-    pub max_body_bytes: usize,
-    /// The bounded client for third-party status lists and credential URLs,
-    /// built once (its connection pool and TLS roots are shared).
-    pub fetcher: Option<crate::fetch::HttpFetcher>,
-    /// Most credentials in one verification batch.
-    pub max_batch: usize,
-    /// Prometheus metrics.
-    pub metrics: Arc<crate::telemetry::metrics::Metrics>,
-    /// Verified status lists, shared by all requests: third-party lists for
-    /// their ttl, this issuer's own for at most a second (and dropped at
-    /// once when this process changes one).
-    pub status_cache: Arc<crate::verification::StatusCache>,
-    /// This issuer's status list versions, read at most every 250 ms.
-    pub list_versions: Arc<crate::issuance::status::ListVersions>,
-    /// This issuer's keys (current and retired) as published in did.json
-    /// and trusted when verifying, refreshed from the store; [`AppState::new`]
-    /// starts it with the signing key alone.
-    pub key_ring: Arc<keyring::KeyRing>,
-    /// Per-client limits on the public routes.
-    pub rate_limiter: Arc<layers::RateLimiter>,
-    /// Per-client budget of failed token checks on the admin API.
-    pub auth_failures: Arc<layers::RateLimiter>,
-    /// Longest a request may take (503 after).
-    pub request_timeout: std::time::Duration,
-    /// Whether responses carry HSTS (the server speaks HTTPS).
-    pub hsts: bool,
-    /// Proxies whose `X-Forwarded-For` names the client (rate limits, logs).
-    pub trusted_proxies: Arc<[std::net::IpAddr]>,
-}
-
-/// Default request body limit: 1 MB.
-pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
-
-/// What the routes need to act as the issuer.
-pub struct IssuerParts {
-    /// The certifications.
-    pub catalog: crate::catalog::Catalog,
-    /// The signing key, bound to the issuer's did:web.
-    pub key: crate::keys::IssuerKey,
-    /// Issuer profile.
-    pub profile: crate::issuance::IssuerProfile,
-    /// Public base URL.
-    pub public_url: String,
-    /// Now.
-    pub clock: Arc<dyn crate::clock::Clock>,
-    /// Proof suite of new credentials.
-    pub suite: crate::proof::Cryptosuite,
-    /// Registered graders.
-    pub graders: Vec<String>,
-    /// LinkedIn organization id for add-to-profile links, if configured.
-    pub linkedin_organization_id: Option<String>,
-}
-
-impl AppState {
-    /// State with the defaults: 1 MB bodies, batches of 100, no fetcher,
-    /// fresh metrics and status cache.
-    pub fn new(store: Arc<dyn Store>, issuer: Option<Arc<IssuerParts>>) -> Self {
-        let key_ring = match issuer.as_deref() {
-            Some(p) => keyring::KeyRing::new(
-                crate::keys::CredentialSigner::issuer(&p.key),
-                p.key.public_key(),
-                crate::keys::KeyHistory::new(p.key.public_key()),
-            ),
-            None => keyring::KeyRing::none(),
-        };
-        AppState {
-            key_ring: Arc::new(key_ring),
-            store,
-            issuer,
-            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
-            fetcher: None,
-            max_batch: verify_api::MAX_BATCH,
-            metrics: Arc::new(crate::telemetry::metrics::Metrics::new()),
-            status_cache: Arc::new(crate::verification::StatusCache::new()),
-            list_versions: Arc::new(crate::issuance::status::ListVersions::new(
-                crate::issuance::status::LIST_VERSIONS_MAX_AGE,
-            )),
-            rate_limiter: Arc::new(layers::RateLimiter::new(0, 0)),
-            auth_failures: Arc::new(layers::RateLimiter::new(
-                crate::config::DEFAULT_AUTH_FAILURES_PER_MINUTE,
-                layers::AUTH_FAILURE_BURST,
-            )),
-            request_timeout: std::time::Duration::from_secs(30),
-            hsts: false,
-            trusted_proxies: Arc::from(Vec::new()),
-        }
-    }
-
-    /// After this process changed a status list: the next verification
-    /// reads the list versions again, so no cached copy of the old list is
-    /// reused and the change shows at once (third-party lists stay cached).
-    pub fn status_changed(&self) {
-        self.list_versions.invalidate();
-    }
-
-    /// The issuing service over this state's parts, when this server issues.
-    pub fn issuer(&self) -> Option<crate::issuance::Issuer<'_>> {
-        let p = self.issuer.as_deref()?;
-        Some(crate::issuance::Issuer {
-            store: self.store.as_ref(),
-            catalog: &p.catalog,
-            signer: &p.key,
-            profile: p.profile.clone(),
-            public_url: p.public_url.clone(),
-            clock: p.clock.as_ref(),
-            suite: p.suite,
-            graders: p.graders.clone(),
-        })
-    }
-}
 
 /// The routes (`web::router(state)` for in-process tests), in four groups:
 /// the public API (CORS, rate-limited), public pages and images
@@ -158,7 +39,7 @@ pub fn router(state: AppState) -> Router {
     let limited = from_fn_with_state(state.clone(), layers::rate_limit);
     let public_api = Router::new()
         .route("/api/v1/verify", post(verify_api::verify))
-        .route("/credentials/verify", post(verify_api::vc_api_verify))
+        .route("/credentials/verify", post(vc_api::vc_api_verify))
         .route("/presentations/verify", post(vc_api::verify_presentation))
         .route("/.well-known/did.json", get(did_document))
         .route("/credentials/{id}", get(credential))
@@ -182,7 +63,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(public_api)
         .merge(pages)
-        .merge(admin::routes(&state))
+        .merge(auth::guard(
+            admin::routes().route("/credentials/issue", post(vc_api::issue)),
+            &state,
+        ))
         .merge(operations)
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(state.max_body_bytes))
@@ -317,14 +201,6 @@ fn failed<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> ApiErro
     move |e| ApiError::titled(StatusCode::INTERNAL_SERVER_ERROR, what).caused_by(what, &e)
 }
 
-fn full_id(id: &str) -> String {
-    if id.starts_with("urn:") {
-        id.to_owned()
-    } else {
-        format!("urn:uuid:{id}")
-    }
-}
-
 fn wants_html(headers: &HeaderMap) -> bool {
     let accept = headers
         .get(header::ACCEPT)
@@ -372,7 +248,7 @@ async fn credential(
     }
     let rec = state
         .store
-        .credential(&full_id(&id))
+        .credential(&dto::full_id(&id))
         .await
         .map_err(failed("the credential could not be read"))?
         .ok_or_else(no_such_credential)?;
@@ -413,7 +289,7 @@ async fn credential_image(
     let issuer = state.issuer().ok_or_else(not_issuing)?;
     let rec = state
         .store
-        .credential(&full_id(&id))
+        .credential(&dto::full_id(&id))
         .await
         .map_err(failed("the credential could not be read"))?
         .ok_or_else(no_such_credential)?;

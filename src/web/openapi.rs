@@ -49,7 +49,7 @@ The admin API takes a bearer token (`Authorization: Bearer rst_…`) created wit
         super::page::stylesheet,
         super::page::icon,
         super::page::favicon,
-        super::verify_api::vc_api_verify,
+        super::vc_api::vc_api_verify,
         super::vc_api::verify_presentation,
         super::vc_api::issue,
         super::credential,

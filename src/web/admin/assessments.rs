@@ -3,9 +3,9 @@
 
 use super::{ApiError, default_attempt, json_body, json_response};
 use crate::issuance::{self, IssuanceError, LabInput, Role, WrittenInput};
-use crate::web::AppState;
 use crate::web::auth::{Admits, admit, issuer_of};
 use crate::web::error::{ErrorCode, Problem, store_failure};
+use crate::web::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;

@@ -1,9 +1,9 @@
 //! The audit log: `GET /api/v1/admin/audit`.
 
 use super::{ApiError, json_response, page_limit, query_error, unprocessable};
-use crate::web::AppState;
 use crate::web::auth::{Admits, admit, audit_read, issuer_of};
 use crate::web::error::{Problem, store_failure};
+use crate::web::state::AppState;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};

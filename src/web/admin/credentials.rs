@@ -8,9 +8,9 @@ use super::{
 use crate::issuance::status::CredentialStatus;
 use crate::issuance::{self, IssuanceError, IssueOutcome, Issuer};
 use crate::store::{CredentialHit, CredentialSearch, CredentialState, CredentialStatusFilter};
-use crate::web::AppState;
 use crate::web::auth::{Admits, Caller, admit, audit, audit_read, issuer_of, signing_issuer_of};
 use crate::web::error::{ErrorCode, Problem, store_failure};
+use crate::web::state::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -609,7 +609,7 @@ pub async fn show_credential(
     const ROUTE: &str = "GET /api/v1/admin/credentials/{id}";
     let caller = admit(&state, &headers, Admits::Admin, ROUTE).await?;
     let issuer = issuer_of(&state)?;
-    let id = crate::web::full_id(&id);
+    let id = crate::web::dto::full_id(&id);
     audit_read(&issuer, &caller, ROUTE, &id, json!({})).await?;
     let record = issuer
         .store
@@ -689,7 +689,7 @@ pub async fn renew(
             serde_json::from_slice(&bytes).map_err(|e| ApiError::from_json(&e))?;
     }
     let outcome = issuer
-        .renew(&crate::web::full_id(&id), &caller.actor)
+        .renew(&crate::web::dto::full_id(&id), &caller.actor)
         .await
         .map_err(ApiError::from)?;
     issued_response(&state, &issuer, &caller, ROUTE, outcome).await
@@ -743,7 +743,7 @@ pub async fn correct(
     let req: CorrectRequest = json_body(body)?;
     let outcome = issuer
         .correct(
-            &crate::web::full_id(&id),
+            &crate::web::dto::full_id(&id),
             &req.name,
             &req.reason,
             &caller.actor,

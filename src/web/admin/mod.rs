@@ -38,8 +38,8 @@ pub mod credentials;
 pub mod status;
 pub mod views;
 
-use super::AppState;
 use super::error::{ApiError, ErrorCode};
+use super::state::AppState;
 use assessments::{record_lab, record_written};
 use audit::audit_log;
 use axum::Router;
@@ -57,9 +57,10 @@ use status::{reinstate, revoke, suspend};
 /// Most rows in one page of credentials or audit entries.
 pub const MAX_PAGE: i64 = 500;
 
-/// The admin routes (mounted at their full paths), including VC-API
-/// `POST /credentials/issue`; none of them gets CORS.
-pub fn routes(state: &AppState) -> Router<AppState> {
+/// The admin routes (mounted at their full paths); none of them gets CORS.
+/// The router guards them, with VC-API `POST /credentials/issue`, by
+/// [`super::auth::guard`].
+pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/admin/assessments/written", post(record_written))
         .route("/api/v1/admin/assessments/lab", post(record_lab))
@@ -75,15 +76,6 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/api/v1/admin/credentials/{id}/suspend", post(suspend))
         .route("/api/v1/admin/credentials/{id}/reinstate", post(reinstate))
         .route("/api/v1/admin/audit", get(audit_log))
-        .route("/credentials/issue", post(super::vc_api::issue))
-        .route_layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            super::auth::audit_refusals,
-        ))
-        .route_layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            super::auth::throttle_failed_auth,
-        ))
 }
 
 /// Parses a JSON body (400 not JSON, 413 too large, 422 wrong shape).

@@ -3,9 +3,9 @@
 
 use super::{ApiError, json_body, json_response};
 use crate::issuance::status::StatusChange;
-use crate::web::AppState;
 use crate::web::auth::{Admits, admit, signing_issuer_of};
 use crate::web::error::Problem;
+use crate::web::state::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
@@ -50,7 +50,7 @@ async fn change_status(
     let caller = admit(&state, &headers, Admits::Admin, route).await?;
     let issuer = signing_issuer_of(&state)?;
     let req: StatusRequest = json_body(body)?;
-    let id = crate::web::full_id(&id);
+    let id = crate::web::dto::full_id(&id);
     let bits = issuer
         .change_status(&id, change, &req.reason, &caller.actor)
         .await
