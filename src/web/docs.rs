@@ -2,7 +2,8 @@
 //! the OpenAPI document (served by `openapi::docs`). It needs neither
 //! JavaScript nor anything from another site (no Swagger UI bundle, no
 //! CDN): operations grouped by tag, each with its method, path, summary,
-//! description, security, parameters, request body and responses; schemas
+//! description, security, parameters, request body and responses (those
+//! shared through `components.responses` shown in place); schemas
 //! shown as a compact JSON-like tree whose `$ref`s link to the schemas
 //! section. Every string from the document is HTML-escaped; the page has the
 //! verification page's strict CSP and its stylesheet at `/assets/docs.css`.

@@ -167,7 +167,8 @@ impl ErrorCode {
         }
     }
 
-    /// The title the admin API gives every problem with this code.
+    /// The title the admin API gives every problem with this code (the
+    /// codes made outside the handlers come with titles of their own).
     pub fn title(self) -> &'static str {
         match self {
             ErrorCode::Unauthorized => "A bearer token is required",
@@ -587,4 +588,38 @@ problem_responses! {
     AuthThrottled => "Too many failed token checks from this address; see `Retry-After`.";
     /// 503 from the request timeout.
     TimedOut => "The request took longer than `request_timeout`.";
+}
+
+/// The refusals every admin-scope call can meet: 401 (no token, or an
+/// unknown or revoked one), 403 (a grader token) and 429 (too many failed
+/// token checks from the address).
+#[derive(utoipa::IntoResponses)]
+pub enum AdminScope {
+    /// 401.
+    #[response(status = 401)]
+    Unauthorized(#[ref_response] Unauthorized),
+    /// 403.
+    #[response(status = 403)]
+    GraderToken(#[ref_response] GraderToken),
+    /// 429.
+    #[response(status = 429)]
+    AuthThrottled(#[ref_response] AuthThrottled),
+}
+
+/// The refusals the three status changes share: 400 (not JSON), 404 (no
+/// such credential), 413 (too large) and 422 (no reason).
+#[derive(utoipa::IntoResponses)]
+pub enum StatusChangeRefusals {
+    /// 400.
+    #[response(status = 400)]
+    NotJson(#[ref_response] NotJson),
+    /// 404.
+    #[response(status = 404)]
+    NoSuchCredential(#[ref_response] NoSuchCredential),
+    /// 413.
+    #[response(status = 413)]
+    BodyTooLarge(#[ref_response] BodyTooLarge),
+    /// 422.
+    #[response(status = 422)]
+    NoReason(#[ref_response] NoReason),
 }

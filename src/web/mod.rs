@@ -191,9 +191,18 @@ fn not_issuing() -> ApiError {
     ApiError::titled(StatusCode::NOT_FOUND, "this server does not issue")
 }
 
-/// 404: no such credential.
-fn no_such_credential() -> ApiError {
-    ApiError::titled(StatusCode::NOT_FOUND, "no such credential")
+/// The stored credential with this id (UUID or `urn:uuid:…`): 404 when
+/// there is none, an opaque 500 when the store fails.
+async fn stored_credential(
+    state: &AppState,
+    id: &str,
+) -> Result<crate::store::CredentialRecord, ApiError> {
+    state
+        .store
+        .credential(&dto::full_id(id))
+        .await
+        .map_err(failed("the credential could not be read"))?
+        .ok_or_else(|| ApiError::titled(StatusCode::NOT_FOUND, "no such credential"))
 }
 
 /// An opaque 500 titled `what`, the cause logged.
@@ -246,12 +255,7 @@ async fn credential(
         let location = format!("/v/{}", crate::issuance::badge::public_id(&id));
         return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response());
     }
-    let rec = state
-        .store
-        .credential(&dto::full_id(&id))
-        .await
-        .map_err(failed("the credential could not be read"))?
-        .ok_or_else(no_such_credential)?;
+    let rec = stored_credential(&state, &id).await?;
     Ok(([(header::CONTENT_TYPE, "application/vc")], rec.document).into_response())
 }
 
@@ -287,12 +291,7 @@ async fn credential_image(
     Path((id, image)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let issuer = state.issuer().ok_or_else(not_issuing)?;
-    let rec = state
-        .store
-        .credential(&dto::full_id(&id))
-        .await
-        .map_err(failed("the credential could not be read"))?
-        .ok_or_else(no_such_credential)?;
+    let rec = stored_credential(&state, &id).await?;
     let Some(cert) = issuer.catalog.get(&rec.certification) else {
         return Err(ApiError::titled(
             StatusCode::NOT_FOUND,

@@ -85,14 +85,12 @@ entries and the proof, and stores the credential (public page `/v/{uuid}`, revoc
         (status = 201, description = "Issued; `Location` is the credential's URL.", body = IssueResponse),
         (status = 400, description = "The body is not JSON, or `credential` or `options` is not an object.",
             body = super::error::Problem, content_type = "application/problem+json"),
-        (status = 401, response = crate::web::error::Unauthorized),
-        (status = 429, response = crate::web::error::AuthThrottled),
-        (status = 403, response = crate::web::error::GraderToken),
         (status = 409, description = "The id is taken, or the attempt was issued before.",
             body = super::error::Problem, content_type = "application/problem+json"),
         (status = 413, response = crate::web::error::BodyTooLarge),
         (status = 422, description = "The credential cannot be issued (issuer, achievement, holder, fields, stages).",
             body = super::error::Problem, content_type = "application/problem+json"),
+        crate::web::error::AdminScope,
     )
 )]
 pub async fn issue(

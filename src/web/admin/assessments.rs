@@ -57,12 +57,10 @@ different result for the same attempt is a 409. Scope `admin`.",
     responses(
         (status = 201, description = "Recorded.", body = AssessmentView),
         (status = 400, response = crate::web::error::NotJson),
-        (status = 401, response = crate::web::error::Unauthorized),
-        (status = 429, response = crate::web::error::AuthThrottled),
-        (status = 403, response = crate::web::error::GraderToken),
         (status = 409, description = "The attempt's written stage is recorded with a different result.", body = Problem, content_type = "application/problem+json"),
         (status = 413, response = crate::web::error::BodyTooLarge),
         (status = 422, description = "Unknown certification, bad e-mail, score or date, unregistered candidate without a name.", body = Problem, content_type = "application/problem+json"),
+        crate::web::error::AdminScope,
     )
 )]
 pub async fn record_written(

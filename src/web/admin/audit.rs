@@ -67,10 +67,8 @@ pub struct AuditPage {
     responses(
         (status = 200, description = "A page of entries.", body = AuditPage),
         (status = 400, response = crate::web::error::BadQuery),
-        (status = 401, response = crate::web::error::Unauthorized),
-        (status = 429, response = crate::web::error::AuthThrottled),
-        (status = 403, response = crate::web::error::GraderToken),
         (status = 422, description = "A limit over 500 or a negative `after`.", body = Problem, content_type = "application/problem+json"),
+        crate::web::error::AdminScope,
     )
 )]
 pub async fn audit_log(

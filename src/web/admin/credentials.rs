@@ -102,11 +102,9 @@ again answers 200 with the credential issued before.",
         (status = 201, description = "Issued.", body = IssuedView),
         (status = 200, description = "Issued before; nothing new was signed.", body = IssuedView),
         (status = 400, response = crate::web::error::NotJson),
-        (status = 401, response = crate::web::error::Unauthorized),
-        (status = 429, response = crate::web::error::AuthThrottled),
-        (status = 403, response = crate::web::error::GraderToken),
         (status = 413, response = crate::web::error::BodyTooLarge),
         (status = 422, description = "Unknown certification or candidate, a stage missing or not passed.", body = Problem, content_type = "application/problem+json"),
+        crate::web::error::AdminScope,
     )
 )]
 pub async fn issue_credential(
@@ -301,12 +299,10 @@ others. The body limit bounds the batch.",
     responses(
         (status = 200, description = "One outcome per row.", body = BulkResponse),
         (status = 400, description = "The JSON body is not JSON.", body = Problem, content_type = "application/problem+json"),
-        (status = 401, response = crate::web::error::Unauthorized),
-        (status = 429, response = crate::web::error::AuthThrottled),
-        (status = 403, response = crate::web::error::GraderToken),
         (status = 413, response = crate::web::error::BodyTooLarge),
         (status = 415, description = "Neither `text/csv` nor JSON.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A missing or unknown column, or a JSON item that is not a flat object.", body = Problem, content_type = "application/problem+json"),
+        crate::web::error::AdminScope,
     )
 )]
 pub async fn bulk_issue(
@@ -496,10 +492,8 @@ status, and an issue-date range (inclusive). Pages of at most 500, newest first;
     responses(
         (status = 200, description = "A page of credentials.", body = CredentialPage),
         (status = 400, response = crate::web::error::BadQuery),
-        (status = 401, response = crate::web::error::Unauthorized),
-        (status = 429, response = crate::web::error::AuthThrottled),
-        (status = 403, response = crate::web::error::GraderToken),
         (status = 422, description = "A limit over 500, an unknown status, a bad date.", body = Problem, content_type = "application/problem+json"),
+        crate::web::error::AdminScope,
     )
 )]
 pub async fn list_credentials(
@@ -595,10 +589,8 @@ pub struct CredentialDetail {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The credential.", body = CredentialDetail),
-        (status = 401, response = crate::web::error::Unauthorized),
-        (status = 429, response = crate::web::error::AuthThrottled),
-        (status = 403, response = crate::web::error::GraderToken),
         (status = 404, response = crate::web::error::NoSuchCredential),
+        crate::web::error::AdminScope,
     )
 )]
 pub async fn show_credential(
@@ -666,12 +658,10 @@ answers 200 with the first renewal. The body may be empty or `{}`.",
         (status = 201, description = "Renewed.", body = IssuedView),
         (status = 200, description = "Renewed before.", body = IssuedView),
         (status = 400, response = crate::web::error::NotJson),
-        (status = 401, response = crate::web::error::Unauthorized),
-        (status = 429, response = crate::web::error::AuthThrottled),
-        (status = 403, response = crate::web::error::GraderToken),
         (status = 404, response = crate::web::error::NoSuchCredential),
         (status = 409, description = "The credential was superseded by a correction.", body = Problem, content_type = "application/problem+json"),
         (status = 413, response = crate::web::error::BodyTooLarge),
+        crate::web::error::AdminScope,
     )
 )]
 pub async fn renew(
@@ -722,13 +712,11 @@ deleted.",
     responses(
         (status = 201, description = "The replacement.", body = IssuedView),
         (status = 400, response = crate::web::error::NotJson),
-        (status = 401, response = crate::web::error::Unauthorized),
-        (status = 429, response = crate::web::error::AuthThrottled),
-        (status = 403, response = crate::web::error::GraderToken),
         (status = 404, response = crate::web::error::NoSuchCredential),
         (status = 409, description = "The credential was superseded already.", body = Problem, content_type = "application/problem+json"),
         (status = 413, response = crate::web::error::BodyTooLarge),
         (status = 422, description = "An empty reason or a name that cannot be signed.", body = Problem, content_type = "application/problem+json"),
+        crate::web::error::AdminScope,
     )
 )]
 pub async fn correct(

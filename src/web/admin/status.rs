@@ -90,14 +90,9 @@ reason is required and kept in the audit log only.",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Revoked.", body = StatusView),
-        (status = 400, response = crate::web::error::NotJson),
-        (status = 401, response = crate::web::error::Unauthorized),
-        (status = 429, response = crate::web::error::AuthThrottled),
-        (status = 403, response = crate::web::error::GraderToken),
-        (status = 404, response = crate::web::error::NoSuchCredential),
         (status = 409, description = "Already revoked.", body = Problem, content_type = "application/problem+json"),
-        (status = 413, response = crate::web::error::BodyTooLarge),
-        (status = 422, response = crate::web::error::NoReason),
+        crate::web::error::AdminScope,
+        crate::web::error::StatusChangeRefusals,
     )
 )]
 pub async fn revoke(
@@ -123,14 +118,9 @@ reason is required and kept in the audit log only.",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Suspended.", body = StatusView),
-        (status = 400, response = crate::web::error::NotJson),
-        (status = 401, response = crate::web::error::Unauthorized),
-        (status = 429, response = crate::web::error::AuthThrottled),
-        (status = 403, response = crate::web::error::GraderToken),
-        (status = 404, response = crate::web::error::NoSuchCredential),
         (status = 409, description = "Already suspended, or revoked.", body = Problem, content_type = "application/problem+json"),
-        (status = 413, response = crate::web::error::BodyTooLarge),
-        (status = 422, response = crate::web::error::NoReason),
+        crate::web::error::AdminScope,
+        crate::web::error::StatusChangeRefusals,
     )
 )]
 pub async fn suspend(
@@ -156,14 +146,9 @@ Revocation is final: reinstating a revoked credential is a 409.",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Reinstated.", body = StatusView),
-        (status = 400, response = crate::web::error::NotJson),
-        (status = 401, response = crate::web::error::Unauthorized),
-        (status = 429, response = crate::web::error::AuthThrottled),
-        (status = 403, response = crate::web::error::GraderToken),
-        (status = 404, response = crate::web::error::NoSuchCredential),
         (status = 409, description = "Not suspended, or revoked.", body = Problem, content_type = "application/problem+json"),
-        (status = 413, response = crate::web::error::BodyTooLarge),
-        (status = 422, response = crate::web::error::NoReason),
+        crate::web::error::AdminScope,
+        crate::web::error::StatusChangeRefusals,
     )
 )]
 pub async fn reinstate(
