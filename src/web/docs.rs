@@ -1,20 +1,18 @@
 //! `GET /docs`: the API reference for people, rendered on the server from
-//! the OpenAPI document ([`super::openapi::document`]). It needs neither
+//! the OpenAPI document (served by `openapi::docs`). It needs neither
 //! JavaScript nor anything from another site (no Swagger UI bundle, no
 //! CDN): operations grouped by tag, each with its method, path, summary,
-//! description, security, parameters, request body and responses; schemas
+//! description, security, parameters, request body and responses (those
+//! shared through `components.responses` shown in place); schemas
 //! shown as a compact JSON-like tree whose `$ref`s link to the schemas
 //! section. Every string from the document is HTML-escaped; the page has the
 //! verification page's strict CSP and its stylesheet at `/assets/docs.css`.
 
-use super::openapi;
-use super::page::{PAGE_HEADERS, escape};
-use axum::http::HeaderValue;
-use axum::response::{IntoResponse, Response};
+use super::page::escape;
+use axum::response::Response;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use std::fmt::Write as _;
-use std::sync::OnceLock;
 
 /// The HTTP methods of a path item, in the order the page lists them.
 const METHODS: [&str; 8] = [
@@ -43,39 +41,6 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:t
 .d{color:#6b6a75}.summary{font-weight:600;margin:4px 0}\
 a{color:#1f75cb}dl{margin:4px 0}dt{margin-top:8px}dd{margin:2px 0 0 16px}";
 
-/// `GET /docs`.
-#[utoipa::path(
-    get,
-    path = "/docs",
-    tag = "operations",
-    summary = "This API's reference (HTML)",
-    description = "The OpenAPI document rendered for people: every operation grouped by tag, \
-with its parameters, bodies, responses and schemas. Works offline and without JavaScript.",
-    responses(
-        (status = 200, description = "The reference page.", body = String,
-            content_type = "text/html; charset=utf-8"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = super::openapi::Problem, content_type = "application/problem+json"),
-    )
-)]
-pub async fn docs() -> Response {
-    static HTML: OnceLock<String> = OnceLock::new();
-    let html = HTML.get_or_init(|| {
-        render(openapi::document_json()).unwrap_or_else(|e| {
-            format!(
-                "<!doctype html><title>Error</title><p>{}",
-                escape(&e.to_string())
-            )
-        })
-    });
-    let mut response = html.as_str().into_response();
-    for (name, value) in PAGE_HEADERS {
-        if let Ok(v) = HeaderValue::from_str(value) {
-            response.headers_mut().insert(name, v);
-        }
-    }
-    response
-}
-
 /// `GET /assets/docs.css`.
 #[utoipa::path(
     get,
@@ -86,7 +51,7 @@ pub async fn docs() -> Response {
     responses(
         (status = 200, description = "The stylesheet.", body = String,
             content_type = "text/css; charset=utf-8"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = super::openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, response = crate::web::error::TimedOut),
     )
 )]
 pub async fn stylesheet() -> Response {
@@ -379,6 +344,7 @@ fn operation(out: &mut String, doc: &Json, op: &Op<'_>) {
     out.push_str("<h4>Responses</h4><dl>");
     if let Some(responses) = o["responses"].as_object() {
         for (status, response) in responses {
+            let response = shared_response(doc, response);
             let class = match status.chars().next() {
                 Some(c @ '2'..='5') => format!("st s{c}"),
                 _ => "st".to_owned(),
@@ -407,6 +373,17 @@ fn operation(out: &mut String, doc: &Json, op: &Op<'_>) {
         }
     }
     out.push_str("</dl></article>");
+}
+
+/// A response given as a `$ref` to `#/components/responses/…` (a response
+/// many operations share), looked up so that it shows like any other; the
+/// response itself when it is not such a reference or names nothing.
+fn shared_response<'a>(doc: &'a Json, response: &'a Json) -> &'a Json {
+    str_of(&response["$ref"])
+        .and_then(|r| r.strip_prefix("#/components/responses/"))
+        .map(|name| &doc["components"]["responses"][name])
+        .filter(|shared| shared.is_object())
+        .unwrap_or(response)
 }
 
 /// A content map: each media type with its schema.
@@ -803,5 +780,39 @@ impl Serialize for Json {
                 map.end()
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render;
+
+    #[test]
+    fn a_shared_response_shows_like_an_inline_one() {
+        let doc = serde_json::json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/x": {"get": {
+                "operationId": "x",
+                "responses": {
+                    "401": {"$ref": "#/components/responses/Unauthorized"},
+                    "404": {"$ref": "#/components/responses/Missing"},
+                },
+            }}},
+            "components": {
+                "responses": {"Unauthorized": {
+                    "description": "No token.",
+                    "content": {"application/problem+json": {
+                        "schema": {"$ref": "#/components/schemas/Problem"}}},
+                }},
+                "schemas": {"Problem": {"type": "object"}},
+            },
+        });
+        let html = render(&doc.to_string()).unwrap();
+        assert!(html.contains("No token."), "{html}");
+        assert!(html.contains("application/problem+json"), "{html}");
+        assert!(html.contains("href=\"#schema-Problem\""), "{html}");
+        // A reference to nothing still lists its status.
+        assert!(html.contains(">404<"), "{html}");
     }
 }

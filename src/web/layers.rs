@@ -1,15 +1,14 @@
 //! Cross-cutting layers: request logs and metrics, security headers, CORS
 //! for the public API, per-client rate limits on public routes.
 
-use super::AppState;
-use super::problem::Problem;
+use super::error::{ApiError, ErrorCause, ErrorCode};
+pub use super::rate_limit::{AUTH_FAILURE_BURST, RateLimiter};
+use super::state::AppState;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -69,7 +68,9 @@ pub fn client_ip(req: &Request, trusted_proxies: &[IpAddr]) -> Option<IpAddr> {
 
 /// Logs one structured line per request (method, route pattern, path,
 /// status, latency, client, request id — never headers, bodies or query
-/// strings, which may hold secrets) and records the request metrics.
+/// strings, which may hold secrets) and records the request metrics; an
+/// error answer's cause ([`ErrorCause`], from the response's extensions)
+/// is logged here, once, with the request id.
 pub async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().clone();
@@ -84,6 +85,14 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
     let route = route.as_deref().unwrap_or("unmatched");
+    // The one place an error's cause is logged (the client never sees it).
+    if let Some(ErrorCause { what, cause }) = response.extensions_mut().remove::<ErrorCause>() {
+        if status >= 500 {
+            tracing::error!(target: "rosette::http", request_id = %id, route, status, error = %cause, "{what}");
+        } else {
+            tracing::info!(target: "rosette::http", request_id = %id, route, status, error = %cause, "{what}");
+        }
+    }
     state
         .metrics
         .observe_request(method.as_str(), route, status, elapsed.as_secs_f64());
@@ -160,18 +169,29 @@ pub async fn uniform_errors(req: Request, next: Next) -> Response {
     }
     let (code, title) = match status {
         StatusCode::PAYLOAD_TOO_LARGE => (
-            "body_too_large",
+            ErrorCode::BodyTooLarge,
             "the request body is larger than this server accepts",
         ),
-        StatusCode::SERVICE_UNAVAILABLE => ("timeout", "the request took too long; try again"),
-        StatusCode::REQUEST_TIMEOUT => ("body_timeout", "the request body arrived too slowly"),
+        StatusCode::SERVICE_UNAVAILABLE => {
+            (ErrorCode::Timeout, "the request took too long; try again")
+        }
+        StatusCode::REQUEST_TIMEOUT => (
+            ErrorCode::BodyTimeout,
+            "the request body arrived too slowly",
+        ),
         StatusCode::METHOD_NOT_ALLOWED => (
-            "method_not_allowed",
+            ErrorCode::MethodNotAllowed,
             "this method is not allowed on this path",
         ),
-        _ => ("error", status.canonical_reason().unwrap_or("error")),
+        _ => (
+            ErrorCode::Error,
+            status.canonical_reason().unwrap_or("error"),
+        ),
     };
-    let body = Problem::new(status, title).code(code).to_json();
+    let (_, body) = ApiError::titled(status, title)
+        .with_code(code)
+        .into_response()
+        .into_parts();
     // The other parts stay: a 405 keeps its `Allow` header.
     let (mut parts, _) = response.into_parts();
     parts.headers.insert(
@@ -179,7 +199,7 @@ pub async fn uniform_errors(req: Request, next: Next) -> Response {
         HeaderValue::from_static("application/problem+json"),
     );
     parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, axum::body::Body::from(body))
+    Response::from_parts(parts, body)
 }
 
 /// A handler that panicked (a bug: handlers return errors) answers an
@@ -191,12 +211,12 @@ pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response 
         .map(String::as_str)
         .or_else(|| err.downcast_ref::<&str>().copied())
         .unwrap_or("(no message)");
-    tracing::error!(panic = message, "a request handler panicked");
-    Problem::new(
+    ApiError::titled(
         StatusCode::INTERNAL_SERVER_ERROR,
         "internal error; the cause was logged",
     )
-    .code("internal_error")
+    .with_code(ErrorCode::InternalError)
+    .caused_by("a request handler panicked", &message)
     .into_response()
 }
 
@@ -213,115 +233,10 @@ pub fn public_cors() -> tower_http::cors::CorsLayer {
         .max_age(Duration::from_secs(86_400))
 }
 
-/// A token bucket per client: `per_minute` steady rate, `burst` on top.
-/// IPv6 clients are keyed by their /64 (one host usually owns a whole /64).
-pub struct RateLimiter {
-    per_second: f64,
-    burst: f64,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
-}
-
-#[derive(Clone, Copy)]
-struct Bucket {
-    tokens: f64,
-    at: Instant,
-}
-
-/// Most clients tracked before idle (full) buckets are swept.
-const MAX_TRACKED_CLIENTS: usize = 100_000;
-
-impl RateLimiter {
-    /// A limiter; `per_minute == 0` lets everything through.
-    pub fn new(per_minute: u32, burst: u32) -> Self {
-        RateLimiter {
-            per_second: f64::from(per_minute) / 60.0,
-            burst: f64::from(burst.max(1)),
-            buckets: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// Whether the limit is off.
-    pub fn unlimited(&self) -> bool {
-        self.per_second <= 0.0
-    }
-
-    fn key(ip: IpAddr) -> IpAddr {
-        match ip {
-            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-                Some(v4) => IpAddr::V4(v4),
-                None => {
-                    let s = v6.segments();
-                    IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
-                }
-            },
-            v4 => v4,
-        }
-    }
-
-    /// Whether `ip` has a token left at `now`, without taking it.
-    pub fn peek(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
-        if self.unlimited() {
-            return Ok(());
-        }
-        let capacity = self.burst + self.per_second.max(1.0);
-        let Ok(buckets) = self.buckets.lock() else {
-            return Ok(());
-        };
-        let Some(bucket) = buckets.get(&Self::key(ip)) else {
-            return Ok(());
-        };
-        let tokens = (bucket.tokens
-            + now.saturating_duration_since(bucket.at).as_secs_f64() * self.per_second)
-            .min(capacity);
-        if tokens >= 1.0 {
-            Ok(())
-        } else {
-            Err(Duration::from_secs_f64((1.0 - tokens) / self.per_second))
-        }
-    }
-
-    /// Takes one token for `ip` at `now`; `Err(wait)` when the bucket is empty.
-    pub fn check(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
-        if self.unlimited() {
-            return Ok(());
-        }
-        let capacity = self.burst + self.per_second.max(1.0);
-        let Ok(mut buckets) = self.buckets.lock() else {
-            return Ok(());
-        };
-        if buckets.len() >= MAX_TRACKED_CLIENTS {
-            let per_second = self.per_second;
-            buckets.retain(|_, b| {
-                b.tokens + now.saturating_duration_since(b.at).as_secs_f64() * per_second < capacity
-            });
-            // Still crowded (many addresses, e.g. rotating IPv6 prefixes):
-            // start afresh rather than scan a huge map on every request.
-            if buckets.len() >= MAX_TRACKED_CLIENTS / 2 {
-                buckets.clear();
-            }
-        }
-        let bucket = buckets.entry(Self::key(ip)).or_insert(Bucket {
-            tokens: capacity,
-            at: now,
-        });
-        let refill = now.saturating_duration_since(bucket.at).as_secs_f64() * self.per_second;
-        bucket.tokens = (bucket.tokens + refill).min(capacity);
-        bucket.at = now;
-        if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
-            Ok(())
-        } else {
-            Err(Duration::from_secs_f64(
-                (1.0 - bucket.tokens) / self.per_second,
-            ))
-        }
-    }
-}
-
 /// 429 problem with `Retry-After` (RFC 6585 §4), whole seconds, at least 1.
-fn too_many_requests(wait: Duration, title: &str) -> Response {
-    Problem::new(StatusCode::TOO_MANY_REQUESTS, title)
-        .code("rate_limited")
+pub(super) fn too_many_requests(wait: Duration, title: &'static str) -> Response {
+    ApiError::titled(StatusCode::TOO_MANY_REQUESTS, title)
+        .with_code(ErrorCode::RateLimited)
         .retry_after(wait.as_secs().max(1))
         .into_response()
 }
@@ -334,41 +249,6 @@ pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next)
         return too_many_requests(wait, "too many requests from this address; slow down");
     }
     next.run(req).await
-}
-
-/// Failed bearer-token checks a client may make on the admin API in a
-/// burst, above the steady rate (`auth_failures_per_minute`, default 30).
-pub const AUTH_FAILURE_BURST: u32 = 10;
-
-/// Throttles token guessing on the admin API: every 401 a client gets
-/// costs a token of its failed-authentication budget; once the budget is
-/// spent, its admin calls get 429 before any token is looked up (valid
-/// callers never spend it).
-pub async fn throttle_failed_auth(
-    State(state): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let ip = client_ip(&req, &state.trusted_proxies);
-    if let Some(ip) = ip
-        && let Err(wait) = state.auth_failures.peek(ip, Instant::now())
-    {
-        return too_many_requests(
-            wait,
-            "too many failed token checks from this address; wait before trying again",
-        );
-    }
-    // Only presented tokens cost a lookup; a call without one is refused
-    // before the database is asked.
-    let presented = req.headers().contains_key(header::AUTHORIZATION);
-    let response = next.run(req).await;
-    if presented
-        && response.status() == StatusCode::UNAUTHORIZED
-        && let Some(ip) = ip
-    {
-        let _ = state.auth_failures.check(ip, Instant::now());
-    }
-    response
 }
 
 #[cfg(test)]

@@ -4,147 +4,31 @@
 //! readiness, metrics, the OpenAPI description and its docs page).
 
 pub mod admin;
+pub mod auth;
 pub mod docs;
+pub mod dto;
+pub mod error;
 pub mod keyring;
 pub mod layers;
 pub mod openapi;
 pub mod page;
-pub mod problem;
+pub mod rate_limit;
 pub mod server;
+pub mod state;
 pub mod vc_api;
 pub mod verify_api;
 
 pub use server::{ServerOptions, serve_with, tls_config};
+pub use state::{AppState, DEFAULT_MAX_BODY_BYTES, IssuerParts};
 
 use crate::status::DEFAULT_TTL_MS;
-use crate::store::Store;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use error::ApiError;
 use sha2::{Digest, Sha256};
-use std::sync::Arc;
-
-/// Shared state of the routes.
-#[derive(Clone)]
-pub struct AppState {
-    /// The store.
-    pub store: Arc<dyn Store>,
-    /// The issuing side (catalog, key, profile, clock), when this server
-    /// issues; `None` serves status lists only.
-    pub issuer: Option<Arc<IssuerParts>>,
-    /// Largest request body; larger ones get 413.
-    pub max_body_bytes: usize,
-    /// The bounded client for third-party status lists and credential URLs,
-    /// built once (its connection pool and TLS roots are shared).
-    pub fetcher: Option<crate::fetch::HttpFetcher>,
-    /// Most credentials in one verification batch.
-    pub max_batch: usize,
-    /// Prometheus metrics.
-    pub metrics: Arc<crate::telemetry::metrics::Metrics>,
-    /// Verified status lists, shared by all requests: third-party lists for
-    /// their ttl, this issuer's own for at most a second (and dropped at
-    /// once when this process changes one).
-    pub status_cache: Arc<crate::verification::StatusCache>,
-    /// This issuer's status list versions, read at most every 250 ms.
-    pub list_versions: Arc<crate::issuance::revocation::ListVersions>,
-    /// This issuer's keys (current and retired) as published in did.json
-    /// and trusted when verifying, refreshed from the store; [`AppState::new`]
-    /// starts it with the signing key alone.
-    pub key_ring: Arc<keyring::KeyRing>,
-    /// Per-client limits on the public routes.
-    pub rate_limiter: Arc<layers::RateLimiter>,
-    /// Per-client budget of failed token checks on the admin API.
-    pub auth_failures: Arc<layers::RateLimiter>,
-    /// Longest a request may take (503 after).
-    pub request_timeout: std::time::Duration,
-    /// Whether responses carry HSTS (the server speaks HTTPS).
-    pub hsts: bool,
-    /// Proxies whose `X-Forwarded-For` names the client (rate limits, logs).
-    pub trusted_proxies: Arc<[std::net::IpAddr]>,
-}
-
-/// Default request body limit: 1 MB.
-pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
-
-/// What the routes need to act as the issuer.
-pub struct IssuerParts {
-    /// The certifications.
-    pub catalog: crate::catalog::Catalog,
-    /// The signing key, bound to the issuer's did:web.
-    pub key: crate::keys::IssuerKey,
-    /// Issuer profile.
-    pub profile: crate::issuance::IssuerProfile,
-    /// Public base URL.
-    pub public_url: String,
-    /// Now.
-    pub clock: Arc<dyn crate::clock::Clock>,
-    /// Proof suite of new credentials.
-    pub suite: crate::proof::Cryptosuite,
-    /// Registered graders.
-    pub graders: Vec<String>,
-    /// LinkedIn organization id for add-to-profile links, if configured.
-    pub linkedin_organization_id: Option<String>,
-}
-
-impl AppState {
-    /// State with the defaults: 1 MB bodies, batches of 100, no fetcher,
-    /// fresh metrics and status cache.
-    pub fn new(store: Arc<dyn Store>, issuer: Option<Arc<IssuerParts>>) -> Self {
-        let key_ring = match issuer.as_deref() {
-            Some(p) => keyring::KeyRing::new(
-                crate::keys::CredentialSigner::issuer(&p.key),
-                p.key.public_key(),
-                crate::keys::KeyHistory::new(p.key.public_key()),
-            ),
-            None => keyring::KeyRing::none(),
-        };
-        AppState {
-            key_ring: Arc::new(key_ring),
-            store,
-            issuer,
-            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
-            fetcher: None,
-            max_batch: verify_api::MAX_BATCH,
-            metrics: Arc::new(crate::telemetry::metrics::Metrics::new()),
-            status_cache: Arc::new(crate::verification::StatusCache::new()),
-            list_versions: Arc::new(crate::issuance::revocation::ListVersions::new(
-                crate::issuance::revocation::LIST_VERSIONS_MAX_AGE,
-            )),
-            rate_limiter: Arc::new(layers::RateLimiter::new(0, 0)),
-            auth_failures: Arc::new(layers::RateLimiter::new(
-                crate::config::DEFAULT_AUTH_FAILURES_PER_MINUTE,
-                layers::AUTH_FAILURE_BURST,
-            )),
-            request_timeout: std::time::Duration::from_secs(30),
-            hsts: false,
-            trusted_proxies: Arc::from(Vec::new()),
-        }
-    }
-
-    /// After this process changed a status list: the next verification
-    /// reads the list versions again, so no cached copy of the old list is
-    /// reused and the change shows at once (third-party lists stay cached).
-    pub fn status_changed(&self) {
-        self.list_versions.invalidate();
-    }
-
-    /// The issuing service over this state's parts, when this server issues.
-    pub fn issuer(&self) -> Option<crate::issuance::Issuer<'_>> {
-        let p = self.issuer.as_deref()?;
-        Some(crate::issuance::Issuer {
-            store: self.store.as_ref(),
-            catalog: &p.catalog,
-            signer: &p.key,
-            profile: p.profile.clone(),
-            public_url: p.public_url.clone(),
-            clock: p.clock.as_ref(),
-            suite: p.suite,
-            graders: p.graders.clone(),
-        })
-    }
-}
 
 /// The routes (`web::router(state)` for in-process tests), in four groups:
 /// the public API (CORS, rate-limited), public pages and images
@@ -155,7 +39,7 @@ pub fn router(state: AppState) -> Router {
     let limited = from_fn_with_state(state.clone(), layers::rate_limit);
     let public_api = Router::new()
         .route("/api/v1/verify", post(verify_api::verify))
-        .route("/credentials/verify", post(verify_api::vc_api_verify))
+        .route("/credentials/verify", post(vc_api::vc_api_verify))
         .route("/presentations/verify", post(vc_api::verify_presentation))
         .route("/.well-known/did.json", get(did_document))
         .route("/credentials/{id}", get(credential))
@@ -174,12 +58,15 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi::openapi_json))
-        .route("/docs", get(docs::docs))
+        .route("/docs", get(openapi::docs))
         .route("/assets/docs.css", get(docs::stylesheet));
     Router::new()
         .merge(public_api)
         .merge(pages)
-        .merge(admin::routes(&state))
+        .merge(auth::guard(
+            admin::routes().route("/credentials/issue", post(vc_api::issue)),
+            &state,
+        ))
         .merge(operations)
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(state.max_body_bytes))
@@ -200,8 +87,8 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Any other path: 404 as problem JSON.
-async fn not_found() -> Response {
-    problem(StatusCode::NOT_FOUND, "no such resource")
+async fn not_found() -> ApiError {
+    ApiError::titled(StatusCode::NOT_FOUND, "no such resource")
 }
 
 /// `GET /metrics`: Prometheus metrics (OpenMetrics text format).
@@ -215,7 +102,7 @@ in the OpenMetrics text format.",
     responses(
         (status = 200, description = "The metrics.", body = String,
             content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, response = crate::web::error::TimedOut),
     )
 )]
 async fn metrics(State(state): State<AppState>) -> Response {
@@ -238,7 +125,7 @@ async fn metrics(State(state): State<AppState>) -> Response {
     responses(
         (status = 200, description = "`ok`.", body = String, content_type = "text/plain",
             example = "ok"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 503, response = crate::web::error::TimedOut),
     )
 )]
 async fn healthz() -> &'static str {
@@ -255,28 +142,19 @@ async fn healthz() -> &'static str {
         (status = 200, description = "`ready`.", body = String, content_type = "text/plain",
             example = "ready"),
         (status = 503, description = "The database is not reachable (problem), or the request took longer than `request_timeout`.",
-            body = openapi::Problem, content_type = "application/problem+json"),
+            body = error::Problem, content_type = "application/problem+json"),
     )
 )]
-async fn readyz(State(state): State<AppState>) -> Response {
+async fn readyz(State(state): State<AppState>) -> Result<&'static str, ApiError> {
+    const TITLE: &str = "the database is not reachable";
     // Readiness probes wait a second or two: answer within that.
     let probe = tokio::time::timeout(READY_TIMEOUT, state.store.audit_head()).await;
     match probe {
-        Ok(Ok(_)) => "ready".into_response(),
-        Ok(Err(e)) => {
-            tracing::warn!(error = %e, "not ready: the database did not answer");
-            problem(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the database is not reachable",
-            )
-        }
-        Err(_) => {
-            tracing::warn!("not ready: the database did not answer in time");
-            problem(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the database is not reachable",
-            )
-        }
+        Ok(Ok(_)) => Ok("ready"),
+        Ok(Err(e)) => Err(ApiError::titled(StatusCode::SERVICE_UNAVAILABLE, TITLE)
+            .caused_by("not ready: the database did not answer", &e)),
+        Err(e) => Err(ApiError::titled(StatusCode::SERVICE_UNAVAILABLE, TITLE)
+            .caused_by("not ready: the database did not answer in time", &e)),
     }
 }
 
@@ -293,28 +171,43 @@ const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
     description = "did:web \"Read (Resolve)\": every key the issuer has signed with (current and \
 retired), each listed by absolute id under `assertionMethod`.",
     responses(
-        (status = 200, description = "The DID document.", body = openapi::DidDocument,
+        (status = 200, description = "The DID document.", body = dto::DidDocument,
             content_type = "application/did+json"),
         (status = 404, description = "This server does not issue.",
-            body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = openapi::Problem, content_type = "application/problem+json"),
+            body = error::Problem, content_type = "application/problem+json"),
+        (status = 429, response = crate::web::error::RateLimited),
+        (status = 503, response = crate::web::error::TimedOut),
     )
 )]
-async fn did_document(State(state): State<AppState>) -> Response {
+async fn did_document(State(state): State<AppState>) -> Result<Response, ApiError> {
     let Some(doc) = state.key_ring.view().did_document.clone() else {
-        return problem(StatusCode::NOT_FOUND, "this server does not issue");
+        return Err(not_issuing());
     };
-    ([(header::CONTENT_TYPE, "application/did+json")], doc).into_response()
+    Ok(([(header::CONTENT_TYPE, "application/did+json")], doc).into_response())
 }
 
-fn full_id(id: &str) -> String {
-    if id.starts_with("urn:") {
-        id.to_owned()
-    } else {
-        format!("urn:uuid:{id}")
-    }
+/// 404: this server serves status lists only.
+fn not_issuing() -> ApiError {
+    ApiError::titled(StatusCode::NOT_FOUND, "this server does not issue")
+}
+
+/// The stored credential with this id (UUID or `urn:uuid:…`): 404 when
+/// there is none, an opaque 500 when the store fails.
+async fn stored_credential(
+    state: &AppState,
+    id: &str,
+) -> Result<crate::store::CredentialRecord, ApiError> {
+    state
+        .store
+        .credential(&dto::full_id(id))
+        .await
+        .map_err(failed("the credential could not be read"))?
+        .ok_or_else(|| ApiError::titled(StatusCode::NOT_FOUND, "no such credential"))
+}
+
+/// An opaque 500 titled `what`, the cause logged.
+fn failed<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> ApiError {
+    move |e| ApiError::titled(StatusCode::INTERNAL_SERVER_ERROR, what).caused_by(what, &e)
 }
 
 fn wants_html(headers: &HeaderMap) -> bool {
@@ -342,36 +235,28 @@ A client that asks for HTML (`Accept: text/html` without JSON) is sent to the ve
         ("Accept" = Option<String>, Header, description = "`text/html` (without JSON types) redirects to the verification page."),
     ),
     responses(
-        (status = 200, description = "The credential.", body = openapi::Credential,
+        (status = 200, description = "The credential.", body = dto::Credential,
             content_type = "application/vc"),
         (status = 303, description = "A browser: see the verification page.",
             headers(("Location" = String, description = "`/v/{id}`"))),
-        (status = 404, description = "No such credential.",
-            body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, response = crate::web::error::NoSuchCredential),
+        (status = 429, response = crate::web::error::RateLimited),
         (status = 500, description = "The credential could not be read.",
-            body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = openapi::Problem, content_type = "application/problem+json"),
+            body = error::Problem, content_type = "application/problem+json"),
+        (status = 503, response = crate::web::error::TimedOut),
     )
 )]
 async fn credential(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-) -> Response {
+) -> Result<Response, ApiError> {
     if wants_html(&headers) {
         let location = format!("/v/{}", crate::issuance::badge_data::public_id(&id));
-        return (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
+        return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response());
     }
-    match state.store.credential(&full_id(&id)).await {
-        Ok(Some(rec)) => ([(header::CONTENT_TYPE, "application/vc")], rec.document).into_response(),
-        Ok(None) => problem(StatusCode::NOT_FOUND, "no such credential"),
-        Err(_) => problem(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the credential could not be read",
-        ),
-    }
+    let rec = stored_credential(&state, &id).await?;
+    Ok(([(header::CONTENT_TYPE, "application/vc")], rec.document).into_response())
 }
 
 /// `GET /credentials/{id}/badge.png|badge.svg|og.png`: the badge with the
@@ -387,88 +272,68 @@ credential baked in (OB 3.0 §5.3), the holder's name, a QR code to the verifica
 current status as a banner. `og.png`: the 1200×627 Open Graph image used when the page is shared.",
     params(
         ("id" = String, Path, description = "The credential's UUID, or its full id `urn:uuid:…`."),
-        ("image" = openapi::BadgeImage, Path, description = "Which image."),
+        ("image" = dto::BadgeImage, Path, description = "Which image."),
     ),
     responses(
         (status = 200, description = "The image.",
             headers(("Cache-Control" = String, description = "`public, max-age=300`")),
             content(("image/png"), ("image/svg+xml"))),
         (status = 404, description = "No such credential or image, or this server does not issue.",
-            body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = openapi::Problem, content_type = "application/problem+json"),
+            body = error::Problem, content_type = "application/problem+json"),
+        (status = 429, response = crate::web::error::RateLimited),
         (status = 500, description = "The image could not be rendered.",
-            body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = openapi::Problem, content_type = "application/problem+json"),
+            body = error::Problem, content_type = "application/problem+json"),
+        (status = 503, response = crate::web::error::TimedOut),
     )
 )]
 async fn credential_image(
     State(state): State<AppState>,
     Path((id, image)): Path<(String, String)>,
-) -> Response {
-    let Some(issuer) = state.issuer() else {
-        return problem(StatusCode::NOT_FOUND, "this server does not issue");
-    };
-    let rec = match state.store.credential(&full_id(&id)).await {
-        Ok(Some(rec)) => rec,
-        Ok(None) => return problem(StatusCode::NOT_FOUND, "no such credential"),
-        Err(_) => {
-            return problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the credential could not be read",
-            );
-        }
-    };
+) -> Result<Response, ApiError> {
+    let issuer = state.issuer().ok_or_else(not_issuing)?;
+    let rec = stored_credential(&state, &id).await?;
     let Some(cert) = issuer.catalog.get(&rec.certification) else {
-        return problem(
+        return Err(ApiError::titled(
             StatusCode::NOT_FOUND,
             "the certification is no longer in the catalog",
-        );
+        ));
     };
-    let data = match issuer.badge_data(&rec, issuer.clock.now()).await {
-        Ok(d) => d,
-        Err(_) => {
-            return problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the badge could not be prepared",
-            );
-        }
-    };
+    let data = issuer
+        .badge_data(&rec, issuer.clock.now())
+        .await
+        .map_err(failed("the badge could not be prepared"))?;
     use crate::render::{badge, bake, og, png};
-    let rendered: Result<(&str, Vec<u8>), String> = match image.as_str() {
-        "badge.svg" => badge::badge_svg(&cert.design(), &data)
-            .map_err(|e| e.to_string())
-            .and_then(|svg| bake::bake_svg(&svg, &rec.document).map_err(|e| e.to_string()))
-            .map(|svg| ("image/svg+xml", svg.into_bytes())),
-        "badge.png" => badge::badge_svg(&cert.design(), &data)
-            .and_then(|svg| png::render_png(&svg, 600))
-            .map_err(|e| e.to_string())
-            .and_then(|png| bake::bake_png(&png, &rec.document).map_err(|e| e.to_string()))
-            .map(|png| ("image/png", png)),
-        "og.png" => og::og_image(&cert.design(), &data)
-            .map_err(|e| e.to_string())
-            .map(|png| ("image/png", png)),
+    let design = cert.design();
+    let baking = failed("the image could not be rendered");
+    let (content_type, bytes): (&str, Vec<u8>) = match image.as_str() {
+        "badge.svg" => {
+            let svg = badge::badge_svg(&design, &data)?;
+            let baked = bake::bake_svg(&svg, &rec.document).map_err(baking)?;
+            ("image/svg+xml", baked.into_bytes())
+        }
+        "badge.png" => {
+            let png = png::render_png(&badge::badge_svg(&design, &data)?, 600)?;
+            (
+                "image/png",
+                bake::bake_png(&png, &rec.document).map_err(baking)?,
+            )
+        }
+        "og.png" => ("image/png", og::og_image(&design, &data)?),
         _ => {
-            return problem(
+            return Err(ApiError::titled(
                 StatusCode::NOT_FOUND,
                 "unknown image (badge.png, badge.svg or og.png)",
-            );
+            ));
         }
     };
-    match rendered {
-        Ok((content_type, bytes)) => (
-            [
-                (header::CONTENT_TYPE, content_type),
-                (header::CACHE_CONTROL, "public, max-age=300"),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(_) => problem(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the image could not be rendered",
-        ),
-    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// Serves `router` on `listener` (plain HTTP, default timeouts) until
@@ -479,10 +344,6 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     serve_with(listener, router, ServerOptions::default(), shutdown).await
-}
-
-fn problem(status: StatusCode, title: &str) -> Response {
-    problem::Problem::new(status, title).into_response()
 }
 
 /// `GET /status/{list}`: the signed `BitstringStatusListCredential`
@@ -502,7 +363,7 @@ with `If-None-Match` get 304.",
         ("If-None-Match" = Option<String>, Header, description = "An `ETag` from an earlier answer."),
     ),
     responses(
-        (status = 200, description = "The status list credential.", body = openapi::Credential,
+        (status = 200, description = "The status list credential.", body = dto::Credential,
             content_type = "application/vc",
             headers(
                 ("ETag" = String, description = "Strong validator of this version of the list."),
@@ -510,30 +371,28 @@ with `If-None-Match` get 304.",
             )),
         (status = 304, description = "Not modified since the given `ETag`."),
         (status = 404, description = "No such status list.",
-            body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = openapi::Problem, content_type = "application/problem+json"),
+            body = error::Problem, content_type = "application/problem+json"),
+        (status = 429, response = crate::web::error::RateLimited),
         (status = 500, description = "The status list could not be read.",
-            body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = openapi::Problem, content_type = "application/problem+json"),
+            body = error::Problem, content_type = "application/problem+json"),
+        (status = 503, response = crate::web::error::TimedOut),
     )
 )]
 async fn status_list(
     State(state): State<AppState>,
     Path(list): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    let record = match state.store.status_list(&list).await {
-        Ok(r) => r,
-        Err(_) => {
-            return problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the status list could not be read",
-            );
-        }
-    };
+) -> Result<Response, ApiError> {
+    let record = state
+        .store
+        .status_list(&list)
+        .await
+        .map_err(failed("the status list could not be read"))?;
     let Some(document) = record.and_then(|r| r.published) else {
-        return problem(StatusCode::NOT_FOUND, "no such status list");
+        return Err(ApiError::titled(
+            StatusCode::NOT_FOUND,
+            "no such status list",
+        ));
     };
     let etag = format!(
         "\"{}\"",
@@ -556,5 +415,5 @@ async fn status_list(
     if let Ok(v) = HeaderValue::from_str(&cache) {
         h.insert(header::CACHE_CONTROL, v);
     }
-    response
+    Ok(response)
 }

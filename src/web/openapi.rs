@@ -5,21 +5,23 @@
 //! `GET /openapi.json` and rendered for people as `GET /docs`
 //! ([`super::docs`]).
 //!
-//! The types below that no handler uses directly describe bodies the
-//! handlers build as JSON by hand (requests, problem bodies, the VC-API
-//! result): they exist for the schema only.
+//! The bodies it names live in [`super::dto`]; this module only assembles
+//! the document and serves it, as JSON and as the `/docs` page.
 //!
 //! A route the router serves but this document omits, or the other way
 //! round, fails `tests/it/openapi.rs`.
 
+use super::dto::{
+    BadgeImage, BatchReport, Credential, DidDocument, VcProblem, VcVerifyRequest, VcVerifyResult,
+    VerifyRequest, VerifyResponse,
+};
+use super::error::Problem;
 use crate::verification::{Check, CheckState, CredentialInfo, Report};
-use axum::http::header;
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
-use serde_json::Value;
 use std::sync::OnceLock;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{Modify, OpenApi};
 
 /// What the document's `info.description` says.
 const DESCRIPTION: &str = "Rosette issues and verifies Open Badges 3.0 certification credentials \
@@ -47,30 +49,30 @@ The admin API takes a bearer token (`Authorization: Bearer rst_…`) created wit
         super::page::stylesheet,
         super::page::icon,
         super::page::favicon,
-        super::verify_api::vc_api_verify,
+        super::vc_api::vc_api_verify,
         super::vc_api::verify_presentation,
         super::vc_api::issue,
         super::credential,
         super::credential_image,
         super::did_document,
         super::status_list,
-        super::admin::record_written,
-        super::admin::record_lab,
-        super::admin::issue_credential,
-        super::admin::list_credentials,
-        super::admin::bulk_issue,
-        super::admin::show_credential,
-        super::admin::renew,
-        super::admin::correct,
-        super::admin::revoke,
-        super::admin::suspend,
-        super::admin::reinstate,
-        super::admin::audit_log,
+        super::admin::assessments::record_written,
+        super::admin::assessments::record_lab,
+        super::admin::credentials::issue_credential,
+        super::admin::credentials::list_credentials,
+        super::admin::credentials::bulk_issue,
+        super::admin::credentials::show_credential,
+        super::admin::credentials::renew,
+        super::admin::credentials::correct,
+        super::admin::status::revoke,
+        super::admin::status::suspend,
+        super::admin::status::reinstate,
+        super::admin::audit::audit_log,
         super::healthz,
         super::readyz,
         super::metrics,
         openapi_json,
-        super::docs::docs,
+        docs,
         super::docs::stylesheet,
     ),
     components(schemas(
@@ -88,6 +90,17 @@ The admin API takes a bearer token (`Authorization: Bearer rst_…`) created wit
         VcProblem,
         DidDocument,
         BadgeImage,
+    ), responses(
+        super::error::NotJson,
+        super::error::BadQuery,
+        super::error::Unauthorized,
+        super::error::GraderToken,
+        super::error::NoSuchCredential,
+        super::error::BodyTooLarge,
+        super::error::NoReason,
+        super::error::RateLimited,
+        super::error::AuthThrottled,
+        super::error::TimedOut,
     )),
     modifiers(&BearerScheme),
     tags(
@@ -167,177 +180,35 @@ pub async fn openapi_json() -> Response {
         .into_response()
 }
 
-pub use super::problem::Problem;
-
-/// A verifiable credential (W3C VC Data Model 2.0; here usually an Open
-/// Badges 3.0 `OpenBadgeCredential` or a `BitstringStatusListCredential`),
-/// secured with Data Integrity proof(s). Only the main members are listed.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Credential {
-    /// JSON-LD contexts; the first is `https://www.w3.org/ns/credentials/v2`.
-    #[serde(rename = "@context")]
-    pub context: Vec<Value>,
-    /// The credential's id (`urn:uuid:…` for Rosette's).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    pub id: Option<String>,
-    /// Types, e.g. `["VerifiableCredential", "OpenBadgeCredential"]`.
-    #[serde(rename = "type")]
-    pub credential_type: Vec<String>,
-    /// The issuer: a DID, or a profile object with an `id`.
-    pub issuer: Value,
-    /// Start of validity (XML Schema `dateTimeStamp`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    pub valid_from: Option<String>,
-    /// End of validity, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    pub valid_until: Option<String>,
-    /// The holder and what they achieved.
-    pub credential_subject: Value,
-    /// Where its revocation/suspension status is published.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    pub credential_status: Option<Value>,
-    /// The Data Integrity proof, or a proof set.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    pub proof: Option<Value>,
-}
-
-/// A credential to fetch and verify: its URL (JSON, or a baked PNG or SVG).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct CredentialUrl {
-    /// `http(s)` URL of the credential or baked badge.
-    #[schema(format = "uri")]
-    pub url: String,
-}
-
-/// One item of a batch: a credential, `{"url": …}`, or a URL string.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(untagged)]
-pub enum BatchItem {
-    /// A credential.
-    Credential(Box<Credential>),
-    /// A credential to fetch.
-    Url(CredentialUrl),
-    /// A credential to fetch, as a bare URL.
-    Link(String),
-}
-
-/// A batch of credentials to verify.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct VerifyBatch {
-    /// The items, at most `max_batch` (100 by default; more is 413).
-    #[schema(max_items = 100)]
-    pub credentials: Vec<BatchItem>,
-}
-
-/// The JSON body of `POST /api/v1/verify`: a credential, a credential URL,
-/// or a batch.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(untagged)]
-pub enum VerifyRequest {
-    /// A credential.
-    Credential(Box<Credential>),
-    /// A credential to fetch.
-    Url(CredentialUrl),
-    /// Several at once.
-    Batch(VerifyBatch),
-}
-
-/// The verdicts of a batch, one report per item, in order.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct BatchReport {
-    /// Whether every item verified.
-    pub verified: bool,
-    /// One report per item.
-    pub results: Vec<Report>,
-}
-
-/// The answer of `POST /api/v1/verify`: a report, or for a batch one
-/// report per item.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(untagged)]
-pub enum VerifyResponse {
-    /// One credential's report.
-    Report(Report),
-    /// A batch's reports.
-    Batch(BatchReport),
-}
-
-/// VC-API "Verify Credential" request.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct VcVerifyRequest {
-    /// The credential to verify.
-    pub verifiable_credential: Credential,
-    /// Verification options; unknown keys are accepted and ignored.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>, nullable = false)]
-    pub options: Option<Value>,
-}
-
-/// A problem found by VC-API verification.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct VcProblem {
-    /// A VC Data Model error type, e.g.
-    /// `https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR`.
-    #[serde(rename = "type")]
-    #[schema(format = "uri")]
-    pub problem_type: String,
-    /// What went wrong.
-    pub title: String,
-    /// Rosette's stable machine code (as in the report).
-    pub code: String,
-    /// The check that failed (as in the report).
-    pub check: String,
-}
-
-/// VC-API "Verify Credential" result.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct VcVerifyResult {
-    /// Whether every check passed.
-    pub verified: bool,
-    /// The checks that passed (`parse`, `structure`, `proof`, `status`, …).
-    pub checks: Vec<String>,
-    /// Warnings (none so far).
-    pub warnings: Vec<VcProblem>,
-    /// The checks that failed or could not be made.
-    pub errors: Vec<VcProblem>,
-}
-
-/// The issuer's DID document (did:web), listing every key it has signed
-/// with as a `Multikey` verification method.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct DidDocument {
-    /// DID v1 and Multikey v1 contexts.
-    #[serde(rename = "@context")]
-    pub context: Vec<String>,
-    /// The issuer's DID (`did:web:…`).
-    pub id: String,
-    /// The keys (`type: Multikey`, `publicKeyMultibase`).
-    #[schema(value_type = Vec<Object>)]
-    pub verification_method: Vec<Value>,
-    /// Ids of the keys that may sign credentials.
-    pub assertion_method: Vec<String>,
-    /// Ids of the keys that may authenticate as the issuer.
-    pub authentication: Vec<String>,
-}
-
-/// The images of a credential.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-pub enum BadgeImage {
-    /// The badge as PNG, credential baked in (OB 3.0 §5.3.1).
-    #[serde(rename = "badge.png")]
-    BadgePng,
-    /// The badge as SVG, credential baked in (OB 3.0 §5.3.2).
-    #[serde(rename = "badge.svg")]
-    BadgeSvg,
-    /// The 1200×627 Open Graph share image.
-    #[serde(rename = "og.png")]
-    OgPng,
+/// `GET /docs`.
+#[utoipa::path(
+    get,
+    path = "/docs",
+    tag = "operations",
+    summary = "This API's reference (HTML)",
+    description = "The OpenAPI document rendered for people: every operation grouped by tag, \
+with its parameters, bodies, responses and schemas. Works offline and without JavaScript.",
+    responses(
+        (status = 200, description = "The reference page.", body = String,
+            content_type = "text/html; charset=utf-8"),
+        (status = 503, response = crate::web::error::TimedOut),
+    )
+)]
+pub async fn docs() -> Response {
+    static HTML: OnceLock<String> = OnceLock::new();
+    let html = HTML.get_or_init(|| {
+        super::docs::render(document_json()).unwrap_or_else(|e| {
+            format!(
+                "<!doctype html><title>Error</title><p>{}",
+                super::page::escape(&e.to_string())
+            )
+        })
+    });
+    let mut response = html.as_str().into_response();
+    for (name, value) in super::page::PAGE_HEADERS {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            response.headers_mut().insert(name, v);
+        }
+    }
+    response
 }

@@ -2,9 +2,10 @@
 //! code. Server-rendered (the verdict shows without JavaScript), built for
 //! phones, every user-supplied string HTML-escaped, strict CSP.
 
-use super::AppState;
+use super::dto::Verdict;
+use super::state::AppState;
 use crate::issuance::badge_data::{display_date, public_id};
-use crate::verification::{self, CheckState, Report, VerifyContext};
+use crate::verification::{self, CheckState, VerifyContext};
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -40,81 +41,6 @@ pub const PAGE_HEADERS: [(header::HeaderName, &str); 6] = [
     (header::REFERRER_POLICY, "no-referrer"),
     (header::CONTENT_TYPE, "text/html; charset=utf-8"),
 ];
-
-/// The verdict shown in large letters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    /// Every check passed.
-    Valid,
-    /// The issuer revoked it.
-    Revoked,
-    /// The issuer suspended it.
-    Suspended,
-    /// Past `validUntil`.
-    Expired,
-    /// Something else failed (signature, structure…).
-    Invalid,
-    /// Nothing failed, but something could not be checked (a status list
-    /// out of reach, an unknown key): never shown as valid.
-    Unknown,
-}
-
-impl Verdict {
-    /// Lower-case name, for metrics and logs.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Valid => "valid",
-            Verdict::Revoked => "revoked",
-            Verdict::Suspended => "suspended",
-            Verdict::Expired => "expired",
-            Verdict::Invalid => "invalid",
-            Verdict::Unknown => "unknown",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Verdict::Valid => "VALID",
-            Verdict::Revoked => "REVOKED",
-            Verdict::Suspended => "SUSPENDED",
-            Verdict::Expired => "EXPIRED",
-            Verdict::Invalid => "NOT VALID",
-            Verdict::Unknown => "CANNOT VERIFY",
-        }
-    }
-
-    fn class(self) -> &'static str {
-        match self {
-            Verdict::Valid => "valid",
-            Verdict::Suspended | Verdict::Unknown => "suspended",
-            _ => "failed",
-        }
-    }
-
-    /// From a verification report.
-    pub fn of(report: &Report) -> Verdict {
-        if report.verified {
-            return Verdict::Valid;
-        }
-        let failed = |code: &str| {
-            report
-                .checks
-                .iter()
-                .any(|c| c.code == code && c.state != CheckState::Valid)
-        };
-        if failed("revoked") {
-            Verdict::Revoked
-        } else if failed("suspended") {
-            Verdict::Suspended
-        } else if failed("expired") {
-            Verdict::Expired
-        } else if report.checks.iter().all(|c| c.state != CheckState::Invalid) {
-            Verdict::Unknown
-        } else {
-            Verdict::Invalid
-        }
-    }
-}
 
 fn page(status: StatusCode, body: String) -> Response {
     let mut response = (status, body).into_response();
@@ -161,8 +87,7 @@ Server-rendered (no JavaScript), strict Content-Security-Policy.",
             content_type = "text/html; charset=utf-8"),
         (status = 404, description = "No such credential, or this server does not issue (an HTML page).",
             body = String, content_type = "text/html; charset=utf-8"),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = super::openapi::Problem, content_type = "application/problem+json"),
+        (status = 429, response = crate::web::error::RateLimited),
         (status = 503, description = "The database is not reachable (an HTML page), or the request took longer than `request_timeout`.",
             body = String, content_type = "text/html; charset=utf-8"),
     )
@@ -171,13 +96,18 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
     let Some(parts) = state.issuer.as_deref() else {
         return page(StatusCode::NOT_FOUND, not_found());
     };
-    let rec = match state.store.credential(&super::full_id(&id)).await {
+    let rec = match state.store.credential(&super::dto::full_id(&id)).await {
         Ok(Some(rec)) => rec,
         Ok(None) => return page(StatusCode::NOT_FOUND, not_found()),
-        Err(_) => {
-            return page(
+        Err(e) => {
+            let unavailable = page(
                 StatusCode::SERVICE_UNAVAILABLE,
                 simple_page("Temporarily unavailable", "Please try again in a moment."),
+            );
+            return super::error::ErrorCause::attach(
+                unavailable,
+                "the credential could not be read",
+                &e,
             );
         }
     };
@@ -424,8 +354,7 @@ pub const ICON_SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"
     summary = "The site icon (SVG)",
     responses(
         (status = 200, description = "The icon.", body = String, content_type = "image/svg+xml"),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = super::openapi::Problem, content_type = "application/problem+json"),
+        (status = 429, response = crate::web::error::RateLimited),
     )
 )]
 pub async fn icon() -> Response {
@@ -441,8 +370,7 @@ pub async fn icon() -> Response {
     summary = "The site icon where browsers look for it (served as SVG)",
     responses(
         (status = 200, description = "The icon.", body = String, content_type = "image/svg+xml"),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = super::openapi::Problem, content_type = "application/problem+json"),
+        (status = 429, response = crate::web::error::RateLimited),
     )
 )]
 pub async fn favicon() -> Response {
@@ -471,9 +399,8 @@ pub(super) fn asset(content_type: &'static str, body: &'static str) -> Response 
     responses(
         (status = 200, description = "The stylesheet.", body = String,
             content_type = "text/css; charset=utf-8"),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = super::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = super::openapi::Problem, content_type = "application/problem+json"),
+        (status = 429, response = crate::web::error::RateLimited),
+        (status = 503, response = crate::web::error::TimedOut),
     )
 )]
 /// `GET /assets/rosette.css`: the pages' stylesheet.

@@ -1,15 +1,16 @@
-//! W3C VC-API routes beside `POST /credentials/verify`
-//! ([`super::verify_api::vc_api_verify`]): `POST /credentials/issue`
+//! W3C VC-API routes: `POST /credentials/verify` ("Verify Credential",
+//! public), `POST /credentials/issue`
 //! ("Issue Credential", admin token, no CORS) and `POST /presentations/verify`
 //! ("Verify Presentation", public).
 
-use super::AppState;
-use super::admin::{Admits, ApiError, admit, refusal, signing_issuer_of};
-use super::verify_api::{Pieces, count, vc_api_result};
+use super::auth::{Admits, admit, signing_issuer_of};
+use super::error::{ApiError, ErrorCode, vc_problem as problem};
+use super::state::AppState;
+use super::state::{Pieces, count};
 use crate::issuance::IssuanceError;
 use crate::model;
 use crate::proof;
-use crate::verification::{self, CheckState};
+use crate::verification::{self, CheckState, Report};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
@@ -41,7 +42,7 @@ pub struct IssueResponse {
 }
 
 fn bad_request(detail: &str) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", detail)
+    ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, detail)
 }
 
 /// `POST /credentials/issue` (W3C VC-API "Issue Credential"): body
@@ -83,19 +84,13 @@ entries and the proof, and stores the credential (public page `/v/{uuid}`, revoc
     responses(
         (status = 201, description = "Issued; `Location` is the credential's URL.", body = IssueResponse),
         (status = 400, description = "The body is not JSON, or `credential` or `options` is not an object.",
-            body = super::admin::AdminProblem, content_type = "application/problem+json"),
-        (status = 401, description = "No token, or an unknown or revoked one.",
-            body = super::admin::AdminProblem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed token checks from this address; see `Retry-After`.",
-            body = super::admin::AdminProblem, content_type = "application/problem+json"),
-        (status = 403, description = "A grader token.",
-            body = super::admin::AdminProblem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The id is taken, or the attempt was issued before.",
-            body = super::admin::AdminProblem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is too large.",
-            body = super::admin::AdminProblem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 413, response = crate::web::error::BodyTooLarge),
         (status = 422, description = "The credential cannot be issued (issuer, achievement, holder, fields, stages).",
-            body = super::admin::AdminProblem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
+        crate::web::error::AdminScope,
     )
 )]
 pub async fn issue(
@@ -109,7 +104,7 @@ pub async fn issue(
     let request: Value = serde_json::from_slice(&bytes).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
-            "malformed_json",
+            ErrorCode::MalformedJson,
             format!("the body is not JSON: {e}"),
         )
     })?;
@@ -126,10 +121,10 @@ pub async fn issue(
             // The client's data could not be canonicalized or signed.
             IssuanceError::Signing(p) => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_credential",
+                ErrorCode::InvalidCredential,
                 format!("the credential cannot be signed: {p}"),
             ),
-            other => refusal(other),
+            other => ApiError::from(other),
         })?;
     state.metrics.observe_issued(1);
     let signed: Value = serde_json::from_str(&record.document)
@@ -448,19 +443,18 @@ a challenge or domain was requested. Every embedded credential (VC 2.0 or VC 1.1
     responses(
         (status = 200, description = "Verified.", body = PresentationVerifyResult),
         (status = 400, description = "The body is not JSON, `verifiablePresentation` is missing or not an object, or the options are malformed.",
-            body = super::openapi::Problem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is too large (plain text), or more than `max_batch` credentials (problem).",
-            body = super::openapi::Problem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not verified: `errors` lists the problems.", body = PresentationVerifyResult),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = super::openapi::Problem, content_type = "application/problem+json"),
+        (status = 429, response = crate::web::error::RateLimited),
     )
 )]
 pub async fn verify_presentation(State(state): State<AppState>, body: Bytes) -> Response {
     let value: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => {
-            return super::verify_api::problem(
+            return problem(
                 StatusCode::BAD_REQUEST,
                 "PARSING_ERROR",
                 &format!("the body is not JSON: {e}"),
@@ -471,7 +465,7 @@ pub async fn verify_presentation(State(state): State<AppState>, body: Bytes) -> 
         .get("verifiablePresentation")
         .and_then(Value::as_object)
     else {
-        return super::verify_api::problem(
+        return problem(
             StatusCode::BAD_REQUEST,
             "MALFORMED_VALUE_ERROR",
             "verifiablePresentation (an object) is required",
@@ -479,7 +473,7 @@ pub async fn verify_presentation(State(state): State<AppState>, body: Bytes) -> 
     };
     let options = value.get("options");
     if options.is_some_and(|o| !o.is_object()) {
-        return super::verify_api::problem(
+        return problem(
             StatusCode::BAD_REQUEST,
             "MALFORMED_VALUE_ERROR",
             "options must be an object",
@@ -488,11 +482,7 @@ pub async fn verify_presentation(State(state): State<AppState>, body: Bytes) -> 
     let expected = match expected(options) {
         Ok(e) => e,
         Err(msg) => {
-            return super::verify_api::problem(
-                StatusCode::BAD_REQUEST,
-                "MALFORMED_VALUE_ERROR",
-                msg,
-            );
+            return problem(StatusCode::BAD_REQUEST, "MALFORMED_VALUE_ERROR", msg);
         }
     };
     let vp_value = &value["verifiablePresentation"];
@@ -504,7 +494,7 @@ pub async fn verify_presentation(State(state): State<AppState>, body: Bytes) -> 
         Some(one) => vec![one],
     };
     if credentials.len() > state.max_batch {
-        return super::verify_api::problem(
+        return problem(
             StatusCode::PAYLOAD_TOO_LARGE,
             "RANGE_ERROR",
             &format!("at most {} credentials per presentation", state.max_batch),
@@ -626,4 +616,100 @@ fn unsupported(code: &str, message: &str) -> verification::Check {
         message: message.to_owned(),
         path: None,
     }
+}
+
+/// A report as VC-API answers it: `verified`, the passed `checks`, and an
+/// `errors` entry per check that failed or could not be made (VCDM 2.0
+/// §7.2 error types). Also used per credential by `POST /presentations/verify`.
+pub(super) fn vc_api_result(report: &Report) -> Value {
+    let checks: Vec<&str> = report
+        .checks
+        .iter()
+        .filter(|c| c.state == verification::CheckState::Valid)
+        .map(|c| c.check)
+        .collect();
+    let errors: Vec<Value> = report
+        .checks
+        .iter()
+        .filter(|c| c.state != verification::CheckState::Valid)
+        .map(|c| {
+            let kind = if c.check == "proof" { "CRYPTOGRAPHIC_SECURITY_ERROR" } else { "MALFORMED_VALUE_ERROR" };
+            json!({ "type": format!("https://www.w3.org/TR/vc-data-model#{kind}"), "title": c.message, "code": c.code, "check": c.check })
+        })
+        .collect();
+    json!({ "verified": report.verified, "checks": checks, "warnings": [], "errors": errors })
+}
+
+/// VC-API `POST /credentials/verify` (W3C VC-API, "Verify Credential"):
+/// body `{"verifiableCredential": {…}, "options": {…}}` (unknown option keys
+/// are accepted). 200 with the checks when verified; 422 with the problems
+/// when not; 400 when the body is not a verification request.
+#[utoipa::path(
+    post,
+    path = "/credentials/verify",
+    tag = "vc-api",
+    summary = "VC-API: verify a credential",
+    description = "W3C VC-API \"Verify Credential\". The body is `{\"verifiableCredential\": {…}, \
+\"options\": {…}}`; unknown option keys are accepted. 200 with the passed checks when the credential \
+verifies, 422 with the problems when it does not (a check that could not be made is a problem too).",
+    request_body(
+        content = super::dto::VcVerifyRequest,
+        content_type = "application/json",
+        description = "The credential and options.",
+    ),
+    responses(
+        (status = 200, description = "Verified: every check passed.",
+            body = super::dto::VcVerifyResult),
+        (status = 400, description = "The body is not JSON, `verifiableCredential` is missing or not an object, or `options` is not an object.",
+            body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than `max_body_bytes`.",
+            body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not verified: `errors` lists the checks that failed or could not be made.",
+            body = super::dto::VcVerifyResult),
+        (status = 429, response = crate::web::error::RateLimited),
+        (status = 503, response = crate::web::error::TimedOut),
+    )
+)]
+pub async fn vc_api_verify(State(state): State<AppState>, body: Bytes) -> Response {
+    let value: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            return problem(
+                StatusCode::BAD_REQUEST,
+                "PARSING_ERROR",
+                &format!("the body is not JSON: {e}"),
+            );
+        }
+    };
+    let Some(credential) = value.get("verifiableCredential").filter(|c| c.is_object()) else {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "MALFORMED_VALUE_ERROR",
+            "verifiableCredential (an object) is required",
+        );
+    };
+    if value.get("options").is_some_and(|o| !o.is_object()) {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "MALFORMED_VALUE_ERROR",
+            "options must be an object",
+        );
+    }
+    let pieces = Pieces::new(&state);
+    let own = pieces.own_lists(&state);
+    let cx = pieces.context(own.as_ref());
+    let report = verification::verify_value(credential, cx).await;
+    count(&state, &report);
+    let body = vc_api_result(&report);
+    let status = if report.verified {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
 }

@@ -5,80 +5,18 @@
 //! string URL. Answers the same report as `rosette verify --json`, or
 //! `{"results": [report, …]}` for a batch.
 
-use super::AppState;
+use super::dto::Verdict;
+use super::error::{ApiError, vc_problem as problem};
+use super::state::{AppState, Pieces, count};
 use crate::fetch::HttpFetcher;
-use crate::keys::OfflineResolver;
-use crate::verification::{self, Report, StatusCache, StatusSource, VerifyContext};
+use crate::verification::{self, Report, VerifyContext};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-/// Most credentials in one batch, unless configured otherwise (`max_batch`).
-pub const MAX_BATCH: usize = 100;
-
-/// A VC-API error: RFC 9457 problem details whose `type` is one of the VC
-/// Data Model's error kinds (VCDM 2.0 §7.1, e.g. `PARSING_ERROR`).
-pub(super) fn problem(status: StatusCode, kind: &str, detail: &str) -> Response {
-    super::problem::Problem::new(status, detail)
-        .typed(super::problem::vc_error_type(kind))
-        .into_response()
-}
-
-/// What one verification request needs: this issuer's key, a bounded
-/// fetcher for third-party status lists and credential URLs, a status cache.
-pub(super) struct Pieces {
-    resolver: std::sync::Arc<OfflineResolver>,
-    fetcher: Option<HttpFetcher>,
-    cache: std::sync::Arc<StatusCache>,
-    now: chrono::DateTime<chrono::Utc>,
-}
-
-impl Pieces {
-    pub(super) fn new(state: &AppState) -> Self {
-        let parts = state.issuer.as_deref();
-        Pieces {
-            resolver: state.key_ring.resolver(),
-            fetcher: state.fetcher.clone(),
-            cache: state.status_cache.clone(),
-            now: parts
-                .map(|p| p.clock.now())
-                .unwrap_or(chrono::DateTime::<chrono::Utc>::UNIX_EPOCH),
-        }
-    }
-
-    /// This issuer's lists from the store, third-party lists through the fetcher.
-    pub(super) fn own_lists<'a>(
-        &'a self,
-        state: &'a AppState,
-    ) -> Option<crate::issuance::revocation::OwnStatusLists<'a>> {
-        let fallback = self.fetcher.as_ref().map(|f| f as &dyn StatusSource);
-        state.issuer.as_deref().map(|p| {
-            crate::issuance::revocation::OwnStatusLists::new(
-                state.store.as_ref(),
-                &p.public_url,
-                fallback,
-            )
-            .with_shared_versions(&state.list_versions)
-        })
-    }
-
-    pub(super) fn context<'a>(
-        &'a self,
-        own: Option<&'a crate::issuance::revocation::OwnStatusLists<'a>>,
-    ) -> VerifyContext<'a> {
-        let source: Option<&dyn StatusSource> = match own {
-            Some(o) => Some(o),
-            None => self.fetcher.as_ref().map(|f| f as &dyn StatusSource),
-        };
-        let cx = VerifyContext::new(self.resolver.as_ref(), self.now);
-        match source {
-            Some(s) => cx.with_status(s, &self.cache),
-            None => cx,
-        }
-    }
-}
+pub use super::state::MAX_BATCH;
 
 /// `POST /api/v1/verify`.
 #[utoipa::path(
@@ -104,9 +42,9 @@ A batch answers `{\"verified\": all, \"results\": [report, …]}`.",
     request_body(
         description = "A credential, `{\"url\": …}`, a batch, or a baked badge image.",
         content(
-            (super::openapi::VerifyRequest = "application/json"),
-            (super::openapi::Credential = "application/vc"),
-            (super::openapi::Credential = "application/ld+json"),
+            (super::dto::VerifyRequest = "application/json"),
+            (super::dto::Credential = "application/vc"),
+            (super::dto::Credential = "application/ld+json"),
             ("image/png"),
             ("image/svg+xml"),
             ("multipart/form-data"),
@@ -115,16 +53,15 @@ A batch answers `{\"verified\": all, \"results\": [report, …]}`.",
     responses(
         (status = 200, description = "The verification report; for a batch, one report per item (or CSV rows with `Accept: text/csv`).",
             content(
-                (super::openapi::VerifyResponse = "application/json"),
+                (super::dto::VerifyResponse = "application/json"),
                 (String = "text/csv"),
             )),
         (status = 400, description = "A JSON content type but the body is not JSON, or `credentials` is not an array.",
-            body = super::openapi::Problem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than `max_body_bytes` (1 MB by default), or the batch has more than `max_batch` items.",
-            body = super::openapi::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = super::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = super::openapi::Problem, content_type = "application/problem+json"),
+            body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 429, response = crate::web::error::RateLimited),
+        (status = 503, response = crate::web::error::TimedOut),
     )
 )]
 pub async fn verify(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -184,13 +121,6 @@ pub async fn verify(State(state): State<AppState>, headers: HeaderMap, body: Byt
     let report = verify_item(&state, &value, fetcher, cx).await;
     count(&state, &report);
     report_response(&report)
-}
-
-/// Counts a verification by verdict in the metrics.
-pub(super) fn count(state: &AppState, report: &Report) {
-    state
-        .metrics
-        .observe_verification(super::page::Verdict::of(report).as_str());
 }
 
 /// One thing uploaded in a form.
@@ -378,7 +308,7 @@ fn batch_response(headers: &HeaderMap, labels: &[String], results: &[Report]) ->
         rows.push([
             label.clone(),
             report.verified.to_string(),
-            super::page::Verdict::of(report).as_str().to_owned(),
+            Verdict::of(report).as_str().to_owned(),
             info.holder.unwrap_or_default(),
             info.achievement.unwrap_or_default(),
             info.issuer_name.unwrap_or(info.issuer),
@@ -389,12 +319,14 @@ fn batch_response(headers: &HeaderMap, labels: &[String], results: &[Report]) ->
         ]);
     }
     for row in &rows {
-        if out.write_record(row.iter().map(|c| inert_cell(c))).is_err() {
-            return problem(
+        if let Err(e) = out.write_record(row.iter().map(|c| inert_cell(c))) {
+            return ApiError::vc(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "PARSING_ERROR",
                 "the CSV answer could not be written",
-            );
+            )
+            .caused_by("the CSV answer could not be written", &e)
+            .into_response();
         }
     }
     let bytes = out.into_inner().unwrap_or_default();
@@ -486,101 +418,4 @@ async fn verify_item(
 fn report_response(report: &Report) -> Response {
     let body = serde_json::to_string(report).unwrap_or_else(|_| "{}".into());
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
-}
-
-/// A report as VC-API answers it: `verified`, the passed `checks`, and an
-/// `errors` entry per check that failed or could not be made (VCDM 2.0
-/// §7.2 error types). Also used per credential by `POST /presentations/verify`.
-pub(super) fn vc_api_result(report: &Report) -> Value {
-    let checks: Vec<&str> = report
-        .checks
-        .iter()
-        .filter(|c| c.state == verification::CheckState::Valid)
-        .map(|c| c.check)
-        .collect();
-    let errors: Vec<Value> = report
-        .checks
-        .iter()
-        .filter(|c| c.state != verification::CheckState::Valid)
-        .map(|c| {
-            let kind = if c.check == "proof" { "CRYPTOGRAPHIC_SECURITY_ERROR" } else { "MALFORMED_VALUE_ERROR" };
-            json!({ "type": format!("https://www.w3.org/TR/vc-data-model#{kind}"), "title": c.message, "code": c.code, "check": c.check })
-        })
-        .collect();
-    json!({ "verified": report.verified, "checks": checks, "warnings": [], "errors": errors })
-}
-
-/// VC-API `POST /credentials/verify` (W3C VC-API, "Verify Credential"):
-/// body `{"verifiableCredential": {…}, "options": {…}}` (unknown option keys
-/// are accepted). 200 with the checks when verified; 422 with the problems
-/// when not; 400 when the body is not a verification request.
-#[utoipa::path(
-    post,
-    path = "/credentials/verify",
-    tag = "vc-api",
-    summary = "VC-API: verify a credential",
-    description = "W3C VC-API \"Verify Credential\". The body is `{\"verifiableCredential\": {…}, \
-\"options\": {…}}`; unknown option keys are accepted. 200 with the passed checks when the credential \
-verifies, 422 with the problems when it does not (a check that could not be made is a problem too).",
-    request_body(
-        content = super::openapi::VcVerifyRequest,
-        content_type = "application/json",
-        description = "The credential and options.",
-    ),
-    responses(
-        (status = 200, description = "Verified: every check passed.",
-            body = super::openapi::VcVerifyResult),
-        (status = 400, description = "The body is not JSON, `verifiableCredential` is missing or not an object, or `options` is not an object.",
-            body = super::openapi::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than `max_body_bytes`.",
-            body = super::openapi::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not verified: `errors` lists the checks that failed or could not be made.",
-            body = super::openapi::VcVerifyResult),
-        (status = 429, description = "Too many requests from this address; see `Retry-After`.",
-            body = super::openapi::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The request took longer than `request_timeout`.", body = super::openapi::Problem, content_type = "application/problem+json"),
-    )
-)]
-pub async fn vc_api_verify(State(state): State<AppState>, body: Bytes) -> Response {
-    let value: Value = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(e) => {
-            return problem(
-                StatusCode::BAD_REQUEST,
-                "PARSING_ERROR",
-                &format!("the body is not JSON: {e}"),
-            );
-        }
-    };
-    let Some(credential) = value.get("verifiableCredential").filter(|c| c.is_object()) else {
-        return problem(
-            StatusCode::BAD_REQUEST,
-            "MALFORMED_VALUE_ERROR",
-            "verifiableCredential (an object) is required",
-        );
-    };
-    if value.get("options").is_some_and(|o| !o.is_object()) {
-        return problem(
-            StatusCode::BAD_REQUEST,
-            "MALFORMED_VALUE_ERROR",
-            "options must be an object",
-        );
-    }
-    let pieces = Pieces::new(&state);
-    let own = pieces.own_lists(&state);
-    let cx = pieces.context(own.as_ref());
-    let report = verification::verify_value(credential, cx).await;
-    count(&state, &report);
-    let body = vc_api_result(&report);
-    let status = if report.verified {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
-    )
-        .into_response()
 }

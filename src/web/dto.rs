@@ -1,0 +1,268 @@
+//! Request and response bodies of the public API as the OpenAPI document
+//! describes them. Most exist for the schema only: the handlers build these
+//! bodies as JSON by hand (requests, the VC-API result), and the types say
+//! what that JSON holds.
+
+use crate::verification::{CheckState, Report};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+/// A verifiable credential (W3C VC Data Model 2.0; here usually an Open
+/// Badges 3.0 `OpenBadgeCredential` or a `BitstringStatusListCredential`),
+/// secured with Data Integrity proof(s). Only the main members are listed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Credential {
+    /// JSON-LD contexts; the first is `https://www.w3.org/ns/credentials/v2`.
+    #[serde(rename = "@context")]
+    pub context: Vec<Value>,
+    /// The credential's id (`urn:uuid:…` for Rosette's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub id: Option<String>,
+    /// Types, e.g. `["VerifiableCredential", "OpenBadgeCredential"]`.
+    #[serde(rename = "type")]
+    pub credential_type: Vec<String>,
+    /// The issuer: a DID, or a profile object with an `id`.
+    pub issuer: Value,
+    /// Start of validity (XML Schema `dateTimeStamp`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub valid_from: Option<String>,
+    /// End of validity, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub valid_until: Option<String>,
+    /// The holder and what they achieved.
+    pub credential_subject: Value,
+    /// Where its revocation/suspension status is published.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub credential_status: Option<Value>,
+    /// The Data Integrity proof, or a proof set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub proof: Option<Value>,
+}
+
+/// A credential to fetch and verify: its URL (JSON, or a baked PNG or SVG).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CredentialUrl {
+    /// `http(s)` URL of the credential or baked badge.
+    #[schema(format = "uri")]
+    pub url: String,
+}
+
+/// One item of a batch: a credential, `{"url": …}`, or a URL string.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum BatchItem {
+    /// A credential.
+    Credential(Box<Credential>),
+    /// A credential to fetch.
+    Url(CredentialUrl),
+    /// A credential to fetch, as a bare URL.
+    Link(String),
+}
+
+/// A batch of credentials to verify.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VerifyBatch {
+    /// The items, at most `max_batch` (100 by default; more is 413).
+    #[schema(max_items = 100)]
+    pub credentials: Vec<BatchItem>,
+}
+
+/// The JSON body of `POST /api/v1/verify`: a credential, a credential URL,
+/// or a batch.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum VerifyRequest {
+    /// A credential.
+    Credential(Box<Credential>),
+    /// A credential to fetch.
+    Url(CredentialUrl),
+    /// Several at once.
+    Batch(VerifyBatch),
+}
+
+/// The verdicts of a batch, one report per item, in order.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BatchReport {
+    /// Whether every item verified.
+    pub verified: bool,
+    /// One report per item.
+    pub results: Vec<Report>,
+}
+
+/// The answer of `POST /api/v1/verify`: a report, or for a batch one
+/// report per item.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum VerifyResponse {
+    /// One credential's report.
+    Report(Report),
+    /// A batch's reports.
+    Batch(BatchReport),
+}
+
+/// VC-API "Verify Credential" request.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VcVerifyRequest {
+    /// The credential to verify.
+    pub verifiable_credential: Credential,
+    /// Verification options; unknown keys are accepted and ignored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>, nullable = false)]
+    pub options: Option<Value>,
+}
+
+/// A problem found by VC-API verification.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VcProblem {
+    /// A VC Data Model error type, e.g.
+    /// `https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR`.
+    #[serde(rename = "type")]
+    #[schema(format = "uri")]
+    pub problem_type: String,
+    /// What went wrong.
+    pub title: String,
+    /// Rosette's stable machine code (as in the report).
+    pub code: String,
+    /// The check that failed (as in the report).
+    pub check: String,
+}
+
+/// VC-API "Verify Credential" result.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VcVerifyResult {
+    /// Whether every check passed.
+    pub verified: bool,
+    /// The checks that passed (`parse`, `structure`, `proof`, `status`, …).
+    pub checks: Vec<String>,
+    /// Warnings (none so far).
+    pub warnings: Vec<VcProblem>,
+    /// The checks that failed or could not be made.
+    pub errors: Vec<VcProblem>,
+}
+
+/// The issuer's DID document (did:web), listing every key it has signed
+/// with as a `Multikey` verification method.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DidDocument {
+    /// DID v1 and Multikey v1 contexts.
+    #[serde(rename = "@context")]
+    pub context: Vec<String>,
+    /// The issuer's DID (`did:web:…`).
+    pub id: String,
+    /// The keys (`type: Multikey`, `publicKeyMultibase`).
+    #[schema(value_type = Vec<Object>)]
+    pub verification_method: Vec<Value>,
+    /// Ids of the keys that may sign credentials.
+    pub assertion_method: Vec<String>,
+    /// Ids of the keys that may authenticate as the issuer.
+    pub authentication: Vec<String>,
+}
+
+/// The images of a credential.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub enum BadgeImage {
+    /// The badge as PNG, credential baked in (OB 3.0 §5.3.1).
+    #[serde(rename = "badge.png")]
+    BadgePng,
+    /// The badge as SVG, credential baked in (OB 3.0 §5.3.2).
+    #[serde(rename = "badge.svg")]
+    BadgeSvg,
+    /// The 1200×627 Open Graph share image.
+    #[serde(rename = "og.png")]
+    OgPng,
+}
+
+/// The verdict shown in large letters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every check passed.
+    Valid,
+    /// The issuer revoked it.
+    Revoked,
+    /// The issuer suspended it.
+    Suspended,
+    /// Past `validUntil`.
+    Expired,
+    /// Something else failed (signature, structure…).
+    Invalid,
+    /// Nothing failed, but something could not be checked (a status list
+    /// out of reach, an unknown key): never shown as valid.
+    Unknown,
+}
+
+impl Verdict {
+    /// Lower-case name, for metrics and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Valid => "valid",
+            Verdict::Revoked => "revoked",
+            Verdict::Suspended => "suspended",
+            Verdict::Expired => "expired",
+            Verdict::Invalid => "invalid",
+            Verdict::Unknown => "unknown",
+        }
+    }
+
+    /// The words shown in large letters.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Valid => "VALID",
+            Verdict::Revoked => "REVOKED",
+            Verdict::Suspended => "SUSPENDED",
+            Verdict::Expired => "EXPIRED",
+            Verdict::Invalid => "NOT VALID",
+            Verdict::Unknown => "CANNOT VERIFY",
+        }
+    }
+
+    /// The page's CSS class for the verdict's colour.
+    pub fn class(self) -> &'static str {
+        match self {
+            Verdict::Valid => "valid",
+            Verdict::Suspended | Verdict::Unknown => "suspended",
+            _ => "failed",
+        }
+    }
+
+    /// From a verification report.
+    pub fn of(report: &Report) -> Verdict {
+        if report.verified {
+            return Verdict::Valid;
+        }
+        let failed = |code: &str| {
+            report
+                .checks
+                .iter()
+                .any(|c| c.code == code && c.state != CheckState::Valid)
+        };
+        if failed("revoked") {
+            Verdict::Revoked
+        } else if failed("suspended") {
+            Verdict::Suspended
+        } else if failed("expired") {
+            Verdict::Expired
+        } else if report.checks.iter().all(|c| c.state != CheckState::Invalid) {
+            Verdict::Unknown
+        } else {
+            Verdict::Invalid
+        }
+    }
+}
+
+/// A credential id from a path: `urn:…` as given, a bare UUID as `urn:uuid:…`.
+pub fn full_id(id: &str) -> String {
+    if id.starts_with("urn:") {
+        id.to_owned()
+    } else {
+        format!("urn:uuid:{id}")
+    }
+}

@@ -1,0 +1,198 @@
+//! The state every route shares ([`AppState`]) and what the issuing side
+//! needs ([`IssuerParts`]).
+
+use super::{keyring, rate_limit};
+use crate::fetch::HttpFetcher;
+use crate::keys::OfflineResolver;
+use crate::store::Store;
+use crate::verification::{Report, StatusCache, StatusSource, VerifyContext};
+use std::sync::Arc;
+
+/// Shared state of the routes.
+#[derive(Clone)]
+pub struct AppState {
+    /// The store.
+    pub store: Arc<dyn Store>,
+    /// The issuing side (catalog, key, profile, clock), when this server
+    /// issues; `None` serves status lists only.
+    pub issuer: Option<Arc<IssuerParts>>,
+    /// Largest request body; larger ones get 413.
+    pub max_body_bytes: usize,
+    /// The bounded client for third-party status lists and credential URLs,
+    /// built once (its connection pool and TLS roots are shared).
+    pub fetcher: Option<crate::fetch::HttpFetcher>,
+    /// Most credentials in one verification batch.
+    pub max_batch: usize,
+    /// Prometheus metrics.
+    pub metrics: Arc<crate::telemetry::metrics::Metrics>,
+    /// Verified status lists, shared by all requests: third-party lists for
+    /// their ttl, this issuer's own for at most a second (and dropped at
+    /// once when this process changes one).
+    pub status_cache: Arc<crate::verification::StatusCache>,
+    /// This issuer's status list versions, read at most every 250 ms.
+    pub list_versions: Arc<crate::issuance::revocation::ListVersions>,
+    /// This issuer's keys (current and retired) as published in did.json
+    /// and trusted when verifying, refreshed from the store; [`AppState::new`]
+    /// starts it with the signing key alone.
+    pub key_ring: Arc<keyring::KeyRing>,
+    /// Per-client limits on the public routes.
+    pub rate_limiter: Arc<rate_limit::RateLimiter>,
+    /// Per-client budget of failed token checks on the admin API.
+    pub auth_failures: Arc<rate_limit::RateLimiter>,
+    /// Longest a request may take (503 after).
+    pub request_timeout: std::time::Duration,
+    /// Whether responses carry HSTS (the server speaks HTTPS).
+    pub hsts: bool,
+    /// Proxies whose `X-Forwarded-For` names the client (rate limits, logs).
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
+}
+
+/// Most credentials in one verification batch, unless configured otherwise
+/// (`max_batch`).
+pub const MAX_BATCH: usize = 100;
+
+/// Default request body limit: 1 MB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// What the routes need to act as the issuer.
+pub struct IssuerParts {
+    /// The certifications.
+    pub catalog: crate::catalog::Catalog,
+    /// The signing key, bound to the issuer's did:web.
+    pub key: crate::keys::IssuerKey,
+    /// Issuer profile.
+    pub profile: crate::issuance::IssuerProfile,
+    /// Public base URL.
+    pub public_url: String,
+    /// Now.
+    pub clock: Arc<dyn crate::clock::Clock>,
+    /// Proof suite of new credentials.
+    pub suite: crate::proof::Cryptosuite,
+    /// Registered graders.
+    pub graders: Vec<String>,
+    /// LinkedIn organization id for add-to-profile links, if configured.
+    pub linkedin_organization_id: Option<String>,
+}
+
+impl AppState {
+    /// State with the defaults: 1 MB bodies, batches of 100, no fetcher,
+    /// fresh metrics and status cache.
+    pub fn new(store: Arc<dyn Store>, issuer: Option<Arc<IssuerParts>>) -> Self {
+        let key_ring = match issuer.as_deref() {
+            Some(p) => keyring::KeyRing::new(
+                crate::keys::CredentialSigner::issuer(&p.key),
+                p.key.public_key(),
+                crate::keys::KeyHistory::new(p.key.public_key()),
+            ),
+            None => keyring::KeyRing::none(),
+        };
+        AppState {
+            key_ring: Arc::new(key_ring),
+            store,
+            issuer,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            fetcher: None,
+            max_batch: MAX_BATCH,
+            metrics: Arc::new(crate::telemetry::metrics::Metrics::new()),
+            status_cache: Arc::new(crate::verification::StatusCache::new()),
+            list_versions: Arc::new(crate::issuance::revocation::ListVersions::new(
+                crate::issuance::revocation::LIST_VERSIONS_MAX_AGE,
+            )),
+            rate_limiter: Arc::new(rate_limit::RateLimiter::new(0, 0)),
+            auth_failures: Arc::new(rate_limit::RateLimiter::new(
+                crate::config::DEFAULT_AUTH_FAILURES_PER_MINUTE,
+                rate_limit::AUTH_FAILURE_BURST,
+            )),
+            request_timeout: std::time::Duration::from_secs(30),
+            hsts: false,
+            trusted_proxies: Arc::from(Vec::new()),
+        }
+    }
+
+    /// After this process changed a status list: the next verification
+    /// reads the list versions again, so no cached copy of the old list is
+    /// reused and the change shows at once (third-party lists stay cached).
+    pub fn status_changed(&self) {
+        self.list_versions.invalidate();
+    }
+
+    /// The issuing service over this state's parts, when this server issues.
+    pub fn issuer(&self) -> Option<crate::issuance::Issuer<'_>> {
+        let p = self.issuer.as_deref()?;
+        Some(crate::issuance::Issuer {
+            store: self.store.as_ref(),
+            catalog: &p.catalog,
+            signer: &p.key,
+            profile: p.profile.clone(),
+            public_url: p.public_url.clone(),
+            clock: p.clock.as_ref(),
+            suite: p.suite,
+            graders: p.graders.clone(),
+        })
+    }
+}
+
+/// What one verification request needs: this issuer's key, a bounded
+/// fetcher for third-party status lists and credential URLs, a status cache.
+pub struct Pieces {
+    resolver: std::sync::Arc<OfflineResolver>,
+    /// The bounded client for third-party status lists and credential URLs.
+    pub fetcher: Option<HttpFetcher>,
+    cache: std::sync::Arc<StatusCache>,
+    now: chrono::DateTime<chrono::Utc>,
+}
+
+impl Pieces {
+    /// The pieces of `state`, with its clock's "now".
+    pub fn new(state: &AppState) -> Self {
+        let parts = state.issuer.as_deref();
+        Pieces {
+            resolver: state.key_ring.resolver(),
+            fetcher: state.fetcher.clone(),
+            cache: state.status_cache.clone(),
+            now: parts
+                .map(|p| p.clock.now())
+                .unwrap_or(chrono::DateTime::<chrono::Utc>::UNIX_EPOCH),
+        }
+    }
+
+    /// This issuer's lists from the store, third-party lists through the fetcher.
+    pub fn own_lists<'a>(
+        &'a self,
+        state: &'a AppState,
+    ) -> Option<crate::issuance::revocation::OwnStatusLists<'a>> {
+        let fallback = self.fetcher.as_ref().map(|f| f as &dyn StatusSource);
+        state.issuer.as_deref().map(|p| {
+            crate::issuance::revocation::OwnStatusLists::new(
+                state.store.as_ref(),
+                &p.public_url,
+                fallback,
+            )
+            .with_shared_versions(&state.list_versions)
+        })
+    }
+
+    /// The verification context: this issuer's key, the status source
+    /// (`own`, else the fetcher) and the shared cache.
+    pub fn context<'a>(
+        &'a self,
+        own: Option<&'a crate::issuance::revocation::OwnStatusLists<'a>>,
+    ) -> VerifyContext<'a> {
+        let source: Option<&dyn StatusSource> = match own {
+            Some(o) => Some(o),
+            None => self.fetcher.as_ref().map(|f| f as &dyn StatusSource),
+        };
+        let cx = VerifyContext::new(self.resolver.as_ref(), self.now);
+        match source {
+            Some(s) => cx.with_status(s, &self.cache),
+            None => cx,
+        }
+    }
+}
+
+/// Counts a verification by verdict in the metrics.
+pub fn count(state: &AppState, report: &Report) {
+    state
+        .metrics
+        .observe_verification(super::dto::Verdict::of(report).as_str());
+}
