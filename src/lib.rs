@@ -5,34 +5,40 @@
 //! # Layout
 //!
 //! Dependencies point one way: `cli` → `web` → `issuance`/`verification`
-//! → `proof`, `status`, `render`, `keys`, `model` → `clock`; `store` is
-//! reached through its traits (only `cli` and tests name `SqlStore`). The
-//! pure core (`model`, `contexts`, `jsonld`, `keys`, `proof`, `status`,
+//! → `proof`, `status`, `render`, `keys`, `model` → `clock`; `catalog`
+//! → `render` (it keeps each certification's parsed badge template); `store`
+//! is reached through its traits (only `cli` and tests name `SqlStore`). The
+//! module graph has no cycle, also one level down (`web::*`, `render::*`).
+//! The pure core (`model`, `contexts`, `jsonld`, `keys`, `proof`, `status`,
 //! `render`, `verification`) opens no socket or file, reads no environment
-//! variable or clock: callers pass those in (`fetch` is the effectful
-//! status-list source, `store` the database).
+//! variable, clock or random generator: callers pass those in (a
+//! [`clock::Clock`], a `rand_core` generator or the random bytes drawn from
+//! one); `fetch` is the effectful status-list source, `store` the database.
 //!
 //! | module | owns |
 //! |---|---|
 //! | [`clock`] | the notion of "now" ([`clock::Clock`], system and fixed clocks) |
-//! | [`model`] | Open Badges 3.0 / VC 2.0 types, newtypes, date forms, structural checks |
+//! | [`model`] | Open Badges 3.0 / VC 2.0 types (`credential`), their validation before signing (`validate`, with the one achievement-subject rule in `subject_rule`), newtypes, date forms, the inspection of third-party credentials (`inspect`, reporting [`model::Finding`]s) |
 //! | [`contexts`] | the JSON-LD contexts compiled in, checked by SHA-256; unknown URLs are errors |
 //! | [`jsonld`] | JSON-LD to RDF in safe mode: a fast path over pre-processed contexts and the general path (oxjsonld) it is tested against |
-//! | [`keys`] | Ed25519 keys, Multikey, did:key, did:web documents, the key resolver trait, the rotation history |
+//! | [`keys`] | Ed25519 keys (generated from a caller's generator), Multikey, did:key, did:web documents, the key resolver trait, the rotation history |
 //! | [`proof`] | Data Integrity proofs: `eddsa-rdfc-2022`, `eddsa-jcs-2022`, proof sets and chains |
 //! | [`verification`] | the verification pipeline and its report (checks, states, reason codes) |
-//! | [`catalog`] | the certifications in `badges/`, loaded and validated |
-//! | [`issuance`] | use cases: candidates, assessments, issue, renew, correct, bulk CSV import, revoke/suspend/reinstate, admin tokens, the issuer's key history, VC-API issuance |
+//! | [`catalog`] | the certifications in `badges/`, loaded and validated (the template rules run on the renderer's parsed template) |
+//! | [`issuance`] | use cases: candidates, assessments, issue, renew, correct (`mod`, the credential document and [`issuance::Issuer::sign`] in `document`), bulk CSV import (`bulk`), revoke/suspend/reinstate and our own status lists (`revocation`), what a badge shows (`badge_data`), admin tokens (`tokens`), the issuer's key history (`keys`), VC-API issuance (`api`); the OS random generator is read here |
 //! | [`config`] | layered settings (defaults < rosette.toml < `ROSETTE_*` env < flags), secrets redacted |
 //! | [`status`] | Bitstring Status List: bit order, GZIP + multibase, list credentials, the random index permutation |
 //! | [`future`] | [`future::BoxFuture`], the return type of the object-safe async traits |
-//! | [`fetch`] | the bounded HTTP client for third-party status lists (https only, no private targets, size and time caps) |
-//! | [`render`] | badge SVG from the certification's template, QR code, PNG via resvg with bundled fonts, Open Graph image, baking/unbaking (OB 3.0 §5.3) |
-//! | [`web`] | HTTP of `rosette serve`: the accept loop (TLS, timeouts), layers (logs, metrics, security headers, CORS, rate limits), the verification page, the verification API and VC-API, the admin API with its bearer-token extractor, did.json from the key ring, OpenAPI and `/docs` |
+//! | [`fetch`] | the bounded HTTP client for third-party status lists (https only, no private targets, size and time caps): the client in `mod`, the address rule and its DNS guard in `address` |
+//! | [`render`] | one job a file: `template` (parsing `template.svg` with roxmltree, the one template parser), `text_fit` (measuring and fitting names), `badge` (the filled-in badge SVG), `qr`, `png` (resvg with the bundled `fonts`), `og` (the Open Graph image), `bake` (OB 3.0 §5.3 baking/unbaking, PNG and SVG), `error` |
+//! | [`web`] | HTTP of `rosette serve`: `server` (accept loop, TLS, timeouts), `layers` (logs, metrics, security headers, CORS) and `rate_limit`, `state` (the shared [`web::AppState`]), `error` (the one HTTP error type and RFC 9457 problem body; 5xx causes logged once by the request-log layer), `auth` (bearer tokens, scopes, failed-attempt throttling, audit of refusals), `dto` (request and response bodies), `page` (the verification page), `verify_api`, `vc_api`, `admin/` (one file per resource), `keyring` (did.json), `openapi` (assembles the document; nothing imports it) and `docs` |
 //! | [`telemetry`] | structured logs (text or JSON) and the Prometheus metrics registry |
 //! | [`audit`] | the audit log's hash chain (pure: hashing and checking) |
-//! | [`store`] | storage traits and the SQL store (SQLite by default, PostgreSQL), migrations |
-//! | `cli` (binary only) | argument parsing, wiring, file I/O, exit codes |
+//! | [`store`] | storage traits per concern (credentials, status lists, tokens, audit, issuer keys; [`store::StoreTx`] is their union) and the SQL store (`sql/`, one file per concern; SQLite by default, PostgreSQL), migrations |
+//! | `cli` (binary only) | argument parsing, wiring, file I/O, the OS random generator for keys, exit codes |
+//!
+//! Files stay under about 900 lines; the longest are test files and
+//! `catalog/mod.rs` (loading and validating a certification).
 
 pub mod audit;
 pub mod catalog;

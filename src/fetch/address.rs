@@ -40,7 +40,7 @@ pub(super) fn is_loopback(ip: IpAddr) -> bool {
 /// Addresses that embed an IPv4 address (`::ffff:0:0/96` mapped,
 /// `64:ff9b::/96` NAT64, `2002::/16` 6to4) are judged by that IPv4 address.
 ///
-/// Loopback is refused here; [`HttpFetcher`] allows it only for loopback URLs.
+/// Loopback is refused here; [`HttpFetcher`](super::HttpFetcher) allows it only for loopback URLs.
 pub fn is_public_address(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => is_public_v4(v4),
