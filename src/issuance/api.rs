@@ -52,7 +52,7 @@ impl Issuer<'_> {
         // The lab follows a passed written assessment of the same attempt.
         super::passed_written(&prior)?;
         let record = AssessmentRecord {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: super::new_uuid()?.to_string(),
             candidate_id: candidate.id,
             certification: cert.slug.to_string(),
             attempt,
@@ -211,7 +211,7 @@ impl Issuer<'_> {
         // Strict parse: the typed model denies unknown properties.
         let mut credential: OpenBadgeCredential = serde_json::from_value(Value::Object(doc))
             .map_err(|e| invalid("credential", e.to_string()))?;
-        let salt = IdentityObject::random_salt(&mut getrandom::SysRng)?;
+        let salt = super::new_salt()?;
         credential
             .credential_subject
             .identifier

@@ -404,7 +404,7 @@ impl Issuer<'_> {
         for (_, r) in &valid {
             if !candidates.contains_key(&r.email) {
                 let c = CandidateRecord {
-                    id: uuid::Uuid::new_v4().to_string(),
+                    id: super::new_uuid()?.to_string(),
                     name: r.name.clone(),
                     email: r.email.clone(),
                     external_id: None,
@@ -504,7 +504,7 @@ impl Issuer<'_> {
                 continue;
             }
             let written = AssessmentRecord {
-                id: uuid::Uuid::new_v4().to_string(),
+                id: super::new_uuid()?.to_string(),
                 candidate_id: candidate.id.clone(),
                 certification: r.certification.clone(),
                 attempt: r.attempt,
@@ -520,7 +520,7 @@ impl Issuer<'_> {
                 recorded_by: actor.name.clone(),
             };
             let lab = AssessmentRecord {
-                id: uuid::Uuid::new_v4().to_string(),
+                id: super::new_uuid()?.to_string(),
                 kind: AssessmentKind::Lab,
                 score: None,
                 pass_mark: None,

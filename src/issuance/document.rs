@@ -87,7 +87,7 @@ impl Issuer<'_> {
         subject.name = Some(holder_name.to_owned());
         subject.identifier = vec![IdentityObject::hashed_email(
             &candidate.email,
-            &IdentityObject::random_salt(&mut getrandom::SysRng)?,
+            &super::new_salt()?,
         )];
         let mut written_result = AchievementResult::new(Uri::try_from(
             cert.written_result_id(&self.public_url).as_str(),

@@ -123,6 +123,10 @@ pub enum IssuanceError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The operating system's random generator failed (ids, salts, tokens,
+    /// list permutation keys); nothing was written.
+    #[error("the operating system's random generator failed: {0}")]
+    Random(String),
 }
 
 impl IssuanceError {
@@ -144,6 +148,7 @@ impl IssuanceError {
             IssuanceError::Signing(_) => "signing_failed",
             IssuanceError::Store(StoreError::Conflict(_)) => "conflict",
             IssuanceError::Store(_) => "store_error",
+            IssuanceError::Random(_) => "random_failed",
         }
     }
 }
@@ -284,11 +289,23 @@ fn score_text(score: f64) -> String {
 /// as an argument instead.
 fn os_random<const N: usize>() -> Result<[u8; N], IssuanceError> {
     let mut bytes = [0u8; N];
-    getrandom::fill(&mut bytes).map_err(|e| IssuanceError::Invalid {
-        field: "random",
-        message: e.to_string(),
-    })?;
+    getrandom::fill(&mut bytes).map_err(|e| IssuanceError::Random(e.to_string()))?;
     Ok(bytes)
+}
+
+/// A fresh version-4 UUID (RFC 9562 §5.4) for a record id, from
+/// [`os_random`]: a generator failure is an error, not a panic.
+fn new_uuid() -> Result<uuid::Uuid, IssuanceError> {
+    Ok(uuid::Builder::from_random_bytes(os_random::<16>()?).into_uuid())
+}
+
+/// A fresh salt for a hashed identifier (OB 3.0 §9.3), drawn from the
+/// operating system's generator.
+fn new_salt() -> Result<String, IssuanceError> {
+    model::IdentityObject::random_salt(&mut getrandom::SysRng).map_err(|e| match e {
+        model::ModelError::Random(m) => IssuanceError::Random(m),
+        other => IssuanceError::Model(other),
+    })
 }
 
 fn stamp(t: DateTime<Utc>) -> String {
@@ -351,7 +368,7 @@ impl Issuer<'_> {
             return Ok(existing);
         }
         let candidate = CandidateRecord {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: new_uuid()?.to_string(),
             name,
             email,
             external_id: external_id
@@ -402,7 +419,7 @@ impl Issuer<'_> {
         }
         let candidate = self.candidate_by_email(&input.email).await?;
         let record = AssessmentRecord {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: new_uuid()?.to_string(),
             candidate_id: candidate.id,
             certification: cert.slug.to_string(),
             attempt: check_attempt(input.attempt)?,

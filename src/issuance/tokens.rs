@@ -112,7 +112,7 @@ impl Issuer<'_> {
         );
         let at = stamp(self.now());
         let token = TokenRecord {
-            id: uuid::Uuid::new_v4().simple().to_string()[..12].to_owned(),
+            id: super::new_uuid()?.simple().to_string()[..12].to_owned(),
             name: name.to_owned(),
             scope: scope.as_str().to_owned(),
             token_hash: token_hash(&secret),

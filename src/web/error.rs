@@ -198,34 +198,66 @@ impl ErrorCode {
             ErrorCode::NotFound => "Not found",
             ErrorCode::KeyRetired => "This node's signing key was retired",
             ErrorCode::Unavailable => "Temporarily unavailable",
-            ErrorCode::InternalError
-            | ErrorCode::Timeout
-            | ErrorCode::BodyTimeout
-            | ErrorCode::MethodNotAllowed
-            | ErrorCode::RateLimited
-            | ErrorCode::Error => "Internal error",
+            ErrorCode::InternalError => "Internal error",
+            ErrorCode::Timeout => "The request took too long",
+            ErrorCode::BodyTimeout => "The body arrived too slowly",
+            ErrorCode::MethodNotAllowed => "Method not allowed",
+            ErrorCode::RateLimited => "Too many requests",
+            ErrorCode::Error => "Error",
         }
     }
 
-    /// The code of an issuance refusal (store and signing failures are
-    /// internal errors).
+    /// Every code, for parsing wire strings back.
+    const ALL: [ErrorCode; 33] = [
+        ErrorCode::Unauthorized,
+        ErrorCode::InvalidToken,
+        ErrorCode::InsufficientScope,
+        ErrorCode::GraderMismatch,
+        ErrorCode::NotIssuing,
+        ErrorCode::MalformedJson,
+        ErrorCode::InvalidRequest,
+        ErrorCode::InvalidQuery,
+        ErrorCode::UnreadableBody,
+        ErrorCode::BodyTooLarge,
+        ErrorCode::UnsupportedMediaType,
+        ErrorCode::UnknownCertification,
+        ErrorCode::UnknownCandidate,
+        ErrorCode::UnknownCredential,
+        ErrorCode::InvalidInput,
+        ErrorCode::NotAGrader,
+        ErrorCode::Forbidden,
+        ErrorCode::StageMissing,
+        ErrorCode::StageFailed,
+        ErrorCode::AlreadyRecorded,
+        ErrorCode::Superseded,
+        ErrorCode::StatusConflict,
+        ErrorCode::InvalidCredential,
+        ErrorCode::Conflict,
+        ErrorCode::NotFound,
+        ErrorCode::KeyRetired,
+        ErrorCode::Unavailable,
+        ErrorCode::InternalError,
+        ErrorCode::Timeout,
+        ErrorCode::BodyTimeout,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::RateLimited,
+        ErrorCode::Error,
+    ];
+
+    /// The code whose wire string is `s`.
+    pub fn from_wire(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The code of an issuance refusal: the one table is
+    /// [`IssuanceError::code`], which the CLI and bulk results use too; its
+    /// internal failures (`store_error`, `signing_failed`, `random_failed`)
+    /// are opaque internal errors here, and a record the store did not find
+    /// is `not_found`.
     fn of_issuance(e: &IssuanceError) -> Self {
         match e {
-            IssuanceError::UnknownCertification(_) => ErrorCode::UnknownCertification,
-            IssuanceError::UnknownCandidate(_) => ErrorCode::UnknownCandidate,
-            IssuanceError::UnknownCredential(_) => ErrorCode::UnknownCredential,
-            IssuanceError::Invalid { .. } => ErrorCode::InvalidInput,
-            IssuanceError::NotAGrader(_) => ErrorCode::NotAGrader,
-            IssuanceError::Forbidden(_) => ErrorCode::Forbidden,
-            IssuanceError::StageMissing(_) => ErrorCode::StageMissing,
-            IssuanceError::StageFailed { .. } => ErrorCode::StageFailed,
-            IssuanceError::AlreadyRecorded(_) => ErrorCode::AlreadyRecorded,
-            IssuanceError::Superseded(..) => ErrorCode::Superseded,
-            IssuanceError::StatusConflict(_) => ErrorCode::StatusConflict,
-            IssuanceError::Model(_) => ErrorCode::InvalidCredential,
-            IssuanceError::Store(StoreError::Conflict(_)) => ErrorCode::Conflict,
             IssuanceError::Store(StoreError::NotFound(_)) => ErrorCode::NotFound,
-            IssuanceError::Store(_) | IssuanceError::Signing(_) => ErrorCode::InternalError,
+            other => Self::from_wire(other.code()).unwrap_or(ErrorCode::InternalError),
         }
     }
 }
@@ -497,7 +529,7 @@ impl From<IssuanceError> for ApiError {
             | IssuanceError::Superseded(..)
             | IssuanceError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
             IssuanceError::Store(StoreError::NotFound(_)) => StatusCode::NOT_FOUND,
-            IssuanceError::Store(_) | IssuanceError::Signing(_) => {
+            IssuanceError::Store(_) | IssuanceError::Signing(_) | IssuanceError::Random(_) => {
                 return ApiError::internal("the operation failed", &e);
             }
             IssuanceError::UnknownCertification(_)
@@ -622,4 +654,50 @@ pub enum StatusChangeRefusals {
     /// 422.
     #[response(status = 422)]
     NoReason(#[ref_response] NoReason),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_parses_back_from_its_wire_string_and_has_its_own() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            assert!(seen.insert(code.as_str()), "{} twice", code.as_str());
+            assert_eq!(ErrorCode::from_wire(code.as_str()), Some(code));
+            assert!(!code.title().is_empty());
+        }
+        assert_eq!(ErrorCode::from_wire("no_such_code"), None);
+    }
+
+    #[test]
+    fn issuance_refusals_keep_their_code_and_internal_failures_are_opaque() {
+        let refusals = [
+            IssuanceError::UnknownCertification("x".into()),
+            IssuanceError::StageMissing("lab"),
+            IssuanceError::AlreadyRecorded("written"),
+            IssuanceError::Store(StoreError::Conflict("uniq".into())),
+        ];
+        for e in refusals {
+            let code = ErrorCode::of_issuance(&e);
+            assert_eq!(code.as_str(), e.code(), "{e}");
+            assert!(ApiError::from(e).status().is_client_error());
+        }
+        let failures = [
+            IssuanceError::Random("no entropy".into()),
+            IssuanceError::Store(StoreError::Corrupt("row".into())),
+        ];
+        for e in failures {
+            assert_eq!(ErrorCode::of_issuance(&e), ErrorCode::InternalError);
+            let err = ApiError::from(e);
+            assert_eq!(err.status(), StatusCode::INTERNAL_SERVER_ERROR);
+            let body = serde_json::to_string(&err.problem()).expect("serializes");
+            assert!(!body.contains("entropy") && !body.contains("row"), "{body}");
+        }
+        assert_eq!(
+            ErrorCode::of_issuance(&IssuanceError::Store(StoreError::NotFound("c".into()))),
+            ErrorCode::NotFound
+        );
+    }
 }
