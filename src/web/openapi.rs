@@ -52,10 +52,10 @@ The admin API takes a bearer token (`Authorization: Bearer rst_…`) created wit
         super::vc_api::vc_api_verify,
         super::vc_api::verify_presentation,
         super::vc_api::issue,
-        super::credential,
-        super::credential_image,
-        super::did_document,
-        super::status_list,
+        super::public::credential,
+        super::public::credential_image,
+        super::public::did_document,
+        super::public::status_list,
         super::admin::assessments::record_written,
         super::admin::assessments::record_lab,
         super::admin::credentials::issue_credential,
@@ -68,9 +68,9 @@ The admin API takes a bearer token (`Authorization: Bearer rst_…`) created wit
         super::admin::status::suspend,
         super::admin::status::reinstate,
         super::admin::audit::audit_log,
-        super::healthz,
-        super::readyz,
-        super::metrics,
+        super::operations::healthz,
+        super::operations::readyz,
+        super::operations::metrics,
         openapi_json,
         docs,
         super::docs::stylesheet,
@@ -166,7 +166,7 @@ pub fn document_json() -> &'static str {
     responses(
         (status = 200, description = "The OpenAPI 3.1 document.", content_type = "application/json",
             body = Object),
-        (status = 503, description = "The request took too long.", body = Problem, content_type = "application/problem+json"),
+        (status = 503, response = crate::web::error::TimedOut),
     )
 )]
 pub async fn openapi_json() -> Response {

@@ -384,13 +384,18 @@ async fn verify_item(
         return match state.store.credential(&id).await {
             Ok(Some(rec)) => verification::verify_bytes(rec.document.as_bytes(), cx).await,
             Ok(None) => Report::of_checks(vec![verification::Check::not_issued_here(&id)], cx.now),
-            Err(_) => Report::of_checks(
-                vec![verification::Check::fetch_failed(
-                    "store_unavailable",
-                    "the credential store did not answer",
-                )],
-                cx.now,
-            ),
+            Err(e) => {
+                // A batch item, answered 200 with an `unknown` check: the
+                // request-log layer sees no error, so the cause is logged here.
+                tracing::error!(credential = %id, error = %e, "batch item: the credential store did not answer");
+                Report::of_checks(
+                    vec![verification::Check::fetch_failed(
+                        "store_unavailable",
+                        "the credential store did not answer",
+                    )],
+                    cx.now,
+                )
+            }
         };
     }
     match url {
