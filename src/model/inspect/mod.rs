@@ -16,7 +16,7 @@ mod status;
 mod subject;
 
 use status::check_status;
-use subject::check_subject;
+use subject::inspect_subject;
 
 /// Deepest JSON nesting callers should accept before inspecting or
 /// canonicalizing a document (see [`json_depth`]). Real credentials,
@@ -665,7 +665,7 @@ pub fn inspect_credential(doc: &Value) -> Result<CredentialSummary, Vec<Finding>
     }
 
     // subject
-    let subject = check_subject(obj, is_open_badge, is_endorsement, &mut f);
+    let subject = inspect_subject(obj, is_open_badge, is_endorsement, &mut f);
 
     // status
     let status_entries = check_status(obj, &mut f);

@@ -12,7 +12,7 @@ use super::{
     Findings, ResultSummary, array_items, codes, describe, has_type, is_uri, json_kind, opt_string,
 };
 
-/// What [`check_subject`] read.
+/// What [`inspect_subject`] read.
 pub(super) struct SubjectInfo {
     pub(super) id: Option<String>,
     pub(super) name: Option<String>,
@@ -28,7 +28,7 @@ pub(super) struct SubjectInfo {
 /// subject's `id`, and for Open Badges credentials the AchievementSubject
 /// rule ([`check_achievement_subject`]) over the raw JSON, recording every
 /// breach with its code, then the results.
-pub(super) fn check_subject(
+pub(super) fn inspect_subject(
     obj: &Map<String, Value>,
     is_open_badge: bool,
     is_endorsement: bool,
