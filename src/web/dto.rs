@@ -119,33 +119,34 @@ pub struct VcVerifyRequest {
     pub options: Option<Value>,
 }
 
-/// A problem found by VC-API verification.
+/// A problem found by VC-API verification. Members in alphabetical order,
+/// as the answers have always listed them.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct VcProblem {
+    /// The check that failed (as in the report).
+    pub check: String,
+    /// Rosette's stable machine code (as in the report).
+    pub code: String,
+    /// What went wrong.
+    pub title: String,
     /// A VC Data Model error type, e.g.
     /// `https://www.w3.org/TR/vc-data-model#CRYPTOGRAPHIC_SECURITY_ERROR`.
     #[serde(rename = "type")]
     #[schema(format = "uri")]
     pub problem_type: String,
-    /// What went wrong.
-    pub title: String,
-    /// Rosette's stable machine code (as in the report).
-    pub code: String,
-    /// The check that failed (as in the report).
-    pub check: String,
 }
 
-/// VC-API "Verify Credential" result.
+/// VC-API "Verify Credential" result (members in alphabetical order).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct VcVerifyResult {
-    /// Whether every check passed.
-    pub verified: bool,
     /// The checks that passed (`parse`, `structure`, `proof`, `status`, …).
     pub checks: Vec<String>,
-    /// Warnings (none so far).
-    pub warnings: Vec<VcProblem>,
     /// The checks that failed or could not be made.
     pub errors: Vec<VcProblem>,
+    /// Whether every check passed.
+    pub verified: bool,
+    /// Warnings (none so far).
+    pub warnings: Vec<VcProblem>,
 }
 
 /// The issuer's DID document (did:web), listing every key it has signed

@@ -19,6 +19,10 @@ use serde::Serialize;
 use std::borrow::Cow;
 use utoipa::ToSchema;
 
+/// The base of the VC Data Model's error types (VCDM 2.0 §7.1); a type is
+/// this followed by the error's kind, e.g. `PARSING_ERROR`.
+pub const VCDM_ERRORS: &str = "https://www.w3.org/TR/vc-data-model#";
+
 /// An error (RFC 9457 problem details), sent as `application/problem+json`.
 /// Members other than these may appear (RFC 9457 §3.2 extension members).
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -350,7 +354,7 @@ impl ApiError {
     /// (VCDM 2.0 §7.1, e.g. `PARSING_ERROR`), the title says what is wrong.
     pub fn vc(status: StatusCode, kind: &str, title: impl Into<Cow<'static, str>>) -> Self {
         let mut e = ApiError::titled(status, title);
-        e.0.problem_type = Cow::Owned(format!("https://www.w3.org/TR/vc-data-model#{kind}"));
+        e.0.problem_type = Cow::Owned(format!("{VCDM_ERRORS}{kind}"));
         e
     }
 

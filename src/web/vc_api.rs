@@ -4,6 +4,7 @@
 //! ("Verify Presentation", public).
 
 use super::auth::{Admits, admit, signing_issuer_of};
+use super::dto::{VcProblem, VcVerifyResult};
 use super::error::{ApiError, ErrorCode, vc_problem as problem};
 use super::state::AppState;
 use super::state::{Pieces, count};
@@ -197,11 +198,10 @@ pub struct PresentationVerifyResult {
     pub presentation_result: Value,
     /// One result per embedded credential, in order, each as
     /// `POST /credentials/verify` answers.
-    #[schema(value_type = Vec<Object>)]
-    pub credential_results: Vec<Value>,
+    pub credential_results: Vec<VcVerifyResult>,
 }
 
-const VCDM: &str = "https://www.w3.org/TR/vc-data-model#";
+use super::error::VCDM_ERRORS as VCDM;
 const SECURITY: &str = "https://w3id.org/security#";
 
 /// The presentation's checks: passed ones and problems.
@@ -569,17 +569,13 @@ pub async fn verify_presentation(State(state): State<AppState>, body: Bytes) -> 
                 checks.push(format!("credential[{i}]"));
             }
             let result = vc_api_result(&report);
-            if let Some(errs) = result.get("errors").and_then(Value::as_array) {
-                for e in errs {
-                    errors.push(PresentationProblem {
-                        problem_type: e["type"].as_str().unwrap_or_default().to_owned(),
-                        title: e["title"].as_str().unwrap_or_default().to_owned(),
-                        code: e["code"].as_str().unwrap_or_default().to_owned(),
-                        check: e["check"].as_str().unwrap_or_default().to_owned(),
-                        credential_index: Some(i),
-                    });
-                }
-            }
+            errors.extend(result.errors.iter().map(|e| PresentationProblem {
+                problem_type: e.problem_type.clone(),
+                title: e.title.clone(),
+                code: e.code.clone(),
+                check: e.check.clone(),
+                credential_index: Some(i),
+            }));
             credential_results.push(result);
         }
     }
@@ -621,23 +617,32 @@ fn unsupported(code: &str, message: &str) -> verification::Check {
 /// A report as VC-API answers it: `verified`, the passed `checks`, and an
 /// `errors` entry per check that failed or could not be made (VCDM 2.0
 /// §7.2 error types). Also used per credential by `POST /presentations/verify`.
-pub(super) fn vc_api_result(report: &Report) -> Value {
-    let checks: Vec<&str> = report
+pub(super) fn vc_api_result(report: &Report) -> VcVerifyResult {
+    let (passed, failed): (Vec<_>, Vec<_>) = report
         .checks
         .iter()
-        .filter(|c| c.state == verification::CheckState::Valid)
-        .map(|c| c.check)
-        .collect();
-    let errors: Vec<Value> = report
-        .checks
-        .iter()
-        .filter(|c| c.state != verification::CheckState::Valid)
-        .map(|c| {
-            let kind = if c.check == "proof" { "CRYPTOGRAPHIC_SECURITY_ERROR" } else { "MALFORMED_VALUE_ERROR" };
-            json!({ "type": format!("https://www.w3.org/TR/vc-data-model#{kind}"), "title": c.message, "code": c.code, "check": c.check })
-        })
-        .collect();
-    json!({ "verified": report.verified, "checks": checks, "warnings": [], "errors": errors })
+        .partition(|c| c.state == verification::CheckState::Valid);
+    VcVerifyResult {
+        checks: passed.iter().map(|c| c.check.to_owned()).collect(),
+        errors: failed
+            .iter()
+            .map(|c| {
+                let kind = if c.check == "proof" {
+                    "CRYPTOGRAPHIC_SECURITY_ERROR"
+                } else {
+                    "MALFORMED_VALUE_ERROR"
+                };
+                VcProblem {
+                    check: c.check.to_owned(),
+                    code: c.code.to_string(),
+                    title: c.message.to_string(),
+                    problem_type: format!("{VCDM}{kind}"),
+                }
+            })
+            .collect(),
+        verified: report.verified,
+        warnings: Vec::new(),
+    }
 }
 
 /// VC-API `POST /credentials/verify` (W3C VC-API, "Verify Credential"):
@@ -700,16 +705,11 @@ pub async fn vc_api_verify(State(state): State<AppState>, body: Bytes) -> Respon
     let cx = pieces.context(own.as_ref());
     let report = verification::verify_value(credential, cx).await;
     count(&state, &report);
-    let body = vc_api_result(&report);
+    let body = serde_json::to_string(&vc_api_result(&report)).unwrap_or_default();
     let status = if report.verified {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
-    )
-        .into_response()
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
