@@ -8,8 +8,9 @@ use super::state::AppState;
 use crate::audit::AuditDraft;
 use crate::issuance::{self, Actor, Issuer, Role};
 use axum::Router;
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{FromRequestParts, MatchedPath, Request, State};
+use axum::http::request::Parts;
+use axum::http::{Extensions, HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use serde_json::{Value, json};
@@ -44,14 +45,7 @@ pub(super) async fn audit_refusals(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let route = format!(
-        "{} {}",
-        req.method(),
-        req.extensions()
-            .get::<axum::extract::MatchedPath>()
-            .map(|m| m.as_str().to_owned())
-            .unwrap_or_default()
-    );
+    let route = route_of(req.method(), req.extensions(), req.uri().path());
     let path = req.uri().path().to_owned();
     let (response, caller) = ADMITTED
         .scope(std::cell::RefCell::new(None), async move {
@@ -86,17 +80,59 @@ pub(super) async fn audit_refusals(
     response
 }
 
-/// Who called: the token's actor (`token:<id>:<name>`), role and name.
-pub(super) struct Caller {
+/// Who called: the token's actor (`token:<id>:<name>`), role and name,
+/// and the route they called.
+pub struct Caller {
     /// For the audit log.
     pub actor: Actor,
     /// The token's name (a grader token's name is the grader).
     pub token_name: String,
+    /// `METHOD /matched/{path}`, as the router matched it: what audit
+    /// entries and refusals name.
+    pub route: String,
+}
+
+/// The route a request matched, `METHOD /matched/{path}` (the raw path when
+/// no route matched).
+fn route_of(method: &Method, extensions: &Extensions, path: &str) -> String {
+    let matched = extensions
+        .get::<MatchedPath>()
+        .map_or(path, MatchedPath::as_str);
+    format!("{method} {matched}")
+}
+
+/// An extractor: a caller whose token has the `admin` scope (else 401 or
+/// 403 from [`admit`], before the handler reads the body).
+pub struct AdminCaller(pub Caller);
+
+/// An extractor: a caller whose token has the `admin` or `grader` scope.
+pub struct StaffCaller(pub Caller);
+
+impl FromRequestParts<AppState> for AdminCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let route = route_of(&parts.method, &parts.extensions, parts.uri.path());
+        admit(state, &parts.headers, Admits::Admin, route)
+            .await
+            .map(AdminCaller)
+    }
+}
+
+impl FromRequestParts<AppState> for StaffCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let route = route_of(&parts.method, &parts.extensions, parts.uri.path());
+        admit(state, &parts.headers, Admits::AdminOrGrader, route)
+            .await
+            .map(StaffCaller)
+    }
 }
 
 /// Which scopes a route admits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Admits {
+enum Admits {
     /// `admin` only.
     Admin,
     /// `admin` or `grader`.
@@ -118,11 +154,11 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// Authenticates the bearer token and checks its scope: 401 without a
 /// token or with an unknown or revoked one (RFC 6750 §3), 403 with a scope
 /// that `admits` does not include (audited as `api.denied`).
-pub(super) async fn admit(
+async fn admit(
     state: &AppState,
     headers: &HeaderMap,
     admits: Admits,
-    route: &str,
+    route: String,
 ) -> Result<Caller, ApiError> {
     let Some(presented) = bearer(headers) else {
         return Err(ApiError::new(
@@ -165,7 +201,7 @@ pub(super) async fn admit(
                 &issuer,
                 &actor,
                 "api.denied",
-                route,
+                &route,
                 json!({ "route": route, "scope": token.scope }),
             )
             .await?;
@@ -183,6 +219,7 @@ pub(super) async fn admit(
     Ok(Caller {
         actor,
         token_name: token.name,
+        route,
     })
 }
 

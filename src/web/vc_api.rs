@@ -3,7 +3,7 @@
 //! ("Issue Credential", admin token, no CORS) and `POST /presentations/verify`
 //! ("Verify Presentation", public).
 
-use super::auth::{Admits, admit, signing_issuer_of};
+use super::auth::{AdminCaller, signing_issuer_of};
 use super::dto::{VcProblem, VcVerifyResult};
 use super::error::{ApiError, ErrorCode, vc_problem as problem};
 use super::state::AppState;
@@ -15,7 +15,7 @@ use crate::verification::{self, CheckState, Report};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -96,10 +96,9 @@ entries and the proof, and stores the credential (public page `/v/{uuid}`, revoc
 )]
 pub async fn issue(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    AdminCaller(caller): AdminCaller,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let caller = admit(&state, &headers, Admits::Admin, "POST /credentials/issue").await?;
     let issuer = signing_issuer_of(&state)?;
     let bytes = body.map_err(|e| ApiError::from_body(&e))?;
     let request: Value = serde_json::from_slice(&bytes).map_err(|e| {

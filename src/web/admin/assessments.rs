@@ -3,13 +3,13 @@
 
 use super::{ApiError, default_attempt, json_body, json_response};
 use crate::issuance::{self, IssuanceError, LabInput, Role, WrittenInput};
-use crate::web::auth::{Admits, admit, issuer_of};
+use crate::web::auth::{AdminCaller, StaffCaller, issuer_of};
 use crate::web::error::{ErrorCode, Problem, store_failure};
 use crate::web::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -65,16 +65,9 @@ different result for the same attempt is a 409. Scope `admin`.",
 )]
 pub async fn record_written(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    AdminCaller(caller): AdminCaller,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let caller = admit(
-        &state,
-        &headers,
-        Admits::Admin,
-        "POST /api/v1/admin/assessments/written",
-    )
-    .await?;
     let issuer = issuer_of(&state)?;
     let req: WrittenRequest = json_body(body)?;
     let email = issuance::normalize_email(&req.email).map_err(ApiError::from)?;
@@ -183,16 +176,9 @@ The attempt's written assessment must be recorded and passed first.",
 )]
 pub async fn record_lab(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    StaffCaller(caller): StaffCaller,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let caller = admit(
-        &state,
-        &headers,
-        Admits::AdminOrGrader,
-        "POST /api/v1/admin/assessments/lab",
-    )
-    .await?;
     let issuer = issuer_of(&state)?;
     let req: LabRequest = json_body(body)?;
     let grader = match caller.actor.role {

@@ -1,12 +1,12 @@
 //! The audit log: `GET /api/v1/admin/audit`.
 
 use super::{ApiError, json_response, page_limit, query_error, unprocessable};
-use crate::web::auth::{Admits, admit, audit_read, issuer_of};
+use crate::web::auth::{AdminCaller, audit_read, issuer_of};
 use crate::web::error::{Problem, store_failure};
 use crate::web::state::AppState;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -73,11 +73,9 @@ pub struct AuditPage {
 )]
 pub async fn audit_log(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    AdminCaller(caller): AdminCaller,
     query: Result<Query<AuditQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    const ROUTE: &str = "GET /api/v1/admin/audit";
-    let caller = admit(&state, &headers, Admits::Admin, ROUTE).await?;
     let issuer = issuer_of(&state)?;
     let Query(query) = query.map_err(|e| query_error(&e))?;
     let limit = page_limit(query.limit, 100)?;
@@ -88,7 +86,7 @@ pub async fn audit_log(
     audit_read(
         &issuer,
         &caller,
-        ROUTE,
+        &caller.route,
         "/api/v1/admin/audit",
         serde_json::to_value(&query).unwrap_or(Value::Null),
     )

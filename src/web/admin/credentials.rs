@@ -8,7 +8,7 @@ use super::{
 use crate::issuance::revocation::CredentialStatus;
 use crate::issuance::{self, IssuanceError, IssueOutcome, Issuer};
 use crate::store::{CredentialHit, CredentialSearch, CredentialState, CredentialStatusFilter};
-use crate::web::auth::{Admits, Caller, admit, audit, audit_read, issuer_of, signing_issuer_of};
+use crate::web::auth::{AdminCaller, Caller, audit, audit_read, issuer_of, signing_issuer_of};
 use crate::web::error::{ErrorCode, Problem, store_failure};
 use crate::web::state::AppState;
 use axum::body::Bytes;
@@ -109,11 +109,9 @@ again answers 200 with the credential issued before.",
 )]
 pub async fn issue_credential(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    AdminCaller(caller): AdminCaller,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    const ROUTE: &str = "POST /api/v1/admin/credentials";
-    let caller = admit(&state, &headers, Admits::Admin, ROUTE).await?;
     let issuer = signing_issuer_of(&state)?;
     let req: IssueRequest = json_body(body)?;
     let outcome = issuer
@@ -126,7 +124,7 @@ pub async fn issue_credential(
         )
         .await
         .map_err(ApiError::from)?;
-    issued_response(&state, &issuer, &caller, ROUTE, outcome).await
+    issued_response(&state, &issuer, &caller, &caller.route, outcome).await
 }
 
 /// The outcome of one bulk row.
@@ -307,16 +305,10 @@ others. The body limit bounds the batch.",
 )]
 pub async fn bulk_issue(
     State(state): State<AppState>,
+    AdminCaller(caller): AdminCaller,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let caller = admit(
-        &state,
-        &headers,
-        Admits::Admin,
-        "POST /api/v1/admin/credentials/bulk",
-    )
-    .await?;
     signing_issuer_of(&state)?;
     let bytes = body.map_err(|e| ApiError::from_body(&e))?;
     let content_type = headers
@@ -498,11 +490,9 @@ status, and an issue-date range (inclusive). Pages of at most 500, newest first;
 )]
 pub async fn list_credentials(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    AdminCaller(caller): AdminCaller,
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    const ROUTE: &str = "GET /api/v1/admin/credentials";
-    let caller = admit(&state, &headers, Admits::Admin, ROUTE).await?;
     let issuer = issuer_of(&state)?;
     let Query(query) = query.map_err(|e| query_error(&e))?;
     let mut search = query.search()?;
@@ -510,7 +500,7 @@ pub async fn list_credentials(
     audit_read(
         &issuer,
         &caller,
-        ROUTE,
+        &caller.route,
         "/api/v1/admin/credentials",
         serde_json::to_value(&query).unwrap_or(Value::Null),
     )
@@ -595,14 +585,12 @@ pub struct CredentialDetail {
 )]
 pub async fn show_credential(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    AdminCaller(caller): AdminCaller,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    const ROUTE: &str = "GET /api/v1/admin/credentials/{id}";
-    let caller = admit(&state, &headers, Admits::Admin, ROUTE).await?;
     let issuer = issuer_of(&state)?;
     let id = crate::web::dto::full_id(&id);
-    audit_read(&issuer, &caller, ROUTE, &id, json!({})).await?;
+    audit_read(&issuer, &caller, &caller.route, &id, json!({})).await?;
     let record = issuer
         .store
         .credential(&id)
@@ -666,12 +654,10 @@ answers 200 with the first renewal. The body may be empty or `{}`.",
 )]
 pub async fn renew(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    AdminCaller(caller): AdminCaller,
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    const ROUTE: &str = "POST /api/v1/admin/credentials/{id}/renew";
-    let caller = admit(&state, &headers, Admits::Admin, ROUTE).await?;
     let issuer = signing_issuer_of(&state)?;
     let bytes = body.map_err(|e| ApiError::from_body(&e))?;
     if !bytes.iter().all(u8::is_ascii_whitespace) {
@@ -682,7 +668,7 @@ pub async fn renew(
         .renew(&crate::web::dto::full_id(&id), &caller.actor)
         .await
         .map_err(ApiError::from)?;
-    issued_response(&state, &issuer, &caller, ROUTE, outcome).await
+    issued_response(&state, &issuer, &caller, &caller.route, outcome).await
 }
 
 /// A correction: the holder's name as it should be, and why.
@@ -721,12 +707,10 @@ deleted.",
 )]
 pub async fn correct(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    AdminCaller(caller): AdminCaller,
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    const ROUTE: &str = "POST /api/v1/admin/credentials/{id}/correct";
-    let caller = admit(&state, &headers, Admits::Admin, ROUTE).await?;
     let issuer = signing_issuer_of(&state)?;
     let req: CorrectRequest = json_body(body)?;
     let outcome = issuer
@@ -740,5 +724,5 @@ pub async fn correct(
         .map_err(ApiError::from)?;
     // The old credential's revocation bit changed.
     state.status_changed();
-    issued_response(&state, &issuer, &caller, ROUTE, outcome).await
+    issued_response(&state, &issuer, &caller, &caller.route, outcome).await
 }

@@ -3,13 +3,13 @@
 
 use super::{ApiError, json_body, json_response};
 use crate::issuance::revocation::StatusChange;
-use crate::web::auth::{Admits, admit, signing_issuer_of};
+use crate::web::auth::{AdminCaller, Caller, signing_issuer_of};
 use crate::web::error::Problem;
 use crate::web::state::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -37,17 +37,16 @@ pub struct StatusView {
 
 async fn change_status(
     state: AppState,
-    headers: HeaderMap,
+    caller: Caller,
     id: String,
     body: Result<Bytes, BytesRejection>,
     change: StatusChange,
 ) -> Result<Response, ApiError> {
-    let (route, metric) = match change {
-        StatusChange::Revoke => ("POST /api/v1/admin/credentials/{id}/revoke", "revoke"),
-        StatusChange::Suspend => ("POST /api/v1/admin/credentials/{id}/suspend", "suspend"),
-        StatusChange::Reinstate => ("POST /api/v1/admin/credentials/{id}/reinstate", "reinstate"),
+    let metric = match change {
+        StatusChange::Revoke => "revoke",
+        StatusChange::Suspend => "suspend",
+        StatusChange::Reinstate => "reinstate",
     };
-    let caller = admit(&state, &headers, Admits::Admin, route).await?;
     let issuer = signing_issuer_of(&state)?;
     let req: StatusRequest = json_body(body)?;
     let id = crate::web::dto::full_id(&id);
@@ -97,11 +96,11 @@ reason is required and kept in the audit log only.",
 )]
 pub async fn revoke(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    AdminCaller(caller): AdminCaller,
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    change_status(state, headers, id, body, StatusChange::Revoke).await
+    change_status(state, caller, id, body, StatusChange::Revoke).await
 }
 
 /// `POST /api/v1/admin/credentials/{id}/suspend`: sets the suspension bit
@@ -125,11 +124,11 @@ reason is required and kept in the audit log only.",
 )]
 pub async fn suspend(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    AdminCaller(caller): AdminCaller,
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    change_status(state, headers, id, body, StatusChange::Suspend).await
+    change_status(state, caller, id, body, StatusChange::Suspend).await
 }
 
 /// `POST /api/v1/admin/credentials/{id}/reinstate`: clears the suspension
@@ -153,9 +152,9 @@ Revocation is final: reinstating a revoked credential is a 409.",
 )]
 pub async fn reinstate(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    AdminCaller(caller): AdminCaller,
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    change_status(state, headers, id, body, StatusChange::Reinstate).await
+    change_status(state, caller, id, body, StatusChange::Reinstate).await
 }
