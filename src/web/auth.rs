@@ -102,7 +102,7 @@ fn route_of(method: &Method, extensions: &Extensions, path: &str) -> String {
 }
 
 /// An extractor: a caller whose token has the `admin` scope (else 401 or
-/// 403 from [`admit`], before the handler reads the body).
+/// 403, before the handler reads the body; a 403 is audited as `api.denied`).
 pub struct AdminCaller(pub Caller);
 
 /// An extractor: a caller whose token has the `admin` or `grader` scope.
