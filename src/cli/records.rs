@@ -390,7 +390,22 @@ pub async fn issue(app: &App, args: IssueArgs) -> anyhow::Result<ExitCode> {
     match &outcome {
         IssueOutcome::Issued(_) => eprintln!("issued {} ({})", rec.id, rec.certification),
         IssueOutcome::AlreadyIssued(_) => {
-            eprintln!("already issued: {} ({})", rec.id, rec.certification)
+            // A repeat answers with the credential issued before; one that
+            // was revoked is not passed off as issued.
+            let bits = app
+                .issuer()
+                .credential_status(&rec.id)
+                .await
+                .map_err(refusal)?;
+            if bits.revoked {
+                eprintln!(
+                    "refused (revoked): this attempt was issued before as {} ({}), and that credential is revoked; it is not issued again",
+                    rec.id, rec.certification
+                );
+                return Ok(ExitCode::from(1));
+            }
+            let status = if bits.suspended { " — suspended" } else { "" };
+            eprintln!("already issued: {} ({}){status}", rec.id, rec.certification)
         }
     }
     println!("{}", rec.id);

@@ -6,8 +6,8 @@
 //! signed only for an attempt whose two stages were passed.
 
 use super::{
-    Actor, IssuanceError, Issuer, LabInput, Role, check_attempt, check_date, check_name, invalid,
-    issuance_key, normalize_email, passed_stages, stamp,
+    Actor, IssuanceError, Issuer, LabInput, Role, StageDates, check_attempt, check_date,
+    check_name, check_stage_dates, invalid, issuance_key, normalize_email, passed_stages, stamp,
 };
 use crate::audit::AuditDraft;
 use crate::catalog::Certification;
@@ -49,8 +49,17 @@ impl Issuer<'_> {
             .store
             .assessments(&candidate.id, cert.slug.as_str(), attempt)
             .await?;
-        // The lab follows a passed written assessment of the same attempt.
-        super::passed_written(&prior)?;
+        // The lab follows a passed written assessment of the same attempt,
+        // and is dated neither before it nor in the future.
+        let written = super::passed_written(&prior)?;
+        check_stage_dates(
+            self.today(),
+            StageDates {
+                written: Some(&written.assessed_on),
+                lab: Some(&assessed_on),
+                issued: None,
+            },
+        )?;
         let record = AssessmentRecord {
             id: super::new_uuid()?.to_string(),
             candidate_id: candidate.id,
@@ -220,6 +229,20 @@ impl Issuer<'_> {
 
         let candidate = self.candidate_by_email(&email).await?;
         let attempt = self.passed_attempt(&candidate, cert).await?;
+        let (written, lab) = passed_stages(
+            &self
+                .store
+                .assessments(&candidate.id, cert.slug.as_str(), attempt)
+                .await?,
+        )?;
+        check_stage_dates(
+            now.date_naive(),
+            StageDates {
+                written: Some(&written.assessed_on),
+                lab: Some(&lab.assessed_on),
+                issued: Some(credential.valid_from.instant().date_naive()),
+            },
+        )?;
         let key = issuance_key(&candidate.id, cert.slug.as_str(), attempt);
         if let Some(existing) = self.existing(&key, None).await? {
             return Err(IssuanceError::Store(StoreError::Conflict(format!(

@@ -20,12 +20,19 @@
 //! Rows are processed in chunks: each chunk's credentials are signed in
 //! parallel, then written in one transaction with their candidates,
 //! assessments and audit entries. A bad row is refused with its reason and
-//! never stops the others. Re-running the same file after an interruption
-//! finishes the job: committed rows come back as "already issued".
+//! never stops the others, and leaves nothing behind: no candidate, no
+//! assessment. Every row follows the rules of single issuance: the lab
+//! follows a passed written stage ([`super::passed_stages`], `stage_failed`)
+//! and the dates obey [`super::check_stage_dates`]. Re-running the same file
+//! after an interruption finishes the job: committed rows come back as
+//! "already issued" — only for the same candidate, certification and
+//! attempt ([`super::repeat_of`]); an external id already used by another
+//! issuance is refused as `external_id_conflict`.
 
 use super::{
-    Actor, IssuanceError, Issuer, Role, assessment_audit, check_attempt, check_date, check_name,
-    issuance_key, normalize_email, passed_stages, same_result, stamp,
+    Actor, IssuanceError, Issuer, Role, StageDates, assessment_audit, check_attempt, check_date,
+    check_name, check_stage_dates, issuance_key, normalize_email, passed_stages, same_result,
+    stamp,
 };
 use crate::audit::AuditDraft;
 use crate::store::{AssessmentKind, AssessmentRecord, CandidateRecord, CredentialRecord};
@@ -282,6 +289,18 @@ impl Issuer<'_> {
             crate::model::check_signable_text("lab_notes", n)
                 .map_err(|e| fail("invalid_input", e.to_string()))?;
         }
+        let written_date =
+            check_date("written_date", required("written_date")?).map_err(from_err)?;
+        let lab_date = check_date("lab_date", required("lab_date")?).map_err(from_err)?;
+        check_stage_dates(
+            self.today(),
+            StageDates {
+                written: Some(&written_date),
+                lab: Some(&lab_date),
+                issued: Some(self.today()),
+            },
+        )
+        .map_err(from_err)?;
         Ok(Row {
             line,
             name: check_name(required("name")?).map_err(from_err)?,
@@ -289,12 +308,11 @@ impl Issuer<'_> {
             certification: cert.slug.to_string(),
             attempt,
             written_score,
-            written_date: check_date("written_date", required("written_date")?)
-                .map_err(from_err)?,
+            written_date,
             written_reference: field("written_reference")?.map(str::to_owned),
             lab_passed,
             grader,
-            lab_date: check_date("lab_date", required("lab_date")?).map_err(from_err)?,
+            lab_date,
             lab_notes: notes,
             external_id: field("external_id")?.map(str::to_owned),
             raw,
@@ -392,7 +410,9 @@ impl Issuer<'_> {
         let at = stamp(now);
         let mut tx = self.store.begin().await?;
 
-        // Candidates: existing by e-mail, new ones created here.
+        // Candidates: existing by e-mail; new ones are made here and stored
+        // only if one of their rows is issued (a refused row leaves no
+        // candidate behind).
         let emails: Vec<String> = valid.iter().map(|(_, r)| r.email.clone()).collect();
         let mut candidates: HashMap<String, CandidateRecord> = tx
             .candidates_by_email(&emails)
@@ -460,34 +480,36 @@ impl Issuer<'_> {
             );
         }
 
-        let mut new_assessments: Vec<AssessmentRecord> = Vec::new();
-        let mut audit: Vec<AuditDraft> = Vec::new();
-        for c in &new_candidates {
-            audit.push(AuditDraft::new(
-                &actor.name,
-                "candidate.register",
-                &c.id,
-                json!({ "name": c.name, "source": "csv" }),
-            ));
-        }
-        // (row index, row, candidate, written, lab, key) of rows to sign.
-        let mut to_sign = Vec::new();
+        // Rows to sign, each with the assessments it records (written
+        // only when its credential is).
+        let mut to_sign: Vec<Pending> = Vec::new();
         let mut claimed: HashMap<String, usize> = HashMap::new();
         for ((i, r), key) in valid.into_iter().zip(keys) {
             let candidate = candidates[&r.email].clone();
-            if let Some(c) = by_key.get(key.as_str()).copied().or_else(|| {
+            // A hit must be this row's issuance; an external id that is
+            // another issuance's is a conflict, never that credential.
+            let found = [
+                by_key.get(key.as_str()).copied(),
                 r.external_id
                     .as_deref()
-                    .and_then(|e| by_ext.get(e).copied())
-            }) {
-                outcomes[i] = Some(done(
-                    &r,
-                    Outcome::AlreadyIssued,
-                    &c.id,
-                    "already_issued",
-                    "issued before",
-                ));
-                continue;
+                    .and_then(|e| by_ext.get(e).copied()),
+            ];
+            match super::repeat_of(found.into_iter().flatten(), &key, r.external_id.as_deref()) {
+                Ok(Some(c)) => {
+                    outcomes[i] = Some(done(
+                        &r,
+                        Outcome::AlreadyIssued,
+                        &c.id,
+                        "already_issued",
+                        "issued before",
+                    ));
+                    continue;
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    outcomes[i] = Some(refused(r.line, &r.raw, e.code(), e.to_string()));
+                    continue;
+                }
             }
             let claim = r
                 .external_id
@@ -503,6 +525,7 @@ impl Issuer<'_> {
                 ));
                 continue;
             }
+            let pass_mark = self.certification(&r.certification)?.written.pass_mark;
             let written = AssessmentRecord {
                 id: super::new_uuid()?.to_string(),
                 candidate_id: candidate.id.clone(),
@@ -510,8 +533,8 @@ impl Issuer<'_> {
                 attempt: r.attempt,
                 kind: AssessmentKind::Written,
                 score: Some(r.written_score),
-                pass_mark: Some(self.certification(&r.certification)?.written.pass_mark),
-                passed: r.written_score >= self.certification(&r.certification)?.written.pass_mark,
+                pass_mark: Some(pass_mark),
+                passed: r.written_score >= pass_mark,
                 grader: None,
                 notes: None,
                 reference: r.written_reference.clone(),
@@ -531,23 +554,19 @@ impl Issuer<'_> {
                 assessed_on: r.lab_date.clone(),
                 ..written.clone()
             };
+            // Each stage is the one recorded before (when the same) or the
+            // row's; nothing is kept until the row passes every rule.
             let mut stages = Vec::new();
+            let mut fresh = Vec::new();
             let mut conflict = None;
-            for fresh in [written, lab] {
-                let k = (
-                    fresh.candidate_id.clone(),
-                    fresh.certification.clone(),
-                    fresh.attempt,
-                    fresh.kind.as_str(),
-                );
+            for stage in [written, lab] {
+                let k = attempt_stage(&stage);
                 match recorded.get(&k) {
-                    Some(old) if same_result(old, &fresh) => stages.push(old.clone()),
-                    Some(_) => conflict = Some(fresh.kind.as_str()),
+                    Some(old) if same_result(old, &stage) => stages.push(old.clone()),
+                    Some(_) => conflict = Some(stage.kind.as_str()),
                     None => {
-                        audit.push(assessment_audit(&fresh, actor));
-                        recorded.insert(k, fresh.clone());
-                        new_assessments.push(fresh.clone());
-                        stages.push(fresh);
+                        fresh.push(stage.clone());
+                        stages.push(stage);
                     }
                 }
             }
@@ -563,23 +582,33 @@ impl Issuer<'_> {
                 ));
                 continue;
             }
+            // The stage rule of `rosette assess lab` and the admin API
+            // (the lab follows a passed written stage), then issuance's.
             match passed_stages(&stages) {
                 Err(e) => outcomes[i] = Some(refused(r.line, &r.raw, e.code(), e.to_string())),
                 Ok((w, l)) => {
                     claimed.insert(claim, r.line as usize);
                     claimed.insert(key.clone(), r.line as usize);
-                    to_sign.push((i, r, candidate, w, l, key));
+                    for a in &fresh {
+                        recorded.insert(attempt_stage(a), a.clone());
+                    }
+                    to_sign.push(Pending {
+                        index: i,
+                        row: r,
+                        candidate,
+                        written: w,
+                        lab: l,
+                        key,
+                        fresh,
+                    });
                 }
             }
         }
 
         // Status-list positions for the rows to sign, in this transaction.
         let slots = self.allocate_status(&mut *tx, to_sign.len(), now).await?;
-        let to_sign: Vec<_> = to_sign
-            .into_iter()
-            .zip(slots)
-            .map(|((i, r, c, w, l, key), slots)| (i, r, c, w, l, key, slots))
-            .collect();
+        let to_sign: Vec<(Pending, Vec<super::revocation::StatusSlot>)> =
+            to_sign.into_iter().zip(slots).collect();
         // Sign in parallel (the expensive part), outside any await.
         let threads = options.threads.max(1).min(to_sign.len().max(1));
         let per = to_sign.len().div_ceil(threads).max(1);
@@ -589,18 +618,18 @@ impl Issuer<'_> {
                 .map(|part| {
                     s.spawn(move || {
                         part.iter()
-                            .map(|(_, r, c, w, l, key, slots)| {
-                                let cert = self.certification(&r.certification)?;
+                            .map(|(p, slots)| {
+                                let cert = self.certification(&p.row.certification)?;
                                 self.build(
                                     cert,
-                                    c,
-                                    &c.name,
-                                    w,
-                                    l,
+                                    &p.candidate,
+                                    &p.candidate.name,
+                                    &p.written,
+                                    &p.lab,
                                     now,
-                                    r.attempt,
-                                    key.clone(),
-                                    r.external_id.clone(),
+                                    p.row.attempt,
+                                    p.key.clone(),
+                                    p.row.external_id.clone(),
                                     None,
                                     slots,
                                 )
@@ -616,30 +645,80 @@ impl Issuer<'_> {
         });
         let mut credentials = Vec::with_capacity(signed.len());
         let mut status_entries = Vec::with_capacity(signed.len() * 2);
-        for ((i, r, .., slots), result) in to_sign.iter().zip(signed) {
+        let mut new_assessments: Vec<AssessmentRecord> = Vec::new();
+        let mut audit: Vec<AuditDraft> = Vec::new();
+        let mut assessment_audit_entries: Vec<AuditDraft> = Vec::new();
+        for ((p, slots), result) in to_sign.into_iter().zip(signed) {
+            let r = &p.row;
             match result {
                 Ok(rec) => {
-                    status_entries.extend(super::revocation::entries_for(&rec.id, slots));
+                    status_entries.extend(super::revocation::entries_for(&rec.id, &slots));
+                    assessment_audit_entries
+                        .extend(p.fresh.iter().map(|a| assessment_audit(a, actor)));
+                    new_assessments.extend(p.fresh);
                     audit.push(AuditDraft::new(
                         &actor.name,
                         "credential.issue",
                         &rec.id,
                         json!({ "certification": rec.certification, "candidate": rec.candidate_id, "attempt": rec.attempt, "external_id": rec.external_id, "source": "csv", "line": r.line }),
                     ));
-                    outcomes[*i] = Some(done(r, Outcome::Issued, &rec.id, "ok", "issued"));
+                    outcomes[p.index] = Some(done(r, Outcome::Issued, &rec.id, "ok", "issued"));
                     credentials.push(rec);
                 }
-                Err(e) => outcomes[*i] = Some(refused(r.line, &r.raw, e.code(), e.to_string())),
+                Err(e) => {
+                    outcomes[p.index] = Some(refused(r.line, &r.raw, e.code(), e.to_string()))
+                }
             }
         }
+        // Only the candidates an issued credential names are registered.
+        let used: std::collections::HashSet<&str> = credentials
+            .iter()
+            .map(|c| c.candidate_id.as_str())
+            .collect();
+        new_candidates.retain(|c| used.contains(c.id.as_str()));
+        let mut entries: Vec<AuditDraft> = new_candidates
+            .iter()
+            .map(|c| {
+                AuditDraft::new(
+                    &actor.name,
+                    "candidate.register",
+                    &c.id,
+                    json!({ "name": c.name, "source": "csv" }),
+                )
+            })
+            .collect();
+        entries.extend(assessment_audit_entries);
+        entries.extend(audit);
         tx.insert_candidates(&new_candidates).await?;
         tx.insert_assessments(&new_assessments).await?;
         tx.insert_credentials(&credentials).await?;
         tx.insert_status_entries(&status_entries).await?;
-        tx.append_audit(&audit, &at).await?;
+        tx.append_audit(&entries, &at).await?;
         tx.commit().await?;
         Ok(outcomes.into_iter().flatten().collect())
     }
+}
+
+/// A row that passed every rule, waiting for its signature.
+struct Pending {
+    index: usize,
+    row: Row,
+    candidate: CandidateRecord,
+    written: AssessmentRecord,
+    lab: AssessmentRecord,
+    key: String,
+    /// The assessments the row records (those not recorded before).
+    fresh: Vec<AssessmentRecord>,
+}
+
+/// The key of one stage of one attempt.
+fn attempt_stage(a: &AssessmentRecord) -> (String, String, i64, &'static str) {
+    (
+        a.candidate_id.clone(),
+        a.certification.clone(),
+        a.attempt,
+        a.kind.as_str(),
+    )
 }
 
 fn done(r: &Row, outcome: Outcome, credential_id: &str, code: &str, message: &str) -> RowOutcome {

@@ -111,6 +111,22 @@ pub enum IssuanceError {
     /// The status change contradicts the credential's status.
     #[error("{0}")]
     StatusConflict(&'static str),
+    /// The external id is already the id of another issuance (another
+    /// candidate, certification or attempt). The message names the external
+    /// id only, never the other credential or its holder.
+    #[error(
+        "external id {0:?} already belongs to another issuance (a different candidate, certification or attempt); give this one its own external id"
+    )]
+    ExternalIdConflict(String),
+    /// A date breaks the date rules ([`check_stage_dates`]); `code` is
+    /// `date_in_future`, `lab_before_written` or `issued_before_lab`.
+    #[error("{message}")]
+    DateRefused {
+        /// Stable code of the rule broken.
+        code: &'static str,
+        /// Which dates, and what is allowed.
+        message: String,
+    },
     /// The credential was superseded by a correction; act on the current one.
     #[error("credential {0} was superseded by {1}; use the current credential")]
     Superseded(String, String),
@@ -144,6 +160,8 @@ impl IssuanceError {
             IssuanceError::AlreadyRecorded(_) => "already_recorded",
             IssuanceError::Superseded(..) => "superseded",
             IssuanceError::StatusConflict(_) => "status_conflict",
+            IssuanceError::ExternalIdConflict(_) => "external_id_conflict",
+            IssuanceError::DateRefused { code, .. } => code,
             IssuanceError::Model(_) => "invalid_credential",
             IssuanceError::Signing(_) => "signing_failed",
             IssuanceError::Store(StoreError::Conflict(_)) => "conflict",
@@ -250,6 +268,99 @@ fn check_date(field: &'static str, s: &str) -> Result<String, IssuanceError> {
         .map_err(|_| invalid(field, format!("{s:?} is not a date (YYYY-MM-DD)")))
 }
 
+/// How many days after the server's UTC date an assessment may be dated.
+/// Dates are the assessor's local calendar dates, and the server's "today"
+/// is the UTC date of its [`Clock`]: one day covers every time zone up to
+/// UTC+14, where the local date runs at most one day ahead of UTC.
+pub const DATE_TOLERANCE_DAYS: u64 = 1;
+
+/// The dates of one attempt, checked together by [`check_stage_dates`]
+/// (an absent one is not checked).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StageDates<'a> {
+    /// The written assessment's date, `YYYY-MM-DD`.
+    pub written: Option<&'a str>,
+    /// The lab's date, `YYYY-MM-DD`.
+    pub lab: Option<&'a str>,
+    /// The UTC date the credential is issued (valid) from.
+    pub issued: Option<NaiveDate>,
+}
+
+/// The date rules, the one place every entry point (CLI `assess` and
+/// `issue`, the admin API, bulk import, VC-API issue) applies them:
+///
+/// * no assessment is dated after `today` (the [`Clock`]'s UTC date) plus
+///   [`DATE_TOLERANCE_DAYS`] (`date_in_future`);
+/// * the lab is not dated before its written stage (`lab_before_written`);
+/// * the credential is not issued before the lab's date, with the same
+///   one-day allowance for the lab's local date (`issued_before_lab`).
+///
+/// A stored date that does not parse is left to the other checks.
+pub fn check_stage_dates(today: NaiveDate, dates: StageDates<'_>) -> Result<(), IssuanceError> {
+    let parse = |d: Option<&str>| d.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let (written, lab) = (parse(dates.written), parse(dates.lab));
+    let latest = today
+        .checked_add_days(chrono::Days::new(DATE_TOLERANCE_DAYS))
+        .unwrap_or(today);
+    for (stage, date) in [("written", written), ("lab", lab)] {
+        if let Some(d) = date.filter(|d| *d > latest) {
+            return Err(IssuanceError::DateRefused {
+                code: "date_in_future",
+                message: format!(
+                    "the {stage} date {d} is in the future: the latest date accepted is {latest} (today {today} UTC, plus one day for time zones)"
+                ),
+            });
+        }
+    }
+    if let (Some(w), Some(l)) = (written, lab)
+        && l < w
+    {
+        return Err(IssuanceError::DateRefused {
+            code: "lab_before_written",
+            message: format!(
+                "the lab date {l} is before the written assessment's date {w}: the lab follows the written stage"
+            ),
+        });
+    }
+    if let (Some(l), Some(issued)) = (lab, dates.issued)
+        && issued
+            .checked_add_days(chrono::Days::new(DATE_TOLERANCE_DAYS))
+            .is_some_and(|i| i < l)
+    {
+        return Err(IssuanceError::DateRefused {
+            code: "issued_before_lab",
+            message: format!(
+                "the issue date {issued} is before the lab date {l}: a credential is issued after the lab is passed"
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The credential an issuance repeats, among `found` (the credentials
+/// stored with its issuance key or its external id): the one with the same
+/// key (same candidate, certification and attempt). A credential that has
+/// only the external id belongs to another issuance, and the request is
+/// refused ([`IssuanceError::ExternalIdConflict`]) rather than answered with
+/// someone else's credential. Used by single, renewed and bulk issuance.
+pub fn repeat_of<'c>(
+    found: impl IntoIterator<Item = &'c CredentialRecord>,
+    key: &str,
+    external_id: Option<&str>,
+) -> Result<Option<&'c CredentialRecord>, IssuanceError> {
+    let mut other = false;
+    for c in found {
+        if c.issuance_key == key {
+            return Ok(Some(c));
+        }
+        other |= external_id.is_some() && c.external_id.as_deref() == external_id;
+    }
+    match external_id {
+        Some(ext) if other => Err(IssuanceError::ExternalIdConflict(ext.to_owned())),
+        _ => Ok(None),
+    }
+}
+
 fn check_attempt(attempt: i64) -> Result<i64, IssuanceError> {
     if (1..=1000).contains(&attempt) {
         Ok(attempt)
@@ -339,6 +450,11 @@ impl Issuer<'_> {
             .ok_or_else(|| IssuanceError::UnknownCertification(slug.to_owned()))
     }
 
+    /// The UTC date of [`Issuer::now`], for the date rules.
+    fn today(&self) -> NaiveDate {
+        self.now().date_naive()
+    }
+
     fn now(&self) -> DateTime<Utc> {
         // Seconds precision: credentials carry `YYYY-MM-DDTHH:MM:SSZ`.
         let t = self.clock.now();
@@ -417,6 +533,14 @@ impl Issuer<'_> {
                 format!("{} is not a percent score between 0 and 100", input.score),
             ));
         }
+        let assessed_on = check_date("written date", &input.assessed_on)?;
+        check_stage_dates(
+            self.today(),
+            StageDates {
+                written: Some(&assessed_on),
+                ..StageDates::default()
+            },
+        )?;
         let candidate = self.candidate_by_email(&input.email).await?;
         let record = AssessmentRecord {
             id: new_uuid()?.to_string(),
@@ -430,7 +554,7 @@ impl Issuer<'_> {
             grader: None,
             notes: None,
             reference: input.reference.clone().filter(|r| !r.trim().is_empty()),
-            assessed_on: check_date("written date", &input.assessed_on)?,
+            assessed_on,
             recorded_at: stamp(self.now()),
             recorded_by: actor.name.clone(),
         };
@@ -528,6 +652,14 @@ impl Issuer<'_> {
             .await?;
         let (written, lab) = passed_stages(&assessments)?;
         let now = self.now();
+        check_stage_dates(
+            now.date_naive(),
+            StageDates {
+                written: Some(&written.assessed_on),
+                lab: Some(&lab.assessed_on),
+                issued: Some(now.date_naive()),
+            },
+        )?;
         self.create(
             &key,
             external_id.as_deref(),
@@ -553,8 +685,19 @@ impl Issuer<'_> {
         key: &str,
         external_id: Option<&str>,
     ) -> Result<Option<CredentialRecord>, IssuanceError> {
-        // A plain read (no write lock); `create` re-checks inside its transaction.
-        Ok(self.store.credential_by_issuance(key, external_id).await?)
+        // Plain reads (no write lock); `create` re-checks inside its transaction.
+        let mut found: Vec<CredentialRecord> = self
+            .store
+            .credential_by_issuance(key, None)
+            .await?
+            .into_iter()
+            .collect();
+        if found.is_empty()
+            && let Some(ext) = external_id
+        {
+            found.extend(self.store.credential_by_issuance("", Some(ext)).await?);
+        }
+        Ok(repeat_of(&found, key, external_id)?.cloned())
     }
 
     /// Creates a credential in one transaction: idempotency check,
@@ -575,8 +718,9 @@ impl Issuer<'_> {
         let at = stamp(now);
         let mut tx = self.store.begin().await?;
         let ext: Vec<String> = external_id.map(str::to_owned).into_iter().collect();
-        if let Some(existing) = tx.credentials_by_keys(&[key.to_owned()], &ext).await?.pop() {
-            return Ok(IssueOutcome::AlreadyIssued(existing));
+        let found = tx.credentials_by_keys(&[key.to_owned()], &ext).await?;
+        if let Some(existing) = repeat_of(&found, key, external_id)? {
+            return Ok(IssueOutcome::AlreadyIssued(existing.clone()));
         }
         let slots = self.allocate_status(&mut *tx, 1, now).await?;
         let slots = slots.first().cloned().unwrap_or_default();

@@ -107,6 +107,14 @@ pub enum ErrorCode {
     Superseded,
     /// 409: the status change conflicts with the credential's status.
     StatusConflict,
+    /// 409: the external id belongs to another issuance.
+    ExternalIdConflict,
+    /// 422: an assessment is dated after tomorrow (UTC).
+    DateInFuture,
+    /// 422: the lab is dated before its written stage.
+    LabBeforeWritten,
+    /// 422: the credential would be issued before its lab.
+    IssuedBeforeLab,
     /// 422: the credential cannot be built or signed.
     InvalidCredential,
     /// 409: a conflict with a stored record.
@@ -157,6 +165,10 @@ impl ErrorCode {
             ErrorCode::AlreadyRecorded => "already_recorded",
             ErrorCode::Superseded => "superseded",
             ErrorCode::StatusConflict => "status_conflict",
+            ErrorCode::ExternalIdConflict => "external_id_conflict",
+            ErrorCode::DateInFuture => "date_in_future",
+            ErrorCode::LabBeforeWritten => "lab_before_written",
+            ErrorCode::IssuedBeforeLab => "issued_before_lab",
             ErrorCode::InvalidCredential => "invalid_credential",
             ErrorCode::Conflict => "conflict",
             ErrorCode::NotFound => "not_found",
@@ -197,6 +209,10 @@ impl ErrorCode {
             ErrorCode::AlreadyRecorded => "Already recorded with a different result",
             ErrorCode::Superseded => "The credential was superseded",
             ErrorCode::StatusConflict => "The status change conflicts with the credential's status",
+            ErrorCode::ExternalIdConflict => "The external id belongs to another issuance",
+            ErrorCode::DateInFuture => "A date is in the future",
+            ErrorCode::LabBeforeWritten => "The lab is dated before the written assessment",
+            ErrorCode::IssuedBeforeLab => "The issue date is before the lab",
             ErrorCode::InvalidCredential => "The credential cannot be built",
             ErrorCode::Conflict => "Conflict with an existing record",
             ErrorCode::NotFound => "Not found",
@@ -212,7 +228,7 @@ impl ErrorCode {
     }
 
     /// Every code, for parsing wire strings back.
-    const ALL: [ErrorCode; 33] = [
+    const ALL: [ErrorCode; 37] = [
         ErrorCode::Unauthorized,
         ErrorCode::InvalidToken,
         ErrorCode::InsufficientScope,
@@ -235,6 +251,10 @@ impl ErrorCode {
         ErrorCode::AlreadyRecorded,
         ErrorCode::Superseded,
         ErrorCode::StatusConflict,
+        ErrorCode::ExternalIdConflict,
+        ErrorCode::DateInFuture,
+        ErrorCode::LabBeforeWritten,
+        ErrorCode::IssuedBeforeLab,
         ErrorCode::InvalidCredential,
         ErrorCode::Conflict,
         ErrorCode::NotFound,
@@ -531,6 +551,7 @@ impl From<IssuanceError> for ApiError {
             IssuanceError::AlreadyRecorded(_)
             | IssuanceError::StatusConflict(_)
             | IssuanceError::Superseded(..)
+            | IssuanceError::ExternalIdConflict(_)
             | IssuanceError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
             IssuanceError::Store(StoreError::NotFound(_)) => StatusCode::NOT_FOUND,
             IssuanceError::Store(_) | IssuanceError::Signing(_) | IssuanceError::Random(_) => {
@@ -542,6 +563,7 @@ impl From<IssuanceError> for ApiError {
             | IssuanceError::NotAGrader(_)
             | IssuanceError::StageMissing(_)
             | IssuanceError::StageFailed { .. }
+            | IssuanceError::DateRefused { .. }
             | IssuanceError::Model(_) => StatusCode::UNPROCESSABLE_ENTITY,
         };
         let code = ErrorCode::of_issuance(&e);

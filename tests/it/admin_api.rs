@@ -988,3 +988,69 @@ fn refused_calls_by_valid_tokens_are_audited_and_leave_nothing_else_behind() {
         .expect(401, Some("invalid_token"));
     assert_eq!(server.audit().len(), before);
 }
+
+/// Issue 11, items 1–3 over the admin API: the bulk route answers a row
+/// only with its own credential (another holder's external id is
+/// `external_id_conflict`, on every run, naming neither holder nor
+/// credential), refuses a lab after a failed written stage and dates out
+/// of order with the codes the CLI uses, and the single routes refuse the
+/// same dates.
+#[test]
+fn bulk_route_and_assessments_refuse_conflicts_and_dates_like_the_cli() {
+    let server = Server::start();
+    let (admin, _) = server.token("hr-bot", "admin");
+    let (grader, _) = server.token("grader@example.com", "grader");
+    let (a, g) = (Some(admin.as_str()), Some(grader.as_str()));
+    let b = "/api/v1/admin/credentials/bulk";
+    let row = |name: &str, email: &str, score: u32, lab_date: &str, ext: &str| {
+        json!({ "name": name, "email": email, "certification": CICD, "written_score": score,
+                "written_date": "2026-11-20", "lab_result": "pass", "grader": "grader@example.com",
+                "lab_date": lab_date, "external_id": ext })
+    };
+    let rows = json!([
+        row("Ivy Chen", "ivy@example.com", 90, "2026-11-22", "HR-1"),
+        row("Kim", "kim@example.com", 40, "2026-11-22", "HR-2"),
+        row("Uma", "uma@example.com", 90, "2999-01-01", "HR-3"),
+        row("Vic", "vic@example.com", 90, "2026-11-19", "HR-4"),
+    ]);
+    let out = server.post(b, a, &rows).expect(200, None);
+    assert_eq!(out["rows"][0]["outcome"], "issued", "{out:#}");
+    let ivy_id = out["rows"][0]["credential_id"].as_str().unwrap().to_owned();
+    assert_eq!(out["rows"][1]["code"], "stage_failed", "{out:#}");
+    assert_eq!(out["rows"][2]["code"], "date_in_future", "{out:#}");
+    assert_eq!(out["rows"][3]["code"], "lab_before_written", "{out:#}");
+    for _ in 0..2 {
+        let other = json!([row("Ivy Two", "ivy2@example.com", 90, "2026-11-22", "HR-1")]);
+        let out = server.post(b, a, &other).expect(200, None);
+        let r = &out["rows"][0];
+        assert_eq!(r["outcome"], "refused", "{out:#}");
+        assert_eq!(r["code"], "external_id_conflict", "{out:#}");
+        let text = r.to_string();
+        for private in [ivy_id.as_str(), "Ivy Chen", "ivy@example.com"] {
+            assert!(!text.contains(private), "{private} leaked: {text}");
+        }
+    }
+    let again = server.post(b, a, &rows).expect(200, None);
+    assert_eq!(again["rows"][0]["outcome"], "already_issued");
+    assert_eq!(again["rows"][0]["credential_id"], ivy_id.as_str());
+    // Nothing of the refused rows was registered.
+    let entries = server.audit();
+    let registered = entries
+        .iter()
+        .filter(|e| e["action"] == "candidate.register")
+        .count();
+    assert_eq!(registered, 1, "{entries:?}");
+    // The single routes apply the same date rule.
+    server
+        .post(
+            "/api/v1/admin/assessments/written",
+            a,
+            &written("wes@example.com", Some("Wes"), CICD, 90.0),
+        )
+        .expect(201, None);
+    let mut late = lab("wes@example.com", CICD, "pass");
+    late["date"] = json!("2999-01-01");
+    server
+        .post("/api/v1/admin/assessments/lab", g, &late)
+        .expect(422, Some("date_in_future"));
+}

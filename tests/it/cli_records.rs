@@ -599,3 +599,180 @@ fn tokens_are_shown_once_stored_hashed_and_revocable() {
             && !audit.contains(&secret)
     );
 }
+
+/// One number from the store, read behind Rosette's back.
+async fn count(db: &Path, sql: &'static str) -> i64 {
+    use sqlx::Connection as _;
+    sqlx::any::install_default_drivers();
+    let url = format!("sqlite://{}?mode=ro", db.display());
+    let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+    sqlx::query_scalar::<_, i64>(sql)
+        .fetch_one(&mut conn)
+        .await
+        .unwrap()
+}
+
+/// Issue 11, items 1 and 2: a re-run never answers a row with another
+/// holder's credential, and a row refused by the stage rule (a lab after a
+/// failed written stage) leaves no candidate and no assessment behind.
+#[test]
+fn a_rerun_bulk_import_never_reports_another_holders_credential() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = init(dir.path());
+    let csv = dir.path().join("roster.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "name,email,certification,written_score,written_date,lab_result,grader,lab_date,external_id\n\
+             Ivy Chen,ivy@example.com,gitlab-ci-cd-specialist,90,2026-11-20,pass,{GRADER},2026-11-22,HR-1\n\
+             Kim Lee,kim@example.com,gitlab-ci-cd-specialist,40,2026-11-20,pass,{GRADER},2026-11-22,HR-2\n\
+             Ivy Two,ivy2@example.com,gitlab-ci-cd-specialist,90,2026-11-20,pass,{GRADER},2026-11-22,HR-1\n"
+        ),
+    )
+    .unwrap();
+    let results = dir.path().join("results.csv");
+    let run = || {
+        rosette(
+            &data,
+            &[
+                "issue",
+                "--csv",
+                csv.to_str().unwrap(),
+                "--results",
+                results.to_str().unwrap(),
+            ],
+        )
+    };
+    let row = |text: &str, line: &str| -> String {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{line},")))
+            .unwrap_or_else(|| panic!("no line {line}:\n{text}"))
+            .to_owned()
+    };
+    assert_eq!(run().status.code(), Some(1));
+    let first = std::fs::read_to_string(&results).unwrap();
+    let ivy = row(&first, "2");
+    assert!(ivy.contains(",issued,"), "{first}");
+    let ivy_id = ivy
+        .split(',')
+        .find(|f| f.starts_with("urn:uuid:"))
+        .unwrap()
+        .to_owned();
+    assert!(row(&first, "3").contains("stage_failed"), "{first}");
+    assert!(row(&first, "4").contains("duplicate_row"), "{first}");
+    for _ in 0..2 {
+        assert_eq!(run().status.code(), Some(1));
+        let again = std::fs::read_to_string(&results).unwrap();
+        assert!(row(&again, "2").contains(",already issued,"), "{again}");
+        assert!(row(&again, "2").contains(&ivy_id), "{again}");
+        let line4 = row(&again, "4");
+        assert!(line4.contains("external_id_conflict"), "{again}");
+        assert!(line4.contains("HR-1"), "{again}");
+        for private in [ivy_id.as_str(), "Ivy Chen", "ivy@example.com"] {
+            assert!(!line4.contains(private), "{private} leaked: {line4}");
+        }
+        assert!(row(&again, "3").contains("stage_failed"), "{again}");
+    }
+    // The refused rows left nothing behind.
+    let db = data.join("rosette.db");
+    crate::support::block_on(async {
+        assert_eq!(count(&db, "SELECT COUNT(*) FROM candidates").await, 1);
+        assert_eq!(count(&db, "SELECT COUNT(*) FROM assessments").await, 2);
+        assert_eq!(count(&db, "SELECT COUNT(*) FROM credentials").await, 1);
+    });
+    // A single issuance with Ivy's external id is refused the same way.
+    let out = rosette(
+        &data,
+        &[
+            "issue",
+            "--email",
+            "ivy@example.com",
+            "--certification",
+            "gitlab-innersourcing-specialist",
+            "--external-id",
+            "HR-1",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("external_id_conflict"), "{err}");
+    assert!(!err.contains(&ivy_id), "{err}");
+}
+
+/// Issue 11: issuing again for a revoked credential says it is revoked
+/// and exits 1 (not `already issued` and 0).
+#[test]
+fn reissuing_a_revoked_credential_says_revoked_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = init(dir.path());
+    let cert = "gitlab-ci-cd-specialist";
+    let assess = |stage: &str, extra: &[&str], date: &str| {
+        let mut args = vec![
+            "assess",
+            stage,
+            "--email",
+            "rae@example.com",
+            "--certification",
+            cert,
+            "--date",
+            date,
+        ];
+        args.extend_from_slice(extra);
+        rosette(&data, &args)
+    };
+    // The date rules, as the CLI shows them.
+    let out = assess(
+        "written",
+        &["--name", "Rae Kim", "--score", "90"],
+        "2999-01-01",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("date_in_future"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ok(&assess(
+        "written",
+        &["--name", "Rae Kim", "--score", "90"],
+        "2026-11-20",
+    ));
+    let out = assess(
+        "lab",
+        &["--result", "pass", "--grader", GRADER],
+        "2026-11-19",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("lab_before_written"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ok(&assess(
+        "lab",
+        &["--result", "pass", "--grader", GRADER],
+        "2026-11-22",
+    ));
+    let issue = || {
+        rosette(
+            &data,
+            &[
+                "issue",
+                "--email",
+                "rae@example.com",
+                "--certification",
+                cert,
+            ],
+        )
+    };
+    let id = ok(&issue()).trim().to_owned();
+    let again = issue();
+    assert_eq!(again.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already issued"));
+    ok(&rosette(&data, &["revoke", &id, "--reason", "test"]));
+    let out = issue();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("revoked") && err.contains(&id), "{err}");
+    assert!(!err.contains("already issued"), "{err}");
+}

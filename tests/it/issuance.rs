@@ -193,7 +193,8 @@ fn issuance_requires_both_stages_and_is_idempotent() {
             .await
             .unwrap();
         assert_eq!(again, IssueOutcome::AlreadyIssued(rec.clone()));
-        // The same external id returns it too, whatever else is asked.
+        // Another holder's external id is a conflict, never their credential
+        // (issue 11, item 1; this once answered with Ada's credential).
         iss.register_candidate("Carol", "carol@example.com", None, &admin)
             .await
             .unwrap();
@@ -203,8 +204,15 @@ fn issuance_requires_both_stages_and_is_idempotent() {
         iss.record_lab(&lab("carol@example.com", true), &grader)
             .await
             .unwrap();
+        let conflict = iss
+            .issue("carol@example.com", CERT, 1, Some("EXAM-77"), &admin)
+            .await
+            .unwrap_err();
+        assert_eq!(conflict.code(), "external_id_conflict");
+        assert!(!conflict.to_string().contains(&rec.id), "{conflict}");
+        // The same attempt with its own external id again is the same credential.
         assert_eq!(
-            iss.issue("carol@example.com", CERT, 1, Some("EXAM-77"), &admin)
+            iss.issue("ada@example.com", CERT, 1, Some("EXAM-77"), &admin)
                 .await
                 .unwrap(),
             IssueOutcome::AlreadyIssued(rec.clone())
@@ -484,5 +492,164 @@ fn bad_input_is_refused_with_its_reason_and_nothing_is_written() {
             head,
             "refusals write nothing"
         );
+    });
+}
+
+/// Issue 11, item 3: no assessment dated after tomorrow (UTC, the one day
+/// allowed for time zones), no lab before its written stage, no credential
+/// issued before its lab — by the single and the bulk entry points alike,
+/// and a refusal writes nothing.
+#[test]
+fn dates_are_checked_with_one_day_for_time_zones() {
+    use rosette::issuance::bulk::{BulkOptions, Outcome};
+    use rosette::issuance::{StageDates, check_stage_dates};
+    on_both(async |store| {
+        let (catalog, key) = (catalog(), test_key());
+        let clock = FixedClock::parse("2026-11-25T12:00:00Z").unwrap();
+        let iss = issuer(&store, &catalog, &key, &clock);
+        let admin = Actor::admin("admin@example.com");
+        let grader = Actor::grader("grader@example.com");
+        iss.register_candidate("Tia", "tia@example.com", None, &admin)
+            .await
+            .unwrap();
+        let head = store.audit_head().await.unwrap();
+        let mut w = written("tia@example.com", 90.0);
+        w.assessed_on = "2026-11-27".into();
+        let e = iss.record_written(&w, &admin).await.unwrap_err();
+        assert_eq!(e.code(), "date_in_future");
+        assert!(e.to_string().contains("2026-11-26"), "{e}");
+        assert_eq!(store.audit_head().await.unwrap(), head, "nothing written");
+        // Tomorrow in UTC is today east of it.
+        w.assessed_on = "2026-11-26".into();
+        iss.record_written(&w, &admin).await.unwrap();
+        let mut l = lab("tia@example.com", true);
+        l.assessed_on = "2026-11-25".into();
+        let e = iss.record_lab(&l, &grader).await.unwrap_err();
+        assert_eq!(e.code(), "lab_before_written");
+        assert!(e.to_string().contains("2026-11-26"), "{e}");
+        l.assessed_on = "2026-11-27".into();
+        assert_eq!(
+            iss.record_lab(&l, &grader).await.unwrap_err().code(),
+            "date_in_future"
+        );
+        l.assessed_on = "2026-11-26".into();
+        iss.record_lab(&l, &grader).await.unwrap();
+        iss.issue("tia@example.com", CERT, 1, None, &admin)
+            .await
+            .unwrap();
+        // An issue date more than the allowance before the lab.
+        let day = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let dates = |issued| StageDates {
+            written: Some("2026-11-20"),
+            lab: Some("2026-11-22"),
+            issued: Some(day(issued)),
+        };
+        assert_eq!(
+            check_stage_dates(day("2026-11-25"), dates("2026-11-20"))
+                .unwrap_err()
+                .code(),
+            "issued_before_lab"
+        );
+        check_stage_dates(day("2026-11-25"), dates("2026-11-21")).unwrap();
+
+        // Bulk: the same rules, and a refused row leaves nothing behind.
+        let csv = "name,email,certification,written_score,written_date,lab_result,grader,lab_date\n\
+                   Uma,uma@example.com,gitlab-ci-cd-specialist,90,2026-11-20,pass,grader@example.com,2026-11-30\n\
+                   Vic,vic@example.com,gitlab-ci-cd-specialist,90,2026-11-22,pass,grader@example.com,2026-11-20\n\
+                   Wes,wes@example.com,gitlab-ci-cd-specialist,90,2026-11-20,pass,grader@example.com,2026-11-22\n";
+        let mut rows = Vec::new();
+        let summary = iss
+            .import_csv(
+                csv.as_bytes(),
+                &admin,
+                BulkOptions::default(),
+                &mut |o| rows.push(o.clone()),
+                &mut |_| {},
+            )
+            .await
+            .unwrap();
+        assert_eq!((summary.issued, summary.refused), (1, 2), "{rows:?}");
+        assert_eq!(rows[0].code, "date_in_future", "{rows:?}");
+        assert_eq!(rows[1].code, "lab_before_written", "{rows:?}");
+        assert_eq!(rows[2].outcome, Outcome::Issued, "{rows:?}");
+        for email in ["uma@example.com", "vic@example.com"] {
+            assert!(store.candidate_by_email(email).await.unwrap().is_none());
+        }
+    });
+}
+
+/// Issue 11, items 1 and 2, at the use-case level on both backends: a bulk
+/// row with a failed written stage is refused (`stage_failed`, as `assess
+/// lab` refuses it) and leaves no candidate and no assessment; a re-run
+/// answers a row only with its own credential, and refuses an external id
+/// that is another holder's (`external_id_conflict`) without naming them.
+#[test]
+fn bulk_rows_follow_the_stage_rule_and_match_their_own_credential() {
+    use rosette::issuance::bulk::{BulkOptions, Outcome, RowOutcome};
+    on_both(async |store| {
+        let (catalog, key) = (catalog(), test_key());
+        let clock = FixedClock::parse("2026-11-25T12:00:00Z").unwrap();
+        let iss = issuer(&store, &catalog, &key, &clock);
+        let admin = Actor::admin("admin@example.com");
+        // Lee is registered before; Kim is not.
+        let lee = iss
+            .register_candidate("Lee", "lee@example.com", None, &admin)
+            .await
+            .unwrap();
+        let csv = "name,email,certification,written_score,written_date,lab_result,grader,lab_date,external_id\n\
+                   Ivy Chen,ivy@example.com,gitlab-ci-cd-specialist,90,2026-11-20,pass,grader@example.com,2026-11-22,HR-1\n\
+                   Kim,kim@example.com,gitlab-ci-cd-specialist,40,2026-11-20,pass,grader@example.com,2026-11-22,HR-2\n\
+                   Lee,lee@example.com,gitlab-ci-cd-specialist,40,2026-11-20,pass,grader@example.com,2026-11-22,HR-3\n\
+                   Ivy Two,ivy2@example.com,gitlab-ci-cd-specialist,90,2026-11-20,pass,grader@example.com,2026-11-22,HR-1\n";
+        let run = async || {
+            let mut rows: Vec<RowOutcome> = Vec::new();
+            iss.import_csv(
+                csv.as_bytes(),
+                &admin,
+                BulkOptions::default(),
+                &mut |o| rows.push(o.clone()),
+                &mut |_| {},
+            )
+            .await
+            .unwrap();
+            rows
+        };
+        let first = run().await;
+        assert_eq!(first[0].outcome, Outcome::Issued, "{first:?}");
+        assert_eq!(first[1].code, "stage_failed", "{first:?}");
+        assert_eq!(first[2].code, "stage_failed", "{first:?}");
+        assert_eq!(first[3].code, "duplicate_row", "{first:?}");
+        let ivy_id = first[0].credential_id.clone();
+        for _ in 0..2 {
+            let again = run().await;
+            assert_eq!(again[0].outcome, Outcome::AlreadyIssued, "{again:?}");
+            assert_eq!(again[0].credential_id, ivy_id);
+            assert_eq!(again[1].code, "stage_failed", "{again:?}");
+            let row = &again[3];
+            assert_eq!(row.outcome, Outcome::Refused, "{again:?}");
+            assert_eq!(row.code, "external_id_conflict", "{again:?}");
+            assert!(row.credential_id.is_empty(), "{row:?}");
+            assert!(row.message.contains("HR-1"), "{row:?}");
+            for private in [ivy_id.as_str(), "Ivy Chen", "ivy@example.com"] {
+                assert!(!row.message.contains(private), "{row:?}");
+            }
+        }
+        // Nothing of the refused rows was kept.
+        for email in ["kim@example.com", "ivy2@example.com"] {
+            assert!(store.candidate_by_email(email).await.unwrap().is_none());
+        }
+        assert!(
+            store
+                .assessments(&lee.id, CERT, 1)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // A single issuance with another issuance's external id is refused too.
+        let e = iss
+            .issue("lee@example.com", CERT, 1, Some("HR-1"), &admin)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, IssuanceError::ExternalIdConflict(_)), "{e}");
     });
 }

@@ -94,8 +94,9 @@ pub struct IssueRequest {
     tag = "admin",
     summary = "Issue a credential",
     description = "Signs and stores the certification for a candidate's attempt once both stages \
-are passed, with its revocation and suspension status entries. The same attempt or external id \
-again answers 200 with the credential issued before.",
+are passed, with its revocation and suspension status entries. The same attempt again answers \
+200 with the credential issued before (its `status` says whether it is still active, or revoked, \
+suspended…); an external id that belongs to another attempt is a 409 `external_id_conflict`.",
     request_body = IssueRequest,
     security(("bearer" = [])),
     responses(
@@ -284,7 +285,9 @@ fn bulk_row(o: &issuance::bulk::RowOutcome, from_json: bool) -> BulkRow {
 `email`, `certification`, `written_score`, `written_date`, `lab_result`, `grader`, `lab_date`, \
 optional `external_id`, `attempt`, `written_reference`, `lab_notes`) or a JSON array of objects \
 with the same keys. Every row records its two assessments and is issued, found issued before \
-(idempotent per attempt and external id) or refused with a code; a refused row never stops the \
+(the same candidate, certification and attempt) or refused with a code (`stage_failed` for a lab \
+after a failed written stage, `date_in_future`, `lab_before_written`, `external_id_conflict` for \
+an external id that is another issuance's, …); a refused row records nothing and never stops the \
 others. The body limit bounds the batch.",
     request_body(
         description = "The rows.",
