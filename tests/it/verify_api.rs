@@ -73,6 +73,25 @@ impl TestServer {
         }
     }
 
+    /// This server's issuer, signing with `key` at `clock`.
+    fn issuer<'a>(
+        &'a self,
+        catalog: &'a rosette::catalog::Catalog,
+        key: &'a IssuerKey,
+        clock: &'a FixedClock,
+    ) -> Issuer<'a> {
+        Issuer {
+            store: &self.store,
+            catalog,
+            signer: key,
+            profile: profile(&self.did),
+            public_url: self.public_url.clone(),
+            clock,
+            suite: Cryptosuite::EddsaRdfc2022,
+            graders: vec!["grader@example.com".into()],
+        }
+    }
+
     /// Issues a credential to `name` signed by `secret`, the assessments and
     /// the issue dated by `clock`; its id.
     fn issue(&self, name: &str, secret: [u8; 32], clock: &str) -> String {
@@ -81,16 +100,7 @@ impl TestServer {
         let day = |back: i64| (clock.now() - chrono::Duration::days(back)).format("%Y-%m-%d");
         let catalog = crate::issuance::catalog();
         let key = IssuerKey::did_web(SigningKey::from_bytes(&secret), &self.did).unwrap();
-        let iss = Issuer {
-            store: &self.store,
-            catalog: &catalog,
-            signer: &key,
-            profile: profile(&self.did),
-            public_url: self.public_url.clone(),
-            clock: &clock,
-            suite: Cryptosuite::EddsaRdfc2022,
-            graders: vec!["grader@example.com".into()],
-        };
+        let iss = self.issuer(&catalog, &key, &clock);
         let admin = Actor::admin("admin");
         self.rt.block_on(async {
             iss.register_candidate(name, &email, None, &admin)
@@ -126,16 +136,7 @@ impl TestServer {
         let catalog = crate::issuance::catalog();
         let key = IssuerKey::did_web(SigningKey::from_bytes(&SECRET), &self.did).unwrap();
         let clock = FixedClock::parse(NOW).unwrap();
-        let iss = Issuer {
-            store: &self.store,
-            catalog: &catalog,
-            signer: &key,
-            profile: profile(&self.did),
-            public_url: self.public_url.clone(),
-            clock: &clock,
-            suite: Cryptosuite::EddsaRdfc2022,
-            graders: vec![],
-        };
+        let iss = self.issuer(&catalog, &key, &clock);
         self.rt
             .block_on(iss.change_status(id, change, "test", &Actor::admin("admin")))
             .unwrap();
