@@ -22,6 +22,9 @@ pub const DEFAULT_MAX_BYTES: usize = 1024 * 1024;
 /// Clock skew tolerated on validity dates (the JavaScript reference uses 300 s).
 pub const DEFAULT_CLOCK_SKEW: Duration = Duration::seconds(300);
 
+/// The code of the check that reports a credential id this issuer never issued.
+const NOT_ISSUED_HERE: &str = "credential_not_found";
+
 /// The outcome of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -67,7 +70,7 @@ impl Check {
         Check::new(
             "parse",
             CheckState::Invalid,
-            "credential_not_found",
+            NOT_ISSUED_HERE,
             format!("no credential {id} was issued here"),
         )
     }
@@ -122,12 +125,104 @@ pub struct CredentialInfo {
     pub valid_until: Option<String>,
 }
 
-/// The verification report: one state per check, and a verdict that is
-/// `true` only when every check is valid.
+/// The verdict in one word, as the verification page shows it in large
+/// letters, the CSV answer of the verification API writes it, and every
+/// report carries it (`verdict`). One rule (`Verdict::of`) derives it from
+/// the checks, for the page, the CSV and the JSON alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub enum Verdict {
+    /// Every check passed.
+    #[serde(rename = "VALID")]
+    Valid,
+    /// The issuer revoked it (Bitstring Status List, purpose `revocation`).
+    #[serde(rename = "REVOKED")]
+    Revoked,
+    /// The issuer suspended it (Bitstring Status List, purpose `suspension`).
+    #[serde(rename = "SUSPENDED")]
+    Suspended,
+    /// Past `validUntil` (VCDM 2.0 §4.9).
+    #[serde(rename = "EXPIRED")]
+    Expired,
+    /// A reference to one of this issuer's credentials that it never issued
+    /// (check code `credential_not_found`).
+    #[serde(rename = "NOT FOUND")]
+    NotFound,
+    /// Something else failed (signature, structure, dates…).
+    #[serde(rename = "NOT VALID")]
+    Invalid,
+    /// Nothing failed, but something could not be checked (a status list
+    /// out of reach, an unknown key, a credential that could not be
+    /// fetched): never shown as valid.
+    #[serde(rename = "CANNOT VERIFY")]
+    Unknown,
+}
+
+impl Verdict {
+    /// The verdict of a list of checks: valid only when there are checks
+    /// and every one is valid; otherwise the first that applies of: not
+    /// found, revoked, suspended, expired, not valid (a check failed),
+    /// cannot verify (none failed, some could not be made).
+    pub fn of(checks: &[Check]) -> Verdict {
+        if !checks.is_empty() && checks.iter().all(|c| c.state == CheckState::Valid) {
+            return Verdict::Valid;
+        }
+        let failed = |code: &str| {
+            checks
+                .iter()
+                .any(|c| c.code == code && c.state != CheckState::Valid)
+        };
+        if failed(NOT_ISSUED_HERE) {
+            Verdict::NotFound
+        } else if failed("revoked") {
+            Verdict::Revoked
+        } else if failed("suspended") {
+            Verdict::Suspended
+        } else if failed("expired") {
+            Verdict::Expired
+        } else if checks.iter().all(|c| c.state != CheckState::Invalid) {
+            Verdict::Unknown
+        } else {
+            Verdict::Invalid
+        }
+    }
+
+    /// The words shown in large letters, written in the CSV answer and in
+    /// the report's `verdict` member.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Valid => "VALID",
+            Verdict::Revoked => "REVOKED",
+            Verdict::Suspended => "SUSPENDED",
+            Verdict::Expired => "EXPIRED",
+            Verdict::NotFound => "NOT FOUND",
+            Verdict::Invalid => "NOT VALID",
+            Verdict::Unknown => "CANNOT VERIFY",
+        }
+    }
+
+    /// Lower-case name, for metrics labels and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Valid => "valid",
+            Verdict::Revoked => "revoked",
+            Verdict::Suspended => "suspended",
+            Verdict::Expired => "expired",
+            Verdict::NotFound => "not_found",
+            Verdict::Invalid => "invalid",
+            Verdict::Unknown => "unknown",
+        }
+    }
+}
+
+/// The verification report: one state per check, `verified` (true only
+/// when every check is valid) and the `verdict` word.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Report {
-    /// Overall verdict.
+    /// Overall outcome: true only when every check is valid.
     pub verified: bool,
+    /// The verdict in one word (what the verification page shows and the
+    /// CSV answer writes); `VALID` exactly when `verified` is true.
+    pub verdict: Verdict,
     /// The checks, in the order they ran.
     pub checks: Vec<Check>,
     /// What the credential claims (present once it parsed).
@@ -140,9 +235,10 @@ pub struct Report {
 
 impl Report {
     fn finish(checks: Vec<Check>, credential: Option<CredentialInfo>, now: DateTime<Utc>) -> Self {
-        let verified = !checks.is_empty() && checks.iter().all(|c| c.state == CheckState::Valid);
+        let verdict = Verdict::of(&checks);
         Report {
-            verified,
+            verified: verdict == Verdict::Valid,
+            verdict,
             checks,
             credential,
             checked_at: now.format("%Y-%m-%dT%H:%M:%SZ").to_string(),

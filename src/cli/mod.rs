@@ -497,12 +497,7 @@ fn verify(
         serde_json::to_writer_pretty(&mut out, &report)?;
         writeln!(out)?;
     } else {
-        let verdict = if report.verified {
-            "VALID"
-        } else {
-            "NOT VALID"
-        };
-        writeln!(out, "{verdict}")?;
+        writeln!(out, "{}", report.verdict.label())?;
         if let Some(info) = &report.credential {
             if let Some(h) = &info.holder {
                 writeln!(out, "  holder:      {h}")?;

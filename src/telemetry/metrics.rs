@@ -81,7 +81,7 @@ impl Metrics {
         let verifications = Family::<VerdictLabels, Counter>::default();
         registry.register(
             "verifications",
-            "Credentials verified, by verdict (valid, revoked, suspended, expired, invalid, unknown)",
+            "Credentials verified, by verdict (valid, revoked, suspended, expired, not_found, invalid, unknown)",
             verifications.clone(),
         );
         let issued = Counter::default();

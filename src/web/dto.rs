@@ -3,7 +3,7 @@
 //! bodies as JSON by hand (requests, the VC-API result), and the types say
 //! what that JSON holds.
 
-use crate::verification::{CheckState, Report};
+use crate::verification::Report;
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -180,83 +180,6 @@ pub enum BadgeImage {
     /// The 1200×627 Open Graph share image.
     #[serde(rename = "og.png")]
     OgPng,
-}
-
-/// The verdict shown in large letters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    /// Every check passed.
-    Valid,
-    /// The issuer revoked it.
-    Revoked,
-    /// The issuer suspended it.
-    Suspended,
-    /// Past `validUntil`.
-    Expired,
-    /// Something else failed (signature, structure…).
-    Invalid,
-    /// Nothing failed, but something could not be checked (a status list
-    /// out of reach, an unknown key): never shown as valid.
-    Unknown,
-}
-
-impl Verdict {
-    /// Lower-case name, for metrics and logs.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Valid => "valid",
-            Verdict::Revoked => "revoked",
-            Verdict::Suspended => "suspended",
-            Verdict::Expired => "expired",
-            Verdict::Invalid => "invalid",
-            Verdict::Unknown => "unknown",
-        }
-    }
-
-    /// The words shown in large letters.
-    pub fn label(self) -> &'static str {
-        match self {
-            Verdict::Valid => "VALID",
-            Verdict::Revoked => "REVOKED",
-            Verdict::Suspended => "SUSPENDED",
-            Verdict::Expired => "EXPIRED",
-            Verdict::Invalid => "NOT VALID",
-            Verdict::Unknown => "CANNOT VERIFY",
-        }
-    }
-
-    /// The page's CSS class for the verdict's colour.
-    pub fn class(self) -> &'static str {
-        match self {
-            Verdict::Valid => "valid",
-            Verdict::Suspended | Verdict::Unknown => "suspended",
-            _ => "failed",
-        }
-    }
-
-    /// From a verification report.
-    pub fn of(report: &Report) -> Verdict {
-        if report.verified {
-            return Verdict::Valid;
-        }
-        let failed = |code: &str| {
-            report
-                .checks
-                .iter()
-                .any(|c| c.code == code && c.state != CheckState::Valid)
-        };
-        if failed("revoked") {
-            Verdict::Revoked
-        } else if failed("suspended") {
-            Verdict::Suspended
-        } else if failed("expired") {
-            Verdict::Expired
-        } else if report.checks.iter().all(|c| c.state != CheckState::Invalid) {
-            Verdict::Unknown
-        } else {
-            Verdict::Invalid
-        }
-    }
 }
 
 /// A credential id from a path: `urn:…` as given, a bare UUID as `urn:uuid:…`.

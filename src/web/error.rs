@@ -42,7 +42,7 @@ pub struct Problem {
     /// A stable machine code: always on the admin API (`invalid_token`,
     /// `unknown_certification`, `status_conflict`, …), and on errors made
     /// outside the handlers (`body_too_large`, `timeout`, `rate_limited`,
-    /// `internal_error`, …).
+    /// `internal_error`, …); on the verification API, `empty_batch`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub code: Option<String>,
@@ -135,6 +135,9 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// 429: too many requests.
     RateLimited,
+    /// 400: a verification request with nothing to verify (an empty batch,
+    /// form or roster).
+    EmptyBatch,
     /// Any other status made outside the handlers.
     Error,
 }
@@ -179,6 +182,7 @@ impl ErrorCode {
             ErrorCode::BodyTimeout => "body_timeout",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::EmptyBatch => "empty_batch",
             ErrorCode::Error => "error",
         }
     }
@@ -223,12 +227,13 @@ impl ErrorCode {
             ErrorCode::BodyTimeout => "The body arrived too slowly",
             ErrorCode::MethodNotAllowed => "Method not allowed",
             ErrorCode::RateLimited => "Too many requests",
+            ErrorCode::EmptyBatch => "There is nothing to verify",
             ErrorCode::Error => "Error",
         }
     }
 
     /// Every code, for parsing wire strings back.
-    const ALL: [ErrorCode; 37] = [
+    const ALL: [ErrorCode; 38] = [
         ErrorCode::Unauthorized,
         ErrorCode::InvalidToken,
         ErrorCode::InsufficientScope,
@@ -265,6 +270,7 @@ impl ErrorCode {
         ErrorCode::BodyTimeout,
         ErrorCode::MethodNotAllowed,
         ErrorCode::RateLimited,
+        ErrorCode::EmptyBatch,
         ErrorCode::Error,
     ];
 

@@ -16,7 +16,7 @@ use super::dto::{
     VerifyRequest, VerifyResponse,
 };
 use super::error::Problem;
-use crate::verification::{Check, CheckState, CredentialInfo, Report};
+use crate::verification::{Check, CheckState, CredentialInfo, Report, Verdict};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use std::sync::OnceLock;
@@ -77,6 +77,7 @@ The admin API takes a bearer token (`Authorization: Bearer rst_…`) created wit
     ),
     components(schemas(
         Report,
+        Verdict,
         Check,
         CheckState,
         CredentialInfo,

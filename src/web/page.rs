@@ -2,10 +2,9 @@
 //! code. Server-rendered (the verdict shows without JavaScript), built for
 //! phones, every user-supplied string HTML-escaped, strict CSP.
 
-use super::dto::Verdict;
 use super::state::AppState;
 use crate::issuance::badge_data::{display_date, public_id};
-use crate::verification::{self, CheckState, VerifyContext};
+use crate::verification::{self, Check, CheckState, Verdict, VerifyContext};
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -76,7 +75,8 @@ a{color:#1f75cb}.links a{display:inline-block;margin:4px 12px 4px 0}\
     tag = "verification",
     summary = "The verification page (HTML)",
     description = "What an employer sees after scanning a badge's QR code: the verdict in large \
-letters (VALID, REVOKED, SUSPENDED, EXPIRED or NOT VALID), the holder, the certification, issue and \
+letters (VALID, REVOKED, SUSPENDED, EXPIRED, NOT VALID or CANNOT VERIFY: the `verdict` of the \
+API's report), the holder, the certification, issue and \
 expiry dates, the assessment results, what was checked, and download and share links. \
 Server-rendered (no JavaScript), strict Content-Security-Policy.",
     params(
@@ -94,11 +94,11 @@ Server-rendered (no JavaScript), strict Content-Security-Policy.",
 )]
 pub async fn verification_page(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     let Some(parts) = state.issuer.as_deref() else {
-        return page(StatusCode::NOT_FOUND, not_found());
+        return not_found(&id);
     };
     let rec = match state.store.credential(&super::dto::full_id(&id)).await {
         Ok(Some(rec)) => rec,
-        Ok(None) => return page(StatusCode::NOT_FOUND, not_found()),
+        Ok(None) => return not_found(&id),
         Err(e) => {
             let unavailable = page(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -129,7 +129,7 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
             Value::Null,
         ),
     };
-    let verdict = Verdict::of(&report);
+    let verdict = report.verdict;
     state.metrics.observe_verification(verdict.as_str());
     let achievement = &doc["credentialSubject"]["achievement"];
     let cert_name = achievement["name"].as_str().unwrap_or(&rec.certification);
@@ -229,6 +229,7 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
         Verdict::Suspended => "The issuer has suspended this certification.".to_owned(),
         Verdict::Expired => format!("This certification expired on {expires}."),
         Verdict::Invalid => "This credential did not pass verification.".to_owned(),
+        Verdict::NotFound => NOT_FOUND_TEXT.to_owned(),
         Verdict::Unknown => {
             "Its status could not be checked right now; try again in a moment.".to_owned()
         }
@@ -263,7 +264,7 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
 <dt>Issue date</dt><dd>{issued}</dd><dt>Expiration date</dt><dd>{expires_e}</dd><dt>Credential ID</dt><dd>{uuid_e}</dd><dt>Credential URL</dt><dd>{page_e}</dd></dl></details>\
 </section></main></body></html>",
         verdict_label = verdict.label(),
-        class = verdict.class(),
+        class = verdict_class(verdict),
         cert = escape(cert_name),
         holder = escape(&rec.holder_name),
         issuer_e = escape(issuer_name),
@@ -332,11 +333,28 @@ fn simple_page(title: &str, text: &str) -> String {
     )
 }
 
-fn not_found() -> String {
-    simple_page(
-        "NOT FOUND",
-        "No certification with this id was issued here. Check the link or scan the QR code again.",
+/// What the page says under NOT FOUND.
+const NOT_FOUND_TEXT: &str =
+    "No certification with this id was issued here. Check the link or scan the QR code again.";
+
+/// The 404 page for an id this issuer never issued: its verdict is the one
+/// the verification API reports for the same id ([`Check::not_issued_here`]).
+fn not_found(id: &str) -> Response {
+    let verdict = Verdict::of(&[Check::not_issued_here(&super::dto::full_id(id))]);
+    page(
+        StatusCode::NOT_FOUND,
+        simple_page(verdict.label(), NOT_FOUND_TEXT),
     )
+}
+
+/// The page's CSS class for a verdict's colour.
+fn verdict_class(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Valid => "valid",
+        Verdict::Suspended | Verdict::Unknown => "suspended",
+        Verdict::NotFound => "neutral",
+        Verdict::Revoked | Verdict::Expired | Verdict::Invalid => "failed",
+    }
 }
 
 /// The site icon: a rosette (also served at `/favicon.ico`, which

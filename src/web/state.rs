@@ -192,7 +192,5 @@ impl Pieces {
 
 /// Counts a verification by verdict in the metrics.
 pub fn count(state: &AppState, report: &Report) {
-    state
-        .metrics
-        .observe_verification(super::dto::Verdict::of(report).as_str());
+    state.metrics.observe_verification(report.verdict.as_str());
 }

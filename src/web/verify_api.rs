@@ -5,8 +5,7 @@
 //! string URL. Answers the same report as `rosette verify --json`, or
 //! `{"results": [report, …]}` for a batch.
 
-use super::dto::Verdict;
-use super::error::{ApiError, vc_problem as problem};
+use super::error::{ApiError, ErrorCode, vc_problem as problem};
 use super::state::{AppState, Pieces, count};
 use crate::fetch::HttpFetcher;
 use crate::verification::{self, Report, VerifyContext};
@@ -36,9 +35,14 @@ badge's QR code carries) — is read from the store, not fetched. In a `multipar
 answers CSV (one row per item: verdict, holder, certification, issuer, dates, first problem) when the \
 request says `Accept: text/csv`.\n\n\
 The answer is the same report as `rosette verify --json`: one state per check (`valid`, `invalid`, or \
-`unknown` when it could not be checked, which never counts as valid) and `verified`, true only when \
-every check is valid. A credential that fails verification is still a 200 with `verified: false`. \
-A batch answers `{\"verified\": all, \"results\": [report, …]}`.",
+`unknown` when it could not be checked, which never counts as valid), `verified`, true only when \
+every check is valid, and `verdict`, the word the verification page shows and the CSV answer writes \
+(`VALID`, `REVOKED`, `SUSPENDED`, `EXPIRED`, `NOT FOUND` for an id this issuer never issued, \
+`NOT VALID`, or `CANNOT VERIFY` when nothing failed but something could not be checked). A credential \
+that fails verification is still a 200 with `verified: false`. A batch answers \
+`{\"verified\": all, \"results\": [report, …]}`. A request with nothing to verify — an empty \
+`credentials` array, a form without files, a roster without a credential id or link — is a 400 \
+problem with the code `empty_batch`, never `verified: true`.",
     request_body(
         description = "A credential, `{\"url\": …}`, a batch, or a baked badge image.",
         content(
@@ -56,8 +60,13 @@ A batch answers `{\"verified\": all, \"results\": [report, …]}`.",
                 (super::dto::VerifyResponse = "application/json"),
                 (String = "text/csv"),
             )),
-        (status = 400, description = "A JSON content type but the body is not JSON, or `credentials` is not an array.",
-            body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A JSON content type but the body is not JSON, `credentials` is not an array, \
+a malformed form; or nothing to verify (code `empty_batch`): an empty `credentials` array, a form without \
+files, a roster without a credential id or link.",
+            body = super::error::Problem, content_type = "application/problem+json",
+            example = json!({"type": "https://www.w3.org/TR/vc-data-model#MALFORMED_VALUE_ERROR",
+                "title": "the batch is empty: `credentials` lists nothing to verify",
+                "status": 400, "code": "empty_batch"})),
         (status = 413, description = "The body is larger than `max_body_bytes` (1 MB by default), or the batch has more than `max_batch` items.",
             body = super::error::Problem, content_type = "application/problem+json"),
         (status = 429, response = crate::web::error::RateLimited),
@@ -101,6 +110,9 @@ pub async fn verify(State(state): State<AppState>, headers: HeaderMap, body: Byt
                 "credentials must be an array",
             );
         };
+        if items.is_empty() {
+            return empty_batch("the batch is empty: `credentials` lists nothing to verify");
+        }
         if items.len() > state.max_batch {
             return problem(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -237,14 +249,25 @@ async fn verify_multipart(
         results.push(report);
     }
     match results.len() {
-        0 => problem(
-            StatusCode::BAD_REQUEST,
-            "MALFORMED_VALUE_ERROR",
+        0 => empty_batch(
             "the form has no credential, badge file or roster line with a credential id or link",
         ),
         1 if matches!(uploads.first(), Some(Upload::File { .. })) => report_response(&results[0]),
         _ => batch_response(headers, &labels, &results),
     }
+}
+
+/// The refusal of a request with nothing to verify (an empty batch, form or
+/// roster): a 400 problem with the stable code `empty_batch`, never a
+/// `verified: true` over no credential at all.
+fn empty_batch(detail: &str) -> Response {
+    ApiError::vc(
+        StatusCode::BAD_REQUEST,
+        "MALFORMED_VALUE_ERROR",
+        detail.to_owned(),
+    )
+    .with_code(ErrorCode::EmptyBatch)
+    .into_response()
 }
 
 /// How a batch item is named in a CSV answer: the reference, or `credential`.
@@ -279,7 +302,7 @@ fn batch_response(headers: &HeaderMap, labels: &[String], results: &[Report]) ->
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("text/csv"));
     if !wants_csv {
-        let all = results.iter().all(|r| r.verified);
+        let all = !results.is_empty() && results.iter().all(|r| r.verified);
         return (
             [(header::CONTENT_TYPE, "application/json")],
             json!({ "verified": all, "results": results }).to_string(),
@@ -308,7 +331,7 @@ fn batch_response(headers: &HeaderMap, labels: &[String], results: &[Report]) ->
         rows.push([
             label.clone(),
             report.verified.to_string(),
-            Verdict::of(report).as_str().to_owned(),
+            report.verdict.label().to_owned(),
             info.holder.unwrap_or_default(),
             info.achievement.unwrap_or_default(),
             info.issuer_name.unwrap_or(info.issuer),

@@ -201,6 +201,7 @@ fn the_cli_flow_from_assessment_to_a_verified_credential() {
     )))
     .unwrap();
     assert_eq!(report["verified"], true, "{report:#}");
+    assert_eq!(report["verdict"], "VALID", "{report:#}");
     let list = ok(&rosette(&data, &["credentials", "list"]));
     assert!(list.contains(&id) && list.contains("Lin Wu"), "{list}");
     let shown: Value =

@@ -21,3 +21,4 @@ mod store_contract;
 mod support;
 mod vc_api;
 mod vectors;
+mod verify_api;

@@ -740,16 +740,16 @@ fn an_employer_checks_a_team_by_ids_and_links_and_gets_a_spreadsheet() {
     assert_eq!(lines.len(), 4, "{csv}");
     assert!(
         lines[1].starts_with(&format!(
-            "{ada},true,valid,Ada Lovelace,GitLab Certified Associate,"
+            "{ada},true,VALID,Ada Lovelace,GitLab Certified Associate,"
         )),
         "{csv}"
     );
     assert!(
-        lines[2].contains(",false,revoked,Ada Lovelace,") && lines[2].contains(",revoked,"),
+        lines[2].contains(",false,REVOKED,Ada Lovelace,") && lines[2].contains(",revoked,"),
         "{csv}"
     );
     assert!(
-        lines[3].contains(",false,invalid,") && lines[3].contains("credential_not_found"),
+        lines[3].contains(",false,NOT FOUND,") && lines[3].contains("credential_not_found"),
         "{csv}"
     );
 }
