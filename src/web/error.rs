@@ -546,6 +546,18 @@ pub fn vc_problem(status: StatusCode, kind: &str, detail: &str) -> Response {
     ApiError::vc(status, kind, detail.to_owned()).into_response()
 }
 
+/// The body of a VC-API style request parsed as JSON, or the 400 answer
+/// (VCDM 2.0 §7.1 `PARSING_ERROR`) saying why it is not JSON.
+pub fn vc_json_body(body: &[u8]) -> Result<serde_json::Value, ApiError> {
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError::vc(
+            StatusCode::BAD_REQUEST,
+            "PARSING_ERROR",
+            format!("the body is not JSON: {e}"),
+        )
+    })
+}
+
 /// An issuance refusal: 404 unknown credential, 403 not allowed, 409
 /// conflicts with what is recorded, 422 invalid input, 500 (opaque) for
 /// store and signing failures.

@@ -5,7 +5,7 @@
 
 use super::auth::{AdminCaller, signing_issuer_of};
 use super::dto::{VcProblem, VcVerifyResult};
-use super::error::{ApiError, ErrorCode, vc_problem as problem};
+use super::error::{ApiError, ErrorCode, vc_json_body, vc_problem as problem};
 use super::state::AppState;
 use super::state::{Pieces, count};
 use crate::issuance::IssuanceError;
@@ -450,15 +450,9 @@ a challenge or domain was requested. Every embedded credential (VC 2.0 or VC 1.1
     )
 )]
 pub async fn verify_presentation(State(state): State<AppState>, body: Bytes) -> Response {
-    let value: Value = match serde_json::from_slice(&body) {
+    let value = match vc_json_body(&body) {
         Ok(v) => v,
-        Err(e) => {
-            return problem(
-                StatusCode::BAD_REQUEST,
-                "PARSING_ERROR",
-                &format!("the body is not JSON: {e}"),
-            );
-        }
+        Err(answer) => return answer.into_response(),
     };
     let Some(vp) = value
         .get("verifiablePresentation")
@@ -675,15 +669,9 @@ verifies, 422 with the problems when it does not (a check that could not be made
     )
 )]
 pub async fn vc_api_verify(State(state): State<AppState>, body: Bytes) -> Response {
-    let value: Value = match serde_json::from_slice(&body) {
+    let value = match vc_json_body(&body) {
         Ok(v) => v,
-        Err(e) => {
-            return problem(
-                StatusCode::BAD_REQUEST,
-                "PARSING_ERROR",
-                &format!("the body is not JSON: {e}"),
-            );
-        }
+        Err(answer) => return answer.into_response(),
     };
     let Some(credential) = value.get("verifiableCredential").filter(|c| c.is_object()) else {
         return problem(

@@ -5,7 +5,7 @@
 //! string URL. Answers the same report as `rosette verify --json`, or
 //! `{"results": [report, …]}` for a batch.
 
-use super::error::{ApiError, ErrorCode, vc_problem as problem};
+use super::error::{ApiError, ErrorCode, vc_json_body, vc_problem as problem};
 use super::state::{AppState, Pieces, count};
 use crate::fetch::HttpFetcher;
 use crate::verification::{self, Report, VerifyContext};
@@ -92,15 +92,9 @@ pub async fn verify(State(state): State<AppState>, headers: HeaderMap, body: Byt
         count(&state, &report);
         return report_response(&report);
     }
-    let value: Value = match serde_json::from_slice(&body) {
+    let value = match vc_json_body(&body) {
         Ok(v) => v,
-        Err(e) => {
-            return problem(
-                StatusCode::BAD_REQUEST,
-                "PARSING_ERROR",
-                &format!("the body is not JSON: {e}"),
-            );
-        }
+        Err(answer) => return answer.into_response(),
     };
     if let Some(items) = value.get("credentials") {
         let Some(items) = items.as_array() else {
