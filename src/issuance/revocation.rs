@@ -42,6 +42,7 @@ pub fn entries_for(credential_id: &str, slots: &[StatusSlot]) -> Vec<StatusEntry
             credential_id: credential_id.to_owned(),
             purpose: s.purpose.clone(),
             value: false,
+            changed_at: None,
         })
         .collect()
 }
@@ -68,12 +69,31 @@ impl StatusChange {
 }
 
 /// A credential's current status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CredentialStatus {
     /// The revocation bit is set.
     pub revoked: bool,
     /// The suspension bit is set.
     pub suspended: bool,
+    /// Since when the credential is revoked, or else suspended (RFC 3339):
+    /// when that bit was set. `None` when neither is, or the time is not
+    /// known (a bit set before Rosette recorded it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+}
+
+impl CredentialStatus {
+    /// The status read from a credential's status entries.
+    pub fn from_entries(entries: &[StatusEntryRecord]) -> CredentialStatus {
+        let set = |p: &str| entries.iter().find(|e| e.purpose == p && e.value);
+        let revoked = set("revocation");
+        let suspended = set("suspension");
+        CredentialStatus {
+            revoked: revoked.is_some(),
+            suspended: suspended.is_some(),
+            since: revoked.or(suspended).and_then(|e| e.changed_at.clone()),
+        }
+    }
 }
 
 fn key_from_hex(hex_key: &str) -> Result<[u8; 32], IssuanceError> {
@@ -222,7 +242,8 @@ impl Issuer<'_> {
             return Ok(false);
         };
         if entry.value != value {
-            tx.set_status(&entry.list_id, entry.idx, value).await?;
+            tx.set_status(&entry.list_id, entry.idx, value, &stamp(now))
+                .await?;
             self.publish(tx, &entry.list_id, now).await?;
         }
         Ok(entry.value)
@@ -234,11 +255,7 @@ impl Issuer<'_> {
         credential_id: &str,
     ) -> Result<CredentialStatus, IssuanceError> {
         let entries = self.store.status_entries(credential_id).await?;
-        let bit = |p: &str| entries.iter().any(|e| e.purpose == p && e.value);
-        Ok(CredentialStatus {
-            revoked: bit("revocation"),
-            suspended: bit("suspension"),
-        })
+        Ok(CredentialStatus::from_entries(&entries))
     }
 
     /// Revokes (final), suspends or reinstates a credential. The reason is
@@ -322,15 +339,9 @@ impl Issuer<'_> {
             &stamp(now),
         )
         .await?;
+        let status = CredentialStatus::from_entries(&tx.status_entries(credential_id).await?);
         tx.commit().await?;
-        Ok(CredentialStatus {
-            revoked: revoked || (purpose == "revocation" && value),
-            suspended: if purpose == "suspension" {
-                value
-            } else {
-                suspended
-            },
-        })
+        Ok(status)
     }
 }
 

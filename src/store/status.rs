@@ -44,6 +44,8 @@ pub struct StatusEntryRecord {
     pub purpose: String,
     /// Whether the bit is set (revoked / suspended).
     pub value: bool,
+    /// When the bit last changed (RFC 3339); `None` if it never did.
+    pub changed_at: Option<String>,
 }
 
 /// Transaction reads and writes of status lists and their entries.
@@ -90,6 +92,7 @@ pub trait StatusTx: Send {
         list_id: &'a str,
         idx: i64,
         value: bool,
+        changed_at: &'a str,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
     /// Positions whose bit is set in a list.
     fn set_positions<'a>(

@@ -110,15 +110,20 @@ fn revoke_suspend_reinstate_change_the_published_lists() {
             let now = "2026-11-26T00:00:00Z";
             assert!(verify(&store, &rec.document, &key, now).await.verified);
 
-            // Suspend, then reinstate.
-            iss.change_status(
-                &rec.id,
-                StatusChange::Suspend,
-                "exam integrity review",
-                &admin,
-            )
-            .await
-            .unwrap();
+            // Suspend, then reinstate; the status says since when.
+            assert_eq!(iss.credential_status(&rec.id).await.unwrap().since, None);
+            let suspended = iss
+                .change_status(
+                    &rec.id,
+                    StatusChange::Suspend,
+                    "exam integrity review",
+                    &admin,
+                )
+                .await
+                .unwrap();
+            assert!(suspended.suspended && !suspended.revoked);
+            assert_eq!(suspended.since.as_deref(), Some("2026-11-25T12:00:00Z"));
+            assert_eq!(iss.credential_status(&rec.id).await.unwrap(), suspended);
             let report = verify(&store, &rec.document, &key, now).await;
             assert!(!report.verified);
             assert!(
@@ -132,15 +137,20 @@ fn revoke_suspend_reinstate_change_the_published_lists() {
                     .code(),
                 "status_conflict"
             );
-            iss.change_status(&rec.id, StatusChange::Reinstate, "review cleared", &admin)
+            let reinstated = iss
+                .change_status(&rec.id, StatusChange::Reinstate, "review cleared", &admin)
                 .await
                 .unwrap();
+            assert_eq!((reinstated.suspended, reinstated.since), (false, None));
             assert!(verify(&store, &rec.document, &key, now).await.verified);
 
             // Revoke: final.
-            iss.change_status(&rec.id, StatusChange::Revoke, "shared exam answers", &admin)
+            let revoked = iss
+                .change_status(&rec.id, StatusChange::Revoke, "shared exam answers", &admin)
                 .await
                 .unwrap();
+            assert!(revoked.revoked);
+            assert_eq!(revoked.since.as_deref(), Some("2026-11-25T12:00:00Z"));
             let report = verify(&store, &rec.document, &key, now).await;
             assert!(
                 status_code(&report).contains(&("revoked".into(), CheckState::Invalid)),

@@ -31,6 +31,7 @@ fn status_entry_from(row: &AnyRow) -> Result<StatusEntryRecord, StoreError> {
         credential_id: row.try_get("credential_id")?,
         purpose: row.try_get("purpose")?,
         value: row.try_get::<i64, _>("value")? != 0,
+        changed_at: row.try_get("changed_at")?,
     })
 }
 
@@ -51,7 +52,7 @@ pub(super) async fn status_entries<'c>(
     executor: impl Executor<'c, Database = Any>,
     credential_id: &str,
 ) -> Result<Vec<StatusEntryRecord>, StoreError> {
-    let rows = sqlx::query("SELECT list_id, idx, credential_id, purpose, value FROM status_entries WHERE credential_id = $1 ORDER BY purpose")
+    let rows = sqlx::query("SELECT list_id, idx, credential_id, purpose, value, changed_at FROM status_entries WHERE credential_id = $1 ORDER BY purpose")
         .bind(credential_id.to_owned())
         .fetch_all(executor)
         .await?;
@@ -182,11 +183,13 @@ impl StatusTx for SqlTx {
         list_id: &'a str,
         idx: i64,
         value: bool,
+        changed_at: &'a str,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(async move {
             let done =
-                sqlx::query("UPDATE status_entries SET value = $1 WHERE list_id = $2 AND idx = $3")
+                sqlx::query("UPDATE status_entries SET value = $1, changed_at = $2 WHERE list_id = $3 AND idx = $4")
                     .bind(i64::from(value))
+                    .bind(changed_at.to_owned())
                     .bind(list_id.to_owned())
                     .bind(idx)
                     .execute(&mut *self.tx)

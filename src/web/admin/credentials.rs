@@ -527,7 +527,11 @@ pub async fn list_credentials(
                     &issuer,
                     record,
                     Some(holder_email),
-                    CredentialStatus { revoked, suspended },
+                    CredentialStatus {
+                        revoked,
+                        suspended,
+                        since: None,
+                    },
                 )
             },
         )

@@ -99,7 +99,7 @@ pub struct CredentialView {
     pub credential_url: String,
 }
 
-fn status_word(record: &CredentialRecord, bits: CredentialStatus, now: &str) -> &'static str {
+fn status_word(record: &CredentialRecord, bits: &CredentialStatus, now: &str) -> &'static str {
     if record.state == CredentialState::Superseded {
         "superseded"
     } else if bits.revoked {
@@ -122,7 +122,7 @@ pub(super) fn view(
     let now = issuer.clock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let public = issuance::badge_data::public_id(&record.id);
     CredentialView {
-        status: status_word(&record, bits, &now).into(),
+        status: status_word(&record, &bits, &now).into(),
         revoked: bits.revoked,
         suspended: bits.suspended,
         verification_url: format!("{}/v/{public}", issuer.public_url),
