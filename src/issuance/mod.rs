@@ -12,13 +12,16 @@ pub mod api;
 pub mod badge_data;
 pub mod bulk;
 mod document;
+mod graders;
 pub mod keys;
 pub mod revocation;
 mod rules;
 pub mod tokens;
 
+pub use graders::{DEFAULT_GRADER_ROLE, Grader};
 pub use rules::{
-    DATE_TOLERANCE_DAYS, StageDates, check_stage_dates, passed_stages, passed_written, repeat_of,
+    DATE_TOLERANCE_DAYS, StageDates, check_repeat, check_stage_dates, passed_stages,
+    passed_written, repeat_of,
 };
 
 use crate::audit::AuditDraft;
@@ -123,6 +126,17 @@ pub enum IssuanceError {
         "external id {0:?} already belongs to another issuance (a different candidate, certification or attempt); give this one its own external id"
     )]
     ExternalIdConflict(String),
+    /// The attempt was issued before and that credential is revoked: it is
+    /// neither answered as issued nor issued again ([`check_repeat`]).
+    #[error(
+        "this attempt was issued before as {id} ({certification}), and that credential is revoked; it is not issued again"
+    )]
+    RepeatRevoked {
+        /// The revoked credential.
+        id: String,
+        /// Its certification.
+        certification: String,
+    },
     /// A date breaks the date rules ([`check_stage_dates`]); `code` is
     /// `date_in_future`, `lab_before_written` or `issued_before_lab`.
     #[error("{message}")]
@@ -166,6 +180,7 @@ impl IssuanceError {
             IssuanceError::Superseded(..) => "superseded",
             IssuanceError::StatusConflict(_) => "status_conflict",
             IssuanceError::ExternalIdConflict(_) => "external_id_conflict",
+            IssuanceError::RepeatRevoked { .. } => "revoked",
             IssuanceError::DateRefused { code, .. } => code,
             IssuanceError::Model(_) => "invalid_credential",
             IssuanceError::Signing(_) => "signing_failed",
@@ -351,8 +366,8 @@ pub struct Issuer<'a> {
     pub clock: &'a dyn Clock,
     /// Proof suite for new credentials.
     pub suite: Cryptosuite,
-    /// Registered graders (normalized e-mails or names).
-    pub graders: Vec<String>,
+    /// Registered graders: who may grade a lab, and how credentials name them.
+    pub graders: Vec<Grader>,
 }
 
 impl Issuer<'_> {
@@ -487,10 +502,7 @@ impl Issuer<'_> {
 
     /// Whether `actor` may grade labs.
     pub fn check_grader(&self, actor: &Actor) -> Result<(), IssuanceError> {
-        let name = actor.name.trim().to_lowercase();
-        if actor.role == Role::Grader
-            && self.graders.iter().any(|g| g.trim().to_lowercase() == name)
-        {
+        if actor.role == Role::Grader && self.graders.iter().any(|g| g.is(&actor.name)) {
             Ok(())
         } else {
             Err(IssuanceError::NotAGrader(actor.name.clone()))
