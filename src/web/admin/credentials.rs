@@ -287,7 +287,8 @@ optional `external_id`, `attempt`, `written_reference`, `lab_notes`) or a JSON a
 with the same keys. Every row records its two assessments and is issued, found issued before \
 (the same candidate, certification and attempt) or refused with a code (`stage_failed` for a lab \
 after a failed written stage, `date_in_future`, `lab_before_written`, `external_id_conflict` for \
-an external id that is another issuance's, …); a refused row records nothing and never stops the \
+an external id that is another issuance's, `revoked` for an attempt whose credential was revoked, \
+…); a refused row records nothing and never stops the \
 others. The body limit bounds the batch.",
     request_body(
         description = "The rows.",
