@@ -384,7 +384,7 @@ pub async fn issue(app: &App, args: IssueArgs) -> anyhow::Result<ExitCode> {
     let (Some(email), Some(certification)) = (&args.email, &args.certification) else {
         bail!("--email and --certification are required (or --csv FILE)");
     };
-    let outcome = app
+    let outcome = match app
         .issuer()
         .issue(
             email,
@@ -394,22 +394,26 @@ pub async fn issue(app: &App, args: IssueArgs) -> anyhow::Result<ExitCode> {
             &Actor::admin(cli_actor()),
         )
         .await
-        .map_err(refusal)?;
+    {
+        Ok(outcome) => outcome,
+        // The repeat of a revoked credential: refused like a bulk row.
+        Err(e @ rosette::issuance::IssuanceError::RepeatRevoked { .. }) => {
+            eprintln!("refused ({}): {e}", e.code());
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(refusal(e)),
+    };
     let rec = outcome.record();
     match &outcome {
         IssueOutcome::Issued(_) => eprintln!("issued {} ({})", rec.id, rec.certification),
         IssueOutcome::AlreadyIssued(_) => {
-            // A repeat answers with the credential issued before; one that
-            // was revoked is not passed off as issued.
+            // A repeat answers with the credential issued before (never a
+            // revoked one); say when it is suspended.
             let bits = app
                 .issuer()
                 .credential_status(&rec.id)
                 .await
                 .map_err(refusal)?;
-            if let Err(e) = rosette::issuance::check_repeat(rec, &bits) {
-                eprintln!("refused ({}): {e}", e.code());
-                return Ok(ExitCode::from(1));
-            }
             let status = if bits.suspended { " — suspended" } else { "" };
             eprintln!("already issued: {} ({}){status}", rec.id, rec.certification)
         }

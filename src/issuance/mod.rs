@@ -248,7 +248,8 @@ pub struct LabInput {
 pub enum IssueOutcome {
     /// A new credential.
     Issued(CredentialRecord),
-    /// The credential issued earlier for the same attempt or external id.
+    /// The credential issued earlier for the same attempt, external id or
+    /// renewal; never a revoked one ([`check_repeat`]).
     AlreadyIssued(CredentialRecord),
 }
 
@@ -546,7 +547,8 @@ impl Issuer<'_> {
     }
 
     /// Issues the certification for a candidate's attempt, when both stages
-    /// are passed; idempotent per attempt and per external id.
+    /// are passed; idempotent per attempt and per external id, except that
+    /// a repeat whose credential is revoked is refused ([`check_repeat`]).
     pub async fn issue(
         &self,
         email: &str,
@@ -604,6 +606,10 @@ impl Issuer<'_> {
         .await
     }
 
+    /// The credential an issuance with `key` and `external_id` repeats, if
+    /// any. Every single issuance (CLI, admin API, VC-API, renewal) looks
+    /// its repeat up here and in [`Self::create`], so all apply
+    /// [`check_repeat`]: a revoked credential is refused, not answered.
     async fn existing(
         &self,
         key: &str,
@@ -621,7 +627,11 @@ impl Issuer<'_> {
         {
             found.extend(self.store.credential_by_issuance("", Some(ext)).await?);
         }
-        Ok(repeat_of(&found, key, external_id)?.cloned())
+        let Some(repeat) = repeat_of(&found, key, external_id)? else {
+            return Ok(None);
+        };
+        check_repeat(repeat, &self.credential_status(&repeat.id).await?)?;
+        Ok(Some(repeat.clone()))
     }
 
     /// Creates a credential in one transaction: idempotency check,
@@ -629,7 +639,7 @@ impl Issuer<'_> {
     /// the positions), the superseding of `supersedes` (whose revocation bit
     /// is set and list re-published, and whose holder's candidate record
     /// takes the corrected name), and the audit entry. A twin issued
-    /// concurrently is returned instead.
+    /// concurrently is returned instead (or refused, when revoked).
     async fn create(
         &self,
         key: &str,
@@ -644,6 +654,11 @@ impl Issuer<'_> {
         let ext: Vec<String> = external_id.map(str::to_owned).into_iter().collect();
         let found = tx.credentials_by_keys(&[key.to_owned()], &ext).await?;
         if let Some(existing) = repeat_of(&found, key, external_id)? {
+            let entries = tx.status_entries(&existing.id).await?;
+            check_repeat(
+                existing,
+                &revocation::CredentialStatus::from_entries(&entries),
+            )?;
             return Ok(IssueOutcome::AlreadyIssued(existing.clone()));
         }
         let slots = self.allocate_status(&mut *tx, 1, now).await?;
@@ -667,7 +682,7 @@ impl Issuer<'_> {
     /// Renews a credential: a new credential for the same holder and
     /// results, valid from now for the catalog's validity period, recording
     /// which credential it renews. Renewing the same credential twice
-    /// returns the first renewal.
+    /// returns the first renewal, unless it is revoked ([`check_repeat`]).
     pub async fn renew(&self, id: &str, actor: &Actor) -> Result<IssueOutcome, IssuanceError> {
         if actor.role != Role::Admin {
             return Err(IssuanceError::Forbidden(actor.name.clone()));

@@ -106,8 +106,9 @@ pub fn repeat_of<'c>(
 /// issued before for the same attempt, given its status: not when it is
 /// revoked ([`IssuanceError::RepeatRevoked`], `revoked`) — a revoked
 /// credential is neither passed off as issued nor issued again. A suspended
-/// one is answered (a suspension can be lifted). The CLI's single and bulk
-/// issuance and the admin API's bulk import apply this rule.
+/// one is answered (a suspension can be lifted). Every issuance applies
+/// this rule: single issuance, renewal and the VC-API in the repeat lookup
+/// they share (`Issuer::issue` and the others), bulk import per row.
 pub fn check_repeat(
     found: &CredentialRecord,
     status: &CredentialStatus,
