@@ -27,8 +27,9 @@ pub struct Config {
     pub key_file: PathBuf,
     /// The certification catalog.
     pub badges_dir: PathBuf,
-    /// Registered lab graders (e-mails), lower-cased.
-    pub graders: Vec<String>,
+    /// Registered lab graders: e-mails (lower-cased), each with the public
+    /// name and/or role credentials show instead of the e-mail.
+    pub graders: Vec<crate::issuance::Grader>,
     /// Proof suite for new credentials.
     pub suite: Cryptosuite,
     /// LinkedIn organization id for add-to-profile links.
@@ -144,8 +145,8 @@ pub struct FileSettings {
     pub key_file: Option<PathBuf>,
     /// See [`Config::badges_dir`].
     pub badges_dir: Option<PathBuf>,
-    /// See [`Config::graders`].
-    pub graders: Option<Vec<String>>,
+    /// See [`Config::graders`]: `"e-mail"` or `{ email, name, role }` entries.
+    pub graders: Option<Vec<crate::issuance::Grader>>,
     /// `eddsa-rdfc-2022` or `eddsa-jcs-2022`.
     pub suite: Option<String>,
     /// See [`Config::linkedin_organization_id`].
@@ -252,7 +253,7 @@ impl Config {
                 g.split(',')
                     .map(str::trim)
                     .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
+                    .map(crate::issuance::Grader::from)
                     .collect()
             }),
             suite: env.get("ROSETTE_SUITE").cloned(),
@@ -305,7 +306,7 @@ impl Config {
             self.badges_dir = v.clone();
         }
         if let Some(v) = &s.graders {
-            self.graders = v.iter().map(|g| g.trim().to_lowercase()).collect();
+            self.graders = v.clone();
         }
         if let Some(v) = &s.suite {
             self.suite = v.parse().map_err(ConfigError)?;
@@ -411,7 +412,7 @@ impl Config {
         let graders = self
             .graders
             .iter()
-            .map(|g| format!("{g:?}"))
+            .map(crate::issuance::Grader::to_toml)
             .collect::<Vec<_>>()
             .join(", ");
         format!(
@@ -455,7 +456,7 @@ mod tests {
         let c = Config::load(dir.path(), &env, &flags).unwrap();
         assert_eq!(c.public_url, "https://file.example");
         assert_eq!(c.issuer_name, "From env");
-        assert_eq!(c.graders, vec!["a@x.io"]);
+        assert_eq!(c.graders, vec![crate::issuance::Grader::from("a@x.io")]);
         let debug = format!("{c:?}");
         assert!(!debug.contains("s3cret"), "{debug}");
         assert!(

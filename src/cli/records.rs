@@ -28,7 +28,8 @@ pub struct InitArgs {
     /// Issuer home page.
     #[arg(long)]
     pub issuer_url: Option<String>,
-    /// A registered lab grader (repeatable).
+    /// A registered lab grader's e-mail (repeatable); give a public name or
+    /// role in rosette.toml (`graders`).
     #[arg(long = "grader")]
     pub graders: Vec<String>,
     /// The certification catalog folder.
@@ -208,7 +209,15 @@ pub async fn init(data_dir: &Path, args: InitArgs, flags: Overrides) -> anyhow::
         public_url: args.public_url.or(flags.public_url.clone()),
         issuer_name: args.issuer_name,
         issuer_url: args.issuer_url,
-        graders: (!args.graders.is_empty()).then_some(args.graders),
+        graders: (!args.graders.is_empty())
+            .then(|| {
+                args.graders
+                    .iter()
+                    .map(|g| rosette::issuance::Grader::new(g, None, None))
+                    .collect::<Result<_, _>>()
+            })
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("--grader: {e}"))?,
         badges_dir: args.badges_dir,
         ..flags
     };
@@ -268,7 +277,7 @@ pub async fn init(data_dir: &Path, args: InitArgs, flags: Overrides) -> anyhow::
     );
     if config.graders.is_empty() {
         eprintln!(
-            "note: no graders registered yet; add `graders = [\"engineer@example.com\"]` to {}",
+            "note: no graders registered yet; add `graders = [{{ email = \"engineer@example.com\", name = \"Ana Silva\", role = \"Professional Services engineer\" }}]` to {} (credentials show the name and role, never the e-mail; a running server picks the change up within seconds)",
             config_path.display()
         );
     }
@@ -375,7 +384,7 @@ pub async fn issue(app: &App, args: IssueArgs) -> anyhow::Result<ExitCode> {
     let (Some(email), Some(certification)) = (&args.email, &args.certification) else {
         bail!("--email and --certification are required (or --csv FILE)");
     };
-    let outcome = app
+    let outcome = match app
         .issuer()
         .issue(
             email,
@@ -385,25 +394,26 @@ pub async fn issue(app: &App, args: IssueArgs) -> anyhow::Result<ExitCode> {
             &Actor::admin(cli_actor()),
         )
         .await
-        .map_err(refusal)?;
+    {
+        Ok(outcome) => outcome,
+        // The repeat of a revoked credential: refused like a bulk row.
+        Err(e @ rosette::issuance::IssuanceError::RepeatRevoked { .. }) => {
+            eprintln!("refused ({}): {e}", e.code());
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(refusal(e)),
+    };
     let rec = outcome.record();
     match &outcome {
         IssueOutcome::Issued(_) => eprintln!("issued {} ({})", rec.id, rec.certification),
         IssueOutcome::AlreadyIssued(_) => {
-            // A repeat answers with the credential issued before; one that
-            // was revoked is not passed off as issued.
+            // A repeat answers with the credential issued before (never a
+            // revoked one); say when it is suspended.
             let bits = app
                 .issuer()
                 .credential_status(&rec.id)
                 .await
                 .map_err(refusal)?;
-            if bits.revoked {
-                eprintln!(
-                    "refused (revoked): this attempt was issued before as {} ({}), and that credential is revoked; it is not issued again",
-                    rec.id, rec.certification
-                );
-                return Ok(ExitCode::from(1));
-            }
             let status = if bits.suspended { " — suspended" } else { "" };
             eprintln!("already issued: {} ({}){status}", rec.id, rec.certification)
         }

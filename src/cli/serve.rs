@@ -94,6 +94,7 @@ async fn serve(data_dir: &Path, flags: Overrides) -> anyhow::Result<ExitCode> {
     state.hsts = tls.is_some();
     state.trusted_proxies = config.trusted_proxies.clone().into();
     spawn_key_refresh(&state);
+    spawn_grader_refresh(&state, data_dir, &flags);
     let scheme = if tls.is_some() { "https" } else { "http" };
     let options = rosette::web::ServerOptions {
         tls,
@@ -137,6 +138,44 @@ fn spawn_key_refresh(state: &rosette::web::AppState) {
                 ),
                 Ok(false) => {}
                 Err(e) => tracing::warn!(error = %e, "could not read the issuer key history"),
+            }
+        }
+    });
+}
+
+/// Reads the graders from rosette.toml again every few seconds (with the
+/// environment and flags of the start, which still win over the file), so
+/// a grader added or removed takes effect without a restart. A file that
+/// does not load keeps the graders in force, and the error is logged once.
+fn spawn_grader_refresh(state: &rosette::web::AppState, data_dir: &Path, flags: &Overrides) {
+    let roster = state.graders.clone();
+    let source = Arc::new((data_dir.to_owned(), app::rosette_env(), flags.clone()));
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(rosette::web::state::GRADER_REFRESH_INTERVAL);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_error = None;
+        loop {
+            tick.tick().await;
+            let source = source.clone();
+            let loaded = tokio::task::spawn_blocking(move || {
+                let (dir, env, flags) = source.as_ref();
+                rosette::config::Config::load(dir, env, flags).map_err(|e| e.to_string())
+            })
+            .await
+            .unwrap_or_else(|e| Err(e.to_string()));
+            match loaded {
+                Ok(config) => {
+                    last_error = None;
+                    let count = config.graders.len();
+                    if roster.replace(config.graders) {
+                        tracing::info!(graders = count, "graders reloaded from rosette.toml");
+                    }
+                }
+                Err(e) if last_error.as_ref() != Some(&e) => {
+                    tracing::warn!(error = %e, "cannot reload the graders; the previous ones stay in force");
+                    last_error = Some(e);
+                }
+                Err(_) => {}
             }
         }
     });

@@ -101,7 +101,8 @@ impl Issuer<'_> {
     ///   salted SHA-256 IdentityHash, so no plaintext e-mail is signed;
     /// * the candidate must have passed both stages of an attempt of that
     ///   certification (the highest such attempt is used) that was not
-    ///   issued before;
+    ///   issued before (a conflict; `revoked` when that credential is
+    ///   revoked, [`super::check_repeat`]);
     /// * `validFrom` defaults to now and `validUntil` to the catalog's
     ///   validity period.
     ///

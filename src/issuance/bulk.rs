@@ -27,7 +27,9 @@
 //! after an interruption finishes the job: committed rows come back as
 //! "already issued" — only for the same candidate, certification and
 //! attempt ([`super::repeat_of`]); an external id already used by another
-//! issuance is refused as `external_id_conflict`.
+//! issuance is refused as `external_id_conflict`, and a row whose
+//! credential was revoked since is refused as `revoked`
+//! ([`super::check_repeat`]).
 
 use super::{
     Actor, IssuanceError, Issuer, Role, StageDates, assessment_audit, check_attempt, check_date,
@@ -496,13 +498,27 @@ impl Issuer<'_> {
             ];
             match super::repeat_of(found.into_iter().flatten(), &key, r.external_id.as_deref()) {
                 Ok(Some(c)) => {
-                    outcomes[i] = Some(done(
-                        &r,
-                        Outcome::AlreadyIssued,
-                        &c.id,
-                        "already_issued",
-                        "issued before",
-                    ));
+                    // A revoked credential is not passed off as issued.
+                    let status = super::revocation::CredentialStatus::from_entries(
+                        &tx.status_entries(&c.id).await?,
+                    );
+                    outcomes[i] = Some(match super::check_repeat(c, &status) {
+                        Ok(()) if status.suspended => done(
+                            &r,
+                            Outcome::AlreadyIssued,
+                            &c.id,
+                            "already_issued",
+                            "issued before; suspended",
+                        ),
+                        Ok(()) => done(
+                            &r,
+                            Outcome::AlreadyIssued,
+                            &c.id,
+                            "already_issued",
+                            "issued before",
+                        ),
+                        Err(e) => done(&r, Outcome::Refused, &c.id, e.code(), &e.to_string()),
+                    });
                     continue;
                 }
                 Ok(None) => {}

@@ -67,7 +67,8 @@ impl Issuer<'_> {
 
     /// The signed OB 3.0 credential JSON: achievement from the catalog,
     /// holder name and salted e-mail hash, the two results tied to their
-    /// result descriptions, lab evidence with the grader.
+    /// result descriptions, lab evidence naming the grader by public name or
+    /// role (never by e-mail).
     #[allow(clippy::too_many_arguments)]
     pub fn credential_document(
         &self,
@@ -126,12 +127,12 @@ impl Issuer<'_> {
         let mut lab_evidence = Evidence::new();
         lab_evidence.name = Some(cert.lab.name.clone());
         lab_evidence.genre = Some("Hands-on lab".into());
+        // The grader by public name or role only; the e-mail stays in the
+        // assessment record and the audit log.
         lab_evidence.description = Some(format!(
-            "Passed on {}, graded by {} (Professional Services).",
+            "Passed on {}; grader: {}.",
             lab.assessed_on,
-            lab.grader
-                .as_deref()
-                .unwrap_or("a Professional Services engineer")
+            super::graders::public_label(&self.graders, lab.grader.as_deref())
         ));
         lab_evidence.narrative = lab.notes.clone();
         credential.evidence = vec![written_evidence, lab_evidence];

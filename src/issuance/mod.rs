@@ -12,13 +12,16 @@ pub mod api;
 pub mod badge_data;
 pub mod bulk;
 mod document;
+mod graders;
 pub mod keys;
 pub mod revocation;
 mod rules;
 pub mod tokens;
 
+pub use graders::{DEFAULT_GRADER_ROLE, Grader};
 pub use rules::{
-    DATE_TOLERANCE_DAYS, StageDates, check_stage_dates, passed_stages, passed_written, repeat_of,
+    DATE_TOLERANCE_DAYS, StageDates, check_repeat, check_stage_dates, passed_stages,
+    passed_written, repeat_of,
 };
 
 use crate::audit::AuditDraft;
@@ -123,6 +126,17 @@ pub enum IssuanceError {
         "external id {0:?} already belongs to another issuance (a different candidate, certification or attempt); give this one its own external id"
     )]
     ExternalIdConflict(String),
+    /// The attempt was issued before and that credential is revoked: it is
+    /// neither answered as issued nor issued again ([`check_repeat`]).
+    #[error(
+        "this attempt was issued before as {id} ({certification}), and that credential is revoked; it is not issued again"
+    )]
+    RepeatRevoked {
+        /// The revoked credential.
+        id: String,
+        /// Its certification.
+        certification: String,
+    },
     /// A date breaks the date rules ([`check_stage_dates`]); `code` is
     /// `date_in_future`, `lab_before_written` or `issued_before_lab`.
     #[error("{message}")]
@@ -166,6 +180,7 @@ impl IssuanceError {
             IssuanceError::Superseded(..) => "superseded",
             IssuanceError::StatusConflict(_) => "status_conflict",
             IssuanceError::ExternalIdConflict(_) => "external_id_conflict",
+            IssuanceError::RepeatRevoked { .. } => "revoked",
             IssuanceError::DateRefused { code, .. } => code,
             IssuanceError::Model(_) => "invalid_credential",
             IssuanceError::Signing(_) => "signing_failed",
@@ -233,7 +248,8 @@ pub struct LabInput {
 pub enum IssueOutcome {
     /// A new credential.
     Issued(CredentialRecord),
-    /// The credential issued earlier for the same attempt or external id.
+    /// The credential issued earlier for the same attempt, external id or
+    /// renewal; never a revoked one ([`check_repeat`]).
     AlreadyIssued(CredentialRecord),
 }
 
@@ -351,8 +367,8 @@ pub struct Issuer<'a> {
     pub clock: &'a dyn Clock,
     /// Proof suite for new credentials.
     pub suite: Cryptosuite,
-    /// Registered graders (normalized e-mails or names).
-    pub graders: Vec<String>,
+    /// Registered graders: who may grade a lab, and how credentials name them.
+    pub graders: Vec<Grader>,
 }
 
 impl Issuer<'_> {
@@ -487,10 +503,7 @@ impl Issuer<'_> {
 
     /// Whether `actor` may grade labs.
     pub fn check_grader(&self, actor: &Actor) -> Result<(), IssuanceError> {
-        let name = actor.name.trim().to_lowercase();
-        if actor.role == Role::Grader
-            && self.graders.iter().any(|g| g.trim().to_lowercase() == name)
-        {
+        if actor.role == Role::Grader && self.graders.iter().any(|g| g.is(&actor.name)) {
             Ok(())
         } else {
             Err(IssuanceError::NotAGrader(actor.name.clone()))
@@ -534,7 +547,8 @@ impl Issuer<'_> {
     }
 
     /// Issues the certification for a candidate's attempt, when both stages
-    /// are passed; idempotent per attempt and per external id.
+    /// are passed; idempotent per attempt and per external id, except that
+    /// a repeat whose credential is revoked is refused ([`check_repeat`]).
     pub async fn issue(
         &self,
         email: &str,
@@ -592,6 +606,10 @@ impl Issuer<'_> {
         .await
     }
 
+    /// The credential an issuance with `key` and `external_id` repeats, if
+    /// any. Every single issuance (CLI, admin API, VC-API, renewal) looks
+    /// its repeat up here and in [`Self::create`], so all apply
+    /// [`check_repeat`]: a revoked credential is refused, not answered.
     async fn existing(
         &self,
         key: &str,
@@ -609,7 +627,11 @@ impl Issuer<'_> {
         {
             found.extend(self.store.credential_by_issuance("", Some(ext)).await?);
         }
-        Ok(repeat_of(&found, key, external_id)?.cloned())
+        let Some(repeat) = repeat_of(&found, key, external_id)? else {
+            return Ok(None);
+        };
+        check_repeat(repeat, &self.credential_status(&repeat.id).await?)?;
+        Ok(Some(repeat.clone()))
     }
 
     /// Creates a credential in one transaction: idempotency check,
@@ -617,7 +639,7 @@ impl Issuer<'_> {
     /// the positions), the superseding of `supersedes` (whose revocation bit
     /// is set and list re-published, and whose holder's candidate record
     /// takes the corrected name), and the audit entry. A twin issued
-    /// concurrently is returned instead.
+    /// concurrently is returned instead (or refused, when revoked).
     async fn create(
         &self,
         key: &str,
@@ -632,6 +654,11 @@ impl Issuer<'_> {
         let ext: Vec<String> = external_id.map(str::to_owned).into_iter().collect();
         let found = tx.credentials_by_keys(&[key.to_owned()], &ext).await?;
         if let Some(existing) = repeat_of(&found, key, external_id)? {
+            let entries = tx.status_entries(&existing.id).await?;
+            check_repeat(
+                existing,
+                &revocation::CredentialStatus::from_entries(&entries),
+            )?;
             return Ok(IssueOutcome::AlreadyIssued(existing.clone()));
         }
         let slots = self.allocate_status(&mut *tx, 1, now).await?;
@@ -655,7 +682,7 @@ impl Issuer<'_> {
     /// Renews a credential: a new credential for the same holder and
     /// results, valid from now for the catalog's validity period, recording
     /// which credential it renews. Renewing the same credential twice
-    /// returns the first renewal.
+    /// returns the first renewal, unless it is revoked ([`check_repeat`]).
     pub async fn renew(&self, id: &str, actor: &Actor) -> Result<IssueOutcome, IssuanceError> {
         if actor.role != Role::Admin {
             return Err(IssuanceError::Forbidden(actor.name.clone()));

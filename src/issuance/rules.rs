@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 
-use super::{IssuanceError, score_text};
+use super::{IssuanceError, revocation::CredentialStatus, score_text};
 use crate::store::{AssessmentKind, AssessmentRecord, CredentialRecord};
 
 /// How many days after the server's UTC date an assessment may be dated.
@@ -100,6 +100,26 @@ pub fn repeat_of<'c>(
         Some(ext) if other => Err(IssuanceError::ExternalIdConflict(ext.to_owned())),
         _ => Ok(None),
     }
+}
+
+/// Whether a repeated issuance may answer with `found`, the credential
+/// issued before for the same attempt, given its status: not when it is
+/// revoked ([`IssuanceError::RepeatRevoked`], `revoked`) — a revoked
+/// credential is neither passed off as issued nor issued again. A suspended
+/// one is answered (a suspension can be lifted). Every issuance applies
+/// this rule: single issuance, renewal and the VC-API in the repeat lookup
+/// they share (`Issuer::issue` and the others), bulk import per row.
+pub fn check_repeat(
+    found: &CredentialRecord,
+    status: &CredentialStatus,
+) -> Result<(), IssuanceError> {
+    if status.revoked {
+        return Err(IssuanceError::RepeatRevoked {
+            id: found.id.clone(),
+            certification: found.certification.clone(),
+        });
+    }
+    Ok(())
 }
 
 /// The passed written record of an attempt, or why there is none (the lab

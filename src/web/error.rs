@@ -109,6 +109,8 @@ pub enum ErrorCode {
     StatusConflict,
     /// 409: the external id belongs to another issuance.
     ExternalIdConflict,
+    /// 409: the attempt was issued before, and that credential is revoked.
+    Revoked,
     /// 422: an assessment is dated after tomorrow (UTC).
     DateInFuture,
     /// 422: the lab is dated before its written stage.
@@ -169,6 +171,7 @@ impl ErrorCode {
             ErrorCode::Superseded => "superseded",
             ErrorCode::StatusConflict => "status_conflict",
             ErrorCode::ExternalIdConflict => "external_id_conflict",
+            ErrorCode::Revoked => "revoked",
             ErrorCode::DateInFuture => "date_in_future",
             ErrorCode::LabBeforeWritten => "lab_before_written",
             ErrorCode::IssuedBeforeLab => "issued_before_lab",
@@ -214,6 +217,7 @@ impl ErrorCode {
             ErrorCode::Superseded => "The credential was superseded",
             ErrorCode::StatusConflict => "The status change conflicts with the credential's status",
             ErrorCode::ExternalIdConflict => "The external id belongs to another issuance",
+            ErrorCode::Revoked => "The credential issued before is revoked",
             ErrorCode::DateInFuture => "A date is in the future",
             ErrorCode::LabBeforeWritten => "The lab is dated before the written assessment",
             ErrorCode::IssuedBeforeLab => "The issue date is before the lab",
@@ -233,7 +237,7 @@ impl ErrorCode {
     }
 
     /// Every code, for parsing wire strings back.
-    const ALL: [ErrorCode; 38] = [
+    const ALL: [ErrorCode; 39] = [
         ErrorCode::Unauthorized,
         ErrorCode::InvalidToken,
         ErrorCode::InsufficientScope,
@@ -257,6 +261,7 @@ impl ErrorCode {
         ErrorCode::Superseded,
         ErrorCode::StatusConflict,
         ErrorCode::ExternalIdConflict,
+        ErrorCode::Revoked,
         ErrorCode::DateInFuture,
         ErrorCode::LabBeforeWritten,
         ErrorCode::IssuedBeforeLab,
@@ -570,6 +575,7 @@ impl From<IssuanceError> for ApiError {
             | IssuanceError::StatusConflict(_)
             | IssuanceError::Superseded(..)
             | IssuanceError::ExternalIdConflict(_)
+            | IssuanceError::RepeatRevoked { .. }
             | IssuanceError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
             IssuanceError::Store(StoreError::NotFound(_)) => StatusCode::NOT_FOUND,
             IssuanceError::Store(_) | IssuanceError::Signing(_) | IssuanceError::Random(_) => {

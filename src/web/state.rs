@@ -45,6 +45,50 @@ pub struct AppState {
     pub hsts: bool,
     /// Proxies whose `X-Forwarded-For` names the client (rate limits, logs).
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
+    /// The registered graders now: [`AppState::new`] starts it with
+    /// [`IssuerParts::graders`]; `rosette serve` replaces it when
+    /// rosette.toml changes, so graders take effect without a restart.
+    pub graders: Arc<GraderRoster>,
+}
+
+/// The registered graders, swapped as a whole when the configuration
+/// changes (readers keep the list they took).
+#[derive(Debug, Default)]
+pub struct GraderRoster {
+    list: std::sync::RwLock<Arc<Vec<crate::issuance::Grader>>>,
+}
+
+/// How often `rosette serve` reads the graders from rosette.toml again.
+pub const GRADER_REFRESH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl GraderRoster {
+    /// A roster of `graders`.
+    pub fn new(graders: Vec<crate::issuance::Grader>) -> Self {
+        GraderRoster {
+            list: std::sync::RwLock::new(Arc::new(graders)),
+        }
+    }
+
+    /// The graders now.
+    pub fn current(&self) -> Arc<Vec<crate::issuance::Grader>> {
+        match self.list.read() {
+            Ok(l) => l.clone(),
+            // A writer panicked mid-swap: the old list is still whole.
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Installs `graders`; true when they differ from the current ones.
+    pub fn replace(&self, graders: Vec<crate::issuance::Grader>) -> bool {
+        if *self.current() == graders {
+            return false;
+        }
+        match self.list.write() {
+            Ok(mut l) => *l = Arc::new(graders),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(graders),
+        }
+        true
+    }
 }
 
 /// Most credentials in one verification batch, unless configured otherwise
@@ -68,8 +112,8 @@ pub struct IssuerParts {
     pub clock: Arc<dyn crate::clock::Clock>,
     /// Proof suite of new credentials.
     pub suite: crate::proof::Cryptosuite,
-    /// Registered graders.
-    pub graders: Vec<String>,
+    /// Registered graders at start (the live list is [`AppState::graders`]).
+    pub graders: Vec<crate::issuance::Grader>,
     /// LinkedIn organization id for add-to-profile links, if configured.
     pub linkedin_organization_id: Option<String>,
 }
@@ -86,7 +130,9 @@ impl AppState {
             ),
             None => keyring::KeyRing::none(),
         };
+        let graders = issuer.as_deref().map(|p| p.graders.clone());
         AppState {
+            graders: Arc::new(GraderRoster::new(graders.unwrap_or_default())),
             key_ring: Arc::new(key_ring),
             store,
             issuer,
@@ -127,7 +173,7 @@ impl AppState {
             public_url: p.public_url.clone(),
             clock: p.clock.as_ref(),
             suite: p.suite,
-            graders: p.graders.clone(),
+            graders: self.graders.current().as_ref().clone(),
         })
     }
 }

@@ -64,7 +64,8 @@ fn bad_request(detail: &str) -> ApiError {
 /// other) and audits `credential.issue`. 400 for a malformed request, 422
 /// for a credential that cannot be issued (issuer not this one, unknown
 /// achievement, missing fields, `proof` or `credentialStatus` present…),
-/// 409 when the id or the attempt was issued before.
+/// 409 when the id or the attempt was issued before (`revoked` when that
+/// credential is revoked, [`crate::issuance::check_repeat`]).
 #[utoipa::path(
     post,
     path = "/credentials/issue",
@@ -79,14 +80,15 @@ a registered candidate who passed the written and lab stages of an attempt not i
 be absent or this issuer; `proof` and `credentialStatus` must be absent. The server assigns `id` when absent, \
 writes its issuer profile and the catalog's achievement, replaces the e-mail by a salted hash, defaults \
 `validFrom` to now and `validUntil` to the catalog's validity, adds the revocation and suspension status \
-entries and the proof, and stores the credential (public page `/v/{uuid}`, revocable).",
+entries and the proof, and stores the credential (public page `/v/{uuid}`, revocable). An attempt \
+issued before is a 409: `conflict`, or `revoked` when that credential is revoked.",
     request_body(content = IssueRequest, content_type = "application/json"),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Issued; `Location` is the credential's URL.", body = IssueResponse),
         (status = 400, description = "The body is not JSON, or `credential` or `options` is not an object.",
             body = super::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The id is taken, or the attempt was issued before.",
+        (status = 409, description = "`conflict`: the id is taken, or the attempt was issued before; `revoked`: the attempt was issued before and that credential is revoked.",
             body = super::error::Problem, content_type = "application/problem+json"),
         (status = 413, response = crate::web::error::BodyTooLarge),
         (status = 422, description = "The credential cannot be issued (issuer, achievement, holder, fields, stages).",

@@ -428,6 +428,13 @@ fn admin_api_end_to_end() {
         .expect(200, None);
     assert_eq!(st["status"], "revoked");
     assert_eq!(server.page_verdict(&ada_id), "REVOKED");
+    // Issuing the attempt again is refused, not answered with the revoked
+    // credential as `already_issued` (nor issued anew: the list below counts).
+    let p = server
+        .post(c, a, &issue("ada@example.com"))
+        .expect(409, Some("revoked"));
+    assert!(p["detail"].as_str().unwrap().contains(&ada_id), "{p}");
+    assert!(!p.to_string().contains("exam integrity"), "{p}");
     let revoked_ada = ["/revoke", "/reinstate", "/suspend"].map(|action| path(&ada_id, action));
     #[rustfmt::skip]
     let cases: [Refusal; 3] = [
@@ -458,6 +465,13 @@ fn admin_api_end_to_end() {
         .expect(200, None);
     assert_eq!(st["status"], "suspended");
     assert_eq!(server.page_verdict(&eve_id), "SUSPENDED");
+    // A suspended credential is still the answer to a repeat.
+    let again = server
+        .post(c, a, &issue("eve@example.com"))
+        .expect(200, None);
+    assert_eq!(again["outcome"], "already_issued");
+    assert_eq!(again["credential"]["id"], eve_id.as_str());
+    assert_eq!(again["credential"]["status"], "suspended");
     server
         .post(&path(&eve_id, "/suspend"), a, &reason)
         .expect(409, Some("status_conflict"));
@@ -1053,4 +1067,75 @@ fn bulk_route_and_assessments_refuse_conflicts_and_dates_like_the_cli() {
     server
         .post("/api/v1/admin/assessments/lab", g, &late)
         .expect(422, Some("date_in_future"));
+}
+
+/// The repeat of a renewal that was revoked is refused as `revoked` (the
+/// same rule as a repeated issuance), audited as a refusal, and renews
+/// nothing.
+#[test]
+fn renewing_again_after_the_renewal_was_revoked_is_refused() {
+    let server = Server::start();
+    let (admin, _) = server.token("hr", "admin");
+    let (grader, _) = server.token("grader@example.com", "grader");
+    let (a, g) = (Some(admin.as_str()), Some(grader.as_str()));
+    let gus = "gus@example.com";
+    server
+        .post(
+            "/api/v1/admin/assessments/written",
+            a,
+            &written(gus, Some("Gus Grant"), CICD, 90.0),
+        )
+        .expect(201, None);
+    server
+        .post("/api/v1/admin/assessments/lab", g, &lab(gus, CICD, "pass"))
+        .expect(201, None);
+    let issued = server
+        .post(
+            "/api/v1/admin/credentials",
+            a,
+            &json!({ "email": gus, "certification": CICD }),
+        )
+        .expect(201, None);
+    let path = |id: &Value, action: &str| {
+        format!(
+            "/api/v1/admin/credentials/{}{action}",
+            id.as_str().unwrap().trim_start_matches("urn:uuid:")
+        )
+    };
+    let renew = path(&issued["credential"]["id"], "/renew");
+    let renewal = server.post(&renew, a, &json!({})).expect(201, None)["credential"]["id"].clone();
+    server
+        .post(
+            &path(&renewal, "/revoke"),
+            a,
+            &json!({ "reason": "renewed in error" }),
+        )
+        .expect(200, None);
+    let p = server
+        .post(&renew, a, &json!({}))
+        .expect(409, Some("revoked"));
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains(renewal.as_str().unwrap()),
+        "{p}"
+    );
+    let entries = server.audit();
+    let refused: Vec<Value> = entries
+        .iter()
+        .filter(|e| e["action"] == "api.refused")
+        .map(|e| serde_json::from_str(e["details"].as_str().unwrap()).unwrap())
+        .collect();
+    assert_eq!(refused.len(), 1, "{entries:?}");
+    assert_eq!(refused[0]["status"], 409);
+    assert!(
+        !entries.iter().any(|e| e["action"] == "api.repeat"),
+        "{entries:?}"
+    );
+    let renewals = entries
+        .iter()
+        .filter(|e| e["action"] == "credential.renew")
+        .count();
+    assert_eq!(renewals, 1, "{entries:?}");
 }

@@ -259,12 +259,14 @@ fn issuance_requires_both_stages_and_is_idempotent() {
             );
         }
         let evidence = doc["evidence"].as_array().unwrap();
+        // The grader by role (none configured: the default), never by e-mail.
         assert!(evidence.iter().any(|e| {
             e["description"]
                 .as_str()
                 .unwrap_or("")
-                .contains("grader@example.com")
+                .contains("grader: Professional Services engineer.")
         }));
+        assert!(!doc.to_string().contains("grader@example.com"), "{doc:#}");
         assert!(
             evidence
                 .iter()

@@ -518,6 +518,25 @@ fn vc_api_issue_and_presentation_verify() {
     let r = pv(&unsigned, json!({})).expect(422, None);
     assert_eq!(r["errors"][0]["code"], "revoked");
     assert_eq!(r["errors"][0]["credentialIndex"], 0);
+    // Issuing the attempt again is refused as `revoked` (the rule of every
+    // issuance route), not as a plain conflict; nothing new is signed.
+    let before = server.audit().len();
+    let p = server
+        .post(
+            "/credentials/issue",
+            a,
+            &json!({ "credential": submitted(&achievement, "erin@example.com", "Erin Example") }),
+        )
+        .expect(409, Some("revoked"));
+    assert!(p["detail"].as_str().unwrap().contains(&id), "{p}");
+    assert!(!p.to_string().contains("issued in error"), "{p}");
+    let after = server.audit();
+    assert!(
+        !after[before..]
+            .iter()
+            .any(|e| e["action"] == "credential.issue"),
+        "{after:?}"
+    );
 }
 
 /// Serves one status list credential.

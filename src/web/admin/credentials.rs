@@ -87,7 +87,8 @@ pub struct IssueRequest {
 
 /// `POST /api/v1/admin/credentials`: issues the certification for an
 /// attempt whose written and lab stages were passed (like `rosette issue`);
-/// idempotent per attempt and per external id.
+/// idempotent per attempt and per external id; the repeat of a revoked
+/// credential is refused (`revoked`, [`issuance::check_repeat`]).
 #[utoipa::path(
     post,
     path = "/api/v1/admin/credentials",
@@ -95,14 +96,16 @@ pub struct IssueRequest {
     summary = "Issue a credential",
     description = "Signs and stores the certification for a candidate's attempt once both stages \
 are passed, with its revocation and suspension status entries. The same attempt again answers \
-200 with the credential issued before (its `status` says whether it is still active, or revoked, \
-suspended…); an external id that belongs to another attempt is a 409 `external_id_conflict`.",
+200 with the credential issued before (its `status` says whether it is active or suspended), \
+unless that credential is revoked: then 409 `revoked`, and nothing is issued. An external id that \
+belongs to another attempt is a 409 `external_id_conflict`.",
     request_body = IssueRequest,
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Issued.", body = IssuedView),
-        (status = 200, description = "Issued before; nothing new was signed.", body = IssuedView),
+        (status = 200, description = "Issued before (active or suspended); nothing new was signed.", body = IssuedView),
         (status = 400, response = crate::web::error::NotJson),
+        (status = 409, description = "`revoked`: the attempt was issued before and that credential is revoked; `external_id_conflict`: the external id belongs to another attempt.", body = Problem, content_type = "application/problem+json"),
         (status = 413, response = crate::web::error::BodyTooLarge),
         (status = 422, description = "Unknown certification or candidate, a stage missing or not passed.", body = Problem, content_type = "application/problem+json"),
         crate::web::error::AdminScope,
@@ -287,7 +290,8 @@ optional `external_id`, `attempt`, `written_reference`, `lab_notes`) or a JSON a
 with the same keys. Every row records its two assessments and is issued, found issued before \
 (the same candidate, certification and attempt) or refused with a code (`stage_failed` for a lab \
 after a failed written stage, `date_in_future`, `lab_before_written`, `external_id_conflict` for \
-an external id that is another issuance's, …); a refused row records nothing and never stops the \
+an external id that is another issuance's, `revoked` for an attempt whose credential was revoked, \
+…); a refused row records nothing and never stops the \
 others. The body limit bounds the batch.",
     request_body(
         description = "The rows.",
@@ -645,7 +649,8 @@ pub struct RenewRequest {}
     summary = "Renew a credential",
     description = "Issues a new credential for the same holder and results, valid from now for the \
 catalog's validity period, recording which credential it renews. Renewing the same credential again \
-answers 200 with the first renewal. The body may be empty or `{}`.",
+answers 200 with the first renewal, or 409 `revoked` when that renewal was revoked. The body may be \
+empty or `{}`.",
     params(("id" = String, Path, description = "Credential id: the UUID or `urn:uuid:…`.")),
     request_body(content = Option<RenewRequest>, content_type = "application/json"),
     security(("bearer" = [])),
@@ -654,7 +659,7 @@ answers 200 with the first renewal. The body may be empty or `{}`.",
         (status = 200, description = "Renewed before.", body = IssuedView),
         (status = 400, response = crate::web::error::NotJson),
         (status = 404, response = crate::web::error::NoSuchCredential),
-        (status = 409, description = "The credential was superseded by a correction.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`superseded`: the credential was superseded by a correction; `revoked`: its renewal was revoked.", body = Problem, content_type = "application/problem+json"),
         (status = 413, response = crate::web::error::BodyTooLarge),
         crate::web::error::AdminScope,
     )

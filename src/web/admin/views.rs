@@ -165,7 +165,8 @@ pub(super) async fn full_view(
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct IssuedView {
     /// `issued`, or `already_issued` when the same attempt, external id or
-    /// renewal was issued before (nothing new was signed).
+    /// renewal was issued before (nothing new was signed; a revoked one is
+    /// refused instead).
     pub outcome: String,
     /// The credential.
     pub credential: CredentialView,
