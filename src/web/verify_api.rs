@@ -105,12 +105,15 @@ pub async fn verify(State(state): State<AppState>, headers: HeaderMap, body: Byt
     }
     let is_json = content_type.contains("json") || content_type.starts_with("application/vc");
     if !is_json {
-        let essence = content_type.split(';').next().map(str::trim);
-        if roster::sniff(&body, essence) == Sniffed::Roster {
+        let essence = content_type
+            .split(';')
+            .next()
+            .map(|t| t.trim().to_ascii_lowercase());
+        if roster::sniff(&body, essence.as_deref()) == Sniffed::Roster {
             // A roster sent as the whole body (`text/csv`, `text/plain`…).
             let items = roster_items(&body, None, None);
             if items.is_empty() {
-                return empty_batch("the roster has no line to verify");
+                return empty_batch("the roster has no line to verify: the body is empty or blank");
             }
             if let Some(refusal) = refuse_size(&state, items.len(), "roster") {
                 return refusal;
@@ -207,9 +210,9 @@ fn refuse_size(state: &AppState, items: usize, what: &str) -> Option<Response> {
             StatusCode::PAYLOAD_TOO_LARGE,
             "RANGE_ERROR",
             &format!(
-                "the {what} has {items} or more items to verify (a roster line counts one); \
-                 at most {} per request (`max_batch`)",
-                state.max_batch
+                "the {what} has more than {max} items to verify (a roster line counts one): \
+                 at most {max} per request (`max_batch`)",
+                max = state.max_batch
             ),
         )
     })
