@@ -70,6 +70,29 @@ fn inert_cell(text: &str) -> String {
     }
 }
 
+/// The names of the employer's columns in the CSV answer, as many as the
+/// widest roster line has cells: the header's names when every roster line
+/// has the same header, else (and for a cell without a name) `column N`.
+fn employer_columns(rows: &[(Origin, Report)]) -> Vec<String> {
+    let width = rows.iter().map(|(o, _)| o.cells.len()).max().unwrap_or(0);
+    let mut headers = rows
+        .iter()
+        .filter(|(o, _)| o.line.is_some())
+        .map(|(o, _)| &o.header);
+    let first = headers.next().cloned().flatten();
+    let shared = first.filter(|h| headers.all(|other| other.as_ref() == Some(h)));
+    (0..width)
+        .map(|i| {
+            shared
+                .as_ref()
+                .and_then(|h| h.get(i))
+                .filter(|n| !n.is_empty())
+                .cloned()
+                .unwrap_or_else(|| format!("column {}", i + 1))
+        })
+        .collect()
+}
+
 /// The answer: JSON, or CSV when the client asks for `text/csv`.
 pub fn answer(headers: &HeaderMap, batch: Batch) -> Response {
     let wants_csv = headers
@@ -104,29 +127,8 @@ pub fn answer(headers: &HeaderMap, batch: Batch) -> Response {
 /// first problem. Every cell goes through [`inert_cell`].
 fn csv_answer(batch: &Batch) -> Response {
     let roster = batch.rows.iter().any(|(o, _)| o.line.is_some());
-    let width = batch
-        .rows
-        .iter()
-        .map(|(o, _)| o.cells.len())
-        .max()
-        .unwrap_or(0);
-    let mut headers = batch
-        .rows
-        .iter()
-        .filter(|(o, _)| o.line.is_some())
-        .map(|(o, _)| &o.header);
-    let first = headers.next().cloned().flatten();
-    let shared = first.filter(|h| headers.all(|other| other.as_ref() == Some(h)));
-    let mut head: Vec<String> = (0..width)
-        .map(|i| {
-            shared
-                .as_ref()
-                .and_then(|h| h.get(i))
-                .filter(|n| !n.is_empty())
-                .cloned()
-                .unwrap_or_else(|| format!("column {}", i + 1))
-        })
-        .collect();
+    let mut head = employer_columns(&batch.rows);
+    let width = head.len();
     let ours: &[&str] = &[
         "item",
         "verified",
@@ -227,6 +229,34 @@ mod tests {
             Some(serde_json::json!(["Ada", "E-1", "x", "y"]))
         );
         assert_eq!(Origin::default().input(), None);
+    }
+
+    #[test]
+    fn the_csv_names_the_employers_columns_only_when_every_roster_agrees() {
+        let header =
+            |names: &[&str]| Some(Arc::new(names.iter().map(|n| (*n).to_owned()).collect()));
+        let line = |cells: usize, header: Option<Arc<Vec<String>>>| {
+            let origin = Origin {
+                line: Some(2),
+                cells: vec!["x".into(); cells],
+                header,
+                ..Origin::default()
+            };
+            let report = Report::of_checks(Vec::new(), chrono::DateTime::UNIX_EPOCH);
+            (origin, report)
+        };
+        let team = header(&["name", ""]);
+        let file = (
+            Origin::default(),
+            Report::of_checks(Vec::new(), chrono::DateTime::UNIX_EPOCH),
+        );
+        let same = [line(2, team.clone()), line(3, team.clone()), file];
+        assert_eq!(employer_columns(&same), ["name", "column 2", "column 3"]);
+        let mixed = [line(2, team.clone()), line(2, header(&["nom", "lien"]))];
+        assert_eq!(employer_columns(&mixed), ["column 1", "column 2"]);
+        let partly = [line(1, team), line(1, None)];
+        assert_eq!(employer_columns(&partly), ["column 1"]);
+        assert!(employer_columns(&[]).is_empty());
     }
 
     #[test]

@@ -532,7 +532,10 @@ fn multipart_results_name_the_part_and_file_each_row_came_from() {
 
 #[test]
 fn a_roster_over_max_batch_is_refused_naming_the_limit() {
-    let server = TestServer::start_with(|state| state.max_batch = 2);
+    let server = TestServer::start_with(|state| {
+        state.max_batch = 2;
+        state.max_body_bytes = 4096;
+    });
     let id = "urn:uuid:00000000-0000-4000-8000-000000000000";
     let three = format!("{id}\nno id\n{id}\n");
     let form = server.form(
@@ -548,6 +551,11 @@ fn a_roster_over_max_batch_is_refused_naming_the_limit() {
             "{case}: {problem:#}"
         );
     }
+    // The body limit holds for rosters too.
+    let long = format!("{id}\n{}\n", "x".repeat(5000));
+    server
+        .post("text/csv", long.as_bytes(), "text/csv")
+        .expect_as("a roster over max_body_bytes", 413, Some("body_too_large"));
     let two = format!("{id}\nno id\n");
     let r = server.post("text/csv", two.as_bytes(), "application/json");
     assert_eq!(r.status, 200, "{}", r.text());
