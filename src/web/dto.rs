@@ -87,13 +87,39 @@ pub enum VerifyRequest {
     Batch(VerifyBatch),
 }
 
-/// The verdicts of a batch, one report per item, in order.
+/// The verdicts of a batch, one result per item, in order.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct BatchReport {
     /// Whether every item verified.
     pub verified: bool,
-    /// One report per item.
-    pub results: Vec<Report>,
+    /// One result per item (per data line of a roster).
+    pub results: Vec<BatchResult>,
+}
+
+/// One item's report, and where the item came from.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BatchResult {
+    /// The item's verification report.
+    #[serde(flatten)]
+    pub report: Report,
+    /// The form field name of the `multipart/form-data` part it came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub part: Option<String>,
+    /// The file name of that part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub filename: Option<String>,
+    /// Its line in the roster (1-based, counting the header line).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, minimum = 1)]
+    pub line: Option<u64>,
+    /// The roster line's cells, unchanged: an object keyed by the roster's
+    /// header names (`column N` for a cell without a name of its own), or
+    /// an array when the roster has no header line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub input: Option<Value>,
 }
 
 /// The answer of `POST /api/v1/verify`: a report, or for a batch one

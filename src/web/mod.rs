@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod batch;
 pub mod docs;
 pub mod dto;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod operations;
 pub mod page;
 pub mod public;
 pub mod rate_limit;
+pub mod roster;
 pub mod server;
 pub mod state;
 pub mod vc_api;

@@ -2,18 +2,23 @@
 //! credential (JSON), a baked PNG or SVG (raw body), `{"url": …}` (a
 //! bounded fetch), or a batch `{"credentials": [item, …]}` of up to
 //! [`MAX_BATCH`] items, each a credential object, `{"url": …}` or a
-//! string URL. Answers the same report as `rosette verify --json`, or
-//! `{"results": [report, …]}` for a batch.
+//! string URL, or a roster (a CSV or text file of credential ids or links,
+//! raw or as form parts; see [`super::roster`]). Answers the same report as
+//! `rosette verify --json`, or `{"results": [report, …]}` for a batch
+//! (shaped, as JSON or CSV, by [`super::batch`]).
 
+use super::batch::{self, Batch, Origin};
 use super::error::{ApiError, ErrorCode, vc_json_body, vc_problem as problem};
+use super::roster::{self, Sniffed};
 use super::state::{AppState, Pieces, count};
 use crate::fetch::HttpFetcher;
-use crate::verification::{self, Report, VerifyContext};
+use crate::verification::{self, Check, CheckState, Report, VerifyContext};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde_json::Value;
+use std::sync::Arc;
 
 pub use super::state::MAX_BATCH;
 
@@ -30,10 +35,21 @@ pub use super::state::MAX_BATCH;
 client; or a batch `{\"credentials\": [item, …]}` of at most `max_batch` items (100 by default), each a \
 credential, `{\"url\": …}` or a URL string. A reference to one of this issuer's own credentials — its id \
 (`urn:uuid:…` or the bare UUID, also as `{\"id\": …}`) or its page link (`{public_url}/v/{uuid}`, what the \
-badge's QR code carries) — is read from the store, not fetched. In a `multipart/form-data` upload, a \
-`text/plain` or `text/csv` part is a roster: the first credential id or link on each line. A batch \
-answers CSV (one row per item: verdict, holder, certification, issuer, dates, first problem) when the \
-request says `Accept: text/csv`.\n\n\
+badge's QR code carries) — is read from the store, not fetched.\n\n\
+**Rosters.** A body or form part is told by its content, not its declared type: JSON, a PNG, an SVG or a \
+compact JWT is a credential; other text is a roster (`text/csv`, `text/plain`, or what Windows sends for a \
+.csv file: `application/vnd.ms-excel`, `application/octet-stream`). A roster is UTF-8 (a BOM is skipped; \
+else Windows-1252), with LF or CRLF line ends, cells separated by `,`, `;` or tab (the one its first line \
+uses most) and optionally quoted (RFC 4180). Every line that is not blank gives one result, in order: the \
+first cell that is or holds a credential id or link is verified; a line without one answers `NOT VALID` \
+with the check code `no_credential_id` naming the line. The first line is a header, not a result, when it \
+holds no id but names the column where later lines have theirs. Each roster result carries `line` and \
+`input`, the line's cells unchanged (an object keyed by the header's names, or an array); each result of \
+a form carries `part` (the form field name) and `filename`. A roster line counts as one item against \
+`max_batch`.\n\n\
+**CSV.** With `Accept: text/csv` a batch answers CSV, UTF-8 with a BOM: the roster's own columns first, \
+then `part`, `filename` (a form), `line` (a roster), `item`, `verified`, `verdict`, holder, certification, \
+issuer, dates and the first problem; cells that a spreadsheet would run as a formula get a leading `'`.\n\n\
 The answer is the same report as `rosette verify --json`: one state per check (`valid`, `invalid`, or \
 `unknown` when it could not be checked, which never counts as valid), `verified`, true only when \
 every check is valid, and `verdict`, the word the verification page shows and the CSV answer writes \
@@ -41,10 +57,10 @@ every check is valid, and `verdict`, the word the verification page shows and th
 `NOT VALID`, or `CANNOT VERIFY` when nothing failed but something could not be checked). A credential \
 that fails verification is still a 200 with `verified: false`. A batch answers \
 `{\"verified\": all, \"results\": [report, …]}`. A request with nothing to verify — an empty \
-`credentials` array, a form without files, a roster without a credential id or link — is a 400 \
+`credentials` array, a form without files, a roster without a line that is not blank — is a 400 \
 problem with the code `empty_batch`, never `verified: true`.",
     request_body(
-        description = "A credential, `{\"url\": …}`, a batch, or a baked badge image.",
+        description = "A credential, `{\"url\": …}`, a batch, a baked badge image, or a roster.",
         content(
             (super::dto::VerifyRequest = "application/json"),
             (super::dto::Credential = "application/vc"),
@@ -52,6 +68,8 @@ problem with the code `empty_batch`, never `verified: true`.",
             ("image/png"),
             ("image/svg+xml"),
             ("multipart/form-data"),
+            ("text/csv"),
+            ("text/plain"),
         ),
     ),
     responses(
@@ -62,12 +80,12 @@ problem with the code `empty_batch`, never `verified: true`.",
             )),
         (status = 400, description = "A JSON content type but the body is not JSON, `credentials` is not an array, \
 a malformed form; or nothing to verify (code `empty_batch`): an empty `credentials` array, a form without \
-files, a roster without a credential id or link.",
+files, a roster of blank lines.",
             body = super::error::Problem, content_type = "application/problem+json",
             example = json!({"type": "https://www.w3.org/TR/vc-data-model#MALFORMED_VALUE_ERROR",
                 "title": "the batch is empty: `credentials` lists nothing to verify",
                 "status": 400, "code": "empty_batch"})),
-        (status = 413, description = "The body is larger than `max_body_bytes` (1 MB by default), or the batch has more than `max_batch` items.",
+        (status = 413, description = "The body is larger than `max_body_bytes` (1 MB by default), or the batch has more than `max_batch` items (a roster line counts one); the problem names the limit.",
             body = super::error::Problem, content_type = "application/problem+json"),
         (status = 429, response = crate::web::error::RateLimited),
         (status = 503, response = crate::web::error::TimedOut),
@@ -87,6 +105,25 @@ pub async fn verify(State(state): State<AppState>, headers: HeaderMap, body: Byt
     }
     let is_json = content_type.contains("json") || content_type.starts_with("application/vc");
     if !is_json {
+        let essence = content_type
+            .split(';')
+            .next()
+            .map(|t| t.trim().to_ascii_lowercase());
+        if roster::sniff(&body, essence.as_deref()) == Sniffed::Roster {
+            // A roster sent as the whole body (`text/csv`, `text/plain`…).
+            let items = roster_items(&body, None, None);
+            if items.is_empty() {
+                return empty_batch("the roster has no line to verify: the body is empty or blank");
+            }
+            if let Some(refusal) = refuse_size(&state, items.len(), "roster") {
+                return refusal;
+            }
+            let batch = Batch {
+                rows: verify_all(&state, items, fetcher, cx).await,
+                form: false,
+            };
+            return batch::answer(&headers, batch);
+        }
         // A baked image (or anything else): let the sniffing verifier decide.
         let report = verification::verify_input(&body, cx).await;
         count(&state, &report);
@@ -107,61 +144,130 @@ pub async fn verify(State(state): State<AppState>, headers: HeaderMap, body: Byt
         if items.is_empty() {
             return empty_batch("the batch is empty: `credentials` lists nothing to verify");
         }
-        if items.len() > state.max_batch {
-            return problem(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "RANGE_ERROR",
-                &format!("at most {} credentials per batch", state.max_batch),
-            );
+        if let Some(refusal) = refuse_size(&state, items.len(), "batch") {
+            return refusal;
         }
-        let mut results = Vec::with_capacity(items.len());
-        let mut labels = Vec::with_capacity(items.len());
+        let mut rows = Vec::with_capacity(items.len());
         for item in items {
             let report = verify_item(&state, item, fetcher, cx).await;
             count(&state, &report);
-            results.push(report);
-            labels.push(item_label(item));
+            let origin = Origin {
+                item: item_label(item),
+                ..Origin::default()
+            };
+            rows.push((origin, report));
         }
-        return batch_response(&headers, &labels, &results);
+        return batch::answer(&headers, Batch { rows, form: false });
     }
     let report = verify_item(&state, &value, fetcher, cx).await;
     count(&state, &report);
     report_response(&report)
 }
 
-/// One thing uploaded in a form.
-enum Upload {
+/// What one batch item is.
+enum Pending {
     /// A credential file: JSON, or a baked PNG or SVG.
-    File { label: String, bytes: Bytes },
-    /// A line of a roster: a credential id or link.
+    File(Bytes),
+    /// A roster line's credential id or link.
     Reference(String),
+    /// A roster line without a credential id or link.
+    NoReference,
 }
 
-/// The references in a roster (plain text or CSV): on each line, the first
-/// cell that is a credential id (`urn:uuid:…`, a UUID) or an http(s) link;
-/// lines without one (a header row, names) are skipped.
-fn roster_references(text: &str) -> Vec<String> {
-    text.lines()
-        .filter_map(|line| {
-            line.split([',', ';', '\t'])
-                .map(|cell| cell.trim().trim_matches('"').trim())
-                .find(|cell| {
-                    cell.starts_with("urn:uuid:")
-                        || cell.starts_with("https://")
-                        || cell.starts_with("http://")
-                        || uuid::Uuid::try_parse(cell).is_ok()
-                })
-                .map(str::to_owned)
+/// The items of a roster, one per data line (see [`roster::parse`]).
+fn roster_items(
+    bytes: &[u8],
+    part: Option<&str>,
+    filename: Option<&str>,
+) -> Vec<(Origin, Pending)> {
+    let roster = roster::parse(bytes);
+    let header = roster.header.map(Arc::new);
+    roster
+        .rows
+        .into_iter()
+        .map(|row| {
+            let origin = Origin {
+                part: part.map(str::to_owned),
+                filename: filename.map(str::to_owned),
+                line: Some(row.line),
+                item: row.reference.clone().unwrap_or_default(),
+                cells: row.cells,
+                header: header.clone(),
+            };
+            let pending = row
+                .reference
+                .map_or(Pending::NoReference, Pending::Reference);
+            (origin, pending)
         })
         .collect()
 }
 
+/// The 413 problem for more than `max_batch` items (a roster line counts
+/// one), naming the limit; nothing is verified, nothing cut off.
+fn refuse_size(state: &AppState, items: usize, what: &str) -> Option<Response> {
+    (items > state.max_batch).then(|| {
+        problem(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "RANGE_ERROR",
+            &format!(
+                "the {what} has more than {max} items to verify (a roster line counts one): \
+                 at most {max} per request (`max_batch`)",
+                max = state.max_batch
+            ),
+        )
+    })
+}
+
+/// Verifies each item, in order. A roster line without a reference is not
+/// verified: its report has one `invalid` check, code `no_credential_id`,
+/// naming the line (verdict `NOT VALID`).
+async fn verify_all(
+    state: &AppState,
+    items: Vec<(Origin, Pending)>,
+    fetcher: Option<&HttpFetcher>,
+    cx: VerifyContext<'_>,
+) -> Vec<(Origin, Report)> {
+    let mut rows = Vec::with_capacity(items.len());
+    for (origin, pending) in items {
+        let report = match &pending {
+            Pending::File(bytes) => verification::verify_input(bytes, cx).await,
+            Pending::Reference(r) => {
+                verify_item(state, &Value::String(r.clone()), fetcher, cx).await
+            }
+            Pending::NoReference => {
+                let place = origin
+                    .filename
+                    .as_deref()
+                    .or(origin.part.as_deref())
+                    .map(|f| format!(" of {f}"))
+                    .unwrap_or_default();
+                let check = Check {
+                    check: "parse",
+                    state: CheckState::Invalid,
+                    code: "no_credential_id".into(),
+                    message: format!(
+                        "line {}{place} has no credential id (urn:uuid:…, a UUID) or link (https://…)",
+                        origin.line.unwrap_or_default()
+                    ),
+                    path: None,
+                };
+                rows.push((origin, Report::of_checks(vec![check], cx.now)));
+                continue;
+            }
+        };
+        count(state, &report);
+        rows.push((origin, report));
+    }
+    rows
+}
+
 /// `multipart/form-data` (RFC 7578), as a browser form or `curl -F` sends
-/// it: every file part is one credential — JSON, or a baked PNG or SVG,
-/// sniffed like a raw body; a text part (`text/plain`, `text/csv`, or a
-/// field without a file name) is a roster of credential ids or links, one
-/// per line (an employer checking a team). One credential answers one
-/// report; several answer a batch, in order, at most `max_batch`.
+/// it. Each part is decided by its content ([`roster::sniff`]), whatever
+/// type it declares: a credential file (JSON, a baked PNG or SVG) is one
+/// item; a roster (text, CSV) is one item per data line. One credential
+/// file answers one report; anything else a batch, in order, each row
+/// naming its part (field name and file name) and roster line, at most
+/// `max_batch` items.
 async fn verify_multipart(
     state: &AppState,
     headers: &HeaderMap,
@@ -179,75 +285,60 @@ async fn verify_multipart(
     };
     let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
     let mut form = multer::Multipart::new(stream, boundary);
-    let mut uploads: Vec<Upload> = Vec::new();
+    let mut items: Vec<(Origin, Pending)> = Vec::new();
+    let malformed = |e: multer::Error| {
+        problem(
+            StatusCode::BAD_REQUEST,
+            "PARSING_ERROR",
+            &format!("the multipart body is malformed: {e}"),
+        )
+    };
+    let mut rosters = 0;
     loop {
         let field = match form.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(e) => {
-                return problem(
-                    StatusCode::BAD_REQUEST,
-                    "PARSING_ERROR",
-                    &format!("the multipart body is malformed: {e}"),
-                );
-            }
+            Err(e) => return malformed(e),
         };
-        let file_name = field.file_name().map(str::to_owned);
+        let part = field.name().map(str::to_owned);
+        let filename = field.file_name().map(str::to_owned);
         let part_type = field.content_type().map(|m| m.essence_str().to_owned());
         let bytes = match field.bytes().await {
             Ok(b) => b,
-            Err(e) => {
-                return problem(
-                    StatusCode::BAD_REQUEST,
-                    "PARSING_ERROR",
-                    &format!("the multipart body is malformed: {e}"),
-                );
-            }
+            Err(e) => return malformed(e),
         };
         if bytes.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let roster = matches!(part_type.as_deref(), Some("text/plain" | "text/csv"))
-            || (file_name.is_none() && part_type.is_none());
-        if roster {
-            let text = String::from_utf8_lossy(&bytes);
-            uploads.extend(roster_references(&text).into_iter().map(Upload::Reference));
+        if roster::sniff(&bytes, part_type.as_deref()) == Sniffed::Roster {
+            rosters += 1;
+            items.extend(roster_items(&bytes, part.as_deref(), filename.as_deref()));
         } else {
-            uploads.push(Upload::File {
-                label: file_name.unwrap_or_else(|| format!("part {}", uploads.len() + 1)),
-                bytes,
-            });
+            let origin = Origin {
+                item: filename
+                    .clone()
+                    .unwrap_or_else(|| format!("part {}", items.len() + 1)),
+                part,
+                filename,
+                ..Origin::default()
+            };
+            items.push((origin, Pending::File(bytes)));
         }
-        if uploads.len() > state.max_batch {
-            return problem(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "RANGE_ERROR",
-                &format!("at most {} credentials per request", state.max_batch),
-            );
+        if let Some(refusal) = refuse_size(state, items.len(), "form") {
+            return refusal;
         }
     }
-    let mut results = Vec::with_capacity(uploads.len());
-    let mut labels = Vec::with_capacity(uploads.len());
-    for upload in &uploads {
-        let report = match upload {
-            Upload::File { label, bytes } => {
-                labels.push(label.clone());
-                verification::verify_input(bytes, cx).await
-            }
-            Upload::Reference(reference) => {
-                labels.push(reference.clone());
-                verify_item(state, &Value::String(reference.clone()), fetcher, cx).await
-            }
-        };
-        count(state, &report);
-        results.push(report);
+    if items.is_empty() {
+        return empty_batch("the form has no credential, badge file or roster line to verify");
     }
-    match results.len() {
-        0 => empty_batch(
-            "the form has no credential, badge file or roster line with a credential id or link",
-        ),
-        1 if matches!(uploads.first(), Some(Upload::File { .. })) => report_response(&results[0]),
-        _ => batch_response(headers, &labels, &results),
+    let single = rosters == 0 && items.len() == 1;
+    let mut rows = verify_all(state, items, fetcher, cx).await;
+    match rows.pop() {
+        Some((_, report)) if single => report_response(&report),
+        last => {
+            rows.extend(last);
+            batch::answer(headers, Batch { rows, form: true })
+        }
     }
 }
 
@@ -275,89 +366,6 @@ fn item_label(item: &Value) -> String {
             .map_or_else(|| "credential".to_owned(), str::to_owned),
         _ => "credential".to_owned(),
     }
-}
-
-/// A spreadsheet cell that cannot run as a formula (OWASP "CSV Injection"):
-/// text starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`.
-fn inert_cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
-}
-
-/// A batch's answer: JSON (`{"verified", "results"}`), or — when the client
-/// asks for `text/csv` — one row per item for a spreadsheet: the item, the
-/// verdict, holder, certification, issuer, dates and the first problem.
-fn batch_response(headers: &HeaderMap, labels: &[String], results: &[Report]) -> Response {
-    let wants_csv = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("text/csv"));
-    if !wants_csv {
-        let all = !results.is_empty() && results.iter().all(|r| r.verified);
-        return (
-            [(header::CONTENT_TYPE, "application/json")],
-            json!({ "verified": all, "results": results }).to_string(),
-        )
-            .into_response();
-    }
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let mut rows: Vec<[String; 10]> = vec![
-        [
-            "item",
-            "verified",
-            "verdict",
-            "holder",
-            "certification",
-            "issuer",
-            "valid_from",
-            "valid_until",
-            "problem_code",
-            "problem",
-        ]
-        .map(str::to_owned),
-    ];
-    for (label, report) in labels.iter().zip(results) {
-        let info = report.credential.clone().unwrap_or_default();
-        let failure = report.first_failure();
-        rows.push([
-            label.clone(),
-            report.verified.to_string(),
-            report.verdict.label().to_owned(),
-            info.holder.unwrap_or_default(),
-            info.achievement.unwrap_or_default(),
-            info.issuer_name.unwrap_or(info.issuer),
-            info.valid_from.unwrap_or_default(),
-            info.valid_until.unwrap_or_default(),
-            failure.map(|c| c.code.clone()).unwrap_or_default(),
-            failure.map(|c| c.message.clone()).unwrap_or_default(),
-        ]);
-    }
-    for row in &rows {
-        if let Err(e) = out.write_record(row.iter().map(|c| inert_cell(c))) {
-            return ApiError::vc(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "PARSING_ERROR",
-                "the CSV answer could not be written",
-            )
-            .caused_by("the CSV answer could not be written", &e)
-            .into_response();
-        }
-    }
-    let bytes = out.into_inner().unwrap_or_default();
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"verification.csv\"",
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
 }
 
 /// The credential id a reference names when it is one of this issuer's

@@ -733,14 +733,15 @@ fn an_employer_checks_a_team_by_ids_and_links_and_gets_a_spreadsheet() {
     assert!(r.header("content-type").unwrap().starts_with("text/csv"));
     let csv = String::from_utf8(r.body).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
+    // A BOM, the roster's own columns, where each row came from, ours.
     assert_eq!(
         lines[0],
-        "item,verified,verdict,holder,certification,issuer,valid_from,valid_until,problem_code,problem"
+        "\u{FEFF}name,credential,part,filename,line,item,verified,verdict,holder,certification,issuer,valid_from,valid_until,problem_code,problem"
     );
     assert_eq!(lines.len(), 4, "{csv}");
     assert!(
         lines[1].starts_with(&format!(
-            "{ada},true,VALID,Ada Lovelace,GitLab Certified Associate,"
+            "Ada,{ada},file,team.csv,2,{ada},true,VALID,Ada Lovelace,GitLab Certified Associate,"
         )),
         "{csv}"
     );

@@ -32,6 +32,11 @@ struct TestServer {
 
 impl TestServer {
     fn start() -> TestServer {
+        TestServer::start_with(|_| {})
+    }
+
+    /// A server whose state `adjust` changed first (limits…).
+    fn start_with(adjust: impl FnOnce(&mut AppState)) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let db = sqlite_url(dir.path());
         let rt = tokio::runtime::Builder::new_multi_thread()
@@ -56,7 +61,8 @@ impl TestServer {
             graders: vec!["grader@example.com".into()],
             linkedin_organization_id: None,
         };
-        let state = AppState::new(Arc::new(store.clone()), Some(Arc::new(parts)));
+        let mut state = AppState::new(Arc::new(store.clone()), Some(Arc::new(parts)));
+        adjust(&mut state);
         rt.spawn(rosette::web::serve(
             listener,
             rosette::web::router(state),
@@ -96,6 +102,12 @@ impl TestServer {
     /// the issue dated by `clock`; its id.
     fn issue(&self, name: &str, secret: [u8; 32], clock: &str) -> String {
         let email = format!("{}@example.com", name.to_lowercase().replace(' ', "."));
+        self.issue_to(name, &email, secret, clock)
+    }
+
+    /// Issues a credential to `name` at `email` (see [`TestServer::issue`]).
+    fn issue_to(&self, name: &str, email: &str, secret: [u8; 32], clock: &str) -> String {
+        let email = email.to_owned();
         let clock = FixedClock::parse(clock).unwrap();
         let day = |back: i64| (clock.now() - chrono::Duration::days(back)).format("%Y-%m-%d");
         let catalog = crate::issuance::catalog();
@@ -168,6 +180,49 @@ impl TestServer {
             .json(body)
             .header("Accept", accept)
             .send()
+    }
+
+    /// `POST /api/v1/verify` of a raw body of `content_type`.
+    fn post(&self, content_type: &str, body: &[u8], accept: &str) -> crate::support::Response {
+        self.client
+            .post("/api/v1/verify")
+            .body(content_type, body)
+            .header("Accept", accept)
+            .send()
+    }
+
+    /// `POST /api/v1/verify` of a `multipart/form-data` upload of `parts`:
+    /// (field name, file name, content type, content).
+    fn form(&self, parts: &[(&str, &str, &str, &[u8])], accept: &str) -> crate::support::Response {
+        let boundary = "verify-api-test";
+        let mut body = Vec::new();
+        for (name, file, content_type, content) in parts {
+            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: {content_type}\r\n\r\n").as_bytes());
+            body.extend(*content);
+            body.extend(b"\r\n");
+        }
+        body.extend(format!("--{boundary}--\r\n").as_bytes());
+        self.post(
+            &format!("multipart/form-data; boundary={boundary}"),
+            &body,
+            accept,
+        )
+    }
+
+    /// The link to the page of `id`, as the badge's QR code carries it.
+    fn link(&self, id: &str) -> String {
+        let uuid = id.trim_start_matches("urn:uuid:");
+        format!("{}/v/{uuid}", self.public_url.trim_end_matches('/'))
+    }
+
+    /// The stored credential document of `id`.
+    fn document(&self, id: &str) -> String {
+        use rosette::store::Store as _;
+        self.rt
+            .block_on(self.store.credential(id))
+            .unwrap()
+            .unwrap()
+            .document
     }
 
     /// The verdict word in large letters on the page of `id`.
@@ -260,25 +315,249 @@ fn a_request_with_nothing_to_verify_is_a_problem_not_verified() {
         "an empty JSON batch, as CSV",
     );
     let form = |parts: &[(&str, &str)]| {
-        let boundary = "verify-api-test";
-        let mut body = String::new();
-        for (content_type, text) in parts {
-            body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"roster\"; filename=\"team.csv\"\r\nContent-Type: {content_type}\r\n\r\n{text}\r\n"));
-        }
-        body.push_str(&format!("--{boundary}--\r\n"));
-        server
-            .client
-            .post("/api/v1/verify")
-            .body(
-                &format!("multipart/form-data; boundary={boundary}"),
-                body.as_bytes(),
-            )
-            .send()
+        let parts: Vec<(&str, &str, &str, &[u8])> = parts
+            .iter()
+            .map(|(content_type, text)| ("roster", "team.csv", *content_type, text.as_bytes()))
+            .collect();
+        server.form(&parts, "application/json")
     };
     expect_empty(form(&[]), "a form without files");
     expect_empty(form(&[("text/csv", "")]), "an empty roster file");
     expect_empty(
-        form(&[("text/csv", "name,credential\nAda,\nBob,n/a\n")]),
-        "a roster without a credential id or link",
+        form(&[("application/vnd.ms-excel", "\u{FEFF}\r\n;;\r\n ; \t\r\n")]),
+        "a roster of blank lines and empty cells",
     );
+    expect_empty(
+        server.post("text/csv", b"\r\n,,\r\n", "text/csv"),
+        "an empty roster body",
+    );
+}
+
+/// The CSV answer, which starts with a UTF-8 BOM: its header and rows.
+fn csv_rows(r: &crate::support::Response) -> (Vec<String>, Vec<csv::StringRecord>) {
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.header("content-type"), Some("text/csv; charset=utf-8"));
+    let body = r
+        .body
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or_else(|| panic!("no UTF-8 BOM: {}", r.text()));
+    let mut reader = csv::Reader::from_reader(body);
+    let head = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    (head, reader.records().map(Result::unwrap).collect())
+}
+
+/// The cell of `row` under `column`.
+fn cell<'a>(head: &[String], row: &'a csv::StringRecord, column: &str) -> &'a str {
+    let i = head
+        .iter()
+        .position(|h| h == column)
+        .unwrap_or_else(|| panic!("no {column} in {head:?}"));
+    &row[i]
+}
+
+#[test]
+fn an_excel_roster_from_windows_answers_every_line_with_the_employers_columns() {
+    let server = TestServer::start();
+    let wang = server.issue_to("王小明", "wang@example.com", SECRET, NOW);
+    let arabic = server.issue_to("محمد عبد الله", "mohammed@example.com", SECRET, NOW);
+    let link = server.link(&wang);
+    // Excel in a French or German locale: a BOM, `;`, CRLF, quoted cells.
+    let roster = format!(
+        "\u{FEFF}Nom;Matricule;Lien du badge\r\n王小明;E-1;{link}\r\n\"عبد الله; محمد\";E-2;\"{arabic}\"\r\n\r\nBob;E-3;\r\n=HYPERLINK(\"x\");E-4;n/a\r\n"
+    );
+    let parts = [(
+        "roster",
+        "team.csv",
+        "application/vnd.ms-excel",
+        roster.as_bytes(),
+    )];
+
+    let (head, rows) = csv_rows(&server.form(&parts, "text/csv"));
+    assert_eq!(
+        head[..7],
+        [
+            "Nom",
+            "Matricule",
+            "Lien du badge",
+            "part",
+            "filename",
+            "line",
+            "item"
+        ],
+        "the employer's columns first, then where each row came from"
+    );
+    assert_eq!(rows.len(), 4, "one row per non-blank data line: {rows:?}");
+    let expected = [
+        ("王小明", "2", "VALID", "王小明", ""),
+        ("عبد الله; محمد", "3", "VALID", "محمد عبد الله", ""),
+        ("Bob", "5", "NOT VALID", "", "no_credential_id"),
+        (
+            "'=HYPERLINK(\"x\")",
+            "6",
+            "NOT VALID",
+            "",
+            "no_credential_id",
+        ),
+    ];
+    for (row, (name, line, verdict, holder, code)) in rows.iter().zip(expected) {
+        assert_eq!(cell(&head, row, "Nom"), name, "{row:?}");
+        assert_eq!(cell(&head, row, "line"), line, "{row:?}");
+        assert_eq!(cell(&head, row, "verdict"), verdict, "{row:?}");
+        assert_eq!(cell(&head, row, "holder"), holder, "{row:?}");
+        assert_eq!(cell(&head, row, "problem_code"), code, "{row:?}");
+        assert_eq!(cell(&head, row, "part"), "roster");
+        assert_eq!(cell(&head, row, "filename"), "team.csv");
+    }
+    assert!(
+        cell(&head, &rows[2], "problem").contains("line 5 of team.csv"),
+        "{:?}",
+        rows[2]
+    );
+
+    let r = server.form(&parts, "application/json");
+    assert_eq!(r.status, 200, "{}", r.text());
+    let answer = r.json();
+    assert_eq!(answer["verified"], false);
+    let results = answer["results"].as_array().unwrap();
+    assert_eq!(results.len(), 4, "{answer:#}");
+    assert_eq!(
+        results[0]["input"],
+        json!({"Nom": "王小明", "Matricule": "E-1", "Lien du badge": link})
+    );
+    assert_eq!(results[0]["verdict"], "VALID");
+    assert_eq!(results[0]["credential"]["holder"], "王小明");
+    assert_eq!(results[1]["input"]["Nom"], "عبد الله; محمد");
+    assert_eq!(results[2]["line"], 5);
+    assert_eq!(results[2]["verdict"], "NOT VALID");
+    assert_eq!(results[2]["checks"][0]["code"], "no_credential_id");
+    assert_eq!(
+        results[3]["input"]["Nom"], "=HYPERLINK(\"x\")",
+        "JSON echoes cells unchanged"
+    );
+}
+
+#[test]
+fn a_raw_csv_or_text_body_is_a_roster_and_a_line_without_an_id_gives_a_row() {
+    let server = TestServer::start();
+    let ada = server.issue("Ada Raw", SECRET, NOW);
+    let body = format!("{ada}\nno id on this line\n");
+    for content_type in [
+        "text/csv",
+        "text/plain; charset=utf-8",
+        "application/octet-stream",
+    ] {
+        let r = server.post(content_type, body.as_bytes(), "application/json");
+        assert_eq!(r.status, 200, "{content_type}: {}", r.text());
+        let answer = r.json();
+        let results = answer["results"].as_array().unwrap();
+        assert_eq!(results.len(), 2, "{content_type}: {answer:#}");
+        assert_eq!(results[0]["verdict"], "VALID", "{content_type}: {answer:#}");
+        assert_eq!(results[0]["line"], 1);
+        assert_eq!(results[0]["input"], json!([ada]));
+        assert!(results[0].get("part").is_none(), "{answer:#}");
+        assert_eq!(results[1]["line"], 2);
+        assert_eq!(results[1]["checks"][0]["code"], "no_credential_id");
+    }
+    let (head, rows) = csv_rows(&server.post("text/csv", body.as_bytes(), "text/csv"));
+    assert_eq!(head[..3], ["column 1", "line", "item"]);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(cell(&head, &rows[0], "verdict"), "VALID");
+    assert_eq!(cell(&head, &rows[1], "column 1"), "no id on this line");
+    assert_eq!(cell(&head, &rows[1], "verdict"), "NOT VALID");
+}
+
+#[test]
+fn multipart_results_name_the_part_and_file_each_row_came_from() {
+    let server = TestServer::start();
+    let ada = server.issue("Ada Form", SECRET, NOW);
+    let bob = server.issue("Bob Form", SECRET, NOW);
+    let missing = "urn:uuid:00000000-0000-4000-8000-000000000000";
+    let document = server.document(&ada);
+    let roster = format!("{bob}\n\n{missing}\n");
+    let parts = [
+        ("badge", "ada.json", "application/json", document.as_bytes()),
+        ("team", "team.txt", "text/plain", roster.as_bytes()),
+    ];
+    let r = server.form(&parts, "application/json");
+    assert_eq!(r.status, 200, "{}", r.text());
+    let results = r.json()["results"].as_array().unwrap().clone();
+    let places: Vec<(Value, Value, Value, Value)> = results
+        .iter()
+        .map(|r| {
+            (
+                r["part"].clone(),
+                r["filename"].clone(),
+                r["line"].clone(),
+                r["verdict"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        places,
+        [
+            (
+                json!("badge"),
+                json!("ada.json"),
+                Value::Null,
+                json!("VALID")
+            ),
+            (json!("team"), json!("team.txt"), json!(1), json!("VALID")),
+            (
+                json!("team"),
+                json!("team.txt"),
+                json!(3),
+                json!("NOT FOUND")
+            ),
+        ]
+    );
+    let (head, rows) = csv_rows(&server.form(&parts, "text/csv"));
+    assert_eq!(head[..5], ["column 1", "part", "filename", "line", "item"]);
+    let columns = |row: &csv::StringRecord| {
+        ["part", "filename", "line", "item", "verdict"].map(|c| cell(&head, row, c).to_owned())
+    };
+    assert_eq!(
+        columns(&rows[0]),
+        ["badge", "ada.json", "", "ada.json", "VALID"]
+    );
+    assert_eq!(
+        columns(&rows[2]),
+        ["team", "team.txt", "3", missing, "NOT FOUND"]
+    );
+}
+
+#[test]
+fn a_roster_over_max_batch_is_refused_naming_the_limit() {
+    let server = TestServer::start_with(|state| {
+        state.max_batch = 2;
+        state.max_body_bytes = 4096;
+    });
+    let id = "urn:uuid:00000000-0000-4000-8000-000000000000";
+    let three = format!("{id}\nno id\n{id}\n");
+    let form = server.form(
+        &[("team", "team.csv", "text/csv", three.as_bytes())],
+        "text/csv",
+    );
+    let raw = server.post("text/csv", three.as_bytes(), "text/csv");
+    for (case, r) in [("form", form), ("raw body", raw)] {
+        let problem = r.expect_as(case, 413, None);
+        let title = problem["title"].as_str().unwrap_or_default();
+        assert!(
+            title.contains("at most 2") && title.contains("max_batch"),
+            "{case}: {problem:#}"
+        );
+    }
+    // The body limit holds for rosters too.
+    let long = format!("{id}\n{}\n", "x".repeat(5000));
+    server
+        .post("text/csv", long.as_bytes(), "text/csv")
+        .expect_as("a roster over max_body_bytes", 413, Some("body_too_large"));
+    let two = format!("{id}\nno id\n");
+    let r = server.post("text/csv", two.as_bytes(), "application/json");
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["results"].as_array().map(Vec::len), Some(2));
 }
