@@ -1,6 +1,8 @@
 //! The certification catalog: one folder per certification under `badges/`
 //! (`badges/<slug>/achievement.toml` and `template.svg`), loaded and checked
-//! once at start-up, then turned into Open Badges 3.0 achievements.
+//! once at start-up, then turned into Open Badges 3.0 achievements. The
+//! repository's `badges/` is compiled in as the default catalog
+//! ([`Catalog::builtin`]); a `badges_dir` setting loads another folder.
 //!
 //! `badges/README.md` documents every field of `achievement.toml` and the
 //! template placeholders. [`Catalog::load`] is the only function here that
@@ -15,6 +17,7 @@
 //!    against [`LabAssessment::rubric`] (`resultType` `RubricCriterionLevel`,
 //!    see [`Certification::achievement`] for why).
 
+mod builtin;
 mod template;
 mod toml_path;
 
@@ -82,7 +85,8 @@ pub struct Certification {
     pub lab: LabAssessment,
     /// Colours and emblem of the badge artwork.
     pub art: Art,
-    /// The certification's folder (`badges/<slug>`).
+    /// The certification's folder (`badges/<slug>`; for the built-in
+    /// catalog, its folder in the source tree), for messages.
     pub dir: PathBuf,
     /// `template.svg`, parsed by the renderer and checked (see
     /// [`TEMPLATE_PLACEHOLDERS`]).
@@ -214,13 +218,25 @@ impl Catalog {
         }
         folders.sort();
 
-        let mut certifications: Vec<Certification> = Vec::with_capacity(folders.len());
-        for folder in &folders {
-            certifications.push(load_certification(folder)?);
-        }
+        let certifications = folders
+            .iter()
+            .map(|folder| load_certification(folder, |file| fs::read_to_string(file)))
+            .collect::<Result<Vec<_>, _>>()?;
+        Catalog::of(certifications)
+    }
+
+    /// The catalog of `certifications`, ordered by slug, once their names
+    /// and human codes are found unique.
+    fn of(mut certifications: Vec<Certification>) -> Result<Catalog, CatalogError> {
         certifications.sort_by(|a, b| a.slug.cmp(&b.slug));
         check_unique(&certifications)?;
         Ok(Catalog { certifications })
+    }
+
+    /// The slugs, ordered, for messages: `"a, b, c"`.
+    pub fn slug_list(&self) -> String {
+        let slugs: Vec<&str> = self.iter().map(|c| c.slug.as_str()).collect();
+        slugs.join(", ")
     }
 
     /// The certification with this slug.
@@ -563,8 +579,12 @@ struct RawArt {
     emblem: String,
 }
 
-/// Reads and checks one certification folder.
-fn load_certification(folder: &Path) -> Result<Certification, CatalogError> {
+/// Reads (with `read`, given a file's path) and checks one certification
+/// folder.
+fn load_certification(
+    folder: &Path,
+    read: impl Fn(&Path) -> std::io::Result<String>,
+) -> Result<Certification, CatalogError> {
     let file = folder.join(ACHIEVEMENT_FILE);
     let slug = folder
         .file_name()
@@ -584,13 +604,13 @@ fn load_certification(folder: &Path) -> Result<Certification, CatalogError> {
             })
         })?;
 
-    let text = fs::read_to_string(&file)
-        .map_err(|e| CatalogError::new(&file, "(file)", format!("cannot read: {e}")))?;
+    let text =
+        read(&file).map_err(|e| CatalogError::new(&file, "(file)", format!("cannot read: {e}")))?;
     let raw: RawCertification =
         toml::from_str(&text).map_err(|e| toml_path::toml_error(&file, &text, &e))?;
     let template_path = folder.join(TEMPLATE_FILE);
     let load_template = || {
-        let svg = fs::read_to_string(&template_path).map_err(|e| {
+        let svg = read(&template_path).map_err(|e| {
             let message = if e.kind() == std::io::ErrorKind::NotFound {
                 "missing: every certification folder needs a template.svg".to_owned()
             } else {

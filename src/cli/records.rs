@@ -1,11 +1,10 @@
 //! `init`, `assess`, `issue`, `renew`, `correct`, `credentials`, `audit`.
 
-use super::app::{App, cli_actor, rosette_env};
+use super::app::{App, cli_actor, load_catalog, rosette_env};
 use super::keyfile;
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use rosette::audit::ChainCheck;
-use rosette::catalog::Catalog;
 use rosette::config::{CONFIG_FILE, Config, Overrides};
 use rosette::issuance::bulk::BulkOptions;
 use rosette::issuance::{Actor, IssueOutcome, LabInput, WrittenInput};
@@ -31,7 +30,7 @@ pub struct InitArgs {
     /// A registered lab grader (repeatable).
     #[arg(long = "grader")]
     pub graders: Vec<String>,
-    /// The certification catalog folder.
+    /// A certification catalog folder of your own, relative to the data directory [default: the four built-in certifications].
     #[arg(long)]
     pub badges_dir: Option<PathBuf>,
 }
@@ -235,12 +234,7 @@ pub async fn init(data_dir: &Path, args: InitArgs, flags: Overrides) -> anyhow::
             config.key_file.display()
         );
     }
-    let catalog = Catalog::load(&config.badges_dir).with_context(|| {
-        format!(
-            "checking the certification catalog in {}",
-            config.badges_dir.display()
-        )
-    })?;
+    let catalog = load_catalog(&config)?;
     let store = rosette::store::SqlStore::connect(&config.database_url)
         .await
         .with_context(|| {
