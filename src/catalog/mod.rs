@@ -171,6 +171,17 @@ pub struct CatalogError {
     pub message: String,
 }
 
+/// A certification asked for by a name the catalog does not have; the
+/// message lists the names it has.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown certification {given:?}; valid: {valid}")]
+pub struct UnknownCertification {
+    /// The name asked for (a slug, or an achievement id).
+    pub given: String,
+    /// The valid names, comma-separated (`none` for an empty catalog).
+    pub valid: String,
+}
+
 impl CatalogError {
     fn new(file: &Path, field: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
@@ -236,7 +247,23 @@ impl Catalog {
     /// The slugs, ordered, for messages: `"a, b, c"`.
     pub fn slug_list(&self) -> String {
         let slugs: Vec<&str> = self.iter().map(|c| c.slug.as_str()).collect();
-        slugs.join(", ")
+        if slugs.is_empty() {
+            "none".to_owned()
+        } else {
+            slugs.join(", ")
+        }
+    }
+
+    /// The certification with this slug, or an error that names the valid
+    /// slugs.
+    ///
+    /// # Errors
+    /// [`UnknownCertification`] when no certification has this slug.
+    pub fn find(&self, slug: &str) -> Result<&Certification, UnknownCertification> {
+        self.get(slug).ok_or_else(|| UnknownCertification {
+            given: slug.to_owned(),
+            valid: self.slug_list(),
+        })
     }
 
     /// The certification with this slug.

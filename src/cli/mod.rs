@@ -55,7 +55,8 @@ enum Command {
     /// Record assessment results.
     #[command(subcommand)]
     Assess(records::AssessCommand),
-    /// Issue a certification (one candidate, or many with --csv).
+    /// Issue a certification (one candidate, or many with --csv); prints the credential id and its verification page.
+    #[command(after_help = records::csv_columns_help())]
     Issue(records::IssueArgs),
     /// Renew a credential: a new one valid from now, recording what it renews.
     Renew {

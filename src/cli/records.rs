@@ -103,7 +103,7 @@ pub enum LabResult {
 /// `rosette issue` options.
 #[derive(Debug, Args)]
 pub struct IssueArgs {
-    /// Bulk: issue from this CSV file (see `rosette issue --help` and README for the columns).
+    /// Bulk: issue from this CSV file (its columns are listed below).
     #[arg(long, conflicts_with_all = ["email", "certification"])]
     pub csv: Option<PathBuf>,
     /// Bulk: per-row outcomes file [default: <csv>.results.csv].
@@ -127,6 +127,20 @@ pub struct IssueArgs {
     /// Also write the signed credential JSON to this file (`-` for standard output).
     #[arg(long)]
     pub out: Option<String>,
+}
+
+/// What `rosette issue --help` says after the options: the roster columns,
+/// from the lists the bulk parser checks headers against.
+pub fn csv_columns_help() -> String {
+    use rosette::issuance::bulk::{OPTIONAL, REQUIRED};
+    format!(
+        "CSV columns for --csv (a header row names them, in any order):\n  \
+         required: {}\n  optional: {}\n\
+         Dates are YYYY-MM-DD, written_score a percent (0-100), lab_result `pass` or `fail`, \
+         grader a registered grader; README \"Bulk issuance from CSV\" describes each column.",
+        REQUIRED.join(", "),
+        OPTIONAL.join(", ")
+    )
 }
 
 /// `rosette credentials …`.
@@ -402,6 +416,11 @@ pub async fn issue(app: &App, args: IssueArgs) -> anyhow::Result<ExitCode> {
             eprintln!("already issued: {} ({}){status}", rec.id, rec.certification)
         }
     }
+    // Standard output stays the id alone, for scripts.
+    eprintln!(
+        "verification page: {}",
+        app.issuer().verification_url(&rec.id)
+    );
     println!("{}", rec.id);
     if let Some(out) = &args.out {
         write_document(out, rec)?;
