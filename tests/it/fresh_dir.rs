@@ -2,6 +2,7 @@
 //! no repository around it (the catalog is compiled in), and on a data
 //! directory that was copied elsewhere (it keeps to its own database).
 
+use crate::support::ok;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -25,53 +26,27 @@ fn run_in(cwd: &Path, args: &[&str]) -> Output {
         .expect("run rosette")
 }
 
-/// Standard output of a successful run; fails with both streams otherwise.
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "exit {:?}\n{}\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Records both stages for `email` and issues; the `issue` run's output.
+/// Records both stages for `email` (the written one registers the
+/// candidate) and issues; the `issue` run's output. `data` has no spaces.
 fn assess_and_issue(cwd: &Path, data: &str, email: &str, extra: &[&str]) -> Output {
-    let base = ["--data-dir", data];
-    let written = [
-        "assess",
-        "written",
-        "--email",
-        email,
-        "--name",
-        "Ada Lovelace",
-        "--certification",
-        CERT,
-        "--score",
-        "91",
-        "--date",
-        "2026-11-20",
+    let words = |line: String| line.split(' ').map(str::to_owned).collect::<Vec<_>>();
+    let stages = [
+        format!("assess written --name Ada --score 91 --date 2026-11-20 --email {email}"),
+        format!("assess lab --result pass --grader {GRADER} --date 2026-11-22 --email {email}"),
     ];
-    ok(&run_in(cwd, &[&base[..], &written].concat()));
-    let lab = [
-        "assess",
-        "lab",
-        "--email",
-        email,
-        "--certification",
-        CERT,
-        "--result",
-        "pass",
-        "--grader",
-        GRADER,
-        "--date",
-        "2026-11-22",
-    ];
-    ok(&run_in(cwd, &[&base[..], &lab].concat()));
-    let issue = ["issue", "--email", email, "--certification", CERT];
-    run_in(cwd, &[&base[..], &issue, extra].concat())
+    for stage in stages {
+        let args = words(format!("--data-dir {data} {stage} --certification {CERT}"));
+        ok(&run_in(
+            cwd,
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        ));
+    }
+    let issue = words(format!(
+        "--data-dir {data} issue --email {email} --certification {CERT}"
+    ));
+    let mut args: Vec<&str> = issue.iter().map(String::as_str).collect();
+    args.extend_from_slice(extra);
+    run_in(cwd, &args)
 }
 
 #[test]
