@@ -9,10 +9,11 @@ use std::process::{Command, Output};
 const GRADER: &str = "grader@example.com";
 const CERT: &str = "gitlab-ci-cd-specialist";
 
-/// `rosette args…` run in `cwd` with a clean environment: no `ROSETTE_*`
+/// `rosette args…` in `cwd` with a clean environment: no `ROSETTE_*`
 /// variable, HOME and the XDG folders inside `cwd`.
-fn run_in(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rosette"))
+fn command_in(cwd: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rosette"));
+    command
         .current_dir(cwd)
         .env_clear()
         .env("HOME", cwd.join("home"))
@@ -21,9 +22,47 @@ fn run_in(cwd: &Path, args: &[&str]) -> Output {
         .env("XDG_CACHE_HOME", cwd.join("home/.cache"))
         .env("USER", "tester")
         .args(args)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run rosette")
+        .stdin(std::process::Stdio::null());
+    command
+}
+
+/// [`command_in`], run to its end.
+fn run_in(cwd: &Path, args: &[&str]) -> Output {
+    command_in(cwd, args).output().expect("run rosette")
+}
+
+/// A `rosette serve` child, killed when dropped (also when a test fails).
+struct Serving(std::process::Child);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `rosette serve` on 127.0.0.1:0 from `cwd`; its address, once it serves.
+fn serve_in(cwd: &Path) -> (Serving, std::net::SocketAddr) {
+    use std::io::BufRead as _;
+    let mut serving = Serving(
+        command_in(cwd, &["serve", "--listen", "127.0.0.1:0"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start rosette serve"),
+    );
+    let stdout = serving.0.stdout.take().expect("piped");
+    let line = std::io::BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find(|l| l.contains("Rosette is serving on http://"))
+        .expect("serve stopped before serving");
+    let addr = line["Rosette is serving on http://".len()..]
+        .split_whitespace()
+        .next()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    (serving, addr)
 }
 
 /// Records both stages for `email` (the written one registers the
@@ -83,6 +122,18 @@ fn a_binary_in_an_empty_directory_issues_and_verifies_a_credential() {
 
     let verified = ok(&run_in(cwd, &["verify", "ada.json"]));
     assert!(verified.starts_with("VALID"), "{verified}");
+
+    // `serve` from the same directory: the page and the verification API.
+    let (_serving, addr) = serve_in(cwd);
+    let client = crate::support::Client::new(addr);
+    let page = client.get(&format!("/v/{uuid}")).send();
+    assert!(
+        page.status == 200 && page.text().contains("VALID"),
+        "{}",
+        page.head
+    );
+    let report = client.post("/api/v1/verify").json(&doc).send().json();
+    assert_eq!(report["verdict"], "VALID", "{report}");
     assert!(
         !cwd.join("badges").exists(),
         "nothing was looked up or made"
