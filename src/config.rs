@@ -17,7 +17,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Public base URL of the service (QR codes, credential pages, did:web), no trailing slash.
     pub public_url: String,
-    /// `sqlite://…` or `postgres://…`.
+    /// `sqlite://…` or `postgres://…`; a relative SQLite path is resolved
+    /// against the data directory ([`resolve_database_url`]).
     pub database_url: String,
     /// Issuer display name.
     pub issuer_name: String,
@@ -25,8 +26,10 @@ pub struct Config {
     pub issuer_url: Option<String>,
     /// The issuer's signing key (PKCS#8 PEM, mode 0600).
     pub key_file: PathBuf,
-    /// The certification catalog.
-    pub badges_dir: PathBuf,
+    /// A certification catalog folder, resolved against the data directory;
+    /// `None`: the catalog compiled into the binary
+    /// ([`crate::catalog::Catalog::builtin`]).
+    pub badges_dir: Option<PathBuf>,
     /// Registered lab graders: e-mails (lower-cased), each with the public
     /// name and/or role credentials show instead of the e-mail.
     pub graders: Vec<crate::issuance::Grader>,
@@ -126,6 +129,33 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// The default database, relative to the data directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://rosette.db";
+
+/// The path and the `?query` (possibly empty) of a `sqlite:` URL
+/// (`sqlite://path` or `sqlite:path`); `None` for other schemes.
+fn sqlite_parts(url: &str) -> Option<(&str, &str)> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    Some(match rest.find('?') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    })
+}
+
+/// `url` with a relative SQLite file path resolved against `data_dir`
+/// (`sqlite://rosette.db` → `sqlite://<data_dir>/rosette.db`); absolute
+/// SQLite paths, in-memory databases (`sqlite::memory:`) and other
+/// schemes (PostgreSQL) are returned unchanged.
+pub fn resolve_database_url(url: &str, data_dir: &Path) -> String {
+    match sqlite_parts(url) {
+        Some((path, query)) if !path.is_empty() && !path.starts_with(['/', ':']) => {
+            format!("sqlite://{}{query}", data_dir.join(path).display())
+        }
+        _ => url.to_owned(),
+    }
+}
+
 /// Default of [`Config::auth_failures_per_minute`].
 pub const DEFAULT_AUTH_FAILURES_PER_MINUTE: u32 = 30;
 
@@ -135,7 +165,8 @@ pub const DEFAULT_AUTH_FAILURES_PER_MINUTE: u32 = 30;
 pub struct FileSettings {
     /// See [`Config::public_url`].
     pub public_url: Option<String>,
-    /// See [`Config::database_url`].
+    /// See [`Config::database_url`] (a relative SQLite path is relative to
+    /// the data directory).
     pub database_url: Option<String>,
     /// See [`Config::issuer_name`].
     pub issuer_name: Option<String>,
@@ -143,7 +174,7 @@ pub struct FileSettings {
     pub issuer_url: Option<String>,
     /// See [`Config::key_file`] (relative to the data directory).
     pub key_file: Option<PathBuf>,
-    /// See [`Config::badges_dir`].
+    /// See [`Config::badges_dir`] (relative to the data directory).
     pub badges_dir: Option<PathBuf>,
     /// See [`Config::graders`]: `"e-mail"` or `{ email, name, role }` entries.
     pub graders: Option<Vec<crate::issuance::Grader>>,
@@ -204,11 +235,11 @@ impl Config {
         Config {
             data_dir: data_dir.to_owned(),
             public_url: "http://127.0.0.1:8080".into(),
-            database_url: format!("sqlite://{}", data_dir.join("rosette.db").display()),
+            database_url: resolve_database_url(DEFAULT_DATABASE_URL, data_dir),
             issuer_name: "GitLab Professional Services".into(),
             issuer_url: Some("https://about.gitlab.com".into()),
             key_file: data_dir.join("keys").join("issuer.pem"),
-            badges_dir: PathBuf::from("badges"),
+            badges_dir: None,
             graders: Vec::new(),
             suite: Cryptosuite::EddsaRdfc2022,
             linkedin_organization_id: None,
@@ -248,7 +279,10 @@ impl Config {
             issuer_name: env.get("ROSETTE_ISSUER_NAME").cloned(),
             issuer_url: env.get("ROSETTE_ISSUER_URL").cloned(),
             key_file: env.get("ROSETTE_KEY_FILE").map(PathBuf::from),
-            badges_dir: env.get("ROSETTE_BADGES_DIR").map(PathBuf::from),
+            badges_dir: env
+                .get("ROSETTE_BADGES_DIR")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
             graders: env.get("ROSETTE_GRADERS").map(|g| {
                 g.split(',')
                     .map(str::trim)
@@ -287,7 +321,7 @@ impl Config {
             self.public_url = v.trim_end_matches('/').to_owned();
         }
         if let Some(v) = &s.database_url {
-            self.database_url = v.clone();
+            self.database_url = resolve_database_url(v, data_dir);
         }
         if let Some(v) = &s.issuer_name {
             self.issuer_name = v.clone();
@@ -295,15 +329,18 @@ impl Config {
         if let Some(v) = &s.issuer_url {
             self.issuer_url = Some(v.clone()).filter(|u| !u.is_empty());
         }
-        if let Some(v) = &s.key_file {
-            self.key_file = if v.is_absolute() {
-                v.clone()
+        let in_data_dir = |p: &PathBuf| {
+            if p.is_absolute() {
+                p.clone()
             } else {
-                data_dir.join(v)
-            };
+                data_dir.join(p)
+            }
+        };
+        if let Some(v) = &s.key_file {
+            self.key_file = in_data_dir(v);
         }
         if let Some(v) = &s.badges_dir {
-            self.badges_dir = v.clone();
+            self.badges_dir = Some(in_data_dir(v));
         }
         if let Some(v) = &s.graders {
             self.graders = v.clone();
@@ -320,13 +357,6 @@ impl Config {
         if let Some(v) = &s.listen {
             self.listen = v.trim().to_owned();
         }
-        let in_data_dir = |p: &PathBuf| {
-            if p.is_absolute() {
-                p.clone()
-            } else {
-                data_dir.join(p)
-            }
-        };
         if let Some(v) = &s.tls_cert {
             self.tls_cert = Some(in_data_dir(v));
         }
@@ -407,6 +437,25 @@ impl Config {
             .map_err(|e| ConfigError(format!("public_url: {e}")))
     }
 
+    /// `path` as rosette.toml writes it: relative to the data directory
+    /// when inside it, else as it is.
+    fn setting_path<'p>(&self, path: &'p Path) -> &'p Path {
+        path.strip_prefix(&self.data_dir).unwrap_or(path)
+    }
+
+    /// [`Config::database_url`] as rosette.toml writes it: a SQLite file
+    /// inside the data directory relative to it (`sqlite://rosette.db`),
+    /// any other URL as it is.
+    fn database_url_setting(&self) -> String {
+        match sqlite_parts(&self.database_url) {
+            Some((path, query)) if !path.starts_with(':') => {
+                let path = self.setting_path(Path::new(path)).display();
+                format!("sqlite://{path}{query}")
+            }
+            _ => self.database_url.clone(),
+        }
+    }
+
     /// The configuration file text `rosette init` writes.
     pub fn to_toml(&self) -> String {
         let graders = self
@@ -415,21 +464,26 @@ impl Config {
             .map(crate::issuance::Grader::to_toml)
             .collect::<Vec<_>>()
             .join(", ");
+        let badges_dir = match &self.badges_dir {
+            Some(dir) => format!("badges_dir = {:?}", self.setting_path(dir).display().to_string()),
+            None => "# badges_dir = \"badges\"  # a catalog folder of your own; unset: the built-in certifications".to_owned(),
+        };
         format!(
             "# Rosette configuration. Precedence: this file < ROSETTE_* environment variables < flags.\n\
+             # Relative paths (key_file, badges_dir, tls_cert, tls_key, a sqlite:// database) are\n\
+             # relative to this file's directory, so a copy of the directory uses its own files.\n\
              public_url = {:?}\n\
              database_url = {:?}\n\
              issuer_name = {:?}\n\
              issuer_url = {:?}\n\
              key_file = \"keys/issuer.pem\"\n\
-             badges_dir = {:?}\n\
+             {badges_dir}\n\
              graders = [{graders}]\n\
              suite = {:?}\n",
             self.public_url,
-            self.database_url,
+            self.database_url_setting(),
             self.issuer_name,
             self.issuer_url.clone().unwrap_or_default(),
-            self.badges_dir.display().to_string(),
             self.suite.as_str(),
         )
     }
@@ -479,5 +533,56 @@ mod tests {
         };
         let e = Config::load(dir.path(), &HashMap::new(), &flags).unwrap_err();
         assert!(e.0.contains("unknown database URL scheme \"mysql\""), "{e}");
+    }
+
+    #[test]
+    fn paths_in_the_file_are_relative_to_the_data_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        std::fs::create_dir_all(&data).unwrap();
+        let defaults = Config::load(&data, &HashMap::new(), &Overrides::default()).unwrap();
+        assert_eq!(
+            defaults.database_url,
+            format!("sqlite://{}", data.join("rosette.db").display())
+        );
+        assert_eq!(defaults.badges_dir, None, "the built-in catalog");
+        // What init writes keeps the database inside the directory.
+        let text = defaults.to_toml();
+        assert!(
+            text.contains("database_url = \"sqlite://rosette.db\"\n"),
+            "{text}"
+        );
+        assert!(!text.contains(&dir.path().display().to_string()), "{text}");
+        std::fs::write(
+            data.join(CONFIG_FILE),
+            format!(
+                "{text}badges_dir = \"catalog\"\ntls_cert = \"tls/cert.pem\"\ntls_key = \"/etc/key.pem\"\n"
+            ),
+        )
+        .unwrap();
+        let c = Config::load(&data, &HashMap::new(), &Overrides::default()).unwrap();
+        assert_eq!(c.database_url, defaults.database_url);
+        assert_eq!(c.badges_dir, Some(data.join("catalog")));
+        assert_eq!(c.tls_cert, Some(data.join("tls/cert.pem")));
+        assert_eq!(c.tls_key, Some(PathBuf::from("/etc/key.pem")));
+        assert_eq!(c.key_file, data.join("keys/issuer.pem"));
+        let rewritten = c.to_toml();
+        assert!(
+            rewritten.contains("badges_dir = \"catalog\"\n"),
+            "{rewritten}"
+        );
+
+        // Absolute SQLite paths, memory and PostgreSQL URLs are untouched.
+        for url in [
+            "sqlite:///srv/rosette.db",
+            "sqlite::memory:",
+            "postgres://rosette@db.internal/rosette",
+        ] {
+            assert_eq!(resolve_database_url(url, &data), url);
+        }
+        assert_eq!(
+            resolve_database_url("sqlite:copy.db?mode=rwc", Path::new("/d")),
+            "sqlite:///d/copy.db?mode=rwc"
+        );
     }
 }

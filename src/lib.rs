@@ -24,7 +24,7 @@
 //! | [`keys`] | Ed25519 keys (generated from a caller's generator), Multikey, did:key, did:web documents, the key resolver trait, the rotation history |
 //! | [`proof`] | Data Integrity proofs: `eddsa-rdfc-2022`, `eddsa-jcs-2022`, proof sets and chains |
 //! | [`verification`] | the verification pipeline and its report (checks, states, reason codes, the one [`verification::Verdict`] rule the page, the CSV and the JSON share) |
-//! | [`catalog`] | the certifications in `badges/`, loaded and validated (the template rules run on the renderer's parsed template) |
+//! | [`catalog`] | the certifications in `badges/`, compiled in as the default catalog (`builtin`) or loaded from a `badges_dir`, and validated (the template rules run on the renderer's parsed template) |
 //! | [`issuance`] | use cases and the rules every entry point calls (`rules`: stage order, dates, what repeats an issuance): candidates, assessments, issue, renew, correct (`mod`, the credential document and [`issuance::Issuer::sign`] in `document`), bulk CSV import (`bulk`), revoke/suspend/reinstate and our own status lists (`revocation`), what a badge shows (`badge_data`), registered graders and their public name or role (`graders`), admin tokens (`tokens`), the issuer's key history (`keys`), VC-API issuance (`api`); the OS random generator is read here |
 //! | [`config`] | layered settings (defaults < rosette.toml < `ROSETTE_*` env < flags), secrets redacted |
 //! | [`status`] | Bitstring Status List: bit order, GZIP + multibase, list credentials, the random index permutation |

@@ -1,6 +1,8 @@
 //! The certification catalog: one folder per certification under `badges/`
 //! (`badges/<slug>/achievement.toml` and `template.svg`), loaded and checked
-//! once at start-up, then turned into Open Badges 3.0 achievements.
+//! once at start-up, then turned into Open Badges 3.0 achievements. The
+//! repository's `badges/` is compiled in as the default catalog
+//! ([`Catalog::builtin`]); a `badges_dir` setting loads another folder.
 //!
 //! `badges/README.md` documents every field of `achievement.toml` and the
 //! template placeholders. [`Catalog::load`] is the only function here that
@@ -15,6 +17,8 @@
 //!    against [`LabAssessment::rubric`] (`resultType` `RubricCriterionLevel`,
 //!    see [`Certification::achievement`] for why).
 
+mod builtin;
+mod fields;
 mod template;
 mod toml_path;
 
@@ -35,6 +39,7 @@ use crate::model::{
 use crate::render::badge::BadgeDesign;
 use crate::render::template::BadgeTemplate;
 
+use fields::{block, colour, is_slug_like, line, positive};
 pub use template::TEMPLATE_PLACEHOLDERS;
 
 /// Name of the file that defines a certification inside its folder.
@@ -82,7 +87,8 @@ pub struct Certification {
     pub lab: LabAssessment,
     /// Colours and emblem of the badge artwork.
     pub art: Art,
-    /// The certification's folder (`badges/<slug>`).
+    /// The certification's folder (`badges/<slug>`; for the built-in
+    /// catalog, its folder in the source tree), for messages.
     pub dir: PathBuf,
     /// `template.svg`, parsed by the renderer and checked (see
     /// [`TEMPLATE_PLACEHOLDERS`]).
@@ -167,6 +173,17 @@ pub struct CatalogError {
     pub message: String,
 }
 
+/// A certification asked for by a name the catalog does not have; the
+/// message lists the names it has.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown certification {given:?}; valid: {valid}")]
+pub struct UnknownCertification {
+    /// The name asked for (a slug, or an achievement id).
+    pub given: String,
+    /// The valid names, comma-separated (`none` for an empty catalog).
+    pub valid: String,
+}
+
 impl CatalogError {
     fn new(file: &Path, field: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
@@ -214,13 +231,41 @@ impl Catalog {
         }
         folders.sort();
 
-        let mut certifications: Vec<Certification> = Vec::with_capacity(folders.len());
-        for folder in &folders {
-            certifications.push(load_certification(folder)?);
-        }
+        let certifications = folders
+            .iter()
+            .map(|folder| load_certification(folder, |file| fs::read_to_string(file)))
+            .collect::<Result<Vec<_>, _>>()?;
+        Catalog::of(certifications)
+    }
+
+    /// The catalog of `certifications`, ordered by slug, once their names
+    /// and human codes are found unique.
+    fn of(mut certifications: Vec<Certification>) -> Result<Catalog, CatalogError> {
         certifications.sort_by(|a, b| a.slug.cmp(&b.slug));
         check_unique(&certifications)?;
         Ok(Catalog { certifications })
+    }
+
+    /// The slugs, ordered, for messages: `"a, b, c"`.
+    pub fn slug_list(&self) -> String {
+        let slugs: Vec<&str> = self.iter().map(|c| c.slug.as_str()).collect();
+        if slugs.is_empty() {
+            "none".to_owned()
+        } else {
+            slugs.join(", ")
+        }
+    }
+
+    /// The certification with this slug, or an error that names the valid
+    /// slugs.
+    ///
+    /// # Errors
+    /// [`UnknownCertification`] when no certification has this slug.
+    pub fn find(&self, slug: &str) -> Result<&Certification, UnknownCertification> {
+        self.get(slug).ok_or_else(|| UnknownCertification {
+            given: slug.to_owned(),
+            valid: self.slug_list(),
+        })
     }
 
     /// The certification with this slug.
@@ -563,8 +608,12 @@ struct RawArt {
     emblem: String,
 }
 
-/// Reads and checks one certification folder.
-fn load_certification(folder: &Path) -> Result<Certification, CatalogError> {
+/// Reads (with `read`, given a file's path) and checks one certification
+/// folder.
+fn load_certification(
+    folder: &Path,
+    read: impl Fn(&Path) -> std::io::Result<String>,
+) -> Result<Certification, CatalogError> {
     let file = folder.join(ACHIEVEMENT_FILE);
     let slug = folder
         .file_name()
@@ -584,13 +633,13 @@ fn load_certification(folder: &Path) -> Result<Certification, CatalogError> {
             })
         })?;
 
-    let text = fs::read_to_string(&file)
-        .map_err(|e| CatalogError::new(&file, "(file)", format!("cannot read: {e}")))?;
+    let text =
+        read(&file).map_err(|e| CatalogError::new(&file, "(file)", format!("cannot read: {e}")))?;
     let raw: RawCertification =
         toml::from_str(&text).map_err(|e| toml_path::toml_error(&file, &text, &e))?;
     let template_path = folder.join(TEMPLATE_FILE);
     let load_template = || {
-        let svg = fs::read_to_string(&template_path).map_err(|e| {
+        let svg = read(&template_path).map_err(|e| {
             let message = if e.kind() == std::io::ErrorKind::NotFound {
                 "missing: every certification folder needs a template.svg".to_owned()
             } else {
@@ -779,69 +828,6 @@ fn check_certification(
         dir: PathBuf::new(),
         template: load_template()?,
     })
-}
-
-/// Trimmed, non-empty, signable text (newlines allowed: Markdown).
-fn block(file: &Path, field: &str, value: &str) -> Result<String, CatalogError> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(CatalogError::new(file, field, "must not be empty"));
-    }
-    check_signable_text(field, value).map_err(|e| {
-        let reason = match e {
-            ModelError::UnsignableText { reason, .. } => reason,
-            other => other.to_string(),
-        };
-        CatalogError::new(file, field, reason)
-    })?;
-    Ok(value.to_owned())
-}
-
-/// [`block`] on one line.
-fn line(file: &Path, field: &str, value: &str) -> Result<String, CatalogError> {
-    let value = block(file, field, value)?;
-    if value.contains('\n') {
-        return Err(CatalogError::new(file, field, "must be a single line"));
-    }
-    Ok(value)
-}
-
-/// An optional count that must be at least 1.
-fn positive(file: &Path, field: &str, value: Option<i64>) -> Result<Option<u32>, CatalogError> {
-    value
-        .map(|v| {
-            u32::try_from(v)
-                .ok()
-                .filter(|v| *v >= 1)
-                .ok_or_else(|| CatalogError::new(file, field, format!("{v} must be at least 1")))
-        })
-        .transpose()
-}
-
-/// `#rrggbb` (hex digits in either case), returned as written.
-fn colour(file: &Path, field: &str, value: &str) -> Result<String, CatalogError> {
-    let ok = value.len() == 7
-        && value.starts_with('#')
-        && value.bytes().skip(1).all(|b| b.is_ascii_hexdigit());
-    if ok {
-        Ok(value.to_owned())
-    } else {
-        Err(CatalogError::new(
-            file,
-            field,
-            format!("{value:?} is not a colour of the form #rrggbb"),
-        ))
-    }
-}
-
-/// The slug rules of [`CertificationSlug`], for other identifiers.
-fn is_slug_like(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= CertificationSlug::MAX_LEN
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
 }
 
 /// Names and human codes are unique across the catalog (ignoring case):

@@ -52,12 +52,7 @@ impl App {
                 data_dir.display()
             ));
         }
-        let catalog = Catalog::load(&config.badges_dir).with_context(|| {
-            format!(
-                "loading the certification catalog from {}",
-                config.badges_dir.display()
-            )
-        })?;
+        let catalog = load_catalog(&config)?;
         let secret = keyfile::read_secret_key_file(&config.key_file)?;
         let key = IssuerKey::did_web(secret, &config.issuer_did()?)?;
         let store = open_store(&config).await?;
@@ -97,6 +92,25 @@ impl App {
             graders: self.config.graders.clone(),
         }
     }
+}
+
+/// The certification catalog: the `badges_dir` folder when one is set (it
+/// must exist), else the catalog compiled into the binary.
+pub fn load_catalog(config: &Config) -> anyhow::Result<Catalog> {
+    let Some(dir) = &config.badges_dir else {
+        return Catalog::builtin().context("loading the built-in certification catalog");
+    };
+    if !dir.is_dir() {
+        return Err(anyhow!(
+            "badges_dir {} is not a folder (relative paths in rosette.toml, ROSETTE_BADGES_DIR \
+             and --badges-dir are resolved against the data directory {}); unset badges_dir \
+             to use the built-in certifications",
+            dir.display(),
+            config.data_dir.display()
+        ));
+    }
+    Catalog::load(dir)
+        .with_context(|| format!("loading the certification catalog from {}", dir.display()))
 }
 
 /// The error for a key file [`key_history`] refused (a retired or unknown

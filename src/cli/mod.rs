@@ -29,7 +29,7 @@ struct Cli {
     /// Directory for the database, keys and configuration.
     #[arg(long, global = true, env = "ROSETTE_DATA_DIR", default_value = "data")]
     data_dir: PathBuf,
-    /// Database URL (`sqlite://…` or `postgres://…`), overriding rosette.toml and ROSETTE_DATABASE_URL.
+    /// Database URL (`sqlite://…` or `postgres://…`; a relative SQLite path is relative to the data directory), overriding rosette.toml and ROSETTE_DATABASE_URL.
     #[arg(long, global = true)]
     database_url: Option<String>,
     /// Public base URL, overriding rosette.toml and ROSETTE_PUBLIC_URL.
@@ -55,7 +55,8 @@ enum Command {
     /// Record assessment results.
     #[command(subcommand)]
     Assess(records::AssessCommand),
-    /// Issue a certification (one candidate, or many with --csv).
+    /// Issue a certification (one candidate, or many with --csv); prints the credential id and its verification page.
+    #[command(after_help = records::csv_columns_help())]
     Issue(records::IssueArgs),
     /// Renew a credential: a new one valid from now, recording what it renews.
     Renew {

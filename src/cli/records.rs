@@ -1,11 +1,10 @@
 //! `init`, `assess`, `issue`, `renew`, `correct`, `credentials`, `audit`.
 
-use super::app::{App, cli_actor, rosette_env};
+use super::app::{App, cli_actor, load_catalog, rosette_env};
 use super::keyfile;
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use rosette::audit::ChainCheck;
-use rosette::catalog::Catalog;
 use rosette::config::{CONFIG_FILE, Config, Overrides};
 use rosette::issuance::bulk::BulkOptions;
 use rosette::issuance::{Actor, IssueOutcome, LabInput, WrittenInput};
@@ -32,7 +31,7 @@ pub struct InitArgs {
     /// role in rosette.toml (`graders`).
     #[arg(long = "grader")]
     pub graders: Vec<String>,
-    /// The certification catalog folder.
+    /// A certification catalog folder of your own, relative to the data directory [default: the four built-in certifications].
     #[arg(long)]
     pub badges_dir: Option<PathBuf>,
 }
@@ -105,7 +104,7 @@ pub enum LabResult {
 /// `rosette issue` options.
 #[derive(Debug, Args)]
 pub struct IssueArgs {
-    /// Bulk: issue from this CSV file (see `rosette issue --help` and README for the columns).
+    /// Bulk: issue from this CSV file (its columns are listed below).
     #[arg(long, conflicts_with_all = ["email", "certification"])]
     pub csv: Option<PathBuf>,
     /// Bulk: per-row outcomes file [default: <csv>.results.csv].
@@ -129,6 +128,20 @@ pub struct IssueArgs {
     /// Also write the signed credential JSON to this file (`-` for standard output).
     #[arg(long)]
     pub out: Option<String>,
+}
+
+/// What `rosette issue --help` says after the options: the roster columns,
+/// from the lists the bulk parser checks headers against.
+pub fn csv_columns_help() -> String {
+    use rosette::issuance::bulk::{OPTIONAL, REQUIRED};
+    format!(
+        "CSV columns for --csv (a header row names them, in any order):\n  \
+         required: {}\n  optional: {}\n\
+         Dates are YYYY-MM-DD, written_score a percent (0-100), lab_result `pass` or `fail`, \
+         grader a registered grader; README \"Bulk issuance from CSV\" describes each column.",
+        REQUIRED.join(", "),
+        OPTIONAL.join(", ")
+    )
 }
 
 /// `rosette credentials …`.
@@ -244,12 +257,7 @@ pub async fn init(data_dir: &Path, args: InitArgs, flags: Overrides) -> anyhow::
             config.key_file.display()
         );
     }
-    let catalog = Catalog::load(&config.badges_dir).with_context(|| {
-        format!(
-            "checking the certification catalog in {}",
-            config.badges_dir.display()
-        )
-    })?;
+    let catalog = load_catalog(&config)?;
     let store = rosette::store::SqlStore::connect(&config.database_url)
         .await
         .with_context(|| {
@@ -418,6 +426,11 @@ pub async fn issue(app: &App, args: IssueArgs) -> anyhow::Result<ExitCode> {
             eprintln!("already issued: {} ({}){status}", rec.id, rec.certification)
         }
     }
+    // Standard output stays the id alone, for scripts.
+    eprintln!(
+        "verification page: {}",
+        app.issuer().verification_url(&rec.id)
+    );
     println!("{}", rec.id);
     if let Some(out) = &args.out {
         write_document(out, rec)?;

@@ -15,10 +15,10 @@ pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:8080; rosette.toml `listen`, ROSETTE_LISTEN].
     #[arg(long)]
     pub listen: Option<String>,
-    /// TLS certificate chain (PEM); with --tls-key, serve HTTPS.
+    /// TLS certificate chain (PEM); with --tls-key, serve HTTPS. A relative path is relative to the current directory (in rosette.toml, to the data directory).
     #[arg(long, requires = "tls_key")]
     pub tls_cert: Option<PathBuf>,
-    /// TLS private key (PEM).
+    /// TLS private key (PEM). A relative path is relative to the current directory (in rosette.toml, to the data directory).
     #[arg(long, requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
 }
@@ -26,8 +26,13 @@ pub struct ServeArgs {
 /// Runs the server on a multi-threaded runtime until Ctrl-C or SIGTERM.
 pub fn run(data_dir: &Path, mut flags: Overrides, args: ServeArgs) -> anyhow::Result<ExitCode> {
     flags.listen = args.listen;
-    flags.tls_cert = args.tls_cert;
-    flags.tls_key = args.tls_key;
+    // Paths typed on the command line mean what the shell means: relative
+    // to the current directory (the configuration resolves relative paths
+    // against the data directory).
+    let from_cwd =
+        |p: PathBuf| std::path::absolute(&p).with_context(|| format!("resolving {}", p.display()));
+    flags.tls_cert = args.tls_cert.map(from_cwd).transpose()?;
+    flags.tls_key = args.tls_key.map(from_cwd).transpose()?;
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

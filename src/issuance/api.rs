@@ -326,7 +326,17 @@ impl Issuer<'_> {
         self.catalog
             .iter()
             .find(|c| c.achievement_id(&self.public_url) == named)
-            .ok_or_else(|| IssuanceError::UnknownCertification(named.to_owned()))
+            .ok_or_else(|| {
+                let ids: Vec<String> = self
+                    .catalog
+                    .iter()
+                    .map(|c| c.achievement_id(&self.public_url))
+                    .collect();
+                IssuanceError::UnknownCertification(crate::catalog::UnknownCertification {
+                    given: named.to_owned(),
+                    valid: ids.join(", "),
+                })
+            })
     }
 
     /// The highest attempt (from 1, up to the first attempt with no

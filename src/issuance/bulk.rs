@@ -144,7 +144,8 @@ struct RawIds {
     certification: String,
 }
 
-const REQUIRED: &[&str] = &[
+/// The columns every roster's header names (in any order).
+pub const REQUIRED: &[&str] = &[
     "name",
     "email",
     "certification",
@@ -154,7 +155,8 @@ const REQUIRED: &[&str] = &[
     "grader",
     "lab_date",
 ];
-const OPTIONAL: &[&str] = &["external_id", "attempt", "written_reference", "lab_notes"];
+/// The columns a roster may add.
+pub const OPTIONAL: &[&str] = &["external_id", "attempt", "written_reference", "lab_notes"];
 
 /// Column positions from the header.
 struct Columns(HashMap<&'static str, usize>);

@@ -76,8 +76,8 @@ impl Actor {
 #[derive(Debug, thiserror::Error)]
 pub enum IssuanceError {
     /// No such certification in the catalog.
-    #[error("unknown certification {0:?}")]
-    UnknownCertification(String),
+    #[error(transparent)]
+    UnknownCertification(#[from] crate::catalog::UnknownCertification),
     /// No such candidate.
     #[error("unknown candidate {0:?}")]
     UnknownCandidate(String),
@@ -373,9 +373,7 @@ pub struct Issuer<'a> {
 
 impl Issuer<'_> {
     fn certification(&self, slug: &str) -> Result<&Certification, IssuanceError> {
-        self.catalog
-            .get(slug)
-            .ok_or_else(|| IssuanceError::UnknownCertification(slug.to_owned()))
+        Ok(self.catalog.find(slug)?)
     }
 
     /// The UTC date of [`Issuer::now`], for the date rules.

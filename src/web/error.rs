@@ -724,7 +724,9 @@ mod tests {
     #[test]
     fn issuance_refusals_keep_their_code_and_internal_failures_are_opaque() {
         let refusals = [
-            IssuanceError::UnknownCertification("x".into()),
+            IssuanceError::UnknownCertification(
+                crate::catalog::Catalog::default().find("x").unwrap_err(),
+            ),
             IssuanceError::StageMissing("lab"),
             IssuanceError::AlreadyRecorded("written"),
             IssuanceError::Store(StoreError::Conflict("uniq".into())),

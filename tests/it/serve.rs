@@ -271,3 +271,100 @@ fn serve_initializes_on_first_start_and_serves_the_public_read_routes() {
     let status = server.stop();
     assert!(status.success(), "{status:?}");
 }
+
+/// `rosette serve` run in `cwd` on `data`; it must fail (the test's TLS
+/// files are empty), so its standard error.
+fn serve_refused(cwd: &Path, data: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_rosette"))
+        .current_dir(cwd)
+        .arg("--data-dir")
+        .arg(data)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(args)
+        .env_remove("ROSETTE_TLS_CERT")
+        .env_remove("ROSETTE_TLS_KEY")
+        .env_remove("ROSETTE_DATABASE_URL")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn tls_files_are_relative_to_the_current_directory_on_the_command_line_and_to_the_data_directory_in_rosette_toml()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let (cwd, data) = (dir.path().join("work"), dir.path().join("data"));
+    std::fs::create_dir_all(cwd.join("tls")).unwrap();
+    std::fs::create_dir_all(data.join("tls")).unwrap();
+    // Empty files: found, then refused for holding no certificate, which
+    // shows which one was opened.
+    for base in [&cwd, &data] {
+        std::fs::write(base.join("tls/cert.pem"), "").unwrap();
+        std::fs::write(base.join("tls/key.pem"), "").unwrap();
+    }
+    let flags = ["--tls-cert", "tls/cert.pem", "--tls-key", "tls/key.pem"];
+    let err = serve_refused(&cwd, &data, &flags);
+    let in_cwd = format!(
+        "{}: no CERTIFICATE block",
+        cwd.join("tls/cert.pem").display()
+    );
+    assert!(err.contains(&in_cwd), "{err}");
+
+    let toml = data.join(rosette::config::CONFIG_FILE);
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        format!("{text}tls_cert = \"tls/cert.pem\"\ntls_key = \"tls/key.pem\"\n"),
+    )
+    .unwrap();
+    let err = serve_refused(&cwd, &data, &[]);
+    let in_data = format!(
+        "{}: no CERTIFICATE block",
+        data.join("tls/cert.pem").display()
+    );
+    assert!(err.contains(&in_data), "{err}");
+}
+
+#[test]
+fn an_unknown_certification_is_answered_with_the_valid_slugs_by_the_cli_and_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = crate::support::ServerProcess::start(&data, &[], &[]);
+    let out = crate::support::rosette(
+        &data,
+        &[
+            "issue",
+            "--email",
+            "ada@example.com",
+            "--certification",
+            "gitlab-ci",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let valid = "valid: gitlab-certified-associate, gitlab-ci-cd-specialist, \
+                 gitlab-innersourcing-specialist, gitlab-project-management-specialist";
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("refused (unknown_certification): unknown certification \"gitlab-ci\"")
+            && err.contains(valid),
+        "{err}"
+    );
+
+    let token = crate::support::ok(&crate::support::rosette(
+        &data,
+        &["tokens", "create", "--name", "test", "--scope", "admin"],
+    ));
+    let body = Client::new(server.addr)
+        .post("/api/v1/admin/assessments/written")
+        .bearer(Some(token.trim()))
+        .json(&serde_json::json!({
+            "email": "ada@example.com", "name": "Ada", "certification": "gitlab-ci",
+            "attempt": 1, "score": 90, "date": "2026-11-20"
+        }))
+        .send()
+        .expect(422, Some("unknown_certification"));
+    let detail = body["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains(valid), "{body}");
+}

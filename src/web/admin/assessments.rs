@@ -73,10 +73,8 @@ pub async fn record_written(
     let email = issuance::normalize_email(&req.email).map_err(ApiError::from)?;
     // Checked before a new candidate is registered, so a refused call
     // leaves nothing behind.
-    if issuer.catalog.get(&req.certification).is_none() {
-        return Err(ApiError::from(
-            issuance::IssuanceError::UnknownCertification(req.certification.clone()),
-        ));
+    if let Err(unknown) = issuer.catalog.find(&req.certification) {
+        return Err(ApiError::from(issuance::IssuanceError::from(unknown)));
     }
     let known = issuer
         .store
