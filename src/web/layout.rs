@@ -159,7 +159,7 @@ img.badge{display:block;width:100%;max-width:320px;height:auto;margin:0 auto}\
 ul{padding-left:20px;margin:0}li{margin:4px 0}\
 ul.checks{list-style:none;padding:0}ul.checks li{display:flex;gap:8px}\
 .mark{flex:none;font-weight:700;width:1.2em;text-align:center}\
-details{margin-top:8px}summary{cursor:pointer;color:#1f75cb}\
+details{margin-top:8px}#technical dl{grid-template-columns:minmax(0,1fr);gap:2px}#technical dd{margin-bottom:8px}summary{cursor:pointer;color:#1f75cb}\
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px}\
 a{color:#1f75cb}.links a{display:inline-block;margin:4px 12px 4px 0}\
 form.lookup{display:flex;flex-wrap:wrap;gap:8px}form.lookup input{flex:1 1 240px;min-width:0;padding:8px;font-size:16px;border:1px solid #b9b8c2;border-radius:6px}\
