@@ -46,7 +46,7 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
     };
     let rec = match state.store.credential(&super::dto::full_id(&id)).await {
         Ok(Some(rec)) => rec,
-        Ok(None) => return not_found(&id, Some(&parts.profile.name)),
+        Ok(None) => return not_found(&id, Some(&parts.profile)),
         Err(e) => {
             let unavailable = respond(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -332,15 +332,23 @@ const NOT_FOUND_TEXT: &str = "No certification with this id was issued here.";
 /// the verification API reports for the same id ([`Check::not_issued_here`]),
 /// and what to do next: check the link, paste the id on the home page,
 /// contact the issuer.
-fn not_found(id: &str, issuer: Option<&str>) -> Response {
+fn not_found(id: &str, issuer: Option<&crate::issuance::IssuerProfile>) -> Response {
     let verdict = Verdict::of(&[Check::not_issued_here(&super::dto::full_id(id))]);
-    let who = issuer.unwrap_or("the issuer");
+    let who = issuer.map_or("the issuer", |p| p.name.as_str());
+    let contact = match issuer.and_then(|p| p.url.as_deref()) {
+        Some(url) => format!(
+            "<a href=\"{}\" rel=\"noopener\">{}</a>",
+            escape(url),
+            escape(who)
+        ),
+        None => escape(who),
+    };
     let main = format!(
         "<section class=\"verdict neutral\" id=\"verdict\"><h1>{label}</h1><p>{text}</p></section>\
 <section class=\"card\" id=\"next\"><h2>What to do next</h2><ul>\
 <li>Check the link: compare it with the one you were given, or scan the badge's QR code again.</li>\
 <li>Paste the credential id or link here, or on the <a href=\"/\">verification home page</a> of {who_e}:</li></ul>{form}\
-<ul><li>Still not found? Contact {who_e}, who issues these certifications, and give them the link you were sent.</li></ul></section>",
+<ul><li>Still not found? Contact {contact}, who issues these certifications, and give them the link you were sent.</li></ul></section>",
         label = verdict.label(),
         text = escape(NOT_FOUND_TEXT),
         who_e = escape(who),
@@ -351,7 +359,7 @@ fn not_found(id: &str, issuer: Option<&str>) -> Response {
         document(
             verdict.label(),
             "<meta name=\"robots\" content=\"noindex\">",
-            issuer,
+            issuer.map(|p| p.name.as_str()),
             &main,
         ),
         layout::CSP_WITH_FORM,

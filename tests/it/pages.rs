@@ -195,10 +195,10 @@ fn every_url_in_a_credential_its_badge_and_its_page_resolves() {
         let html = r
             .header("content-type")
             .is_some_and(|t| t.starts_with("text/html"));
-        if let (Some(f), true) = (&fragment, html) {
-            if !r.text().contains(&format!("id=\"{f}\"")) {
-                failures.push(format!("{url} (from {from}): no element with id=\"{f}\""));
-            }
+        if let (Some(f), true) = (&fragment, html)
+            && !r.text().contains(&format!("id=\"{f}\""))
+        {
+            failures.push(format!("{url} (from {from}): no element with id=\"{f}\""));
         }
         if html && !resource.ends_with("/docs") {
             for value in attribute_values(&r.text()) {
