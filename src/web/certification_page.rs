@@ -10,7 +10,7 @@
 use super::layout::{asset, document, escape, respond, wrap_id};
 use super::state::{AppState, IssuerParts};
 use crate::catalog::Certification;
-use crate::model::{OB_CREDENTIAL_CONTEXTS, Profile, Uri};
+use crate::model::{ModelError, OB_CREDENTIAL_CONTEXTS, Profile, Uri};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -36,34 +36,26 @@ fn json_type(headers: &HeaderMap) -> Option<&'static str> {
     }
 }
 
-/// The OB 3.0 `Achievement` of `cert` as the credentials carry it, with
-/// the VC 2.0 and OB 3.0 contexts so that it stands alone as JSON-LD.
-pub fn achievement_json(cert: &Certification, parts: &IssuerParts) -> Value {
-    let creator = match Uri::try_from(parts.profile.id.as_str()) {
-        Ok(id) => {
-            let mut p = Profile::new(id, &parts.profile.name);
-            p.url = parts
-                .profile
-                .url
-                .as_deref()
-                .and_then(|u| Uri::try_from(u).ok());
-            p
-        }
-        Err(_) => Profile::new(
-            Uri::from(crate::model::CredentialId::urn_uuid_from_random([0; 16])),
-            &parts.profile.name,
-        ),
-    };
-    let achievement = cert.achievement(&parts.public_url, creator);
+/// The OB 3.0 `Achievement` of `cert` as the credentials carry it (the
+/// issuer profile as its `creator`), with the VC 2.0 and OB 3.0 contexts
+/// so that it stands alone as JSON-LD.
+///
+/// # Errors
+/// [`ModelError`] when the issuer's id or home page is not a URI (the
+/// credentials could not be issued either).
+pub fn achievement_json(cert: &Certification, parts: &IssuerParts) -> Result<Value, ModelError> {
+    let mut creator = Profile::new(Uri::parse(&parts.profile.id)?, &parts.profile.name);
+    creator.url = parts.profile.url.as_deref().map(Uri::parse).transpose()?;
+    let achievement = cert.try_achievement(&parts.public_url, creator)?;
     let mut out = serde_json::Map::new();
     out.insert(
         "@context".into(),
         Value::from(OB_CREDENTIAL_CONTEXTS.to_vec()),
     );
-    if let Ok(Value::Object(fields)) = serde_json::to_value(&achievement) {
+    if let Value::Object(fields) = serde_json::to_value(&achievement).unwrap_or_default() {
         out.extend(fields);
     }
-    Value::Object(out)
+    Ok(Value::Object(out))
 }
 
 /// `GET /certifications/{slug}`.
@@ -86,6 +78,8 @@ hands-on lab and its rubric, validity and renewal, and the badge art. `Vary: Acc
         (status = 200, description = "The page or the Achievement.",
             headers(("Vary" = String, description = "`Accept`")),
             content((String = "text/html; charset=utf-8"), (Object = "application/ld+json"), (Object = "application/json"))),
+        (status = 500, description = "The issuer's profile is not usable (JSON clients).",
+            body = crate::web::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such certification (an HTML page listing the certifications, or problem JSON for a JSON client).",
             content((String = "text/html; charset=utf-8"), (crate::web::error::Problem = "application/problem+json"))),
         (status = 429, response = crate::web::error::RateLimited),
@@ -103,14 +97,22 @@ pub async fn certification(
         .as_deref()
         .and_then(|p| p.catalog.get(&slug).map(|c| (p, c)));
     let mut response = match (cert, json) {
-        (Some((parts, cert)), Some(media)) => (
-            [
-                (header::CONTENT_TYPE, media),
-                (header::CACHE_CONTROL, "public, max-age=3600"),
-            ],
-            achievement_json(cert, parts).to_string(),
-        )
-            .into_response(),
+        (Some((parts, cert)), Some(media)) => match achievement_json(cert, parts) {
+            Ok(json) => (
+                [
+                    (header::CONTENT_TYPE, media),
+                    (header::CACHE_CONTROL, "public, max-age=3600"),
+                ],
+                json.to_string(),
+            )
+                .into_response(),
+            Err(e) => {
+                let what = "the achievement could not be built";
+                super::error::ApiError::titled(StatusCode::INTERNAL_SERVER_ERROR, what)
+                    .caused_by(what, &e)
+                    .into_response()
+            }
+        },
         (Some((parts, cert)), None) => respond(StatusCode::OK, page(cert, parts)),
         (None, Some(_)) => {
             super::error::ApiError::titled(StatusCode::NOT_FOUND, "no such certification")

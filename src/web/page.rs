@@ -25,7 +25,9 @@ pub use super::layout::{PAGE_HEADERS, STYLE, asset, escape};
     description = "What an employer sees after scanning a badge's QR code: the verdict in large \
 letters (VALID, REVOKED, SUSPENDED, EXPIRED, NOT VALID or CANNOT VERIFY: the `verdict` of the \
 API's report), the holder, the certification, issue and \
-expiry dates, the assessment results, what was checked, and download and share links. \
+expiry dates, the assessment results, what was checked (in plain words, the technical details \
+behind a disclosure) and the downloads. Only a VALID page invites sharing (share image, LinkedIn \
+link); a REVOKED, SUSPENDED or EXPIRED page says since when, never why. \
 Server-rendered (no JavaScript), strict Content-Security-Policy.",
     params(
         ("id" = String, Path, description = "The credential's UUID, or its full id `urn:uuid:…`."),
@@ -33,7 +35,8 @@ Server-rendered (no JavaScript), strict Content-Security-Policy.",
     responses(
         (status = 200, description = "The page, with the verdict.", body = String,
             content_type = "text/html; charset=utf-8"),
-        (status = 404, description = "No such credential, or this server does not issue (an HTML page).",
+        (status = 404, description = "No such credential, or this server does not issue (an HTML page \
+saying what to do next, with the lookup form).",
             body = String, content_type = "text/html; charset=utf-8"),
         (status = 429, response = crate::web::error::RateLimited),
         (status = 503, description = "The database is not reachable (an HTML page), or the request took longer than `request_timeout`.",
