@@ -1,16 +1,20 @@
-//! HTTP: the routes `rosette serve` offers — the verification page, the
-//! public verification API and VC-API, credentials, badge images, status
+//! HTTP: the routes `rosette serve` offers — the issuer's home page, the
+//! certification pages, the verification page, the public verification API and VC-API, credentials, badge images, status
 //! lists and the DID document; the admin API; operations (health,
 //! readiness, metrics, the OpenAPI description and its docs page).
 
 pub mod admin;
 pub mod auth;
 pub mod batch;
+pub mod certification_page;
+pub mod checks;
 pub mod docs;
 pub mod dto;
 pub mod error;
+pub mod home;
 pub mod keyring;
 pub mod layers;
+pub mod layout;
 pub mod openapi;
 pub mod operations;
 pub mod page;
@@ -49,6 +53,16 @@ pub fn router(state: AppState) -> Router {
         .layer(limited.clone())
         .layer(layers::public_cors());
     let pages = Router::new()
+        .route("/", get(home::home))
+        .route("/lookup", get(home::lookup))
+        .route(
+            "/certifications/{slug}",
+            get(certification_page::certification),
+        )
+        .route(
+            "/certifications/{slug}/badge.png",
+            get(certification_page::certification_badge),
+        )
         .route("/v/{id}", get(page::verification_page))
         .route("/assets/rosette.css", get(page::stylesheet))
         .route("/assets/icon.svg", get(page::icon))

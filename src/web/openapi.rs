@@ -45,6 +45,10 @@ The admin API takes a bearer token (`Authorization: Bearer rst_…`) created wit
     ),
     paths(
         super::verify_api::verify,
+        super::home::home,
+        super::home::lookup,
+        super::certification_page::certification,
+        super::certification_page::certification_badge,
         super::page::verification_page,
         super::page::stylesheet,
         super::page::icon,

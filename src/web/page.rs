@@ -1,72 +1,20 @@
 //! `GET /v/{id}`: the page an employer sees after scanning a badge's QR
 //! code. Server-rendered (the verdict shows without JavaScript), built for
-//! phones, every user-supplied string HTML-escaped, strict CSP.
+//! phones, every user-supplied string HTML-escaped, strict CSP. Only a
+//! VALID credential's page invites sharing (LinkedIn link, share image);
+//! the others say since when they stopped standing and keep the downloads.
 
+use super::checks;
+use super::layout::{self, day, document, respond, respond_with_csp, wrap_id};
 use super::state::AppState;
-use crate::issuance::badge_data::{display_date, public_id};
-use crate::verification::{self, Check, CheckState, Verdict, VerifyContext};
+use crate::issuance::badge_data::public_id;
+use crate::verification::{self, Check, Verdict, VerifyContext};
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde_json::Value;
 
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Headers every page carries: a strict CSP (no scripts at all), no
-/// framing, no sniffing, no referrer leaks, and revalidation on every
-/// view (a verdict must never come from a stale cache).
-pub const PAGE_HEADERS: [(header::HeaderName, &str); 6] = [
-    (header::CACHE_CONTROL, "no-cache"),
-    (
-        header::CONTENT_SECURITY_POLICY,
-        "default-src 'none'; img-src 'self'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-    ),
-    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-    (header::X_FRAME_OPTIONS, "DENY"),
-    (header::REFERRER_POLICY, "no-referrer"),
-    (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-];
-
-fn page(status: StatusCode, body: String) -> Response {
-    let mut response = (status, body).into_response();
-    for (name, value) in PAGE_HEADERS {
-        if let Ok(v) = header::HeaderValue::from_str(value) {
-            response.headers_mut().insert(name, v);
-        }
-    }
-    response
-}
-
-/// The page's stylesheet, served at `/assets/rosette.css` (the CSP allows no inline style).
-pub const STYLE: &str = "body{margin:0;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;background:#f4f4f7;color:#1f1e24}\
-main{max-width:640px;margin:0 auto;padding:16px}\
-.verdict{color:#fff;border-radius:12px;padding:20px;text-align:center}\
-.verdict h1{margin:0;font-size:40px;letter-spacing:2px}\
-.verdict p{margin:6px 0 0;font-size:16px}\
-.card{background:#fff;border-radius:12px;padding:16px 20px;margin-top:16px;box-shadow:0 1px 3px rgba(0,0,0,.08)}\
-.notice{border-left:6px solid #6b4fbb}.notice p{margin:0}\
-.card h2{font-size:15px;text-transform:uppercase;letter-spacing:1px;color:#6b6a75;margin:0 0 8px}\
-dl{display:grid;grid-template-columns:fit-content(40%) minmax(0,1fr);gap:6px 16px;margin:0}\
-dt{color:#6b6a75}dd{margin:0;overflow-wrap:anywhere}\
-img.badge{display:block;width:100%;max-width:320px;margin:0 auto}\
-ul{padding-left:20px;margin:0}li{margin:4px 0;overflow-wrap:anywhere}\
-a{color:#1f75cb}.links a{display:inline-block;margin:4px 12px 4px 0}\
-.ok{color:#1a7f37}.bad{color:#c62828}.unk{color:#b35900}\
-.valid{background:#1a7f37}.suspended{background:#b35900}.failed{background:#c62828}.neutral{background:#555}";
+pub use super::layout::{PAGE_HEADERS, STYLE, asset, escape};
 
 /// `GET /v/{id}`.
 #[utoipa::path(
@@ -77,7 +25,9 @@ a{color:#1f75cb}.links a{display:inline-block;margin:4px 12px 4px 0}\
     description = "What an employer sees after scanning a badge's QR code: the verdict in large \
 letters (VALID, REVOKED, SUSPENDED, EXPIRED, NOT VALID or CANNOT VERIFY: the `verdict` of the \
 API's report), the holder, the certification, issue and \
-expiry dates, the assessment results, what was checked, and download and share links. \
+expiry dates, the assessment results, what was checked (in plain words, the technical details \
+behind a disclosure) and the downloads. Only a VALID page invites sharing (share image, LinkedIn \
+link); a REVOKED, SUSPENDED or EXPIRED page says since when, never why. \
 Server-rendered (no JavaScript), strict Content-Security-Policy.",
     params(
         ("id" = String, Path, description = "The credential's UUID, or its full id `urn:uuid:…`."),
@@ -85,7 +35,8 @@ Server-rendered (no JavaScript), strict Content-Security-Policy.",
     responses(
         (status = 200, description = "The page, with the verdict.", body = String,
             content_type = "text/html; charset=utf-8"),
-        (status = 404, description = "No such credential, or this server does not issue (an HTML page).",
+        (status = 404, description = "No such credential, or this server does not issue (an HTML page \
+saying what to do next, with the lookup form).",
             body = String, content_type = "text/html; charset=utf-8"),
         (status = 429, response = crate::web::error::RateLimited),
         (status = 503, description = "The database is not reachable (an HTML page), or the request took longer than `request_timeout`.",
@@ -94,15 +45,19 @@ Server-rendered (no JavaScript), strict Content-Security-Policy.",
 )]
 pub async fn verification_page(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     let Some(parts) = state.issuer.as_deref() else {
-        return not_found(&id);
+        return not_found(&id, None);
     };
     let rec = match state.store.credential(&super::dto::full_id(&id)).await {
         Ok(Some(rec)) => rec,
-        Ok(None) => return not_found(&id),
+        Ok(None) => return not_found(&id, Some(&parts.profile)),
         Err(e) => {
-            let unavailable = page(
+            let unavailable = respond(
                 StatusCode::SERVICE_UNAVAILABLE,
-                simple_page("Temporarily unavailable", "Please try again in a moment."),
+                simple_page(
+                    "Temporarily unavailable",
+                    "Please try again in a moment.",
+                    Some(&parts.profile.name),
+                ),
             );
             return super::error::ErrorCause::attach(
                 unavailable,
@@ -177,24 +132,23 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
             ));
         }
     }
-    let mut checks = String::new();
-    for c in &report.checks {
-        let (class, mark) = match c.state {
-            CheckState::Valid => ("ok", "✓"),
-            CheckState::Invalid => ("bad", "✗"),
-            CheckState::Unknown => ("unk", "?"),
-        };
-        checks.push_str(&format!(
-            "<li class=\"{class}\">{mark} {}: {}</li>",
-            escape(c.check),
-            escape(&c.message)
-        ));
-    }
-    let issued = display_date(&rec.valid_from);
+    // Since when a revoked or suspended credential stopped standing.
+    let since = match (verdict, state.issuer()) {
+        (Verdict::Revoked | Verdict::Suspended, Some(issuer)) => issuer
+            .credential_status(&rec.id)
+            .await
+            .ok()
+            .and_then(|s| s.since),
+        _ => None,
+    };
+    let lines = checks::plain_lines(&report, &doc, issuer_name, since.as_deref());
+    let checks_html = checks::lines_html(&lines);
+    let technical = checks::technical_html(&doc, &rec.id, &report.checked_at);
+    let issued = day(&rec.valid_from);
     let expires = rec
         .valid_until
         .as_deref()
-        .map(display_date)
+        .map(day)
         .unwrap_or_else(|| "no expiry".into());
     // A credential that no longer stands may have a successor (a correction
     // or a renewal): point the visitor to it. Valid ones skip the lookup.
@@ -220,13 +174,17 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
         ),
         None => String::new(),
     };
+    let since_words = since
+        .as_deref()
+        .map(|s| format!(" on {}", day(s)))
+        .unwrap_or_default();
     let sub = match verdict {
         Verdict::Valid => "This certification is genuine and current.".to_owned(),
         Verdict::Revoked if rec.superseded_by.is_some() => {
-            "The issuer replaced this credential with a corrected one.".to_owned()
+            format!("The issuer replaced this credential with a corrected one{since_words}.")
         }
-        Verdict::Revoked => "The issuer has revoked this certification.".to_owned(),
-        Verdict::Suspended => "The issuer has suspended this certification.".to_owned(),
+        Verdict::Revoked => format!("The issuer revoked this certification{since_words}."),
+        Verdict::Suspended => format!("The issuer suspended this certification{since_words}."),
         Verdict::Expired => format!("This certification expired on {expires}."),
         Verdict::Invalid => "This credential did not pass verification.".to_owned(),
         Verdict::NotFound => NOT_FOUND_TEXT.to_owned(),
@@ -234,51 +192,88 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
             "Its status could not be checked right now; try again in a moment.".to_owned()
         }
     };
-    let linkedin = linkedin_url(
-        cert_name,
-        parts.linkedin_organization_id.as_deref(),
-        issuer_name,
-        &rec.valid_from,
-        rec.valid_until.as_deref(),
-        &page_url,
-        uuid,
-    );
-    let body = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-<title>{verdict_label}: {cert} — {holder}</title>\
-<meta property=\"og:title\" content=\"{cert} — {holder}\"><meta property=\"og:description\" content=\"{sub_e} Issued by {issuer_e}.\">\
+    let standing = match (verdict, since.as_deref()) {
+        (Verdict::Revoked, Some(s)) => format!("<dt>Revoked</dt><dd id=\"since\">{}</dd>", day(s)),
+        (Verdict::Suspended, Some(s)) => {
+            format!("<dt>Suspended</dt><dd id=\"since\">{}</dd>", day(s))
+        }
+        _ => String::new(),
+    };
+    let cert = escape(cert_name);
+    let holder = escape(&rec.holder_name);
+    let uuid_e = escape(uuid);
+    // Only a credential that stands invites sharing: the others get no
+    // share image, no LinkedIn link, and ask search engines to skip them.
+    let shareable = verdict == Verdict::Valid;
+    let meta = if shareable {
+        format!(
+            "<meta property=\"og:title\" content=\"{cert} — {holder}\"><meta property=\"og:description\" content=\"{sub_e} Issued by {issuer_e}.\">\
 <meta property=\"og:image\" content=\"{og_e}\"><meta property=\"og:image:width\" content=\"1200\"><meta property=\"og:image:height\" content=\"627\">\
 <meta property=\"og:url\" content=\"{page_e}\"><meta property=\"og:type\" content=\"website\">\
-<meta name=\"twitter:card\" content=\"summary_large_image\"><meta name=\"twitter:title\" content=\"{cert} — {holder}\"><meta name=\"twitter:image\" content=\"{og_e}\">\
-<link rel=\"stylesheet\" href=\"/assets/rosette.css\"><link rel=\"icon\" type=\"image/svg+xml\" href=\"/assets/icon.svg\"></head><body><main>\
-<section class=\"verdict {class}\" id=\"verdict\"><h1>{verdict_label}</h1><p>{sub_e}</p></section>{notice}\
-<section class=\"card\"><img class=\"badge\" src=\"/credentials/{uuid_e}/badge.png\" alt=\"{cert} badge for {holder}\">\
-<dl><dt>Holder</dt><dd id=\"holder\">{holder}</dd><dt>Certification</dt><dd>{cert}</dd><dt>Issuer</dt><dd>{issuer_e}</dd>\
-<dt>Issued</dt><dd>{issued}</dd><dt>Expires</dt><dd>{expires_e}</dd></dl><p>{desc}</p></section>\
-<section class=\"card\"><h2>Assessment results</h2><dl>{results}</dl></section>\
-<section class=\"card\"><h2>What was checked</h2><ul>{checks}</ul><p>Checked {checked}.</p></section>\
-<section class=\"card links\"><h2>Download and share</h2>\
-<a href=\"/credentials/{uuid_e}/badge.png\" download>Badge (PNG)</a><a href=\"/credentials/{uuid_e}/badge.svg\" download>Badge (SVG)</a>\
-<a href=\"/credentials/{uuid_e}\" type=\"application/vc\">Credential (JSON)</a><a href=\"{linkedin_e}\" rel=\"noopener\">Add to LinkedIn</a>\
+<meta name=\"twitter:card\" content=\"summary_large_image\"><meta name=\"twitter:title\" content=\"{cert} — {holder}\"><meta name=\"twitter:image\" content=\"{og_e}\">",
+            sub_e = escape(&sub),
+            issuer_e = escape(issuer_name),
+            og_e = escape(&og),
+            page_e = escape(&page_url),
+        )
+    } else {
+        format!(
+            "<meta name=\"robots\" content=\"noindex\"><meta property=\"og:title\" content=\"{label}: {cert} — {holder}\">\
+<meta property=\"og:description\" content=\"{sub_e}\"><meta name=\"twitter:card\" content=\"summary\">",
+            label = verdict.label(),
+            sub_e = escape(&sub),
+        )
+    };
+    let downloads = format!(
+        "<a href=\"/credentials/{uuid_e}/badge.png\" download>Badge (PNG)</a><a href=\"/credentials/{uuid_e}/badge.svg\" download>Badge (SVG)</a>\
+<a href=\"/credentials/{uuid_e}\" type=\"application/vc\">Credential (JSON)</a>"
+    );
+    let links = if shareable {
+        let linkedin = linkedin_url(
+            cert_name,
+            parts.linkedin_organization_id.as_deref(),
+            issuer_name,
+            &rec.valid_from,
+            rec.valid_until.as_deref(),
+            &page_url,
+            uuid,
+        );
+        format!(
+            "<section class=\"card links\" id=\"links\"><h2>Download and share</h2>{downloads}<a href=\"{linkedin_e}\" rel=\"noopener\" id=\"linkedin\">Add to LinkedIn</a>\
 <details><summary>Add to LinkedIn by hand</summary><dl><dt>Name</dt><dd>{cert}</dd><dt>Issuing organization</dt><dd>{issuer_e}</dd>\
-<dt>Issue date</dt><dd>{issued}</dd><dt>Expiration date</dt><dd>{expires_e}</dd><dt>Credential ID</dt><dd>{uuid_e}</dd><dt>Credential URL</dt><dd>{page_e}</dd></dl></details>\
-</section></main></body></html>",
+<dt>Issue date</dt><dd>{issued}</dd><dt>Expiration date</dt><dd>{expires_e}</dd><dt>Credential ID</dt><dd><code>{uuid_e}</code></dd><dt>Credential URL</dt><dd>{page_w}</dd></dl></details></section>",
+            linkedin_e = escape(&linkedin),
+            issuer_e = escape(issuer_name),
+            issued = escape(&issued),
+            expires_e = escape(&expires),
+            page_w = wrap_id(&page_url),
+        )
+    } else {
+        format!(
+            "<section class=\"card links\" id=\"links\"><h2>Downloads</h2>{downloads}</section>"
+        )
+    };
+    let main = format!(
+        "<section class=\"verdict {class}\" id=\"verdict\"><h1>{verdict_label}</h1><p>{sub_e}</p></section>{notice}\
+<section class=\"card\"><img class=\"badge\" src=\"/credentials/{uuid_e}/badge.png\" alt=\"{cert} badge for {holder}\" width=\"600\" height=\"600\">\
+<dl><dt>Holder</dt><dd id=\"holder\">{holder}</dd><dt>Certification</dt><dd><a href=\"{cert_href}\">{cert}</a></dd><dt>Issuer</dt><dd>{issuer_e}</dd>\
+<dt>Issued</dt><dd>{issued}</dd><dt>Expires</dt><dd>{expires_e}</dd>{standing}</dl><p>{desc}</p></section>\
+<section class=\"card\"><h2>Assessment results</h2><dl>{results}</dl></section>\
+<section class=\"card\" id=\"checked\"><h2>What was checked</h2>{checks_html}{technical}</section>{links}",
         verdict_label = verdict.label(),
         class = verdict_class(verdict),
-        cert = escape(cert_name),
-        holder = escape(&rec.holder_name),
-        issuer_e = escape(issuer_name),
         sub_e = escape(&sub),
-        og_e = escape(&og),
-        page_e = escape(&page_url),
-        uuid_e = escape(uuid),
+        cert_href = escape(&format!("/certifications/{}", rec.certification)),
+        issuer_e = escape(issuer_name),
         issued = escape(&issued),
         expires_e = escape(&expires),
         desc = escape(description),
-        checked = escape(&report.checked_at),
-        linkedin_e = escape(&linkedin),
     );
-    page(StatusCode::OK, body)
+    let title = format!("{}: {cert_name} — {}", verdict.label(), rec.holder_name);
+    respond(
+        StatusCode::OK,
+        document(&title, &meta, Some(&parts.profile.name), &main),
+    )
 }
 
 /// LinkedIn's add-to-profile link for a certification.
@@ -324,26 +319,53 @@ fn linkedin_url(
     format!("https://www.linkedin.com/profile/add?{q}")
 }
 
-fn simple_page(title: &str, text: &str) -> String {
-    format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{t}</title><link rel=\"stylesheet\" href=\"/assets/rosette.css\"><link rel=\"icon\" type=\"image/svg+xml\" href=\"/assets/icon.svg\"></head>\
-<body><main><section class=\"verdict neutral\" id=\"verdict\"><h1>{t}</h1><p>{x}</p></section></main></body></html>",
-        t = escape(title),
-        x = escape(text)
-    )
+fn simple_page(title: &str, text: &str, issuer: Option<&str>) -> String {
+    let main = format!(
+        "<section class=\"verdict neutral\" id=\"verdict\"><h1>{}</h1><p>{}</p></section>",
+        escape(title),
+        escape(text)
+    );
+    document(title, "", issuer, &main)
 }
 
 /// What the page says under NOT FOUND.
-const NOT_FOUND_TEXT: &str =
-    "No certification with this id was issued here. Check the link or scan the QR code again.";
+const NOT_FOUND_TEXT: &str = "No certification with this id was issued here.";
 
 /// The 404 page for an id this issuer never issued: its verdict is the one
-/// the verification API reports for the same id ([`Check::not_issued_here`]).
-fn not_found(id: &str) -> Response {
+/// the verification API reports for the same id ([`Check::not_issued_here`]),
+/// and what to do next: check the link, paste the id on the home page,
+/// contact the issuer.
+fn not_found(id: &str, issuer: Option<&crate::issuance::IssuerProfile>) -> Response {
     let verdict = Verdict::of(&[Check::not_issued_here(&super::dto::full_id(id))]);
-    page(
+    let who = issuer.map_or("the issuer", |p| p.name.as_str());
+    let contact = match issuer.and_then(|p| p.url.as_deref()) {
+        Some(url) => format!(
+            "<a href=\"{}\" rel=\"noopener\">{}</a>",
+            escape(url),
+            escape(who)
+        ),
+        None => escape(who),
+    };
+    let main = format!(
+        "<section class=\"verdict neutral\" id=\"verdict\"><h1>{label}</h1><p>{text}</p></section>\
+<section class=\"card\" id=\"next\"><h2>What to do next</h2><ul>\
+<li>Check the link: compare it with the one you were given, or scan the badge's QR code again.</li>\
+<li>Paste the credential id or link here, or on the <a href=\"/\">verification home page</a> of {who_e}:</li></ul>{form}\
+<ul><li>Still not found? Contact {contact}, who issues these certifications, and give them the link you were sent.</li></ul></section>",
+        label = verdict.label(),
+        text = escape(NOT_FOUND_TEXT),
+        who_e = escape(who),
+        form = layout::lookup_form(id),
+    );
+    respond_with_csp(
         StatusCode::NOT_FOUND,
-        simple_page(verdict.label(), NOT_FOUND_TEXT),
+        document(
+            verdict.label(),
+            "<meta name=\"robots\" content=\"noindex\">",
+            issuer.map(|p| p.name.as_str()),
+            &main,
+        ),
+        layout::CSP_WITH_FORM,
     )
 }
 
@@ -393,18 +415,6 @@ pub async fn icon() -> Response {
 )]
 pub async fn favicon() -> Response {
     asset("image/svg+xml", ICON_SVG)
-}
-
-/// A static asset compiled into the binary, cacheable for a day.
-pub(super) fn asset(content_type: &'static str, body: &'static str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "public, max-age=86400"),
-        ],
-        body,
-    )
-        .into_response()
 }
 
 /// `GET /assets/rosette.css`.

@@ -14,6 +14,7 @@ mod issuance;
 mod jsonld_diff;
 mod key_rotation;
 mod openapi;
+mod pages;
 mod serve;
 mod server_ops;
 mod status;

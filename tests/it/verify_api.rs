@@ -14,24 +14,24 @@ use rosette::web::{AppState, IssuerParts};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
-const CERT: &str = "gitlab-certified-associate";
-const NOW: &str = "2026-11-25T12:00:00Z";
-const SECRET: [u8; 32] = [11; 32];
+pub(crate) const CERT: &str = "gitlab-certified-associate";
+pub(crate) const NOW: &str = "2026-11-25T12:00:00Z";
+pub(crate) const SECRET: [u8; 32] = [11; 32];
 
-/// A server on 127.0.0.1:0 that issues as `did:web:127.0.0.1%3A{port}`,
+/// A server on 127.0.0.1:0 (also used by `pages`) that issues as `did:web:127.0.0.1%3A{port}`,
 /// its clock fixed at [`NOW`]; it runs until the runtime is dropped.
-struct TestServer {
-    rt: tokio::runtime::Runtime,
+pub(crate) struct TestServer {
+    pub(crate) rt: tokio::runtime::Runtime,
     store: SqlStore,
     db: String,
-    did: String,
-    public_url: String,
-    client: Client,
+    pub(crate) did: String,
+    pub(crate) public_url: String,
+    pub(crate) client: Client,
     _dir: tempfile::TempDir,
 }
 
 impl TestServer {
-    fn start() -> TestServer {
+    pub(crate) fn start() -> TestServer {
         TestServer::start_with(|_| {})
     }
 
@@ -80,7 +80,7 @@ impl TestServer {
     }
 
     /// This server's issuer, signing with `key` at `clock`.
-    fn issuer<'a>(
+    pub(crate) fn issuer<'a>(
         &'a self,
         catalog: &'a rosette::catalog::Catalog,
         key: &'a IssuerKey,
@@ -100,7 +100,7 @@ impl TestServer {
 
     /// Issues a credential to `name` signed by `secret`, the assessments and
     /// the issue dated by `clock`; its id.
-    fn issue(&self, name: &str, secret: [u8; 32], clock: &str) -> String {
+    pub(crate) fn issue(&self, name: &str, secret: [u8; 32], clock: &str) -> String {
         let email = format!("{}@example.com", name.to_lowercase().replace(' ', "."));
         self.issue_to(name, &email, secret, clock)
     }
@@ -144,13 +144,18 @@ impl TestServer {
     }
 
     /// Revokes or suspends `id`.
-    fn change(&self, id: &str, change: StatusChange) {
+    pub(crate) fn change(&self, id: &str, change: StatusChange) {
+        self.change_at(id, change, "test", NOW);
+    }
+
+    /// Revokes or suspends `id` for `reason`, at `at` (RFC 3339).
+    pub(crate) fn change_at(&self, id: &str, change: StatusChange, reason: &str, at: &str) {
         let catalog = crate::issuance::catalog();
         let key = IssuerKey::did_web(SigningKey::from_bytes(&SECRET), &self.did).unwrap();
-        let clock = FixedClock::parse(NOW).unwrap();
+        let clock = FixedClock::parse(at).unwrap();
         let iss = self.issuer(&catalog, &key, &clock);
         self.rt
-            .block_on(iss.change_status(id, change, "test", &Actor::admin("admin")))
+            .block_on(iss.change_status(id, change, reason, &Actor::admin("admin")))
             .unwrap();
     }
 
