@@ -10,7 +10,7 @@ use crate::render::template::BadgeTemplate;
 
 /// The placeholders every template must contain, in text or attribute
 /// values (comments do not count); the renderer substitutes them. Text placeholders get XML-escaped text;
-/// `{{qr}}` gets SVG elements drawn in a 92 × 92 box at the origin of the
+/// `{{qr}}` gets SVG elements drawn in a 148 × 148 box at the origin of the
 /// element that holds it.
 pub const TEMPLATE_PLACEHOLDERS: [&str; 5] = [
     "{{certification_name}}",
