@@ -570,10 +570,10 @@ pub(super) fn fit_words(
         }
     }
     let mut texts: Vec<String> = lines.iter().map(|r| m.text(r.clone())).collect();
-    if lines.last().is_some_and(|r| r.end < m.units.len()) {
-        if let Some(last) = texts.last_mut() {
-            last.push_str(ELLIPSIS);
-        }
+    if lines.last().is_some_and(|r| r.end < m.units.len())
+        && let Some(last) = texts.last_mut()
+    {
+        last.push_str(ELLIPSIS);
     }
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     let widest = measure(font_attrs, size, &refs)?

@@ -341,7 +341,7 @@ fn served_badges_are_outlines_that_say_the_status_and_scan_small() {
 
     // Revoked: the status and its date instead of "VALID UNTIL".
     ok(&rosette(&data, &["revoke", &id, "--reason", "test"]));
-    let today = chrono::Utc::now()
+    let today = rosette::clock::Clock::now(&rosette::clock::SystemClock)
         .format("%-d %b %Y")
         .to_string()
         .to_uppercase();
