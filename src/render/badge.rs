@@ -4,8 +4,9 @@
 //! - Values become XML-escaped text (control characters, bidi overrides
 //!   and U+FFFE/U+FFFF removed, white space collapsed).
 //! - Fitted slots are measured with the bundled fonts and shrunk, or for
-//!   the holder wrapped onto two lines, and as a last resort cut with an
-//!   ellipsis, so that they never overflow their width
+//!   the holder wrapped onto two lines between words (never inside one),
+//!   and as a last resort end in an ellipsis, so that they never overflow
+//!   their width
 //!   (`text_fit.rs`). Characters no bundled font has (emoji) are
 //!   left out of the drawn text, not of the `<title>`.
 //! - `{{qr}}` becomes the QR code of the verification URL, 148 × 148 at the

@@ -208,16 +208,24 @@ pub(super) fn og_svg(
         r#" font-weight="700""#,
         46.0,
         OG_TEXT_WIDTH,
-        2,
-        0.66,
+        FitRules {
+            max_lines: 2,
+            single_min: 0.9,
+            double_max: 1.0,
+            double_min: 0.66,
+        },
     )?;
     let holder = fit_words(
         &values.holder_name,
         r#" font-weight="600""#,
         40.0,
         OG_TEXT_WIDTH,
-        2,
-        0.6,
+        FitRules {
+            max_lines: 2,
+            single_min: 0.8,
+            double_max: 0.8,
+            double_min: 0.6,
+        },
     )?;
 
     // The upper block (kicker to dates) is centred in the room the lower

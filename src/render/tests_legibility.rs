@@ -235,6 +235,34 @@ fn long_names_on_the_share_image_wrap_between_words() {
             assert!(node.abs_bounding_box().width() <= 520.5, "{id}: {name}");
         }
     }
+
+    // The badge's holder name, too.
+    for name in [latin, latin_long.trim(), arabic, arabic_long.as_str()] {
+        for cert in &catalog {
+            let svg = filled_svg(&cert.design(), &data(cert, name, BadgeStatus::Valid)).unwrap();
+            let shown = text_of(&svg, super::template::HOLDER_NAME_ID);
+            let lines: Vec<&str> = shown.split('\n').collect();
+            assert!(lines.len() <= 2, "{lines:?}");
+            assert_whole_words(name, &lines);
+        }
+    }
+
+    // A run of letters longer than any name shrinks, down to a readable
+    // size, and only then is cut.
+    let giant = "Wolfeschlegelsteinhausenbergerdorffvoralternwarengewissenhaftschaferswessenschafewarenwohlgepflegeundsorgfaltigkeitbeschutzenvonangreifendurchihrraubgierigfeindewelche";
+    let svg = og_text(cert, &data(cert, giant, BadgeStatus::Valid));
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let holder = doc
+        .descendants()
+        .find(|n| n.attribute("id") == Some("og-holder-name"))
+        .unwrap();
+    let size: f64 = holder.attribute("font-size").unwrap().parse().unwrap();
+    assert!(size >= 40.0 * 0.3, "{size}");
+    let shown = text_of(&svg, "og-holder-name");
+    assert!(
+        shown.ends_with('\u{2026}') && shown.matches('\u{2026}').count() == 1,
+        "{shown}"
+    );
 }
 
 #[test]

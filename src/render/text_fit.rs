@@ -289,9 +289,9 @@ impl Measured<'_> {
     }
 
     /// The most balanced break: the one with the narrowest longer line.
-    fn best_break(&self, anywhere: bool) -> Option<(Range<usize>, Range<usize>, f64)> {
+    fn best_break(&self) -> Option<(Range<usize>, Range<usize>, f64)> {
         (1..self.units.len())
-            .filter(|&i| anywhere || self.can_break(i))
+            .filter(|&i| self.can_break(i))
             .map(|i| {
                 let (a, b) = self.split(i);
                 let widest = self.width(a.clone()).max(self.width(b.clone()));
@@ -316,22 +316,6 @@ impl Measured<'_> {
         let mut s = self.text(from..end);
         s.push_str(ELLIPSIS);
         s
-    }
-
-    /// The end of a first line filled up to `limit`, at the last allowed
-    /// break in its second half if there is one.
-    fn fill(&self, limit: f64) -> usize {
-        let mut end = 0;
-        let mut used = 0.0;
-        while end < self.units.len() && used + self.widths[end] <= limit {
-            used += self.widths[end];
-            end += 1;
-        }
-        let end = end.max(1);
-        (end / 2 + 1..=end)
-            .rev()
-            .find(|&i| self.can_break(i))
-            .unwrap_or(end)
     }
 }
 
@@ -433,9 +417,10 @@ fn drawable(text: &str, font_attrs: &str, size: f64) -> Result<(String, f64), Re
 }
 
 /// Fits `text` (already cleaned) into `width` user units, starting from
-/// `size`: shrinking, wrapping onto two lines (if allowed) and cutting with
-/// an ellipsis, in that order. The result never measures wider than
-/// `width` at its size.
+/// `size`: shrinking, wrapping onto two lines (if allowed) at the most
+/// balanced break between words, or else as [`fit_words`] does (never
+/// inside a word), and cutting a single line with an ellipsis, in that
+/// order. The result never measures wider than `width` at its size.
 pub(super) fn fit_text(
     text: &str,
     font_attrs: &str,
@@ -468,29 +453,17 @@ pub(super) fn fit_text(
         vec![m.cut(0, limit(size * rules.single_min), ellipsis)]
     } else {
         let floor = limit(size * rules.double_min);
-        let natural = m.best_break(false).filter(|b| b.2 <= floor);
+        let natural = m.best_break().filter(|b| b.2 <= floor);
         // Without a break between words, a smaller single line reads
         // better than a word cut in two.
         if natural.is_none() && shrunk >= size * rules.double_min {
             return Ok(single(text.to_owned(), shrunk));
         }
-        let chosen = natural.or_else(|| m.best_break(true).filter(|b| b.2 <= floor));
-        match chosen {
+        match natural {
             Some((a, b, _)) => vec![m.text(a), m.text(b)],
-            None => {
-                let end1 = m.fill(floor);
-                let (first, rest) = if m.is_space(end1.saturating_sub(1)) {
-                    (0..end1 - 1, end1)
-                } else {
-                    (0..end1, end1 + usize::from(m.is_space(end1)))
-                };
-                let second = if m.width(rest..m.units.len()) <= floor {
-                    m.text(rest..m.units.len())
-                } else {
-                    m.cut(rest, floor, ellipsis)
-                };
-                vec![m.text(first), second]
-            }
+            // No balanced break between words fits: fill the lines word
+            // by word, ending in an ellipsis after a whole word.
+            None => return fit_words(text, font_attrs, size, width, rules),
         }
     };
 
@@ -513,21 +486,23 @@ pub(super) fn fit_text(
     })
 }
 
-/// Fits `text` (already cleaned) into at most `max_lines` lines of `width`
-/// user units, breaking only where a line may break (between words, after
-/// a hyphen in a word, around CJK characters), never inside a word: at the
-/// largest size from `size` down to `size * min_scale` (in steps of 4 %)
-/// at which it fits. Text that does not fit even then keeps `max_lines`
-/// lines at the smallest size, the last ending with an ellipsis after its
-/// last whole word. A word wider than a line on its own makes the text
-/// smaller still, so that it is not cut either.
+/// Fits `text` (already cleaned) into at most `rules.max_lines` lines of
+/// `width` user units, breaking only where a line may break (between
+/// words, after a hyphen in a word, around CJK characters), never inside a
+/// word: one line shrunk down to `rules.single_min`, or else lines at the
+/// largest scale from `rules.double_max` down to `rules.double_min` (in
+/// steps of 4 %) at which they fit. Text that does not fit even then keeps
+/// `max_lines` lines at the smallest scale, the last ending with an
+/// ellipsis after its last whole word. A word wider than a line on its own
+/// makes the text smaller still, so that it is not cut either, down to half
+/// the smallest scale; only a longer run without a break is cut, with an
+/// ellipsis.
 pub(super) fn fit_words(
     text: &str,
     font_attrs: &str,
     size: f64,
     width: f64,
-    max_lines: usize,
-    min_scale: f64,
+    rules: FitRules,
 ) -> Result<Fitted, RenderError> {
     if text.is_empty() || width <= 0.0 || size <= 0.0 {
         return Ok(Fitted {
@@ -536,20 +511,25 @@ pub(super) fn fit_words(
         });
     }
     let (text, whole) = drawable(text, font_attrs, size)?;
-    if whole <= width {
+    let shrunk = width / whole.max(f64::MIN_POSITIVE);
+    if shrunk >= rules.single_min.min(1.0) {
         return Ok(Fitted {
             lines: vec![text],
-            size: floor2(size),
+            size: floor2(size * shrunk.min(1.0)),
         });
     }
     let (m, ellipsis) = measure_units(&text, font_attrs, size)?;
-    let max_lines = max_lines.max(1);
-    let min_scale = min_scale.clamp(0.05, 1.0);
+    let max_lines = rules.max_lines.max(1);
+    let min_scale = rules.double_min.clamp(0.05, 1.0);
+    let max_scale = rules.double_max.clamp(min_scale, 1.0);
     let wrapped = Wrapped::new(&m);
-    // The smallest scale at which the widest word still fits a line.
-    let word_scale = (width / wrapped.widest_word.max(f64::MIN_POSITIVE)).min(1.0);
+    // The scale at which the widest word still fits a line, but not below
+    // half the smallest scale: a "word" longer than that (no real name
+    // has one) is cut with an ellipsis rather than drawn too small to read.
+    let word_scale =
+        (width / wrapped.widest_word.max(f64::MIN_POSITIVE)).clamp(min_scale / 2.0, 1.0);
 
-    let mut scale = 1.0_f64;
+    let mut scale = max_scale;
     let mut lines = loop {
         let lines = wrapped.lines(width / scale);
         if (lines.len() <= max_lines && scale <= word_scale) || scale <= min_scale.min(word_scale) {
@@ -569,9 +549,19 @@ pub(super) fn fit_words(
             }
         }
     }
-    let mut texts: Vec<String> = lines.iter().map(|r| m.text(r.clone())).collect();
+    let limit = width / scale;
+    let mut texts: Vec<String> = lines
+        .iter()
+        .map(|r| {
+            if m.width(r.clone()) > limit {
+                m.cut(r.start, limit, ellipsis)
+            } else {
+                m.text(r.clone())
+            }
+        })
+        .collect();
     if lines.last().is_some_and(|r| r.end < m.units.len())
-        && let Some(last) = texts.last_mut()
+        && let Some(last) = texts.last_mut().filter(|l| !l.ends_with(ELLIPSIS))
     {
         last.push_str(ELLIPSIS);
     }
