@@ -10,7 +10,7 @@ use crate::render::template::BadgeTemplate;
 
 /// The placeholders every template must contain, in text or attribute
 /// values (comments do not count); the renderer substitutes them. Text placeholders get XML-escaped text;
-/// `{{qr}}` gets SVG elements drawn in a 92 × 92 box at the origin of the
+/// `{{qr}}` gets SVG elements drawn in a 148 × 148 box at the origin of the
 /// element that holds it.
 pub const TEMPLATE_PLACEHOLDERS: [&str; 5] = [
     "{{certification_name}}",
@@ -19,6 +19,11 @@ pub const TEMPLATE_PLACEHOLDERS: [&str; 5] = [
     "{{expires_on}}",
     "{{qr}}",
 ];
+
+/// Placeholders a template may contain: `{{qr_caption}}` becomes the words
+/// under the QR code ("SCAN TO VERIFY"; another caption where the image
+/// shows no code).
+pub const OPTIONAL_PLACEHOLDERS: [&str; 1] = ["{{qr_caption}}"];
 
 /// The one font family templates may name; the renderer bundles it.
 const FONT_FAMILY: &str = "Rosette Sans";
@@ -114,11 +119,12 @@ fn check(doc: &roxmltree::Document<'_>) -> Result<(), String> {
         let after = &rest[start..];
         let end = after.find("}}").map_or(after.len(), |e| e + 2);
         let found = &after[..end];
-        if !TEMPLATE_PLACEHOLDERS.contains(&found) {
+        if !TEMPLATE_PLACEHOLDERS.contains(&found) && !OPTIONAL_PLACEHOLDERS.contains(&found) {
             let shown: String = found.chars().take(40).collect();
             return Err(format!(
-                "unknown placeholder {shown}; the placeholders are {}",
-                TEMPLATE_PLACEHOLDERS.join(", ")
+                "unknown placeholder {shown}; the placeholders are {}, {}",
+                TEMPLATE_PLACEHOLDERS.join(", "),
+                OPTIONAL_PLACEHOLDERS.join(", ")
             ));
         }
         rest = &after[end..];

@@ -7,7 +7,7 @@ use clap::ValueEnum;
 use rosette::clock::Clock;
 use rosette::render::badge::{self, BadgeData};
 use rosette::render::bake;
-use rosette::render::{og, png};
+use rosette::render::og;
 use rosette::store::Store;
 use std::process::ExitCode;
 
@@ -61,8 +61,7 @@ pub async fn render(
             (bake::bake_svg(&svg, &rec.document)?.into_bytes(), "svg")
         }
         Format::Png => {
-            let svg = badge::badge_svg(&cert.design(), &data)?;
-            let png = png::render_png(&svg, size)?;
+            let png = badge::badge_png(&cert.design(), &data, size)?;
             (bake::bake_png(&png, &rec.document)?, "png")
         }
         Format::Og => (og::og_image(&cert.design(), &data)?, "og.png"),

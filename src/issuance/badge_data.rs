@@ -27,7 +27,8 @@ impl Issuer<'_> {
     }
 
     /// The badge contents for `rec` at `now`: revoked and suspended from the
-    /// status lists, expired from `validUntil`.
+    /// status lists, with the date the bit was set, expired from
+    /// `validUntil`, with that date.
     pub async fn badge_data(
         &self,
         rec: &CredentialRecord,
@@ -47,11 +48,17 @@ impl Issuer<'_> {
             expires_on: rec.valid_until.as_deref().map(display_date),
             verify_url: self.verification_url(&rec.id),
             status: if status.revoked {
-                BadgeStatus::Revoked
+                BadgeStatus::Revoked {
+                    since: status.since.as_deref().map(display_date),
+                }
             } else if status.suspended {
-                BadgeStatus::Suspended
+                BadgeStatus::Suspended {
+                    since: status.since.as_deref().map(display_date),
+                }
             } else if expired {
-                BadgeStatus::Expired
+                BadgeStatus::Expired {
+                    on: rec.valid_until.as_deref().map(display_date),
+                }
             } else {
                 BadgeStatus::Valid
             },

@@ -4,14 +4,20 @@
 //! - Values become XML-escaped text (control characters, bidi overrides
 //!   and U+FFFE/U+FFFF removed, white space collapsed).
 //! - Fitted slots are measured with the bundled fonts and shrunk, or for
-//!   the holder wrapped onto two lines, and as a last resort cut with an
-//!   ellipsis, so that they never overflow their width
+//!   the holder wrapped onto two lines between words (never inside one),
+//!   and as a last resort end in an ellipsis, so that they never overflow
+//!   their width
 //!   (`text_fit.rs`). Characters no bundled font has (emoji) are
 //!   left out of the drawn text, not of the `<title>`.
-//! - `{{qr}}` becomes the QR code of the verification URL, 92 × 92 at the
+//! - `{{qr}}` becomes the QR code of the verification URL, 148 × 148 at the
 //!   origin of its group ([`super::qr::qr_elements`]).
 //! - A revoked, suspended or expired credential gets a diagonal banner
 //!   across the medal (`id="status-banner"`) and muted artwork.
+//!
+//! - Not valid: the line with `{{expires_on}}` ("VALID UNTIL …") says the
+//!   status and its date instead ("REVOKED 2 DEC 2026", "SUSPENDED SINCE
+//!   …", "EXPIRED 1 DEC 2026").
+//! - The served SVG has its text drawn as outlines ([`badge_svg`]).
 //!
 //! The same input always gives the same bytes.
 
@@ -22,55 +28,94 @@ use super::fonts::FONT_STACK;
 use super::qr;
 use super::template::{BadgeTemplate, Field, Part, Prepared, Slot, SlotKind};
 use super::text_fit::{CERT_RULES, HOLDER_RULES, clean, escape_into, fit_text, floor2};
+use super::{outline, png};
 
 /// Side of the box `{{qr}}` is drawn in, in template units.
-pub const QR_SIZE: f64 = 92.0;
+pub const QR_SIZE: f64 = 148.0;
+
+/// The words `{{qr_caption}}` becomes on a badge.
+pub const QR_CAPTION: &str = "SCAN TO VERIFY";
 
 /// The `id` of the status banner's group (absent when the credential is valid).
 pub const STATUS_BANNER_ID: &str = "status-banner";
 
-/// The credential's standing, as the badge shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+/// The credential's standing, as the badge shows it. Dates are as shown
+/// ("2 Dec 2026"); `None` when not known.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum BadgeStatus {
     /// In force: no banner.
     #[default]
     Valid,
-    /// Revoked by the issuer: red "REVOKED" banner.
-    Revoked,
-    /// Suspended by the issuer: amber "SUSPENDED" banner.
-    Suspended,
-    /// Past its expiry date: grey "EXPIRED" banner.
-    Expired,
+    /// Revoked by the issuer: red "REVOKED" banner, "REVOKED {since}".
+    Revoked {
+        /// When it was revoked.
+        since: Option<String>,
+    },
+    /// Suspended by the issuer: amber "SUSPENDED" banner, "SUSPENDED SINCE {since}".
+    Suspended {
+        /// When it was suspended.
+        since: Option<String>,
+    },
+    /// Past its expiry date: grey "EXPIRED" banner, "EXPIRED {on}".
+    Expired {
+        /// The expiry date (`validUntil`).
+        on: Option<String>,
+    },
 }
 
 impl BadgeStatus {
     /// The banner text, `None` when valid.
-    pub fn banner(self) -> Option<&'static str> {
+    pub fn banner(&self) -> Option<&'static str> {
         match self {
             BadgeStatus::Valid => None,
-            BadgeStatus::Revoked => Some("REVOKED"),
-            BadgeStatus::Suspended => Some("SUSPENDED"),
-            BadgeStatus::Expired => Some("EXPIRED"),
+            BadgeStatus::Revoked { .. } => Some("REVOKED"),
+            BadgeStatus::Suspended { .. } => Some("SUSPENDED"),
+            BadgeStatus::Expired { .. } => Some("EXPIRED"),
         }
     }
 
+    /// What the badge prints instead of "VALID UNTIL …" when not valid:
+    /// "Revoked 2 Dec 2026", "Suspended since 2 Dec 2026", "Expired 1 Dec
+    /// 2026" (upper case for upper-case lettering), unescaped.
+    pub fn status_line(&self, upper: bool) -> Option<String> {
+        let (words, date) = match self {
+            BadgeStatus::Valid => return None,
+            BadgeStatus::Revoked { since } => ("Revoked", since),
+            BadgeStatus::Suspended { since } => (
+                if since.is_some() {
+                    "Suspended since"
+                } else {
+                    "Suspended"
+                },
+                since,
+            ),
+            BadgeStatus::Expired { on } => ("Expired", on),
+        };
+        let mut line = words.to_owned();
+        if let Some(date) = date.as_deref().map(clean).filter(|d| !d.is_empty()) {
+            line.push(' ');
+            line.push_str(&date);
+        }
+        Some(if upper { line.to_uppercase() } else { line })
+    }
+
     /// The banner colour and its darker edge shade.
-    pub(super) fn colors(self) -> (&'static str, &'static str) {
+    pub(super) fn colors(&self) -> (&'static str, &'static str) {
         match self {
             BadgeStatus::Valid => ("#2e7d32", "#1b5e20"),
-            BadgeStatus::Revoked => ("#c62828", "#7f1212"),
-            BadgeStatus::Suspended => ("#d97706", "#8a4b04"),
-            BadgeStatus::Expired => ("#4b5563", "#262c35"),
+            BadgeStatus::Revoked { .. } => ("#c62828", "#7f1212"),
+            BadgeStatus::Suspended { .. } => ("#d97706", "#8a4b04"),
+            BadgeStatus::Expired { .. } => ("#4b5563", "#262c35"),
         }
     }
 
     /// One sentence for the share image.
-    pub(super) fn sentence(self) -> &'static str {
+    pub(super) fn sentence(&self) -> &'static str {
         match self {
             BadgeStatus::Valid => "",
-            BadgeStatus::Revoked => "This credential has been revoked by its issuer.",
-            BadgeStatus::Suspended => "This credential is suspended by its issuer.",
-            BadgeStatus::Expired => "This credential has expired.",
+            BadgeStatus::Revoked { .. } => "This credential has been revoked by its issuer.",
+            BadgeStatus::Suspended { .. } => "This credential is suspended by its issuer.",
+            BadgeStatus::Expired { .. } => "This credential has expired.",
         }
     }
 }
@@ -153,7 +198,7 @@ fn fitted_element(slot: &Slot, text: &str) -> Result<String, RenderError> {
 /// The start of the muted artwork for a non-valid status: a filter that
 /// drains most of the colour, and the group it applies to (closed by
 /// [`status_banner`]).
-fn status_mute(status: BadgeStatus) -> &'static str {
+fn status_mute(status: &BadgeStatus) -> &'static str {
     if status.banner().is_none() {
         return "";
     }
@@ -168,7 +213,7 @@ fn status_mute(status: BadgeStatus) -> &'static str {
 /// The banner across the medal for a non-valid status (after the muted
 /// artwork's group, which it closes): a sash across the upper half, clear
 /// of the certification name, the holder and the QR code.
-fn status_banner(status: BadgeStatus) -> String {
+fn status_banner(status: &BadgeStatus) -> String {
     let Some(label) = status.banner() else {
         return String::new();
     };
@@ -194,6 +239,15 @@ fn status_banner(status: BadgeStatus) -> String {
     )
 }
 
+/// The words for a credential without an expiry date, in the lettering's case.
+fn no_expiry(upper: bool) -> &'static str {
+    if upper {
+        "NO EXPIRY DATE"
+    } else {
+        "No expiry date"
+    }
+}
+
 /// Appends the text of `parts` unescaped (the content of a fitted slot:
 /// decoded literals and values).
 fn plain_text(out: &mut String, parts: &[Part], values: &Values) {
@@ -208,11 +262,13 @@ fn plain_text(out: &mut String, parts: &[Part], values: &Values) {
                     out.push_str(value);
                 }
             }
-            Part::Expiry { parts, upper } => match (&values.expires_on, upper) {
-                (Some(_), _) => plain_text(out, parts, values),
-                (None, true) => out.push_str("NO EXPIRY DATE"),
-                (None, false) => out.push_str("No expiry date"),
-            },
+            Part::Expiry { parts, upper } => {
+                match (values.status.status_line(*upper), &values.expires_on) {
+                    (Some(line), _) => out.push_str(&line),
+                    (None, Some(_)) => plain_text(out, parts, values),
+                    (None, None) => out.push_str(no_expiry(*upper)),
+                }
+            }
             Part::Qr | Part::Fit(_) | Part::Mute | Part::Banner => {}
         }
     }
@@ -237,12 +293,10 @@ fn write_parts(
                 }
             }
             Part::Expiry { parts, upper } => {
-                if values.expires_on.is_some() {
-                    write_parts(out, parts, prepared, values)?;
-                } else if *upper {
-                    out.push_str("NO EXPIRY DATE");
-                } else {
-                    out.push_str("No expiry date");
+                match (values.status.status_line(*upper), &values.expires_on) {
+                    (Some(line), _) => escape_into(out, &line),
+                    (None, Some(_)) => write_parts(out, parts, prepared, values)?,
+                    (None, None) => out.push_str(no_expiry(*upper)),
                 }
             }
             Part::Qr => out.push_str(&values.qr),
@@ -274,8 +328,8 @@ fn write_parts(
                     }
                 }
             }
-            Part::Mute => out.push_str(status_mute(values.status)),
-            Part::Banner => out.push_str(&status_banner(values.status)),
+            Part::Mute => out.push_str(status_mute(&values.status)),
+            Part::Banner => out.push_str(&status_banner(&values.status)),
         }
     }
     Ok(())
@@ -288,6 +342,8 @@ pub(super) struct Values {
     pub(super) issued_on: String,
     pub(super) expires_on: Option<String>,
     pub(super) qr: String,
+    /// The words under the QR code.
+    pub(super) qr_caption: &'static str,
     pub(super) status: BadgeStatus,
 }
 
@@ -303,7 +359,8 @@ impl Values {
             issued_on: clean(&data.issued_on),
             expires_on: data.expires_on.as_deref().map(clean),
             qr: qr::qr_elements(&data.verify_url, QR_SIZE)?,
-            status: data.status,
+            qr_caption: QR_CAPTION,
+            status: data.status.clone(),
         })
     }
 
@@ -313,21 +370,51 @@ impl Values {
             Field::HolderName => &self.holder_name,
             Field::IssuedOn => &self.issued_on,
             Field::ExpiresOn => self.expires_on.as_deref().unwrap_or(""),
+            Field::QrCaption => self.qr_caption,
         }
     }
 }
 
-/// Fills the certification's template: every user-supplied string XML-escaped (&, <, >, ", '), the holder name wrapped onto two lines or shrunk (font-size reduced) so it never overflows its area — measure with the real font metrics (e.g. lay out with usvg and check bbox, or use ttf-parser via fontdb's face data to sum advances), very long names (200 chars) end in an ellipsis; RTL (Arabic/Hebrew) and CJK render via the fallback font; the QR of verify_url replaces {{qr}}; a non-valid status adds a clear diagonal or horizontal banner ("REVOKED", "SUSPENDED", "EXPIRED") across the badge. Deterministic output (same input → same bytes).
+/// The badge as served and downloaded: the certification's template filled
+/// in ([`filled_svg`]) with its text drawn as outlines
+/// ([`super::outline::outline`]), so it needs no font to look right. Its
+/// `<title>` and `<desc>` say what is printed.
+///
+/// # Errors
+/// As [`filled_svg`].
+pub fn badge_svg(design: &BadgeDesign<'_>, data: &BadgeData) -> Result<String, RenderError> {
+    outline::outline(&filled_svg(design, data)?)
+}
+
+/// The certification's template filled in for one holder, with live
+/// `<text>` in the bundled family: user-supplied strings XML-escaped, fitted
+/// slots measured with the bundled fonts (see the module documentation),
+/// the QR code of `data.verify_url` at `{{qr}}`, and the status banner and
+/// status line when the credential is not valid. The same input always
+/// gives the same bytes.
 ///
 /// The certification name shown is `data.certification_name` when set,
-/// otherwise `design.name`. See the module documentation for the rules.
+/// otherwise `design.name`.
 ///
 /// # Errors
 /// [`RenderError::Qr`] for a verification URL too long for a QR code,
 /// [`RenderError::Svg`] if text cannot be measured (template errors are
 /// found by [`BadgeTemplate::parse`]).
-pub fn badge_svg(design: &BadgeDesign<'_>, data: &BadgeData) -> Result<String, RenderError> {
+pub fn filled_svg(design: &BadgeDesign<'_>, data: &BadgeData) -> Result<String, RenderError> {
     fill(design, &Values::new(design, data)?)
+}
+
+/// The badge as a size×size PNG (600 or 1200), drawn from [`filled_svg`]
+/// (the same pixels as the outlined SVG, without the cost of outlining).
+///
+/// # Errors
+/// As [`filled_svg`] and [`png::render_png`].
+pub fn badge_png(
+    design: &BadgeDesign<'_>,
+    data: &BadgeData,
+    size: u32,
+) -> Result<Vec<u8>, RenderError> {
+    png::render_png(&filled_svg(design, data)?, size)
 }
 
 /// [`badge_svg`] from cleaned values.

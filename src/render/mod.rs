@@ -9,7 +9,8 @@
 //! | [`error`] | [`RenderError`], shared by every module here |
 //! | [`template`] | `template.svg` parsed into parts and slots |
 //! | `text_fit` | cleaning, escaping, measuring and fitting user text |
-//! | [`badge`] | the filled-in SVG badge and its status banner |
+//! | [`badge`] | the filled-in SVG badge, its status banner and status line |
+//! | [`outline`] | text drawn as outlines, with the printed words kept as `<title>`/`<desc>` |
 //! | [`qr`] | the verification URL's QR code as SVG elements |
 //! | [`png`] | rasterising and PNG encoding |
 //! | [`og`] | the Open Graph share image |
@@ -21,6 +22,7 @@ pub mod bake;
 pub mod error;
 pub mod fonts;
 pub mod og;
+pub mod outline;
 pub mod png;
 pub mod qr;
 pub mod template;
@@ -28,5 +30,7 @@ mod text_fit;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_legibility;
 
 pub use error::RenderError;

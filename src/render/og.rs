@@ -8,12 +8,14 @@ use std::sync::{Arc, Mutex};
 
 use resvg::tiny_skia;
 
-use super::badge::{BadgeData, BadgeDesign, Values, fill};
+use super::badge::{BadgeData, BadgeDesign, QR_SIZE, Values, fill};
 use super::error::RenderError;
 use super::fonts::FONT_STACK;
 use super::png::{canvas, draw, encode_png, parse_svg};
 use super::qr;
-use super::text_fit::{CERT_RULES, FitRules, Fitted, clean, escape, escape_into, fit_text, floor2};
+use super::text_fit::{
+    CERT_RULES, FitRules, Fitted, clean, escape, escape_into, fit_text, fit_words, floor2,
+};
 
 /// Width of the Open Graph share image, in pixels.
 pub const OG_WIDTH: u32 = 1200;
@@ -37,6 +39,46 @@ pub(super) fn host_of(url: &str) -> &str {
     authority
         .rsplit_once('@')
         .map_or(authority, |(_, host)| host)
+}
+
+/// The `id` of the share image's printed verification link.
+pub(super) const OG_LINK_ID: &str = "og-link";
+
+/// The link shrinks to half its size before it is cut.
+const LINK_RULES: FitRules = FitRules {
+    max_lines: 1,
+    single_min: 0.5,
+    double_max: 0.5,
+    double_min: 0.5,
+};
+
+/// The caption under the badge's QR card on the share image.
+const OG_QR_CAPTION: &str = "VERIFY ONLINE";
+
+/// A URL without its scheme, as printed.
+pub(super) fn link_of(url: &str) -> &str {
+    url.split_once("://").map_or(url, |(_, rest)| rest)
+}
+
+/// What the badge's QR card shows on the share image instead of the code:
+/// a shield with a check mark, in a `size`×`size` box.
+fn card_mark(primary: &str, size: f64) -> String {
+    let scale = size * 0.6 / 33.0;
+    let offset = (size - 30.0 * scale) / 2.0;
+    format!(
+        concat!(
+            r##"<rect width="{size}" height="{size}" fill="#ffffff"/>"##,
+            r##"<g transform="translate({x} {y}) scale({scale})">"##,
+            r##"<path d="M15 1L28 6V15C28 23 22.5 29 15 32C7.5 29 2 23 2 15V6Z" fill="{primary}"/>"##,
+            r##"<path d="M9 16L13.5 20.5L21.5 11.5" stroke="#ffffff" stroke-width="3" "##,
+            r##"stroke-linecap="round" stroke-linejoin="round" fill="none"/></g>"##,
+        ),
+        size = qr::number(size),
+        x = qr::number(offset),
+        y = qr::number((size - 33.0 * scale) / 2.0),
+        scale = qr::number(scale),
+        primary = primary,
+    )
 }
 
 /// Left edge of the text column of the share image.
@@ -145,7 +187,7 @@ fn og_background(primary: &str, secondary: &str) -> Result<Arc<tiny_skia::Pixmap
 }
 
 /// The share image's text column (drawn over [`og_background`]).
-fn og_svg(
+pub(super) fn og_svg(
     design: &BadgeDesign<'_>,
     values: &Values,
     verify_url: &str,
@@ -160,7 +202,8 @@ fn og_svg(
         h = OG_HEIGHT,
     );
 
-    let title = fit_text(
+    // Names wrap between words (or shrink); they are never cut inside one.
+    let title = fit_words(
         &values.certification_name,
         r#" font-weight="700""#,
         46.0,
@@ -172,7 +215,7 @@ fn og_svg(
             double_min: 0.66,
         },
     )?;
-    let holder = fit_text(
+    let holder = fit_words(
         &values.holder_name,
         r#" font-weight="600""#,
         40.0,
@@ -261,13 +304,18 @@ fn og_svg(
     );
 
     // Dates.
-    let mut dates = format!("Issued {}", values.issued_on);
-    match &values.expires_on {
-        Some(expires) => {
-            dates.push_str("\u{2002}\u{2002}·\u{2002}\u{2002}Valid until ");
+    // A credential that is not valid shows its status and date instead.
+    let mut dates = format!(
+        "Issued {}\u{2002}\u{2002}·\u{2002}\u{2002}",
+        values.issued_on
+    );
+    match (values.status.status_line(false), &values.expires_on) {
+        (Some(line), _) => dates.push_str(&line),
+        (None, Some(expires)) => {
+            dates.push_str("Valid until ");
             dates.push_str(expires);
         }
-        None => dates.push_str("\u{2002}\u{2002}·\u{2002}\u{2002}No expiry date"),
+        (None, None) => dates.push_str("No expiry date"),
     }
     let dates_fit = fit_text(&dates, "", 21.0, OG_TEXT_WIDTH, CERT_RULES)?;
     let _ = write!(
@@ -353,25 +401,41 @@ fn og_svg(
         verify_fit.lines.first().map_or("", String::as_str),
     );
     out.push_str("</text>");
-    if values.status.banner().is_none() {
-        out.push_str(r##"<text x=""##);
-        out.push_str(&qr::number(OG_TEXT_X + 44.0));
-        out.push_str(r##"" y="540" font-size="16" fill="#a49dba">Scan the QR code or visit the link to check it is genuine</text>"##);
-    }
-    out.push_str("</g></svg>");
+    // The full verification link (the image has no QR code: see og_image).
+    let link = clean(link_of(verify_url));
+    let link_width = OG_TEXT_WIDTH - (verify_x - OG_TEXT_X);
+    let link_fit = fit_text(&link, "", 16.0, link_width, LINK_RULES)?;
+    let _ = write!(
+        out,
+        r##"<text id="{OG_LINK_ID}" x="{}" y="{}" font-size="{}" fill="#a49dba">"##,
+        qr::number(verify_x),
+        qr::number(verify_y + 29.0),
+        qr::number(link_fit.size)
+    );
+    escape_into(&mut out, link_fit.lines.first().map_or("", String::as_str));
+    out.push_str("</text></g></svg>");
     Ok(out)
 }
 
-/// The 1200×627 Open Graph / LinkedIn share image (PNG): the badge on the left, certification name, holder, dates and "Verify at `host`" on the right, banner when not valid; designed, not plain.
+/// The 1200×627 Open Graph / LinkedIn share image (PNG): the badge on the
+/// left; on the right the certification name, the holder, the dates (or the
+/// status and its date), "Verify at `host`" and the verification link, and
+/// a status pill when not valid.
 ///
-/// The badge is the one [`badge_svg`](super::badge::badge_svg) makes (with its QR code and status
-/// banner), drawn 540 pixels high on a dark background lit in the
-/// certification's colours.
+/// The badge is the one [`filled_svg`](super::badge::filled_svg) makes
+/// (with its status banner), drawn 540 pixels high on a dark background lit
+/// in the certification's colours; its QR card shows a shield instead of
+/// the code, which would be too small to scan at feed sizes.
 ///
 /// # Errors
-/// As [`badge_svg`](super::badge::badge_svg), plus [`RenderError::Png`] when encoding fails.
+/// As [`filled_svg`](super::badge::filled_svg), plus [`RenderError::Png`] when encoding fails.
 pub fn og_image(design: &BadgeDesign<'_>, data: &BadgeData) -> Result<Vec<u8>, RenderError> {
-    let values = Values::new(design, data)?;
+    let mut values = Values::new(design, data)?;
+    // No QR code: drawn 540 pixels high, its modules would be 3.6 pixels
+    // wide at 1200 pixels, 2.4 at 800 and 1.7 at 552 (feed sizes), too
+    // small to scan. The printed link replaces it.
+    values.qr = card_mark(color_or(design.primary, "#fc6d26"), QR_SIZE);
+    values.qr_caption = OG_QR_CAPTION;
     let badge = parse_svg(&fill(design, &values)?)?;
     let text = parse_svg(&og_svg(design, &values, &data.verify_url)?)?;
     let background = og_background(

@@ -18,14 +18,30 @@ use qrcode::{Color, EcLevel, bits, ec};
 
 use super::error::RenderError;
 
-/// Light modules around the code, as the QR specification requires.
-pub const QUIET_ZONE: usize = 4;
+/// Light modules drawn around the code inside its box. ISO/IEC 18004
+/// §6.3.8 asks for four; the badge's white card adds the rest, and two
+/// leave room for bigger modules (the code must scan from a 300-pixel
+/// badge).
+pub const QUIET_ZONE: usize = 2;
 
-/// SVG elements (no XML declaration, no `<svg>` wrapper) drawing the QR code of `text` with error correction level M and a 4-module quiet zone, scaled to fit `size`×`size` at the origin (dark modules as one `<path>`; a white background rect including the quiet zone).
+/// Error correction level: L (7 %). The code is drawn on screen or print
+/// without damage to recover from, and the lowest level keeps a
+/// verification URL at version 4 (33 modules), so modules stay large.
+pub const EC_LEVEL: EcLevel = EcLevel::L;
+
+/// SVG elements (no XML declaration, no `<svg>` wrapper) drawing the QR
+/// code of `text` (error correction [`EC_LEVEL`], a [`QUIET_ZONE`]-module
+/// margin) in a `size`×`size` box at the origin: a white background `rect`
+/// and the dark modules as one `<path>`.
+///
+/// When the code with its margin has at most `size` modules, a module is a
+/// whole number of units and the code is centred on whole units, so that on
+/// a badge drawn at one pixel per unit (or two, or a half) every module
+/// edge falls on a pixel edge and the code stays sharp.
 ///
 /// # Errors
 /// [`RenderError::Qr`] when `size` is not a positive finite number or
-/// `text` is too long for a QR code at level M (about 2,300 bytes).
+/// `text` is too long for a QR code at level L (about 2,900 bytes).
 pub fn qr_elements(text: &str, size: f64) -> Result<String, RenderError> {
     if !size.is_finite() || size <= 0.0 {
         return Err(RenderError::Qr(format!(
@@ -34,15 +50,19 @@ pub fn qr_elements(text: &str, size: f64) -> Result<String, RenderError> {
     }
     let (width, dark) = modules(text)?;
     let modules = width + 2 * QUIET_ZONE;
-    // `modules` is at most 177 + 8, exactly representable.
-    let scale = size / modules as f64;
+    // `modules` is at most 177 + 4, exactly representable.
+    let exact = size / modules as f64;
+    let scale = if exact >= 1.0 { exact.floor() } else { exact };
+    let offset = ((size - scale * modules as f64) / 2.0).floor().max(0.0);
 
-    let mut out = String::with_capacity(64 + width * width * 2);
+    let mut out = String::with_capacity(96 + width * width * 2);
     let _ = write!(
         out,
-        r##"<rect width="{}" height="{}" fill="#ffffff"/><path transform="scale({})" fill="#000000" shape-rendering="crispEdges" d=""##,
+        r##"<rect width="{}" height="{}" fill="#ffffff"/><path transform="translate({} {}) scale({})" fill="#000000" shape-rendering="crispEdges" d=""##,
         number(size),
         number(size),
+        number(offset),
+        number(offset),
         number(scale),
     );
     for (y, row) in dark.chunks(width.max(1)).enumerate() {
@@ -82,19 +102,19 @@ const MASKS: [MaskPattern; 8] = [
     MaskPattern::Meadow,
 ];
 
-/// The QR code of `text` at level M: its width in modules and the modules
+/// The QR code of `text` at [`EC_LEVEL`]: its width in modules and the modules
 /// row by row (`true` = dark).
 fn modules(text: &str) -> Result<(usize, Vec<bool>), RenderError> {
     let too_long = |e: qrcode::types::QrError| {
         RenderError::Qr(format!("cannot encode {} bytes: {e}", text.len()))
     };
-    let bits = bits::encode_auto(text.as_bytes(), EcLevel::M).map_err(too_long)?;
+    let bits = bits::encode_auto(text.as_bytes(), EC_LEVEL).map_err(too_long)?;
     let version = bits.version();
     let (data, ec) =
-        ec::construct_codewords(&bits.into_bytes(), version, EcLevel::M).map_err(too_long)?;
+        ec::construct_codewords(&bits.into_bytes(), version, EC_LEVEL).map_err(too_long)?;
     let width = usize::try_from(version.width())
         .map_err(|_| RenderError::Qr("unsupported QR version".to_owned()))?;
-    let mut canvas = Canvas::new(version, EcLevel::M);
+    let mut canvas = Canvas::new(version, EC_LEVEL);
     canvas.draw_all_functional_patterns();
     canvas.draw_data(&data, &ec);
 
@@ -243,7 +263,7 @@ mod tests {
             &"https://rosette.example.org/v/".repeat(12),
             "山田太郎 محمد",
         ] {
-            let code = qrcode::QrCode::with_error_correction_level(text, EcLevel::M).unwrap();
+            let code = qrcode::QrCode::with_error_correction_level(text, EC_LEVEL).unwrap();
             let expected: Vec<bool> = code.to_colors().iter().map(|c| *c == Color::Dark).collect();
             assert_eq!(modules(text).unwrap(), (code.width(), expected), "{text}");
         }

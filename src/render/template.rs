@@ -36,6 +36,8 @@ pub(super) enum Field {
     HolderName,
     IssuedOn,
     ExpiresOn,
+    /// The caption under the QR code (optional in templates).
+    QrCaption,
 }
 
 /// One piece of a prepared template.
@@ -193,6 +195,7 @@ fn field_of(placeholder: &str) -> Option<Option<Field>> {
         "{{issued_on}}" => Some(Some(Field::IssuedOn)),
         "{{expires_on}}" => Some(Some(Field::ExpiresOn)),
         "{{qr}}" => Some(None),
+        "{{qr_caption}}" => Some(Some(Field::QrCaption)),
         _ => None,
     }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use resvg::usvg;
 
-use super::badge::{BadgeData, BadgeDesign, BadgeStatus, STATUS_BANNER_ID, badge_svg};
+use super::badge::{BadgeData, BadgeDesign, BadgeStatus, STATUS_BANNER_ID, filled_svg};
 use super::error::RenderError;
 use super::fonts;
 use super::og::{OG_HEIGHT, OG_WIDTH, color_or, host_of, og_image};
@@ -16,14 +16,14 @@ use super::template::{
 };
 use super::text_fit::{ELLIPSIS, HOLDER_RULES, clean, escape, units};
 
-const URL: &str = "https://certs.example.com/v/0e5bd8fd-3c4d-4a4e-9d2e-3f7f6f7f0001";
+pub(super) const URL: &str = "https://certs.example.com/v/0e5bd8fd-3c4d-4a4e-9d2e-3f7f6f7f0001";
 
 /// A certification of `badges/` as the renderer sees it, read from its
 /// folder (the catalog's loader is not used: `catalog` depends on `render`).
 #[derive(Clone)]
-struct Certification {
-    slug: String,
-    name: String,
+pub(super) struct Certification {
+    pub(super) slug: String,
+    pub(super) name: String,
     human_code: Option<String>,
     primary: String,
     secondary: String,
@@ -31,7 +31,7 @@ struct Certification {
 }
 
 impl Certification {
-    fn design(&self) -> BadgeDesign<'_> {
+    pub(super) fn design(&self) -> BadgeDesign<'_> {
         BadgeDesign {
             template: &self.template,
             name: &self.name,
@@ -43,10 +43,10 @@ impl Certification {
 }
 
 /// The certifications of `badges/`, ordered by slug.
-struct Catalog(Vec<Certification>);
+pub(super) struct Catalog(Vec<Certification>);
 
 impl Catalog {
-    fn get(&self, slug: &str) -> Option<&Certification> {
+    pub(super) fn get(&self, slug: &str) -> Option<&Certification> {
         self.0.iter().find(|c| c.slug == slug)
     }
 
@@ -64,7 +64,7 @@ impl<'a> IntoIterator for &'a Catalog {
     }
 }
 
-fn catalog() -> Catalog {
+pub(super) fn catalog() -> Catalog {
     let badges = Path::new(env!("CARGO_MANIFEST_DIR")).join("badges");
     let mut certifications = Vec::new();
     for entry in fs::read_dir(&badges).unwrap() {
@@ -88,7 +88,7 @@ fn catalog() -> Catalog {
     Catalog(certifications)
 }
 
-fn data(cert: &Certification, holder: &str, status: BadgeStatus) -> BadgeData {
+pub(super) fn data(cert: &Certification, holder: &str, status: BadgeStatus) -> BadgeData {
     BadgeData {
         certification_name: cert.name.clone(),
         holder_name: holder.to_owned(),
@@ -108,7 +108,7 @@ fn long_name() -> String {
 }
 
 /// The decoded QR codes found in a PNG (composited over white, to luma).
-fn decode_qr(png: &[u8]) -> Vec<String> {
+pub(super) fn decode_qr(png: &[u8]) -> Vec<String> {
     let rgba = image::load_from_memory(png).unwrap().to_rgba8();
     let over_white = image::RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
         let p = rgba.get_pixel(x, y);
@@ -150,7 +150,7 @@ fn holder_slot(cert: &Certification) -> Slot {
 }
 
 /// The text content of the element with `id` in `svg`.
-fn text_of(svg: &str, id: &str) -> String {
+pub(super) fn text_of(svg: &str, id: &str) -> String {
     let doc = roxmltree::Document::parse(svg).unwrap();
     let node = doc
         .descendants()
@@ -178,15 +178,17 @@ fn golden_svgs_match_byte_for_byte() {
             data(
                 cert,
                 "Bartholomew Montgomery-Fitzgerald",
-                BadgeStatus::Revoked,
+                BadgeStatus::Revoked {
+                    since: Some("2 Dec 2026".to_owned()),
+                },
             ),
         ),
     ];
     let update = std::env::var("ROSETTE_UPDATE_GOLDEN").is_ok_and(|v| v == "1");
     for (file, data) in cases {
-        let svg = badge_svg(&cert.design(), &data).unwrap();
+        let svg = filled_svg(&cert.design(), &data).unwrap();
         assert_eq!(
-            badge_svg(&cert.design(), &data).unwrap(),
+            filled_svg(&cert.design(), &data).unwrap(),
             svg,
             "deterministic"
         );
@@ -211,23 +213,18 @@ fn golden_svgs_match_byte_for_byte() {
 }
 
 #[test]
-fn qr_code_decodes_from_600_and_1200_pngs_and_the_og_image() {
+fn qr_code_decodes_from_600_and_1200_pngs() {
     let catalog = catalog();
     let cert = catalog.get("gitlab-certified-associate").unwrap();
     let d = data(cert, "Ada Lovelace", BadgeStatus::Valid);
-    let svg = badge_svg(&cert.design(), &d).unwrap();
+    let svg = filled_svg(&cert.design(), &d).unwrap();
     for size in BADGE_SIZES {
         let png = render_png(&svg, size).unwrap();
         assert_eq!(decode_qr(&png), [URL], "{size} px");
     }
-    assert_eq!(
-        decode_qr(&og_image(&cert.design(), &d).unwrap()),
-        [URL],
-        "og image"
-    );
     // Still scannable under a status banner.
-    let revoked = data(cert, "Ada Lovelace", BadgeStatus::Revoked);
-    let png = render_png(&badge_svg(&cert.design(), &revoked).unwrap(), 600).unwrap();
+    let revoked = data(cert, "Ada Lovelace", BadgeStatus::Revoked { since: None });
+    let png = render_png(&filled_svg(&cert.design(), &revoked).unwrap(), 600).unwrap();
     assert_eq!(decode_qr(&png), [URL], "revoked");
 }
 
@@ -256,7 +253,7 @@ fn hostile_holder_names_are_escaped_and_stay_in_the_name_area() {
         "]]><!-- --> </text></svg>",
     ];
     for name in names {
-        let svg = badge_svg(&cert.design(), &data(cert, name, BadgeStatus::Valid)).unwrap();
+        let svg = filled_svg(&cert.design(), &data(cert, name, BadgeStatus::Valid)).unwrap();
         roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(!svg.contains("<script"), "{name}");
         assert!(
@@ -282,7 +279,7 @@ fn user_text_is_escaped_everywhere_it_appears() {
     let mut d = data(cert, "<script>&\"'", BadgeStatus::Valid);
     d.issued_on = "<b>1 Jan</b>".to_owned();
     d.expires_on = Some("\"2 Jan\" & 'x'".to_owned());
-    let svg = badge_svg(&cert.design(), &d).unwrap();
+    let svg = filled_svg(&cert.design(), &d).unwrap();
     assert!(svg.contains("&lt;script&gt;&amp;&quot;&apos;"));
     assert!(svg.contains("ISSUED &lt;B&gt;1 JAN&lt;/B&gt;"));
     assert!(svg.contains("VALID UNTIL &quot;2 JAN&quot; &amp; &apos;X&apos;"));
@@ -318,7 +315,7 @@ fn long_dates_shrink_to_their_width() {
         let mut d = data(cert, "Ada Lovelace", BadgeStatus::Valid);
         d.issued_on = "Wednesday, 25 November 2026 at 14:35 UTC".to_owned();
         d.expires_on = Some("Saturday, 25 November 2028 at 14:35 UTC".to_owned());
-        let svg = badge_svg(&cert.design(), &d).unwrap();
+        let svg = filled_svg(&cert.design(), &d).unwrap();
         let tree = parse_svg(&svg).unwrap();
         let all = texts(&tree);
         for (prefix, width) in [("ISSUED WEDNESDAY", 240.0), ("VALID UNTIL SATURDAY", 212.0)] {
@@ -330,7 +327,7 @@ fn long_dates_shrink_to_their_width() {
             assert!((f64::from(bbox.left()) - (300.0 - width / 2.0)) > -0.01);
         }
         // Short dates keep the template's size.
-        let svg = badge_svg(&cert.design(), &data(cert, "Ada", BadgeStatus::Valid)).unwrap();
+        let svg = filled_svg(&cert.design(), &data(cert, "Ada", BadgeStatus::Valid)).unwrap();
         assert!(svg.contains(
             r#"data-fit-width="240" font-size="12" letter-spacing="1.5">ISSUED 25 NOV 2026</text>"#
         ));
@@ -341,7 +338,7 @@ fn long_dates_shrink_to_their_width() {
 fn long_names_wrap_then_end_in_an_ellipsis() {
     let catalog = catalog();
     let cert = catalog.get("gitlab-certified-associate").unwrap();
-    let svg = badge_svg(
+    let svg = filled_svg(
         &cert.design(),
         &data(cert, &long_name(), BadgeStatus::Valid),
     )
@@ -352,7 +349,7 @@ fn long_names_wrap_then_end_in_an_ellipsis() {
     assert!(lines[1].ends_with(ELLIPSIS), "{lines:?}");
     assert!(lines[0].starts_with("Maximiliana Alexandrina"));
 
-    let svg = badge_svg(
+    let svg = filled_svg(
         &cert.design(),
         &data(
             cert,
@@ -367,7 +364,7 @@ fn long_names_wrap_then_end_in_an_ellipsis() {
     );
 
     // One long word: a smaller single line rather than a cut word.
-    let svg = badge_svg(
+    let svg = filled_svg(
         &cert.design(),
         &data(
             cert,
@@ -382,13 +379,13 @@ fn long_names_wrap_then_end_in_an_ellipsis() {
     );
 
     // Short names keep the template's size; longer ones shrink first.
-    let short = badge_svg(
+    let short = filled_svg(
         &cert.design(),
         &data(cert, "Ada Lovelace", BadgeStatus::Valid),
     )
     .unwrap();
     assert!(short.contains(r#"id="holder-name" font-size="21">Ada Lovelace</text>"#));
-    let svg = badge_svg(
+    let svg = filled_svg(
         &cert.design(),
         &data(cert, "Alexandra Konstantinopoulou", BadgeStatus::Valid),
     )
@@ -417,7 +414,7 @@ fn rtl_and_cjk_names_are_drawn_with_real_glyphs() {
         ("やまだ タロウ", fonts::FALLBACK_FAMILY),
         ("김민준 이서연", fonts::HANGUL_FAMILY),
     ] {
-        let svg = badge_svg(&cert.design(), &data(cert, name, BadgeStatus::Valid)).unwrap();
+        let svg = filled_svg(&cert.design(), &data(cert, name, BadgeStatus::Valid)).unwrap();
         let tree = parse_svg(&svg).unwrap();
         let glyphs: Vec<_> = holder_node(&tree)
             .layouted()
@@ -433,7 +430,7 @@ fn rtl_and_cjk_names_are_drawn_with_real_glyphs() {
         }
     }
     // Arabic is shaped right to left: the first letter is drawn rightmost.
-    let svg = badge_svg(&cert.design(), &data(cert, "محمد", BadgeStatus::Valid)).unwrap();
+    let svg = filled_svg(&cert.design(), &data(cert, "محمد", BadgeStatus::Valid)).unwrap();
     let tree = parse_svg(&svg).unwrap();
     let glyphs: Vec<_> = holder_node(&tree)
         .layouted()
@@ -449,7 +446,7 @@ fn rtl_and_cjk_names_are_drawn_with_real_glyphs() {
 fn characters_no_font_has_are_left_out_of_the_drawing_not_the_title() {
     let catalog = catalog();
     let cert = catalog.get("gitlab-ci-cd-specialist").unwrap();
-    let svg = badge_svg(
+    let svg = filled_svg(
         &cert.design(),
         &data(cert, "🎓👩\u{200D}💻 Ada", BadgeStatus::Valid),
     )
@@ -457,7 +454,7 @@ fn characters_no_font_has_are_left_out_of_the_drawing_not_the_title() {
     assert_eq!(text_of(&svg, HOLDER_NAME_ID), "Ada");
     assert!(svg.contains("GitLab CI/CD Specialist: 🎓👩\u{200D}💻 Ada</title>"));
     // Only emoji: drawn as is rather than nothing.
-    let svg = badge_svg(&cert.design(), &data(cert, "🎓", BadgeStatus::Valid)).unwrap();
+    let svg = filled_svg(&cert.design(), &data(cert, "🎓", BadgeStatus::Valid)).unwrap();
     assert_eq!(text_of(&svg, HOLDER_NAME_ID), "🎓");
 }
 
@@ -466,7 +463,7 @@ fn png_sizes_and_unsupported_sizes() {
     let catalog = catalog();
     let cert = catalog.get("gitlab-ci-cd-specialist").unwrap();
     let d = data(cert, "Ada Lovelace", BadgeStatus::Valid);
-    let svg = badge_svg(&cert.design(), &d).unwrap();
+    let svg = filled_svg(&cert.design(), &d).unwrap();
     for size in BADGE_SIZES {
         assert_eq!(png_size(&render_png(&svg, size).unwrap()), (size, size));
     }
@@ -494,11 +491,11 @@ fn status_banner_only_when_not_valid() {
     let labels = ["REVOKED", "SUSPENDED", "EXPIRED"];
     for status in [
         BadgeStatus::Valid,
-        BadgeStatus::Revoked,
-        BadgeStatus::Suspended,
-        BadgeStatus::Expired,
+        BadgeStatus::Revoked { since: None },
+        BadgeStatus::Suspended { since: None },
+        BadgeStatus::Expired { on: None },
     ] {
-        let svg = badge_svg(&cert.design(), &data(cert, "Ada Lovelace", status)).unwrap();
+        let svg = filled_svg(&cert.design(), &data(cert, "Ada Lovelace", status.clone())).unwrap();
         roxmltree::Document::parse(&svg).unwrap();
         match status.banner() {
             None => {
@@ -526,7 +523,7 @@ fn all_four_certifications_render() {
     assert_eq!(catalog.len(), 4);
     for cert in &catalog {
         let d = data(cert, "Ada Lovelace", BadgeStatus::Valid);
-        let svg = badge_svg(&cert.design(), &d).unwrap();
+        let svg = filled_svg(&cert.design(), &d).unwrap();
         assert!(!svg.contains("{{"), "{}", cert.slug.as_str());
         assert!(!svg.contains("<!--"), "comments are dropped");
         assert!(!svg.contains(r#"font-family="Rosette Sans""#));
@@ -547,10 +544,10 @@ fn all_four_certifications_render() {
 fn no_expiry_date_and_odd_values() {
     let catalog = catalog();
     let cert = catalog.get("gitlab-ci-cd-specialist").unwrap();
-    let mut d = data(cert, "", BadgeStatus::Expired);
+    let mut d = data(cert, "", BadgeStatus::Valid);
     d.expires_on = None;
     d.certification_name = String::new();
-    let svg = badge_svg(&cert.design(), &d).unwrap();
+    let svg = filled_svg(&cert.design(), &d).unwrap();
     assert!(svg.contains("NO EXPIRY DATE"));
     assert!(!svg.contains("VALID UNTIL"));
     assert_eq!(
@@ -563,7 +560,7 @@ fn no_expiry_date_and_odd_values() {
 
     let mut d = data(cert, "Ada", BadgeStatus::Valid);
     d.verify_url = "x".repeat(4000);
-    let err = badge_svg(&cert.design(), &d).unwrap_err();
+    let err = filled_svg(&cert.design(), &d).unwrap_err();
     assert!(matches!(err, RenderError::Qr(_)));
     assert_eq!(err.code(), "render_qr");
 }
@@ -590,7 +587,7 @@ fn bad_templates_are_errors_not_panics() {
         r#"{{issued_on}} {{expires_on}} {{unknown}}</text><g>{{qr}}</g></svg>"#
     ))
     .unwrap();
-    let svg = badge_svg(&cert.design(), &d).unwrap();
+    let svg = filled_svg(&cert.design(), &d).unwrap();
     assert!(svg.contains("GitLab CI/CD Specialist Ada 25 Nov 2026 25 Nov 2028 {{unknown}}"));
     assert_eq!(decode_qr(&render_png(&svg, 600).unwrap()), [URL]);
 }

@@ -289,9 +289,9 @@ impl Measured<'_> {
     }
 
     /// The most balanced break: the one with the narrowest longer line.
-    fn best_break(&self, anywhere: bool) -> Option<(Range<usize>, Range<usize>, f64)> {
+    fn best_break(&self) -> Option<(Range<usize>, Range<usize>, f64)> {
         (1..self.units.len())
-            .filter(|&i| anywhere || self.can_break(i))
+            .filter(|&i| self.can_break(i))
             .map(|i| {
                 let (a, b) = self.split(i);
                 let widest = self.width(a.clone()).max(self.width(b.clone()));
@@ -316,22 +316,6 @@ impl Measured<'_> {
         let mut s = self.text(from..end);
         s.push_str(ELLIPSIS);
         s
-    }
-
-    /// The end of a first line filled up to `limit`, at the last allowed
-    /// break in its second half if there is one.
-    fn fill(&self, limit: f64) -> usize {
-        let mut end = 0;
-        let mut used = 0.0;
-        while end < self.units.len() && used + self.widths[end] <= limit {
-            used += self.widths[end];
-            end += 1;
-        }
-        let end = end.max(1);
-        (end / 2 + 1..=end)
-            .rev()
-            .find(|&i| self.can_break(i))
-            .unwrap_or(end)
     }
 }
 
@@ -397,10 +381,46 @@ fn measure_units<'a>(
     Ok((Measured { units, widths }, ellipsis))
 }
 
+/// `text` (already cleaned) as it will be drawn, and its width at `size`:
+/// cut to [`MAX_FIT_CHARS`] (at a space when there is one), and without
+/// the characters no bundled font has (emoji, rare scripts), which would
+/// show as boxes (the badge's `<title>` keeps the full value), unless
+/// nothing would be left.
+fn drawable(text: &str, font_attrs: &str, size: f64) -> Result<(String, f64), RenderError> {
+    let mut text = if text.chars().count() > MAX_FIT_CHARS {
+        let capped: String = text.chars().take(MAX_FIT_CHARS).collect();
+        let at_space = capped
+            .rfind(' ')
+            .filter(|&i| i > capped.len() / 2)
+            .unwrap_or(capped.len());
+        capped[..at_space].to_owned() + ELLIPSIS
+    } else {
+        text.to_owned()
+    };
+    let (widths, missing) = measure_full(font_attrs, size, &[text.as_str()])?;
+    let mut whole = widths.first().copied().unwrap_or(0.0);
+    if let Some(boxes) = missing.first().filter(|b| !b.is_empty()) {
+        let mut kept = text.clone();
+        for cluster in boxes {
+            kept = kept.replace(cluster.as_str(), " ");
+        }
+        let kept = clean(&kept);
+        if !kept.is_empty() {
+            text = kept;
+            whole = measure(font_attrs, size, &[text.as_str()])?
+                .first()
+                .copied()
+                .unwrap_or(0.0);
+        }
+    }
+    Ok((text, whole))
+}
+
 /// Fits `text` (already cleaned) into `width` user units, starting from
-/// `size`: shrinking, wrapping onto two lines (if allowed) and cutting with
-/// an ellipsis, in that order. The result never measures wider than
-/// `width` at its size.
+/// `size`: shrinking, wrapping onto two lines (if allowed) at the most
+/// balanced break between words, or else as [`fit_words`] does (never
+/// inside a word), and cutting a single line with an ellipsis, in that
+/// order. The result never measures wider than `width` at its size.
 pub(super) fn fit_text(
     text: &str,
     font_attrs: &str,
@@ -415,36 +435,8 @@ pub(super) fn fit_text(
     if text.is_empty() || width <= 0.0 || size <= 0.0 {
         return Ok(single(text.to_owned(), size));
     }
-    let capped: String;
-    let text = if text.chars().count() > MAX_FIT_CHARS {
-        capped = text.chars().take(MAX_FIT_CHARS).collect::<String>() + ELLIPSIS;
-        capped.as_str()
-    } else {
-        text
-    };
-
-    let (widths, missing) = measure_full(font_attrs, size, &[text])?;
-    let mut whole = widths.first().copied().unwrap_or(0.0);
-    // Characters no bundled font has (emoji, rare scripts) would show as
-    // boxes: leave them out of the drawn text (the badge's <title> keeps
-    // the full value), unless nothing would be left.
-    let stripped: String;
-    let mut text = text;
-    if let Some(boxes) = missing.first().filter(|b| !b.is_empty()) {
-        let mut kept = text.to_owned();
-        for cluster in boxes {
-            kept = kept.replace(cluster.as_str(), " ");
-        }
-        let kept = clean(&kept);
-        if !kept.is_empty() {
-            stripped = kept;
-            text = stripped.as_str();
-            whole = measure(font_attrs, size, &[text])?
-                .first()
-                .copied()
-                .unwrap_or(0.0);
-        }
-    }
+    let (text, whole) = drawable(text, font_attrs, size)?;
+    let text = text.as_str();
     if whole <= width {
         return Ok(single(text.to_owned(), size));
     }
@@ -461,29 +453,17 @@ pub(super) fn fit_text(
         vec![m.cut(0, limit(size * rules.single_min), ellipsis)]
     } else {
         let floor = limit(size * rules.double_min);
-        let natural = m.best_break(false).filter(|b| b.2 <= floor);
+        let natural = m.best_break().filter(|b| b.2 <= floor);
         // Without a break between words, a smaller single line reads
         // better than a word cut in two.
         if natural.is_none() && shrunk >= size * rules.double_min {
             return Ok(single(text.to_owned(), shrunk));
         }
-        let chosen = natural.or_else(|| m.best_break(true).filter(|b| b.2 <= floor));
-        match chosen {
+        match natural {
             Some((a, b, _)) => vec![m.text(a), m.text(b)],
-            None => {
-                let end1 = m.fill(floor);
-                let (first, rest) = if m.is_space(end1.saturating_sub(1)) {
-                    (0..end1 - 1, end1)
-                } else {
-                    (0..end1, end1 + usize::from(m.is_space(end1)))
-                };
-                let second = if m.width(rest..m.units.len()) <= floor {
-                    m.text(rest..m.units.len())
-                } else {
-                    m.cut(rest, floor, ellipsis)
-                };
-                vec![m.text(first), second]
-            }
+            // No balanced break between words fits: fill the lines word
+            // by word, ending in an ellipsis after a whole word.
+            None => return fit_words(text, font_attrs, size, width, rules),
         }
     };
 
@@ -504,4 +484,153 @@ pub(super) fn fit_text(
         lines,
         size: floor2(s),
     })
+}
+
+/// Fits `text` (already cleaned) into at most `rules.max_lines` lines of
+/// `width` user units, breaking only where a line may break (between
+/// words, after a hyphen in a word, around CJK characters), never inside a
+/// word: one line shrunk down to `rules.single_min`, or else lines at the
+/// largest scale from `rules.double_max` down to `rules.double_min` (in
+/// steps of 4 %) at which they fit. Text that does not fit even then keeps
+/// `max_lines` lines at the smallest scale, the last ending with an
+/// ellipsis after its last whole word. A word wider than a line on its own
+/// makes the text smaller still, so that it is not cut either, down to half
+/// the smallest scale; only a longer run without a break is cut, with an
+/// ellipsis.
+pub(super) fn fit_words(
+    text: &str,
+    font_attrs: &str,
+    size: f64,
+    width: f64,
+    rules: FitRules,
+) -> Result<Fitted, RenderError> {
+    if text.is_empty() || width <= 0.0 || size <= 0.0 {
+        return Ok(Fitted {
+            lines: vec![text.to_owned()],
+            size: floor2(size),
+        });
+    }
+    let (text, whole) = drawable(text, font_attrs, size)?;
+    let shrunk = width / whole.max(f64::MIN_POSITIVE);
+    if shrunk >= rules.single_min.min(1.0) {
+        return Ok(Fitted {
+            lines: vec![text],
+            size: floor2(size * shrunk.min(1.0)),
+        });
+    }
+    let (m, ellipsis) = measure_units(&text, font_attrs, size)?;
+    let max_lines = rules.max_lines.max(1);
+    let min_scale = rules.double_min.clamp(0.05, 1.0);
+    let max_scale = rules.double_max.clamp(min_scale, 1.0);
+    let wrapped = Wrapped::new(&m);
+    // The scale at which the widest word still fits a line, but not below
+    // half the smallest scale: a "word" longer than that (no real name
+    // has one) is cut with an ellipsis rather than drawn too small to read.
+    let word_scale =
+        (width / wrapped.widest_word.max(f64::MIN_POSITIVE)).clamp(min_scale / 2.0, 1.0);
+
+    let mut scale = max_scale;
+    let mut lines = loop {
+        let lines = wrapped.lines(width / scale);
+        if (lines.len() <= max_lines && scale <= word_scale) || scale <= min_scale.min(word_scale) {
+            break lines;
+        }
+        scale = (scale - 0.04).max(min_scale.min(word_scale));
+    };
+    if lines.len() > max_lines {
+        lines.truncate(max_lines);
+        if let Some(last) = lines.last_mut() {
+            let limit = width / scale - ellipsis;
+            while m.width(last.clone()) > limit {
+                match (last.start + 1..last.end).rev().find(|&i| m.can_break(i)) {
+                    Some(b) => *last = wrapped.trim(last.start..b),
+                    None => break,
+                }
+            }
+        }
+    }
+    let limit = width / scale;
+    let mut texts: Vec<String> = lines
+        .iter()
+        .map(|r| {
+            if m.width(r.clone()) > limit {
+                m.cut(r.start, limit, ellipsis)
+            } else {
+                m.text(r.clone())
+            }
+        })
+        .collect();
+    if lines.last().is_some_and(|r| r.end < m.units.len())
+        && let Some(last) = texts.last_mut().filter(|l| !l.ends_with(ELLIPSIS))
+    {
+        last.push_str(ELLIPSIS);
+    }
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let widest = measure(font_attrs, size, &refs)?
+        .into_iter()
+        .fold(0.0, f64::max);
+    let fitted = if widest > 0.0 {
+        (size * scale).min(size * width / widest)
+    } else {
+        size * scale
+    };
+    Ok(Fitted {
+        lines: texts,
+        size: floor2(fitted),
+    })
+}
+
+/// A measured text cut into words at its allowed line breaks.
+struct Wrapped<'m, 'a> {
+    m: &'m Measured<'a>,
+    /// Where words start (allowed breaks), then the end.
+    bounds: Vec<usize>,
+    /// The widest word, at the measured size.
+    widest_word: f64,
+}
+
+impl<'m, 'a> Wrapped<'m, 'a> {
+    fn new(m: &'m Measured<'a>) -> Self {
+        let n = m.units.len();
+        let mut bounds = vec![0];
+        bounds.extend((1..n).filter(|&i| m.can_break(i)));
+        bounds.push(n);
+        let mut wrapped = Wrapped {
+            m,
+            bounds,
+            widest_word: 0.0,
+        };
+        wrapped.widest_word = wrapped
+            .bounds
+            .windows(2)
+            .map(|w| m.width(wrapped.trim(w[0]..w[1])))
+            .fold(0.0, f64::max);
+        wrapped
+    }
+
+    /// `range` without its trailing spaces.
+    fn trim(&self, range: Range<usize>) -> Range<usize> {
+        let mut end = range.end;
+        while end > range.start && self.m.is_space(end - 1) {
+            end -= 1;
+        }
+        range.start..end
+    }
+
+    /// Greedy lines of whole words no wider than `limit` (a word wider
+    /// than that has a line of its own).
+    fn lines(&self, limit: f64) -> Vec<Range<usize>> {
+        let b = &self.bounds;
+        let mut lines = Vec::new();
+        let mut k = 0;
+        while k + 1 < b.len() {
+            let mut e = k + 1;
+            while e + 1 < b.len() && self.m.width(self.trim(b[k]..b[e + 1])) <= limit {
+                e += 1;
+            }
+            lines.push(self.trim(b[k]..b[e]));
+            k = e;
+        }
+        lines
+    }
 }

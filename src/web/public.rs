@@ -153,7 +153,7 @@ pub async fn credential_image(
         .badge_data(&rec, issuer.clock.now())
         .await
         .map_err(failed("the badge could not be prepared"))?;
-    use crate::render::{badge, bake, og, png};
+    use crate::render::{badge, bake, og};
     let design = cert.design();
     let baking = failed("the image could not be rendered");
     let (content_type, bytes): (&str, Vec<u8>) = match image.as_str() {
@@ -163,7 +163,7 @@ pub async fn credential_image(
             ("image/svg+xml", baked.into_bytes())
         }
         "badge.png" => {
-            let png = png::render_png(&badge::badge_svg(&design, &data)?, 600)?;
+            let png = badge::badge_png(&design, &data, 600)?;
             (
                 "image/png",
                 bake::bake_png(&png, &rec.document).map_err(baking)?,

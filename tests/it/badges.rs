@@ -256,3 +256,101 @@ fn baked_credentials_verify_in_the_javascript_reference() {
         );
     }
 }
+
+/// The text of the element with `id` in `svg`.
+fn text_by_id(svg: &str, id: &str) -> String {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .find(|n| n.attribute("id") == Some(id))
+        .map(|n| {
+            n.descendants()
+                .filter(|t| t.is_text())
+                .filter_map(|t| t.text())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The QR codes found in a PNG scaled to `width` pixels (triangle filter).
+fn qr_codes_at(png: &[u8], width: u32) -> Vec<String> {
+    let img = image::load_from_memory(png).unwrap();
+    let height = img.height() * width / img.width();
+    let small = img
+        .resize_exact(width, height, image::imageops::FilterType::Triangle)
+        .to_rgba8();
+    let luma = image::GrayImage::from_fn(small.width(), small.height(), |x, y| {
+        let p = small.get_pixel(x, y);
+        let a = u32::from(p[3]);
+        let mix = |c: u8| (u32::from(c) * a + 255 * (255 - a)) / 255;
+        let y = (mix(p[0]) * 299 + mix(p[1]) * 587 + mix(p[2]) * 114) / 1000;
+        image::Luma([u8::try_from(y).unwrap_or(u8::MAX)])
+    });
+    let mut prepared = rqrr::PreparedImage::prepare(luma);
+    prepared
+        .detect_grids()
+        .into_iter()
+        .filter_map(|g| g.decode().ok().map(|(_, text)| text))
+        .collect()
+}
+
+#[test]
+fn served_badges_are_outlines_that_say_the_status_and_scan_small() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, id) = issued(dir.path(), "Ada <Lovelace> & Co");
+    let uuid = id.trim_start_matches("urn:uuid:").to_owned();
+    let server = crate::support::ServerProcess::start(&data, &[], &[]);
+    let client = crate::support::Client::new(server.addr);
+    let get = |path: &str| {
+        let r = client.get(path).send();
+        assert_eq!(r.status, 200, "{path}: {}", r.head);
+        r
+    };
+    let svg_path = format!("/credentials/{uuid}/badge.svg");
+
+    // Valid: outlines only, the words in <title>/<desc>, the credential
+    // baked after outlining still verifies.
+    let svg = get(&svg_path).text();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    assert!(
+        !doc.descendants().any(|n| n.has_tag_name("text")),
+        "live <text> left"
+    );
+    assert_eq!(
+        text_by_id(&svg, "badge-title"),
+        "GitLab CI/CD Specialist: Ada <Lovelace> & Co"
+    );
+    assert!(text_by_id(&svg, "badge-desc").contains("VALID UNTIL"));
+    let report = client
+        .post("/api/v1/verify")
+        .body("image/svg+xml", svg.as_bytes())
+        .send()
+        .json();
+    assert_eq!(report["verified"], true, "{report:#}");
+    let verify_url = format!("https://certs.example.com/v/{uuid}");
+    let png = get(&format!("/credentials/{uuid}/badge.png")).body;
+    assert_eq!(
+        qr_codes_at(&png, 300),
+        [verify_url.as_str()],
+        "300 px badge"
+    );
+    let og = get(&format!("/credentials/{uuid}/og.png")).body;
+    assert!(
+        qr_codes_at(&og, 1200).is_empty(),
+        "no QR on the share image"
+    );
+
+    // Revoked: the status and its date instead of "VALID UNTIL".
+    ok(&rosette(&data, &["revoke", &id, "--reason", "test"]));
+    let today = rosette::clock::Clock::now(&rosette::clock::SystemClock)
+        .format("%-d %b %Y")
+        .to_string()
+        .to_uppercase();
+    let svg = get(&svg_path).text();
+    let desc = text_by_id(&svg, "badge-desc");
+    assert!(desc.contains(&format!("REVOKED {today}")), "{desc}");
+    assert!(!desc.contains("VALID UNTIL"), "{desc}");
+    assert_eq!(
+        qr_codes_at(&get(&format!("/credentials/{uuid}/badge.png")).body, 300),
+        [verify_url.as_str()]
+    );
+}
