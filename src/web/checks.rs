@@ -152,12 +152,7 @@ pub fn technical_html(doc: &Value, credential_id: &str, checked_at: &str) -> Str
     if let Some(did) = issuer {
         row("Issuer DID", code(did));
     }
-    let proofs = match &doc["proof"] {
-        Value::Array(list) => list.iter().collect(),
-        Value::Object(_) => vec![&doc["proof"]],
-        _ => Vec::new(),
-    };
-    for p in proofs {
+    for p in objects(&doc["proof"]) {
         if let Some(m) = p["verificationMethod"].as_str() {
             row("Verification method", code(m));
         }
@@ -165,12 +160,7 @@ pub fn technical_html(doc: &Value, credential_id: &str, checked_at: &str) -> Str
             row("Cryptosuite", code(s));
         }
     }
-    let entries = match &doc["credentialStatus"] {
-        Value::Array(list) => list.iter().collect(),
-        Value::Object(_) => vec![&doc["credentialStatus"]],
-        _ => Vec::new(),
-    };
-    for e in entries {
+    for e in objects(&doc["credentialStatus"]) {
         let purpose = e["statusPurpose"].as_str().unwrap_or("status");
         if let Some(url) = e["statusListCredential"].as_str() {
             let link = if url.starts_with("https://") || url.starts_with("http://") {
@@ -188,6 +178,16 @@ pub fn technical_html(doc: &Value, credential_id: &str, checked_at: &str) -> Str
     format!(
         "<details id=\"technical\"><summary>Technical details</summary><dl>{rows}</dl></details>"
     )
+}
+
+/// The objects of a property that holds one object or an array of them
+/// (VC DM 2.0 §4.11 `credentialStatus`, Data Integrity §2.1 proof sets).
+fn objects(value: &Value) -> Vec<&Value> {
+    match value {
+        Value::Array(list) => list.iter().collect(),
+        Value::Object(_) => vec![value],
+        _ => Vec::new(),
+    }
 }
 
 #[cfg(test)]
