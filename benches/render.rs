@@ -60,7 +60,15 @@ fn bench(c: &mut Criterion) {
     c.bench_function("filled_svg_two_lines", |b| {
         b.iter(|| badge::filled_svg(black_box(&cert.design()), black_box(&wrapped)))
     });
+    // Outlining a badge not seen before (what the first view costs) …
     c.bench_function("badge_svg_outlined", |b| {
+        b.iter(|| {
+            let filled = badge::filled_svg(black_box(&cert.design()), black_box(&short))?;
+            rosette::render::outline::outline(&filled)
+        })
+    });
+    // … and a badge viewed again (filled in, then found in the cache).
+    c.bench_function("badge_svg_repeat_view", |b| {
         b.iter(|| badge::badge_svg(black_box(&cert.design()), black_box(&short)))
     });
     c.bench_function("png_600", |b| {

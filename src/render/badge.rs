@@ -377,13 +377,14 @@ impl Values {
 
 /// The badge as served and downloaded: the certification's template filled
 /// in ([`filled_svg`]) with its text drawn as outlines
-/// ([`super::outline::outline`]), so it needs no font to look right. Its
+/// ([`super::outline::outline_cached`]: a badge viewed again comes from a
+/// bounded cache), so it needs no font to look right. Its
 /// `<title>` and `<desc>` say what is printed.
 ///
 /// # Errors
 /// As [`filled_svg`].
 pub fn badge_svg(design: &BadgeDesign<'_>, data: &BadgeData) -> Result<String, RenderError> {
-    outline::outline(&filled_svg(design, data)?)
+    outline::outline_cached(&filled_svg(design, data)?)
 }
 
 /// The certification's template filled in for one holder, with live

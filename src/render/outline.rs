@@ -9,6 +9,9 @@
 //! WAI-ARIA `role="img"`). Baking (OB 3.0 §5.3.2) comes after this.
 
 use resvg::usvg::{self, WriteOptions};
+use std::collections::{HashMap, VecDeque};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Mutex;
 
 use super::error::RenderError;
 use super::png::parse_svg;
@@ -68,6 +71,94 @@ pub fn outline(svg: &str) -> Result<String, RenderError> {
     Ok(out)
 }
 
+/// How many outlined badges [`outline_cached`] keeps (about 50 KB each).
+pub const CACHE_ENTRIES: usize = 64;
+
+static CACHE: Mutex<OutlineCache> = Mutex::new(OutlineCache::new(CACHE_ENTRIES));
+
+/// [`outline`], remembered: [`outline`] is deterministic, so a badge viewed
+/// again (same certification, holder, dates, status and link) is answered
+/// from memory instead of being laid out again. Bounded to
+/// [`CACHE_ENTRIES`], the oldest forgotten first; a changed status changes
+/// the filled-in SVG and so misses.
+///
+/// # Errors
+/// As [`outline`] (errors are not remembered).
+pub fn outline_cached(svg: &str) -> Result<String, RenderError> {
+    let mut hasher = DefaultHasher::new();
+    svg.hash(&mut hasher);
+    let key = hasher.finish();
+    if let Some(hit) = CACHE
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(key, svg)
+    {
+        return Ok(hit);
+    }
+    let outlined = outline(svg)?;
+    CACHE
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(key, svg, &outlined);
+    Ok(outlined)
+}
+
+/// A bounded map from a filled-in SVG to its outlined form, first in, first
+/// out. Entries keep the input, so a hash collision is a miss, never a
+/// wrong badge.
+#[derive(Debug)]
+pub struct OutlineCache {
+    capacity: usize,
+    entries: Option<HashMap<u64, (String, String)>>,
+    order: VecDeque<u64>,
+}
+
+impl OutlineCache {
+    /// An empty cache holding at most `capacity` badges.
+    pub const fn new(capacity: usize) -> OutlineCache {
+        OutlineCache {
+            capacity,
+            entries: None,
+            order: VecDeque::new(),
+        }
+    }
+
+    /// The outlined form of `svg` (hashed to `key`), if remembered.
+    pub fn get(&self, key: u64, svg: &str) -> Option<String> {
+        let (input, outlined) = self.entries.as_ref()?.get(&key)?;
+        (input == svg).then(|| outlined.clone())
+    }
+
+    /// Remembers `outlined` for `svg`, forgetting the oldest entry when full.
+    pub fn insert(&mut self, key: u64, svg: &str, outlined: &str) {
+        if self.capacity == 0 {
+            return;
+        }
+        let entries = self.entries.get_or_insert_with(HashMap::new);
+        if entries
+            .insert(key, (svg.to_owned(), outlined.to_owned()))
+            .is_none()
+        {
+            self.order.push_back(key);
+        }
+        while self.order.len() > self.capacity {
+            if let Some(old) = self.order.pop_front() {
+                entries.remove(&old);
+            }
+        }
+    }
+
+    /// How many badges are remembered.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Nothing is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+}
+
 /// The text of the root's `<title>`, empty when there is none.
 fn title_of(svg: &str) -> String {
     let Ok(doc) = roxmltree::Document::parse(svg) else {
@@ -109,4 +200,41 @@ fn printed_words(tree: &usvg::Tree) -> String {
     let mut texts = Vec::new();
     walk(tree.root(), &mut texts);
     texts.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cache_is_bounded_forgets_the_oldest_and_never_answers_another_input() {
+        let mut cache = OutlineCache::new(2);
+        assert!(cache.is_empty());
+        cache.insert(1, "<a/>", "A");
+        cache.insert(2, "<b/>", "B");
+        assert_eq!(cache.get(1, "<a/>").as_deref(), Some("A"));
+        // Same key, different input (a collision): a miss.
+        assert_eq!(cache.get(1, "<z/>"), None);
+        cache.insert(3, "<c/>", "C");
+        assert_eq!(cache.len(), 2);
+        assert_eq!(cache.get(1, "<a/>"), None, "the oldest is forgotten");
+        assert_eq!(cache.get(2, "<b/>").as_deref(), Some("B"));
+        assert_eq!(cache.get(3, "<c/>").as_deref(), Some("C"));
+        // Re-inserting a key keeps one entry for it.
+        cache.insert(3, "<c/>", "C");
+        assert_eq!(cache.len(), 2);
+        assert_eq!(cache.get(2, "<b/>").as_deref(), Some("B"));
+        let mut none = OutlineCache::new(0);
+        none.insert(1, "<a/>", "A");
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn a_remembered_outline_is_the_outline() {
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40"><title>t</title><text x="4" y="30" font-family="DejaVu Sans" font-size="20">Ada</text></svg>"#;
+        let cold = outline(svg).expect("outline");
+        assert!(!cold.contains("<text"), "{cold}");
+        assert_eq!(outline_cached(svg).expect("first"), cold);
+        assert_eq!(outline_cached(svg).expect("again"), cold);
+    }
 }
