@@ -59,6 +59,10 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Reverse proxies / load balancers whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Let `rosette serve` fetch loopback URLs (`127.0.0.0/8`, `::1`,
+    /// `localhost`) for its callers: tests and local demos only. Off by
+    /// default; every other non-public address stays refused.
+    pub fetch_allow_loopback: bool,
 }
 
 /// How log lines are written.
@@ -107,6 +111,7 @@ impl std::fmt::Debug for Config {
             .field("max_batch", &self.max_batch)
             .field("log_format", &self.log_format)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("fetch_allow_loopback", &self.fetch_allow_loopback)
             .finish()
     }
 }
@@ -204,6 +209,20 @@ pub struct FileSettings {
     pub log_format: Option<String>,
     /// See [`Config::trusted_proxies`].
     pub trusted_proxies: Option<Vec<String>>,
+    /// See [`Config::fetch_allow_loopback`].
+    pub fetch_allow_loopback: Option<bool>,
+}
+
+/// A boolean `ROSETTE_*` variable (`true`/`false`, `1`/`0`), if set.
+fn env_bool(env: &HashMap<String, String>, key: &str) -> Result<Option<bool>, ConfigError> {
+    match env.get(key).map(|v| v.trim().to_ascii_lowercase()) {
+        None => Ok(None),
+        Some(v) if v == "true" || v == "1" => Ok(Some(true)),
+        Some(v) if v == "false" || v == "0" => Ok(Some(false)),
+        Some(v) => Err(ConfigError(format!(
+            "{key} {v:?} is neither true nor false"
+        ))),
+    }
 }
 
 /// A numeric `ROSETTE_*` variable, if set.
@@ -254,6 +273,7 @@ impl Config {
             max_batch: 100,
             log_format: LogFormat::Text,
             trusted_proxies: Vec::new(),
+            fetch_allow_loopback: false,
         }
     }
 
@@ -309,6 +329,7 @@ impl Config {
                     .map(str::to_owned)
                     .collect()
             }),
+            fetch_allow_loopback: env_bool(env, "ROSETTE_FETCH_ALLOW_LOOPBACK")?,
         };
         config.apply(&from_env, data_dir)?;
         config.apply(flags, data_dir)?;
@@ -398,6 +419,9 @@ impl Config {
                     })
                 })
                 .collect::<Result<_, _>>()?;
+        }
+        if let Some(v) = s.fetch_allow_loopback {
+            self.fetch_allow_loopback = v;
         }
         if let Some(v) = &s.linkedin_organization_id {
             self.linkedin_organization_id = Some(v.clone()).filter(|v| !v.trim().is_empty());
@@ -584,5 +608,40 @@ mod tests {
             resolve_database_url("sqlite:copy.db?mode=rwc", Path::new("/d")),
             "sqlite:///d/copy.db?mode=rwc"
         );
+    }
+
+    #[test]
+    fn fetch_allow_loopback_is_off_unless_file_env_or_flag_turn_it_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let none = HashMap::new();
+        let c = Config::load(dir.path(), &none, &Overrides::default()).unwrap();
+        assert!(!c.fetch_allow_loopback);
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            "fetch_allow_loopback = true\n",
+        )
+        .unwrap();
+        let c = Config::load(dir.path(), &none, &Overrides::default()).unwrap();
+        assert!(c.fetch_allow_loopback);
+        let env: HashMap<String, String> =
+            [("ROSETTE_FETCH_ALLOW_LOOPBACK".to_owned(), "0".to_owned())].into();
+        let c = Config::load(dir.path(), &env, &Overrides::default()).unwrap();
+        assert!(
+            !c.fetch_allow_loopback,
+            "the environment wins over the file"
+        );
+        let flags = Overrides {
+            fetch_allow_loopback: Some(true),
+            ..Default::default()
+        };
+        assert!(
+            Config::load(dir.path(), &env, &flags)
+                .unwrap()
+                .fetch_allow_loopback
+        );
+        let bad: HashMap<String, String> =
+            [("ROSETTE_FETCH_ALLOW_LOOPBACK".to_owned(), "yes".to_owned())].into();
+        let e = Config::load(dir.path(), &bad, &Overrides::default()).unwrap_err();
+        assert!(e.0.contains("ROSETTE_FETCH_ALLOW_LOOPBACK"), "{e}");
     }
 }

@@ -47,6 +47,10 @@ enum Command {
     /// Sign an unsigned credential (adds a proof; a second signature makes a proof set).
     Sign(SignArgs),
     /// Verify a credential (JSON, or a baked PNG/SVG badge): exit 0 when valid, 1 when not, 2 on unreadable input.
+    ///
+    /// Third-party status lists are fetched over HTTPS from public addresses, and (unlike
+    /// `rosette serve`) also from loopback (127.0.0.0/8, ::1, localhost, http or https): this
+    /// command runs on your own machine, for you. Other private addresses stay refused.
     Verify(VerifyArgs),
     /// Run the server (initializes the data directory on first start).
     Serve(serve::ServeArgs),
@@ -470,7 +474,12 @@ fn verify(
     let report = runtime.block_on(async {
         // This installation's own status lists, straight from its store.
         // Third-party lists over bounded HTTP, fetched only after the signature checks out.
-        let fetcher = rosette::fetch::HttpFetcher::new(rosette::fetch::FetchPolicy::default()).ok();
+        // Loopback is allowed: this runs on the user's own machine, for the user.
+        let policy = rosette::fetch::FetchPolicy {
+            allow_loopback: true,
+            ..Default::default()
+        };
+        let fetcher = rosette::fetch::HttpFetcher::new(policy).ok();
         let fallback = fetcher
             .as_ref()
             .map(|f| f as &dyn verification::StatusSource);

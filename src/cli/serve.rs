@@ -21,11 +21,17 @@ pub struct ServeArgs {
     /// TLS private key (PEM). A relative path is relative to the current directory (in rosette.toml, to the data directory).
     #[arg(long, requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// Let the public routes fetch loopback URLs (127.0.0.0/8, ::1, localhost) for callers: tests and local demos only, never on a shared host [rosette.toml `fetch_allow_loopback`, ROSETTE_FETCH_ALLOW_LOOPBACK].
+    #[arg(long)]
+    pub fetch_allow_loopback: bool,
 }
 
 /// Runs the server on a multi-threaded runtime until Ctrl-C or SIGTERM.
 pub fn run(data_dir: &Path, mut flags: Overrides, args: ServeArgs) -> anyhow::Result<ExitCode> {
     flags.listen = args.listen;
+    if args.fetch_allow_loopback {
+        flags.fetch_allow_loopback = Some(true);
+    }
     // Paths typed on the command line mean what the shell means: relative
     // to the current directory (the configuration resolves relative paths
     // against the data directory).
@@ -85,8 +91,18 @@ async fn serve(data_dir: &Path, flags: Overrides) -> anyhow::Result<ExitCode> {
     state.max_body_bytes = config.max_body_bytes;
     state.max_batch = config.max_batch;
     state.fetcher = Some(rosette::fetch::HttpFetcher::new(
-        rosette::fetch::FetchPolicy::default(),
+        rosette::fetch::FetchPolicy {
+            allow_loopback: config.fetch_allow_loopback,
+            ..Default::default()
+        },
     )?);
+    if config.fetch_allow_loopback {
+        tracing::warn!(
+            "fetch_allow_loopback is on: any caller of the public verification routes can make \
+             this server fetch URLs on its own machine (127.0.0.0/8, ::1, localhost); \
+             use it for tests and local demos only"
+        );
+    }
     state.rate_limiter = Arc::new(rosette::web::layers::RateLimiter::new(
         config.rate_limit_per_minute,
         config.rate_limit_burst,

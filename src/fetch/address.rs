@@ -40,7 +40,9 @@ pub(super) fn is_loopback(ip: IpAddr) -> bool {
 /// Addresses that embed an IPv4 address (`::ffff:0:0/96` mapped,
 /// `64:ff9b::/96` NAT64, `2002::/16` 6to4) are judged by that IPv4 address.
 ///
-/// Loopback is refused here; [`HttpFetcher`](super::HttpFetcher) allows it only for loopback URLs.
+/// Loopback is refused here; [`HttpFetcher`](super::HttpFetcher) allows it
+/// only for loopback URLs, and only with
+/// [`FetchPolicy::allow_loopback`](super::FetchPolicy::allow_loopback).
 pub fn is_public_address(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => is_public_v4(v4),
@@ -121,6 +123,8 @@ impl StdError for AddressRefused {}
 /// to the connector.
 pub(super) struct GuardedResolver {
     pub(super) allow_private: bool,
+    /// Whether `localhost` may be answered (loopback or private allowed).
+    pub(super) allow_localhost: bool,
     pub(super) lookup: Arc<LookupFn>,
 }
 
@@ -128,9 +132,16 @@ impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let host = name.as_str().to_ascii_lowercase();
         let allow_private = self.allow_private;
+        let allow_localhost = self.allow_localhost;
         let lookup = Arc::clone(&self.lookup);
         Box::pin(async move {
             if is_localhost_name(&host) {
+                if !allow_localhost {
+                    return Err(Box::new(AddressRefused {
+                        host,
+                        address: IpAddr::V4(Ipv4Addr::LOCALHOST),
+                    }) as Box<dyn StdError + Send + Sync>);
+                }
                 // Never asked of DNS; `check_target` has already decided that
                 // loopback is acceptable for this chain.
                 let addrs: Addrs = Box::new(

@@ -6,21 +6,26 @@
 //! makes each fetch safe). Every fetch here is bounded:
 //!
 //! - **Schemes**: `https` only, except `http` to a loopback host (`127.0.0.0/8`,
-//!   `::1`, `localhost`) for tests and local setups. Anything else (`ftp:`,
+//!   `::1`, `localhost`) when loopback is allowed. Anything else (`ftp:`,
 //!   `file:`, `http://example.com/`) is refused before any network access.
 //! - **Addresses**: every target host, including each redirect target, is
 //!   resolved and refused when any resolved address is not globally routable
-//!   (see [`is_public_address`]). Loopback is the one exception: a loopback URL
-//!   (`http(s)://127.0.0.1…`, `http(s)://[::1]…`, `http(s)://localhost…`) may
-//!   be fetched, and a redirect chain that *starts* at a loopback URL may go
-//!   to another loopback URL; a chain that starts elsewhere may not redirect
-//!   to loopback, and a DNS name other than `localhost` that resolves to
-//!   loopback is refused. [`FetchPolicy::allow_private`] lifts every address
-//!   check (but not the scheme rule).
+//!   (see [`is_public_address`]; RFC 6890 special-purpose ranges). Hosts are
+//!   parsed as the URL parser (WHATWG URL §3.5) and thus the client reads them,
+//!   so `0x7f000001`, `2130706433`, `127.1`, `0177.0.0.1` and
+//!   `[::ffff:127.0.0.1]` are all `127.0.0.1`. Loopback is refused by default;
+//!   [`FetchPolicy::allow_loopback`] (tests, local demos, the CLI) lets a
+//!   loopback URL (`http(s)://127.0.0.1…`, `http(s)://[::1]…`,
+//!   `http(s)://localhost…`) be fetched, and a redirect chain that *starts* at
+//!   a loopback URL go to another loopback URL; a chain that starts elsewhere
+//!   may still not redirect to loopback, and a DNS name other than `localhost`
+//!   that resolves to loopback is still refused. [`FetchPolicy::allow_private`]
+//!   lifts every address check (but not the scheme rule).
 //! - **No DNS rebinding**: names are resolved once, by a resolver installed in
 //!   the HTTP client, which checks the addresses and hands exactly those to the
 //!   connector; there is no second lookup between check and connect. IP
-//!   literals are checked before the request is sent.
+//!   literals are checked before the request is sent, and the address each
+//!   response actually came from is checked again under the same rule.
 //! - **Redirects** are followed by hand (the client's redirect policy is
 //!   "none"), at most [`FetchPolicy::max_redirects`] hops, each re-checked.
 //! - **Time**: a connect timeout and one total timeout covering every hop and
@@ -129,6 +134,10 @@ pub struct FetchPolicy {
     /// any host. Default `false`. The scheme rule (`https`, or `http` to
     /// loopback) still applies.
     pub allow_private: bool,
+    /// Accept loopback URLs (`127.0.0.0/8`, `::1`, `localhost`, over http or
+    /// https) and redirects from one to another. Default `false`: a server
+    /// must not reach services on its own machine for a caller.
+    pub allow_loopback: bool,
 }
 
 impl Default for FetchPolicy {
@@ -139,6 +148,7 @@ impl Default for FetchPolicy {
             max_bytes: 16 * 1024 * 1024,
             max_redirects: 3,
             allow_private: false,
+            allow_loopback: false,
         }
     }
 }
@@ -157,7 +167,7 @@ pub struct Fetched {
 
 /// An HTTP(S) client for third-party documents (status lists, `did:web`
 /// documents), enforcing the rules in the [module documentation](self):
-/// `https` only (except `http` to loopback), non-public addresses refused
+/// `https` only (except `http` to allowed loopback), non-public addresses refused
 /// (each redirect target included), addresses checked by the resolver that
 /// feeds the connector (no DNS rebinding), at most `max_redirects` redirects,
 /// timeouts, and a body size cap.
@@ -187,6 +197,7 @@ impl HttpFetcher {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let resolver = GuardedResolver {
             allow_private: policy.allow_private,
+            allow_localhost: policy.allow_private || policy.allow_loopback,
             lookup,
         };
         let client = reqwest::Client::builder()
@@ -215,7 +226,7 @@ impl HttpFetcher {
         let start = Url::parse(url).map_err(|e| FetchError::InvalidUrl(format!("{url}: {e}")))?;
         // The start URL is checked before any network access; its loopback-ness
         // decides whether later hops may go to loopback.
-        let origin_loopback = check_target(&start, None, self.policy.allow_private)?;
+        let origin_loopback = check_target(&start, None, &self.policy)?;
         match tokio::time::timeout(
             self.policy.total_timeout,
             self.follow(start, origin_loopback, accept),
@@ -243,6 +254,12 @@ impl HttpFetcher {
                 .send()
                 .await
                 .map_err(map_reqwest_error)?;
+            check_peer(
+                &current,
+                response.remote_addr(),
+                origin_loopback,
+                &self.policy,
+            )?;
             let status = response.status();
             if matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308) {
                 if redirects >= self.policy.max_redirects {
@@ -262,7 +279,7 @@ impl HttpFetcher {
                 let next = current.join(location).map_err(|e| {
                     FetchError::RedirectRefused(format!("invalid Location {location:?}: {e}"))
                 })?;
-                check_target(&next, Some(origin_loopback), self.policy.allow_private)?;
+                check_target(&next, Some(origin_loopback), &self.policy)?;
                 redirects += 1;
                 current = next;
                 continue;
@@ -319,8 +336,9 @@ async fn read_limited(mut response: reqwest::Response, max: usize) -> Result<Vec
 fn check_target(
     url: &Url,
     origin_loopback: Option<bool>,
-    allow_private: bool,
+    policy: &FetchPolicy,
 ) -> Result<bool, FetchError> {
+    let allow_private = policy.allow_private;
     let scheme = url.scheme();
     if scheme != "https" && scheme != "http" {
         return Err(FetchError::SchemeRefused(format!(
@@ -357,8 +375,9 @@ fn check_target(
             address,
         };
         if loopback {
-            // Loopback only for a loopback start URL and chains that began there.
-            if origin_loopback == Some(false) {
+            // Loopback only when allowed, for a loopback start URL and chains
+            // that began there.
+            if !policy.allow_loopback || origin_loopback == Some(false) {
                 return Err(refused(
                     literal.map_or_else(|| "loopback".to_owned(), |ip| ip.to_string()),
                 ));
@@ -375,6 +394,31 @@ fn check_target(
         )));
     }
     Ok(loopback)
+}
+
+/// Checks the address a response actually came from (the connected peer)
+/// under the same rule as the URL: public, or loopback when allowed and the
+/// chain started at loopback. Guards against a connector or resolver that
+/// reached somewhere the checks before the request did not foresee.
+fn check_peer(
+    url: &Url,
+    peer: Option<std::net::SocketAddr>,
+    origin_loopback: bool,
+    policy: &FetchPolicy,
+) -> Result<(), FetchError> {
+    let Some(ip) = peer.map(|p| p.ip()) else {
+        return Err(FetchError::Failed(format!(
+            "{url}: the connected address is unknown"
+        )));
+    };
+    let loopback_ok = policy.allow_loopback && origin_loopback && is_loopback(ip);
+    if policy.allow_private || is_public_address(ip) || loopback_ok {
+        return Ok(());
+    }
+    Err(FetchError::PrivateAddress {
+        host: url.host_str().unwrap_or_default().to_owned(),
+        address: ip.to_string(),
+    })
 }
 
 fn map_reqwest_error(err: reqwest::Error) -> FetchError {

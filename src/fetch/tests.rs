@@ -101,6 +101,7 @@ fn test_policy() -> FetchPolicy {
         max_bytes: 1000,
         max_redirects: 3,
         allow_private: false,
+        allow_loopback: true,
     }
 }
 
@@ -563,28 +564,27 @@ async fn https_to_a_plain_http_server_fails_cleanly() {
 #[test]
 fn loopback_is_only_reachable_from_loopback_starts() {
     let url = |s: &str| Url::parse(s).expect("url");
+    let loopback = test_policy();
+    let private = FetchPolicy {
+        allow_private: true,
+        allow_loopback: false,
+        ..test_policy()
+    };
     // Start URLs.
-    assert_eq!(
-        check_target(&url("http://127.0.0.1/"), None, false),
-        Ok(true)
-    );
-    assert_eq!(
-        check_target(&url("http://127.9.9.9/"), None, false),
-        Ok(true)
-    );
-    assert_eq!(check_target(&url("https://[::1]/"), None, false), Ok(true));
-    assert_eq!(
-        check_target(&url("http://LOCALHOST/"), None, false),
-        Ok(true)
-    );
-    assert_eq!(
-        check_target(&url("https://example.com/"), None, false),
-        Ok(false)
-    );
-    assert_eq!(
-        check_target(&url("https://8.8.8.8/"), None, false),
-        Ok(false)
-    );
+    for (start, is_loopback) in [
+        ("http://127.0.0.1/", true),
+        ("http://127.9.9.9/", true),
+        ("https://[::1]/", true),
+        ("http://LOCALHOST/", true),
+        ("https://example.com/", false),
+        ("https://8.8.8.8/", false),
+    ] {
+        assert_eq!(
+            check_target(&url(start), None, &loopback),
+            Ok(is_loopback),
+            "{start}"
+        );
+    }
     // A chain that started at a public URL may not reach loopback.
     for target in [
         "https://127.0.0.1/",
@@ -592,25 +592,102 @@ fn loopback_is_only_reachable_from_loopback_starts() {
         "https://[::1]/",
         "https://[::ffff:127.0.0.1]/",
     ] {
-        let err = check_target(&url(target), Some(false), false).expect_err(target);
+        let err = check_target(&url(target), Some(false), &loopback).expect_err(target);
         assert_eq!(err.code(), "fetch_private_address", "{target}");
         assert!(
-            check_target(&url(target), Some(true), false).is_ok(),
+            check_target(&url(target), Some(true), &loopback).is_ok(),
             "{target}"
         );
         assert!(
-            check_target(&url(target), Some(false), true).is_ok(),
+            check_target(&url(target), Some(false), &private).is_ok(),
             "{target}"
         );
     }
     // allow_private lifts address checks but not the scheme rule.
     assert_eq!(
-        check_target(&url("https://10.0.0.1/"), None, true),
+        check_target(&url("https://10.0.0.1/"), None, &private),
         Ok(false)
     );
     assert_eq!(
-        check_target(&url("http://10.0.0.1/"), None, true).map_err(|e| e.code()),
+        check_target(&url("http://10.0.0.1/"), None, &private).map_err(|e| e.code()),
         Err("fetch_scheme_refused")
+    );
+}
+
+#[tokio::test]
+async fn the_default_policy_refuses_every_spelling_of_loopback_without_network() {
+    // A canary on loopback that counts requests: it must receive none.
+    let (port, hits) = site();
+    let (f, lookups) = fetcher_with_table(
+        FetchPolicy {
+            allow_loopback: false,
+            ..test_policy()
+        },
+        &[("rebind.test", IpAddr::V4(Ipv4Addr::LOCALHOST))],
+    );
+    for host in [
+        "127.0.0.1",
+        "localhost",
+        "LOCALHOST.",
+        "0x7f000001",
+        "2130706433",
+        "127.1",
+        "0177.0.0.1",
+        "017700000001",
+        "[::1]",
+        "[::ffff:127.0.0.1]",
+        "[::ffff:7f00:1]",
+        "[::127.0.0.1]",
+        "[64:ff9b::7f00:1]",
+        "0.0.0.0",
+        "[::]",
+    ] {
+        for scheme in ["http", "https"] {
+            let target = format!("{scheme}://{host}:{port}/ok");
+            let err = f.get(&target, "*/*").await.expect_err(&target);
+            assert_eq!(err.code(), "fetch_private_address", "{target}: {err}");
+        }
+    }
+    assert_eq!(lookups.load(Ordering::SeqCst), 0, "no name was looked up");
+    // A name resolving to loopback is refused by the resolver.
+    let target = format!("https://rebind.test:{port}/ok");
+    assert_eq!(code(f.get(&target, "*/*").await), "fetch_private_address");
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        0,
+        "the canary was never reached"
+    );
+    // The same fetcher with loopback allowed reaches it.
+    let open = fetcher(test_policy());
+    assert!(
+        open.get(&format!("http://127.1:{port}/ok"), "*/*")
+            .await
+            .is_ok()
+    );
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn the_connected_address_is_checked_again() {
+    let url = Url::parse("https://status.example/list").expect("url");
+    let peer = |s: &str| Some(std::net::SocketAddr::new(s.parse().expect("ip"), 443));
+    let strict = FetchPolicy::default();
+    assert!(check_peer(&url, peer("8.8.8.8"), false, &strict).is_ok());
+    for bad in ["127.0.0.1", "10.0.0.1", "::1", "::ffff:169.254.169.254"] {
+        assert_eq!(
+            check_peer(&url, peer(bad), false, &strict).map_err(|e| e.code()),
+            Err("fetch_private_address"),
+            "{bad}"
+        );
+    }
+    // Loopback only when allowed and the chain started at loopback.
+    let loopback = test_policy();
+    assert!(check_peer(&url, peer("127.0.0.1"), true, &loopback).is_ok());
+    assert!(check_peer(&url, peer("127.0.0.1"), false, &loopback).is_err());
+    assert!(check_peer(&url, peer("10.0.0.1"), true, &loopback).is_err());
+    assert_eq!(
+        check_peer(&url, None, false, &strict).map_err(|e| e.code()),
+        Err("fetch_failed")
     );
 }
 
@@ -726,4 +803,5 @@ fn default_policy() {
     assert_eq!(p.max_bytes, 16 * 1024 * 1024);
     assert_eq!(p.max_redirects, 3);
     assert!(!p.allow_private);
+    assert!(!p.allow_loopback);
 }

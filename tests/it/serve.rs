@@ -9,9 +9,13 @@ fn serve_initializes_on_first_start_and_serves_the_public_read_routes() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let badges = Path::new(env!("CARGO_MANIFEST_DIR")).join("badges");
+    // The batch below fetches this server's own credential URL (loopback).
     let server = crate::support::ServerProcess::start(
         &data,
-        &[("ROSETTE_GRADERS", "grader@example.com")],
+        &[
+            ("ROSETTE_GRADERS", "grader@example.com"),
+            ("ROSETTE_FETCH_ALLOW_LOOPBACK", "true"),
+        ],
         &[],
     );
     let client = Client::new(server.addr);

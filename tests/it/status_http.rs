@@ -124,7 +124,12 @@ fn lists_are_served_with_cache_headers_and_verified_by_a_remote_verifier() {
         assert_eq!(missing.status, 404, "{}", missing.head);
 
         // A verifier that knows nothing but the issuer's key fetches the lists over HTTP.
-        let fetcher = HttpFetcher::new(FetchPolicy::default()).unwrap();
+        // The lists are on this machine: loopback must be allowed.
+        let fetcher = HttpFetcher::new(FetchPolicy {
+            allow_loopback: true,
+            ..FetchPolicy::default()
+        })
+        .unwrap();
         let resolver = OfflineResolver::new().with_method(key.method());
         let now = chrono::DateTime::parse_from_rfc3339("2026-11-26T00:00:00Z")
             .unwrap()
