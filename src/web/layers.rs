@@ -71,7 +71,7 @@ pub fn client_ip(req: &Request, trusted_proxies: &[IpAddr]) -> Option<IpAddr> {
 /// strings, which may hold secrets) and records the request metrics; an
 /// error answer's cause ([`ErrorCause`], from the response's extensions)
 /// is logged here, once, with the request id.
-pub async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().clone();
     let route = req
@@ -81,6 +81,11 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
     let path = req.uri().path().to_owned();
     let client = client_ip(&req, &state.trusted_proxies);
     let id = request_id(&req);
+    // For handlers that log on their own (outbound fetches).
+    req.extensions_mut().insert(super::outbound::RequestInfo {
+        id: id.as_str().into(),
+        client,
+    });
     let mut response = next.run(req).await;
     let elapsed = started.elapsed();
     let status = response.status().as_u16();

@@ -17,6 +17,7 @@ pub mod layers;
 pub mod layout;
 pub mod openapi;
 pub mod operations;
+pub mod outbound;
 pub mod page;
 pub mod public;
 pub mod rate_limit;

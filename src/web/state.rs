@@ -1,8 +1,8 @@
 //! The state every route shares ([`AppState`]) and what the issuing side
 //! needs ([`IssuerParts`]).
 
+use super::outbound::{self, Outbound, RequestInfo};
 use super::{keyring, rate_limit};
-use crate::fetch::HttpFetcher;
 use crate::keys::OfflineResolver;
 use crate::store::Store;
 use crate::verification::{Report, StatusCache, StatusSource, VerifyContext};
@@ -39,6 +39,10 @@ pub struct AppState {
     pub rate_limiter: Arc<rate_limit::RateLimiter>,
     /// Per-client budget of failed token checks on the admin API.
     pub auth_failures: Arc<rate_limit::RateLimiter>,
+    /// Per-client budget of outbound fetches (credential URLs, third-party
+    /// status lists) made for the public routes; a fetch over it fails as
+    /// `fetch_failed` without touching the network.
+    pub fetch_budget: Arc<rate_limit::RateLimiter>,
     /// Longest a request may take (503 after).
     pub request_timeout: std::time::Duration,
     /// Whether responses carry HSTS (the server speaks HTTPS).
@@ -149,6 +153,10 @@ impl AppState {
                 crate::config::DEFAULT_AUTH_FAILURES_PER_MINUTE,
                 rate_limit::AUTH_FAILURE_BURST,
             )),
+            fetch_budget: Arc::new(rate_limit::RateLimiter::new(
+                outbound::FETCH_BUDGET_PER_MINUTE,
+                outbound::FETCH_BUDGET_BURST,
+            )),
             request_timeout: std::time::Duration::from_secs(30),
             hsts: false,
             trusted_proxies: Arc::from(Vec::new()),
@@ -178,23 +186,28 @@ impl AppState {
     }
 }
 
-/// What one verification request needs: this issuer's key, a bounded
-/// fetcher for third-party status lists and credential URLs, a status cache.
+/// What one verification request needs: this issuer's key, the request's
+/// outbound fetches for third-party status lists and credential URLs, a
+/// status cache.
 pub struct Pieces {
     resolver: std::sync::Arc<OfflineResolver>,
-    /// The bounded client for third-party status lists and credential URLs.
-    pub fetcher: Option<HttpFetcher>,
+    /// The request's outbound fetches (status lists, credential URLs).
+    pub fetcher: Option<Outbound>,
     cache: std::sync::Arc<StatusCache>,
     now: chrono::DateTime<chrono::Utc>,
 }
 
 impl Pieces {
-    /// The pieces of `state`, with its clock's "now".
-    pub fn new(state: &AppState) -> Self {
+    /// The pieces of `state` for `request`, with its clock's "now"; the
+    /// request's fetch deadline starts now.
+    pub fn new(state: &AppState, request: RequestInfo) -> Self {
         let parts = state.issuer.as_deref();
         Pieces {
             resolver: state.key_ring.resolver(),
-            fetcher: state.fetcher.clone(),
+            fetcher: state
+                .fetcher
+                .clone()
+                .map(|f| Outbound::new(f, state.fetch_budget.clone(), request)),
             cache: state.status_cache.clone(),
             now: parts
                 .map(|p| p.clock.now())

@@ -451,7 +451,11 @@ a challenge or domain was requested. Every embedded credential (VC 2.0 or VC 1.1
         (status = 429, response = crate::web::error::RateLimited),
     )
 )]
-pub async fn verify_presentation(State(state): State<AppState>, body: Bytes) -> Response {
+pub async fn verify_presentation(
+    State(state): State<AppState>,
+    request: super::outbound::RequestInfo,
+    body: Bytes,
+) -> Response {
     let value = match vc_json_body(&body) {
         Ok(v) => v,
         Err(answer) => return answer.into_response(),
@@ -495,7 +499,7 @@ pub async fn verify_presentation(State(state): State<AppState>, body: Bytes) -> 
             &format!("at most {} credentials per presentation", state.max_batch),
         );
     }
-    let pieces = Pieces::new(&state);
+    let pieces = Pieces::new(&state, request);
     let own = pieces.own_lists(&state);
     let cx = pieces.context(own.as_ref());
     if depth > model::MAX_JSON_DEPTH {
@@ -670,7 +674,11 @@ verifies, 422 with the problems when it does not (a check that could not be made
         (status = 503, response = crate::web::error::TimedOut),
     )
 )]
-pub async fn vc_api_verify(State(state): State<AppState>, body: Bytes) -> Response {
+pub async fn vc_api_verify(
+    State(state): State<AppState>,
+    request: super::outbound::RequestInfo,
+    body: Bytes,
+) -> Response {
     let value = match vc_json_body(&body) {
         Ok(v) => v,
         Err(answer) => return answer.into_response(),
@@ -689,7 +697,7 @@ pub async fn vc_api_verify(State(state): State<AppState>, body: Bytes) -> Respon
             "options must be an object",
         );
     }
-    let pieces = Pieces::new(&state);
+    let pieces = Pieces::new(&state, request);
     let own = pieces.own_lists(&state);
     let cx = pieces.context(own.as_ref());
     let report = verification::verify_value(credential, cx).await;

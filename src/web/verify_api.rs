@@ -9,14 +9,17 @@
 
 use super::batch::{self, Batch, Origin};
 use super::error::{ApiError, ErrorCode, vc_json_body, vc_problem as problem};
+use super::outbound::{
+    FETCH_CONCURRENCY, FETCH_FAILED, FETCH_FAILED_DETAIL, Outbound, RequestInfo,
+};
 use super::roster::{self, Sniffed};
 use super::state::{AppState, Pieces, count};
-use crate::fetch::HttpFetcher;
 use crate::verification::{self, Check, CheckState, Report, VerifyContext};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt as _;
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -91,8 +94,13 @@ files, a roster of blank lines.",
         (status = 503, response = crate::web::error::TimedOut),
     )
 )]
-pub async fn verify(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let pieces = Pieces::new(&state);
+pub async fn verify(
+    State(state): State<AppState>,
+    request: RequestInfo,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let pieces = Pieces::new(&state, request);
     let own = pieces.own_lists(&state);
     let cx = pieces.context(own.as_ref());
     let fetcher = pieces.fetcher.as_ref();
@@ -147,16 +155,17 @@ pub async fn verify(State(state): State<AppState>, headers: HeaderMap, body: Byt
         if let Some(refusal) = refuse_size(&state, items.len(), "batch") {
             return refusal;
         }
-        let mut rows = Vec::with_capacity(items.len());
-        for item in items {
-            let report = verify_item(&state, item, fetcher, cx).await;
-            count(&state, &report);
-            let origin = Origin {
-                item: item_label(item),
-                ..Origin::default()
-            };
-            rows.push((origin, report));
-        }
+        let items = items
+            .iter()
+            .map(|item| {
+                let origin = Origin {
+                    item: item_label(item),
+                    ..Origin::default()
+                };
+                (origin, Pending::Item(item.clone()))
+            })
+            .collect();
+        let rows = verify_all(&state, items, fetcher, cx).await;
         return batch::answer(&headers, Batch { rows, form: false });
     }
     let report = verify_item(&state, &value, fetcher, cx).await;
@@ -166,6 +175,8 @@ pub async fn verify(State(state): State<AppState>, headers: HeaderMap, body: Byt
 
 /// What one batch item is.
 enum Pending {
+    /// An item of a JSON batch: a credential, `{"url": …}`, a reference.
+    Item(Value),
     /// A credential file: JSON, or a baked PNG or SVG.
     File(Bytes),
     /// A roster line's credential id or link.
@@ -218,47 +229,53 @@ fn refuse_size(state: &AppState, items: usize, what: &str) -> Option<Response> {
     })
 }
 
-/// Verifies each item, in order. A roster line without a reference is not
-/// verified: its report has one `invalid` check, code `no_credential_id`,
-/// naming the line (verdict `NOT VALID`).
+/// Verifies the items, [`FETCH_CONCURRENCY`] at a time, answering in
+/// their order; every fetch shares the request's one deadline. A roster
+/// line without a reference is not verified: its report has one `invalid`
+/// check, code `no_credential_id`, naming the line (verdict `NOT VALID`).
 async fn verify_all(
     state: &AppState,
     items: Vec<(Origin, Pending)>,
-    fetcher: Option<&HttpFetcher>,
+    fetcher: Option<&Outbound>,
     cx: VerifyContext<'_>,
 ) -> Vec<(Origin, Report)> {
-    let mut rows = Vec::with_capacity(items.len());
-    for (origin, pending) in items {
-        let report = match &pending {
-            Pending::File(bytes) => verification::verify_input(bytes, cx).await,
-            Pending::Reference(r) => {
-                verify_item(state, &Value::String(r.clone()), fetcher, cx).await
-            }
-            Pending::NoReference => {
-                let place = origin
-                    .filename
-                    .as_deref()
-                    .or(origin.part.as_deref())
-                    .map(|f| format!(" of {f}"))
-                    .unwrap_or_default();
-                let check = Check {
-                    check: "parse",
-                    state: CheckState::Invalid,
-                    code: "no_credential_id".into(),
-                    message: format!(
-                        "line {}{place} has no credential id (urn:uuid:…, a UUID) or link (https://…)",
-                        origin.line.unwrap_or_default()
-                    ),
-                    path: None,
-                };
-                rows.push((origin, Report::of_checks(vec![check], cx.now)));
-                continue;
-            }
-        };
-        count(state, &report);
-        rows.push((origin, report));
+    futures_util::stream::iter(items)
+        .map(|(origin, pending)| async move {
+            let report = match pending {
+                Pending::Item(value) => verify_item(state, &value, fetcher, cx).await,
+                Pending::File(bytes) => verification::verify_input(&bytes, cx).await,
+                Pending::Reference(r) => verify_item(state, &Value::String(r), fetcher, cx).await,
+                Pending::NoReference => {
+                    let report = Report::of_checks(vec![no_reference(&origin)], cx.now);
+                    return (origin, report);
+                }
+            };
+            count(state, &report);
+            (origin, report)
+        })
+        .buffered(FETCH_CONCURRENCY)
+        .collect()
+        .await
+}
+
+/// The check of a roster line without a credential id or link.
+fn no_reference(origin: &Origin) -> Check {
+    let place = origin
+        .filename
+        .as_deref()
+        .or(origin.part.as_deref())
+        .map(|f| format!(" of {f}"))
+        .unwrap_or_default();
+    Check {
+        check: "parse",
+        state: CheckState::Invalid,
+        code: "no_credential_id".into(),
+        message: format!(
+            "line {}{place} has no credential id (urn:uuid:…, a UUID) or link (https://…)",
+            origin.line.unwrap_or_default()
+        ),
+        path: None,
     }
-    rows
 }
 
 /// `multipart/form-data` (RFC 7578), as a browser form or `curl -F` sends
@@ -273,7 +290,7 @@ async fn verify_multipart(
     headers: &HeaderMap,
     content_type: &str,
     body: Bytes,
-    fetcher: Option<&HttpFetcher>,
+    fetcher: Option<&Outbound>,
     cx: VerifyContext<'_>,
 ) -> Response {
     let Ok(boundary) = multer::parse_boundary(content_type) else {
@@ -391,11 +408,12 @@ fn own_reference(state: &AppState, reference: &str) -> Option<String> {
 }
 
 /// One batch item: a credential, a reference to one of this issuer's
-/// credentials (id or link, read from the store), or a URL (fetched).
+/// credentials (id or link, read from the store), or a URL (fetched; any
+/// failure is the opaque `fetch_failed`, its cause logged).
 async fn verify_item(
     state: &AppState,
     item: &Value,
-    fetcher: Option<&HttpFetcher>,
+    fetcher: Option<&Outbound>,
     cx: VerifyContext<'_>,
 ) -> Report {
     let url = match item {
@@ -428,16 +446,21 @@ async fn verify_item(
         Some(url) => {
             let fetched = match fetcher {
                 Some(f) => f
-                    .get(url, "application/vc, application/ld+json;q=0.9, application/json;q=0.8, image/png;q=0.5, image/svg+xml;q=0.5")
-                    .await
-                    .map_err(|e| (e.code(), e.to_string())),
-                None => Err(("fetch_failed", "fetching is not available".to_owned())),
+                    .get(url, "application/vc, application/ld+json;q=0.9, application/json;q=0.8, image/png;q=0.5, image/svg+xml;q=0.5", "a credential URL")
+                    .await,
+                None => {
+                    tracing::info!(url, "a credential URL was not fetched: this server has no fetcher");
+                    Err(())
+                }
             };
             match fetched {
                 Ok(f) => verification::verify_input(&f.body, cx).await,
                 // The credential itself could not be obtained: nothing was checked.
-                Err((code, message)) => Report::of_checks(
-                    vec![verification::Check::fetch_failed(code, &message)],
+                Err(()) => Report::of_checks(
+                    vec![verification::Check::fetch_failed(
+                        FETCH_FAILED,
+                        FETCH_FAILED_DETAIL,
+                    )],
                     cx.now,
                 ),
             }

@@ -17,6 +17,7 @@ mod openapi;
 mod pages;
 mod serve;
 mod server_ops;
+mod ssrf;
 mod status;
 mod status_http;
 mod status_interop;

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 /// Serves `state` in-process on a background runtime; returns its address
 /// and a sender that stops it.
-fn serve_in_background(
+pub(crate) fn serve_in_background(
     state_for: impl FnOnce(SqlStore) -> AppState + Send + 'static,
     options: ServerOptions,
 ) -> (
