@@ -38,7 +38,12 @@ pub use super::state::MAX_BATCH;
 client; or a batch `{\"credentials\": [item, …]}` of at most `max_batch` items (100 by default), each a \
 credential, `{\"url\": …}` or a URL string. A reference to one of this issuer's own credentials — its id \
 (`urn:uuid:…` or the bare UUID, also as `{\"id\": …}`) or its page link (`{public_url}/v/{uuid}`, what the \
-badge's QR code carries) — is read from the store, not fetched.\n\n\
+badge's QR code carries) — is read from the store, not fetched. A URL is fetched over HTTPS from a public \
+address only (never loopback or another private address, in any spelling, unless the server runs with \
+`fetch_allow_loopback`); one that cannot be fetched, whatever the cause, answers one `unknown` check with the \
+code `fetch_failed` and no detail (the cause is in the server log under the answer's `X-Request-Id`). The \
+fetches of one request share one deadline, a batch's run several at a time, and each client has a budget of \
+outbound fetches per minute (a fetch over it is not made and answers `fetch_failed`).\n\n\
 **Rosters.** A body or form part is told by its content, not its declared type: JSON, a PNG, an SVG or a \
 compact JWT is a credential; other text is a roster (`text/csv`, `text/plain`, or what Windows sends for a \
 .csv file: `application/vnd.ms-excel`, `application/octet-stream`). A roster is UTF-8 (a BOM is skipped; \
