@@ -332,3 +332,59 @@ fn rosette_serve_fetches_loopback_only_with_fetch_allow_loopback_and_warns() {
         "{logged}"
     );
 }
+
+/// A credential signed by a did:key of the caller's choosing whose status
+/// list is at `list_url`.
+fn attacker_signed(list_url: &str) -> Value {
+    use rosette::keys::CredentialSigner as _;
+    use rosette::proof::{Cryptosuite, ProofOptions};
+    let key = rosette::keys::decode_secret_key("z3u2W4YnTstS1nSSBAgZcYSJF43JuZ9uLV6bF38B1Bf8NugW")
+        .unwrap();
+    let signer = rosette::keys::IssuerKey::did_key(key);
+    let doc = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": "urn:uuid:11111111-2222-4333-8444-555555555555",
+        "type": ["VerifiableCredential"],
+        "issuer": signer.issuer(),
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": { "id": "did:example:holder" },
+        "credentialStatus": [{ "id": format!("{list_url}#7"), "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation", "statusListIndex": "7", "statusListCredential": list_url }]
+    });
+    let options = ProofOptions::assertion(
+        Cryptosuite::EddsaRdfc2022,
+        Some("2026-01-01T00:00:00Z".into()),
+    );
+    rosette::proof::add_proof(&doc, &options, &signer).unwrap()
+}
+
+#[test]
+fn status_lists_named_by_a_signed_credential_are_not_fetched_from_loopback() {
+    let (port, hits) = canary(Canary::Document);
+    let (client, _stop, _dir) = server(false, None);
+    for host in ["127.0.0.1", "0x7f000001", "[::ffff:127.0.0.1]", "localhost"] {
+        let credential = attacker_signed(&format!("http://{host}:{port}/metrics"));
+        let report = json_of(&client.post("/api/v1/verify").json(&credential).send());
+        let status = report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["check"] == "status")
+            .unwrap_or_else(|| panic!("{report:#}"));
+        assert_eq!(status["state"], "unknown", "{host}: {report:#}");
+        assert_eq!(status["code"], "status_list_unreachable", "{host}");
+        let message = status["message"].as_str().unwrap();
+        assert!(message.contains("(fetch_failed)"), "{message}");
+        for leak in ["refused", "private", "non-public", "resolves"] {
+            assert!(!message.contains(leak), "{leak} in {message}");
+        }
+        assert_eq!(report["verified"], false);
+        // The VC-API route refuses it the same way.
+        let r = client
+            .post("/credentials/verify")
+            .json(&json!({ "verifiableCredential": credential }))
+            .send();
+        assert!(!r.text().contains("non-public"), "{}", r.text());
+    }
+    assert_eq!(hits.load(Ordering::SeqCst), 0, "the canary was reached");
+}
