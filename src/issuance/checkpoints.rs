@@ -1,0 +1,214 @@
+//! When audit checkpoints are signed, and how a log is checked against the
+//! checkpoints exported earlier. What is signed, and how, is
+//! [`crate::audit`]'s ([`crate::audit::Checkpoint::signing_input`]).
+//!
+//! Every process that appends signs: `rosette serve` looks every
+//! [`CHECKPOINT_POLL`] whether one is due ([`checkpoint_if_due`]), the CLI
+//! once its command is done; neither holds up an append. An export
+//! ([`latest_checkpoint`]) signs the head on demand when it moved.
+
+use super::stamp;
+use crate::audit::{
+    ChainBreak, ChainCheck, Checkpoint, CheckpointError, CheckpointPolicy, SignedCheckpoint,
+};
+use crate::keys::{CredentialSigner, decode_public_key_multibase};
+use crate::store::{Store, StoreError};
+use chrono::{DateTime, Utc};
+
+/// How often `rosette serve` checks whether a checkpoint is due.
+pub const CHECKPOINT_POLL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Signs and stores a checkpoint of the head when `policy` says one is due;
+/// returns it, or `None` when none was due.
+pub async fn checkpoint_if_due(
+    store: &dyn Store,
+    signer: &dyn CredentialSigner,
+    policy: CheckpointPolicy,
+    now: DateTime<Utc>,
+) -> Result<Option<SignedCheckpoint>, StoreError> {
+    let last = store.latest_audit_checkpoint().await?;
+    let (seq, hash) = store.audit_head().await?;
+    if !policy.due(last.as_ref(), seq, now) {
+        return Ok(None);
+    }
+    sign_head(store, signer, seq, hash, now).await.map(Some)
+}
+
+/// The latest checkpoint, signed now when the head moved since the last one
+/// (or there is none yet), for export.
+pub async fn latest_checkpoint(
+    store: &dyn Store,
+    signer: &dyn CredentialSigner,
+    now: DateTime<Utc>,
+) -> Result<SignedCheckpoint, StoreError> {
+    let last = store.latest_audit_checkpoint().await?;
+    let (seq, hash) = store.audit_head().await?;
+    match last {
+        Some(last) if last.seq >= seq => Ok(last),
+        _ => sign_head(store, signer, seq, hash, now).await,
+    }
+}
+
+async fn sign_head(
+    store: &dyn Store,
+    signer: &dyn CredentialSigner,
+    seq: i64,
+    hash: String,
+    now: DateTime<Utc>,
+) -> Result<SignedCheckpoint, StoreError> {
+    let signed = Checkpoint {
+        seq,
+        hash,
+        time: stamp(now),
+        key_id: String::new(),
+    }
+    .sign(signer);
+    let mut tx = store.begin().await?;
+    let added = tx.add_audit_checkpoint(&signed).await?;
+    tx.commit().await?;
+    if added {
+        return Ok(signed);
+    }
+    // Another process signed this head first: export the stored one.
+    match store.latest_audit_checkpoint().await? {
+        Some(stored) if stored.seq >= seq => Ok(stored),
+        _ => Ok(signed),
+    }
+}
+
+/// A log that extends every checkpoint it was checked against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogIntact {
+    /// Entries checked.
+    pub entries: u64,
+    /// The head: last sequence number and hash.
+    pub head: (i64, String),
+    /// Checkpoints the log extends.
+    pub checkpoints: usize,
+}
+
+/// Why a log fails its check.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LogBroken {
+    /// A checkpoint was refused (malformed, unknown key, bad signature).
+    #[error(transparent)]
+    Checkpoint(#[from] CheckpointError),
+    /// The hash chain itself is broken.
+    #[error(transparent)]
+    Chain(#[from] ChainBreak),
+    /// The log was rewritten: the entry a checkpoint covers has another hash.
+    #[error(
+        "entry {seq} differs from the checkpoint signed at {time}: it was signed with hash \
+         {signed}, the log now has {found}; the history was rewritten in entries {from} to {seq} \
+         (the first entry that differs is one of them)"
+    )]
+    Rewritten {
+        /// The checkpoint's entry.
+        seq: i64,
+        /// First entry that may differ: one after the last checkpoint that still matches.
+        from: i64,
+        /// When the checkpoint was signed.
+        time: String,
+        /// The hash it signed.
+        signed: String,
+        /// The hash in the log now.
+        found: String,
+    },
+    /// The log ends before a checkpoint's entry.
+    #[error(
+        "a checkpoint covers entry {seq} but the log ends at entry {last} (entries were removed)"
+    )]
+    Truncated {
+        /// The checkpoint's entry.
+        seq: i64,
+        /// The last entry present.
+        last: i64,
+    },
+}
+
+/// Checks the whole chain, and that the log extends every checkpoint in
+/// `exported`: each one's signature verifies under the key it names — a
+/// current or retired key of the store's key history, a key the history
+/// does not list is refused — and the entry at its `seq` still has the hash
+/// it signed. Checkpoints are reported in `seq` order, so the first that
+/// fails bounds the first rewritten entry from both sides.
+pub async fn verify_log(
+    store: &dyn Store,
+    exported: &[SignedCheckpoint],
+) -> Result<Result<LogIntact, LogBroken>, StoreError> {
+    let keys = store.issuer_keys().await?;
+    let mut pending: Vec<&SignedCheckpoint> = Vec::with_capacity(exported.len());
+    for cp in exported {
+        if let Err(e) = check_signature(cp, &keys) {
+            return Ok(Err(e.into()));
+        }
+        pending.push(cp);
+    }
+    pending.sort_by_key(|cp| cp.seq);
+    let (head_seq, head_hash) = store.audit_head().await?;
+    let mut check = ChainCheck::default();
+    let mut matched = 0_i64;
+    let mut next = 0;
+    // Entry 0 is the empty log: its hash is the genesis hash (checked by the form).
+    while pending.get(next).is_some_and(|cp| cp.seq == 0) {
+        next += 1;
+    }
+    let mut after = 0;
+    loop {
+        let page = store.audit_entries(after, 10_000).await?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        for entry in &page {
+            if let Err(e) = check.push(entry) {
+                return Ok(Err(e.into()));
+            }
+            while let Some(cp) = pending.get(next).filter(|cp| cp.seq == entry.seq) {
+                if cp.hash != entry.hash {
+                    return Ok(Err(LogBroken::Rewritten {
+                        seq: cp.seq,
+                        from: matched + 1,
+                        time: cp.time.clone(),
+                        signed: cp.hash.clone(),
+                        found: entry.hash.clone(),
+                    }));
+                }
+                matched = cp.seq;
+                next += 1;
+            }
+        }
+    }
+    let entries = match check.finish(head_seq, &head_hash) {
+        Ok(n) => n,
+        Err(e) => return Ok(Err(e.into())),
+    };
+    if let Some(cp) = pending.get(next) {
+        return Ok(Err(LogBroken::Truncated {
+            seq: cp.seq,
+            last: head_seq,
+        }));
+    }
+    Ok(Ok(LogIntact {
+        entries,
+        head: (head_seq, head_hash),
+        checkpoints: exported.len(),
+    }))
+}
+
+/// Verifies `cp`'s signature under the key it names, looked up in `keys`.
+fn check_signature(
+    cp: &SignedCheckpoint,
+    keys: &[crate::store::IssuerKeyRecord],
+) -> Result<(), CheckpointError> {
+    cp.check_form()?;
+    let multibase = cp.key_multibase()?;
+    let unknown = || CheckpointError::UnknownKey {
+        seq: cp.seq,
+        key_id: cp.key_id.clone(),
+    };
+    let record = keys
+        .iter()
+        .find(|k| k.public_key_multibase == multibase)
+        .ok_or_else(unknown)?;
+    let key = decode_public_key_multibase(&record.public_key_multibase).map_err(|_| unknown())?;
+    cp.verify(&key)
+}
