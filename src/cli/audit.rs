@@ -49,17 +49,15 @@ pub async fn audit(app: &App, cmd: AuditCommand) -> anyhow::Result<ExitCode> {
         AuditCommand::Verify { checkpoints } => {
             let mut exported = Vec::with_capacity(checkpoints.len());
             for path in &checkpoints {
-                exported.push(read_checkpoint(path)?);
+                exported.push((path.display().to_string(), read_checkpoint(path)?));
             }
             match verify_log(&app.store, &exported).await? {
                 Ok(intact) => {
                     let (seq, hash) = &intact.head;
-                    let pinned = match intact.checkpoints {
-                        0 => String::new(),
-                        n => format!("; it extends the {n} checkpoint(s) given"),
-                    };
+                    let (given, stored) = intact.checkpoints;
                     println!(
-                        "audit log intact: {} entries, head {seq} {hash}{pinned}",
+                        "audit log intact: {} entries, head {seq} {hash}; it extends the {given} \
+                         checkpoint(s) given and the {stored} stored",
                         intact.entries
                     );
                     Ok(ExitCode::SUCCESS)

@@ -83,26 +83,34 @@ pub struct LogIntact {
     pub entries: u64,
     /// The head: last sequence number and hash.
     pub head: (i64, String),
-    /// Checkpoints the log extends.
-    pub checkpoints: usize,
+    /// Checkpoints the log extends: those given, then those stored.
+    pub checkpoints: (usize, usize),
 }
 
 /// Why a log fails its check.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LogBroken {
     /// A checkpoint was refused (malformed, unknown key, bad signature).
-    #[error(transparent)]
-    Checkpoint(#[from] CheckpointError),
+    #[error("{origin}: {error}")]
+    Refused {
+        /// Where the checkpoint came from (a file name, or "stored checkpoint").
+        origin: String,
+        /// Why it was refused.
+        error: CheckpointError,
+    },
     /// The hash chain itself is broken.
     #[error(transparent)]
     Chain(#[from] ChainBreak),
     /// The log was rewritten: the entry a checkpoint covers has another hash.
     #[error(
-        "entry {seq} differs from the checkpoint signed at {time}: it was signed with hash \
-         {signed}, the log now has {found}; the history was rewritten in entries {from} to {seq} \
-         (the first entry that differs is one of them)"
+        "{first_entry} differs from the log that was signed: the {origin} signed at {time} pins \
+         entry {seq} to hash {signed}, the log now has {found} (entries before {from} still \
+         match a signed checkpoint)",
+        first_entry = if from == seq { format!("entry {seq}") } else { format!("an entry from {from} to {seq}") }
     )]
     Rewritten {
+        /// Where the checkpoint came from.
+        origin: String,
         /// The checkpoint's entry.
         seq: i64,
         /// First entry that may differ: one after the last checkpoint that still matches.
@@ -116,9 +124,11 @@ pub enum LogBroken {
     },
     /// The log ends before a checkpoint's entry.
     #[error(
-        "a checkpoint covers entry {seq} but the log ends at entry {last} (entries were removed)"
+        "the {origin} covers entry {seq} but the log ends at entry {last} (entries were removed)"
     )]
     Truncated {
+        /// Where the checkpoint came from.
+        origin: String,
         /// The checkpoint's entry.
         seq: i64,
         /// The last entry present.
@@ -126,33 +136,47 @@ pub enum LogBroken {
     },
 }
 
+/// What the stored checkpoints are called in messages.
+const STORED: &str = "stored checkpoint";
+
 /// Checks the whole chain, and that the log extends every checkpoint in
-/// `exported`: each one's signature verifies under the key it names — a
-/// current or retired key of the store's key history, a key the history
-/// does not list is refused — and the entry at its `seq` still has the hash
-/// it signed. Checkpoints are reported in `seq` order, so the first that
-/// fails bounds the first rewritten entry from both sides.
+/// `exported` (each with a name for messages, such as its file name) and
+/// every checkpoint stored in the database: each one's signature verifies
+/// under the key it names — a current or retired key of the store's key
+/// history; a key the history does not list is refused — and the entry at
+/// its `seq` still has the hash it signed.
+///
+/// Someone who can write the database can delete stored checkpoints but
+/// cannot sign new ones: the exported ones are what pins the log; the
+/// stored ones that survive narrow down where it was rewritten (the report
+/// names the entries between the last checkpoint that matches and the
+/// first that does not).
 pub async fn verify_log(
     store: &dyn Store,
-    exported: &[SignedCheckpoint],
+    exported: &[(String, SignedCheckpoint)],
 ) -> Result<Result<LogIntact, LogBroken>, StoreError> {
     let keys = store.issuer_keys().await?;
-    let mut pending: Vec<&SignedCheckpoint> = Vec::with_capacity(exported.len());
-    for cp in exported {
-        if let Err(e) = check_signature(cp, &keys) {
-            return Ok(Err(e.into()));
+    let stored = store.audit_checkpoints().await?;
+    let counts = (exported.len(), stored.len());
+    let mut anchors: Vec<(&str, &SignedCheckpoint)> = exported
+        .iter()
+        .map(|(origin, cp)| (origin.as_str(), cp))
+        .chain(stored.iter().map(|cp| (STORED, cp)))
+        .collect();
+    for (origin, cp) in &anchors {
+        if let Err(error) = check_signature(cp, &keys) {
+            return Ok(Err(LogBroken::Refused {
+                origin: (*origin).to_owned(),
+                error,
+            }));
         }
-        pending.push(cp);
     }
-    pending.sort_by_key(|cp| cp.seq);
+    anchors.sort_by_key(|(_, cp)| cp.seq);
     let (head_seq, head_hash) = store.audit_head().await?;
     let mut check = ChainCheck::default();
-    let mut matched = 0_i64;
-    let mut next = 0;
     // Entry 0 is the empty log: its hash is the genesis hash (checked by the form).
-    while pending.get(next).is_some_and(|cp| cp.seq == 0) {
-        next += 1;
-    }
+    let mut next = anchors.iter().take_while(|(_, cp)| cp.seq == 0).count();
+    let mut matched = 0_i64;
     let mut after = 0;
     loop {
         let page = store.audit_entries(after, 10_000).await?;
@@ -162,9 +186,10 @@ pub async fn verify_log(
             if let Err(e) = check.push(entry) {
                 return Ok(Err(e.into()));
             }
-            while let Some(cp) = pending.get(next).filter(|cp| cp.seq == entry.seq) {
+            while let Some((origin, cp)) = anchors.get(next).filter(|(_, cp)| cp.seq == entry.seq) {
                 if cp.hash != entry.hash {
                     return Ok(Err(LogBroken::Rewritten {
+                        origin: (*origin).to_owned(),
                         seq: cp.seq,
                         from: matched + 1,
                         time: cp.time.clone(),
@@ -181,8 +206,9 @@ pub async fn verify_log(
         Ok(n) => n,
         Err(e) => return Ok(Err(e.into())),
     };
-    if let Some(cp) = pending.get(next) {
+    if let Some((origin, cp)) = anchors.get(next) {
         return Ok(Err(LogBroken::Truncated {
+            origin: (*origin).to_owned(),
             seq: cp.seq,
             last: head_seq,
         }));
@@ -190,10 +216,9 @@ pub async fn verify_log(
     Ok(Ok(LogIntact {
         entries,
         head: (head_seq, head_hash),
-        checkpoints: exported.len(),
+        checkpoints: counts,
     }))
 }
-
 /// Verifies `cp`'s signature under the key it names, looked up in `keys`.
 fn check_signature(
     cp: &SignedCheckpoint,

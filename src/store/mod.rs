@@ -147,6 +147,8 @@ pub trait Store: Send + Sync {
     ) -> BoxFuture<'_, Result<Vec<AuditRecord>, StoreError>>;
     /// The audit head: last sequence number and hash.
     fn audit_head(&self) -> BoxFuture<'_, Result<(i64, String), StoreError>>;
+    /// Every stored signed checkpoint, in sequence order.
+    fn audit_checkpoints(&self) -> BoxFuture<'_, Result<Vec<SignedCheckpoint>, StoreError>>;
     /// The stored signed checkpoint with the highest sequence number, if any.
     fn latest_audit_checkpoint(
         &self,

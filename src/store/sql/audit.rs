@@ -56,6 +56,16 @@ fn checkpoint_from(row: &AnyRow) -> Result<SignedCheckpoint, StoreError> {
     })
 }
 
+/// See [`crate::store::Store::audit_checkpoints`].
+pub(super) async fn checkpoints(pool: &AnyPool) -> Result<Vec<SignedCheckpoint>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT seq, hash, time, key_id, signature FROM audit_checkpoints ORDER BY seq",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(checkpoint_from).collect()
+}
+
 /// See [`crate::store::Store::latest_audit_checkpoint`].
 pub(super) async fn latest_checkpoint(
     pool: &AnyPool,
