@@ -49,7 +49,10 @@ pub async fn audit(app: &App, cmd: AuditCommand) -> anyhow::Result<ExitCode> {
         AuditCommand::Verify { checkpoints } => {
             let mut exported = Vec::with_capacity(checkpoints.len());
             for path in &checkpoints {
-                exported.push((path.display().to_string(), read_checkpoint(path)?));
+                exported.push((
+                    format!("checkpoint file {}", path.display()),
+                    read_checkpoint(path)?,
+                ));
             }
             match verify_log(&app.store, &exported).await? {
                 Ok(intact) => {

@@ -140,7 +140,7 @@ pub enum LogBroken {
 const STORED: &str = "stored checkpoint";
 
 /// Checks the whole chain, and that the log extends every checkpoint in
-/// `exported` (each with a name for messages, such as its file name) and
+/// `exported` (each with a name for messages, e.g. `checkpoint file a.json`) and
 /// every checkpoint stored in the database: each one's signature verifies
 /// under the key it names — a current or retired key of the store's key
 /// history; a key the history does not list is refused — and the entry at

@@ -149,7 +149,7 @@ fn a_rewritten_history_passes_the_chain_check_but_not_an_earlier_checkpoint_on_b
                         exported = Some(latest_checkpoint(&store, &key, now()).await.unwrap());
                     }
                 }
-                let exported = vec![("early.json".to_owned(), exported.unwrap())];
+                let exported = vec![("checkpoint early.json".to_owned(), exported.unwrap())];
                 assert_eq!(exported[0].1.seq, first + 5);
                 let intact = verify_log(&store, &exported).await.unwrap().unwrap();
                 assert_eq!(intact.checkpoints, (1, 8));
@@ -166,7 +166,7 @@ fn a_rewritten_history_passes_the_chain_check_but_not_an_earlier_checkpoint_on_b
                     let broken = pinned.unwrap_err();
                     assert!(
                         matches!(&broken, LogBroken::Rewritten { seq, from, origin, .. }
-                            if *seq == first + 5 && *from == edited && origin == "early.json"),
+                            if *seq == first + 5 && *from == edited && origin == "checkpoint early.json"),
                         "{url}: {broken:?}"
                     );
                     let text = broken.to_string();
@@ -244,7 +244,10 @@ fn tokens_create(data: &Path, name: &str) {
 fn the_cli_exports_a_checkpoint_that_exposes_a_rewritten_history() {
     let dir = tempfile::tempdir().unwrap();
     let data = init(dir.path());
+    // Entry 1 registers the key; the command that writes entry 2 signs the
+    // first checkpoint when it is done; entry 3 is not due for one.
     tokens_create(&data, "one");
+    tokens_create(&data, "two");
     let early = dir.path().join("early.json");
     ok(&rosette(
         &data,
@@ -260,7 +263,8 @@ fn the_cli_exports_a_checkpoint_that_exposes_a_rewritten_history() {
         &["audit", "checkpoint", "--out", again.to_str().unwrap()],
     ));
     assert_eq!(read_checkpoint(&again), cp);
-    for name in ["two", "three"] {
+    assert_eq!(cp.seq, 3);
+    for name in ["three", "four"] {
         tokens_create(&data, name);
     }
     let (code, text) = verify_with(&data, &[&early]);
