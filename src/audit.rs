@@ -184,6 +184,16 @@ impl Default for ChainCheck {
 }
 
 impl ChainCheck {
+    /// A checker that starts after entry `seq` with hash `hash` (a
+    /// checkpoint), to check only the entries that follow it.
+    pub fn after(seq: i64, hash: &str) -> ChainCheck {
+        ChainCheck {
+            prev_seq: seq,
+            prev_hash: hash.to_owned(),
+            checked: 0,
+        }
+    }
+
     /// Checks the next entry.
     pub fn push(&mut self, entry: &AuditRecord) -> Result<(), ChainBreak> {
         if entry.seq != self.prev_seq + 1 {

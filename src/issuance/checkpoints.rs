@@ -31,7 +31,9 @@ pub async fn checkpoint_if_due(
     if !policy.due(last.as_ref(), seq, now) {
         return Ok(None);
     }
-    sign_head(store, signer, seq, hash, now).await.map(Some)
+    sign_head(store, signer, last.as_ref(), (seq, hash), now)
+        .await
+        .map(Some)
 }
 
 /// The latest checkpoint, signed now when the head moved since the last one
@@ -45,17 +47,31 @@ pub async fn latest_checkpoint(
     let (seq, hash) = store.audit_head().await?;
     match last {
         Some(last) if last.seq >= seq => Ok(last),
-        _ => sign_head(store, signer, seq, hash, now).await,
+        last => sign_head(store, signer, last.as_ref(), (seq, hash), now).await,
     }
 }
 
+/// Signs the head `(seq, hash)` and stores the checkpoint, after checking
+/// that the log extends the last stored checkpoint `last` (its signature
+/// verifies, the entry it covers still has its hash, and the chain from
+/// there reaches the head): a checkpoint never vouches for a log that
+/// contradicts an earlier one.
 async fn sign_head(
     store: &dyn Store,
     signer: &dyn CredentialSigner,
-    seq: i64,
-    hash: String,
+    last: Option<&SignedCheckpoint>,
+    (seq, hash): (i64, String),
     now: DateTime<Utc>,
 ) -> Result<SignedCheckpoint, StoreError> {
+    if let Some(last) = last
+        && let Err(broken) = extends(store, last, seq, &hash).await?
+    {
+        return Err(StoreError::Corrupt(format!(
+            "the audit log does not extend its last signed checkpoint (entry {}): {broken}; \
+             no checkpoint is signed until this is investigated (`rosette audit verify`)",
+            last.seq
+        )));
+    }
     let signed = Checkpoint {
         seq,
         hash,
@@ -74,6 +90,61 @@ async fn sign_head(
         Some(stored) if stored.seq >= seq => Ok(stored),
         _ => Ok(signed),
     }
+}
+
+/// Whether the entries from `last.seq` to the head `(seq, hash)` extend the
+/// signed checkpoint `last`.
+async fn extends(
+    store: &dyn Store,
+    last: &SignedCheckpoint,
+    seq: i64,
+    hash: &str,
+) -> Result<Result<(), LogBroken>, StoreError> {
+    let refused = |error| LogBroken::Refused {
+        origin: STORED.to_owned(),
+        error,
+    };
+    if let Err(e) = check_signature(last, &store.issuer_keys().await?) {
+        return Ok(Err(refused(e)));
+    }
+    let mut check = ChainCheck::after(last.seq, &last.hash);
+    let mut after = (last.seq - 1).max(0);
+    // Entry 0 (the empty log) is not stored.
+    let mut seen = last.seq == 0;
+    loop {
+        let page = store.audit_entries(after, 10_000).await?;
+        let Some(end) = page.last() else { break };
+        after = end.seq;
+        for entry in &page {
+            if entry.seq > last.seq && !seen {
+                // The entry the checkpoint covers is gone.
+                return Ok(Err(ChainBreak::Gap {
+                    prev: last.seq - 1,
+                    seq: entry.seq,
+                }
+                .into()));
+            }
+            if entry.seq == last.seq {
+                seen = true;
+                if entry.hash != last.hash {
+                    return Ok(Err(LogBroken::Rewritten {
+                        origin: STORED.to_owned(),
+                        seq: last.seq,
+                        from: 1,
+                        time: last.time.clone(),
+                        signed: last.hash.clone(),
+                        found: entry.hash.clone(),
+                    }));
+                }
+            } else if entry.seq > seq {
+                // Appended since the head was read: not part of this checkpoint.
+                return Ok(check.finish(seq, hash).map(|_| ()).map_err(LogBroken::from));
+            } else if let Err(e) = check.push(entry) {
+                return Ok(Err(e.into()));
+            }
+        }
+    }
+    Ok(check.finish(seq, hash).map(|_| ()).map_err(LogBroken::from))
 }
 
 /// A log that extends every checkpoint it was checked against.

@@ -176,6 +176,23 @@ fn a_rewritten_history_passes_the_chain_check_but_not_an_earlier_checkpoint_on_b
                         "{text}"
                     );
                 } else {
+                    // No new checkpoint vouches for a log that contradicts a signed one.
+                    append(&store, 99).await;
+                    for refused in [
+                        checkpoint_if_due(&store, &key, every, now())
+                            .await
+                            .map(|_| ()),
+                        latest_checkpoint(&store, &key, now()).await.map(|_| ()),
+                    ] {
+                        let text = refused.unwrap_err().to_string();
+                        assert!(
+                            text.contains(&format!(
+                                "does not extend its last signed checkpoint (entry {})",
+                                first + 7
+                            )),
+                            "{url}: {text}"
+                        );
+                    }
                     // The stored signed checkpoints name the very entry.
                     for result in [alone, pinned] {
                         let broken = result.unwrap_err();
