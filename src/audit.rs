@@ -3,9 +3,17 @@
 //! head (last sequence number and hash, written in the same transaction as
 //! each entry) exposes a removed tail.
 //!
-//! Pure: computing and checking hashes only; the store appends entries.
+//! Signed checkpoints ([`SignedCheckpoint`]) pin the chain from outside
+//! the database: someone who can write the database can recompute every
+//! hash after an edit, but cannot sign the new head with the issuer key, so
+//! a checkpoint exported earlier no longer matches the rewritten log.
+//!
+//! Pure: computing and checking hashes and checkpoint signatures only; the
+//! store appends entries, `issuance::checkpoints` decides when to sign.
 
-use serde::Serialize;
+use crate::keys::{CredentialSigner, VerifyingKey};
+use ed25519_dalek::Verifier as _;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// The `prev_hash` of the first entry.
@@ -176,6 +184,16 @@ impl Default for ChainCheck {
 }
 
 impl ChainCheck {
+    /// A checker that starts after entry `seq` with hash `hash` (a
+    /// checkpoint), to check only the entries that follow it.
+    pub fn after(seq: i64, hash: &str) -> ChainCheck {
+        ChainCheck {
+            prev_seq: seq,
+            prev_hash: hash.to_owned(),
+            checked: 0,
+        }
+    }
+
     /// Checks the next entry.
     pub fn push(&mut self, entry: &AuditRecord) -> Result<(), ChainBreak> {
         if entry.seq != self.prev_seq + 1 {
@@ -208,6 +226,218 @@ impl ChainCheck {
             });
         }
         Ok(self.checked)
+    }
+}
+
+/// The `format` of a checkpoint, and the first line of its signed bytes.
+pub const CHECKPOINT_FORMAT: &str = "rosette-audit-checkpoint/v1";
+
+/// The chain head as signed: the last entry's sequence number and hash,
+/// when it was signed and by which key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    /// Sequence number of the last entry covered (0: the empty log).
+    pub seq: i64,
+    /// That entry's hash ([`GENESIS_HASH`] for the empty log).
+    pub hash: String,
+    /// When the checkpoint was signed, `YYYY-MM-DDTHH:MM:SSZ`.
+    pub time: String,
+    /// The signing key's verification method id (`did:web:…#z6Mk…`, CID 1.0 §2.2.2):
+    /// the fragment is the key's `publicKeyMultibase`.
+    pub key_id: String,
+}
+
+impl Checkpoint {
+    /// The exact bytes signed: UTF-8 of
+    /// `rosette-audit-checkpoint/v1\n{seq}\n{hash}\n{time}\n{key_id}`
+    /// (decimal `seq`, lower-case hex `hash`, no trailing newline). No field
+    /// may contain a line feed, so the lines cannot be shifted.
+    pub fn signing_input(&self) -> String {
+        format!(
+            "{CHECKPOINT_FORMAT}\n{}\n{}\n{}\n{}",
+            self.seq, self.hash, self.time, self.key_id
+        )
+    }
+
+    /// Signs this checkpoint with `signer` (Ed25519, RFC 8032 §5.1.6);
+    /// `key_id` is replaced by the signer's verification method.
+    pub fn sign(mut self, signer: &dyn CredentialSigner) -> SignedCheckpoint {
+        self.key_id = signer.verification_method().to_owned();
+        let signature = signer.sign(self.signing_input().as_bytes());
+        SignedCheckpoint {
+            format: CHECKPOINT_FORMAT.to_owned(),
+            seq: self.seq,
+            hash: self.hash,
+            time: self.time,
+            key_id: self.key_id,
+            signature: format!("z{}", bs58::encode(signature).into_string()),
+        }
+    }
+}
+
+/// A signed checkpoint as stored and exported (JSON, camelCase keys).
+/// `signature` is the Ed25519 signature over
+/// [`Checkpoint::signing_input`], multibase base58btc (`z…`, CID 1.0 §2.4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SignedCheckpoint {
+    /// Always `rosette-audit-checkpoint/v1`.
+    pub format: String,
+    /// Sequence number of the last entry covered.
+    pub seq: i64,
+    /// That entry's hash (SHA-256, lower-case hex).
+    pub hash: String,
+    /// When it was signed, `YYYY-MM-DDTHH:MM:SSZ`.
+    pub time: String,
+    /// Verification method id of the signing key (`did:web:…#z6Mk…`).
+    pub key_id: String,
+    /// Ed25519 signature, multibase base58btc.
+    pub signature: String,
+}
+
+/// Why a checkpoint is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CheckpointError {
+    /// Not a well-formed checkpoint.
+    #[error("not a {CHECKPOINT_FORMAT} checkpoint: {0}")]
+    Malformed(String),
+    /// The key it names is not one of the issuer's keys.
+    #[error(
+        "checkpoint of entry {seq} names the key {key_id}, which is not one of this issuer's keys (current or retired)"
+    )]
+    UnknownKey {
+        /// The checkpoint's entry.
+        seq: i64,
+        /// The key it names.
+        key_id: String,
+    },
+    /// The signature does not verify under the key it names.
+    #[error(
+        "checkpoint of entry {seq}: the signature does not verify under {key_id} (the file was altered)"
+    )]
+    BadSignature {
+        /// The checkpoint's entry.
+        seq: i64,
+        /// The key it names.
+        key_id: String,
+    },
+}
+
+impl SignedCheckpoint {
+    /// The signed fields.
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            seq: self.seq,
+            hash: self.hash.clone(),
+            time: self.time.clone(),
+            key_id: self.key_id.clone(),
+        }
+    }
+
+    /// The `publicKeyMultibase` of the signing key: the fragment of `key_id`.
+    pub fn key_multibase(&self) -> Result<&str, CheckpointError> {
+        match self.key_id.rsplit_once('#') {
+            Some((_, fragment)) if !fragment.is_empty() => Ok(fragment),
+            _ => Err(CheckpointError::Malformed(format!(
+                "keyId {:?} has no #fragment naming the key",
+                crate::keys::truncate(&self.key_id)
+            ))),
+        }
+    }
+
+    /// Checks the form: format, a non-negative `seq`, a 64-digit lower-case
+    /// hex hash, and no line feed in any signed field.
+    pub fn check_form(&self) -> Result<(), CheckpointError> {
+        let bad = |m: String| Err(CheckpointError::Malformed(m));
+        if self.format != CHECKPOINT_FORMAT {
+            return bad(format!(
+                "format is {:?}",
+                crate::keys::truncate(&self.format)
+            ));
+        }
+        if self.seq < 0 {
+            return bad(format!("seq {} is negative", self.seq));
+        }
+        if self.hash.len() != 64
+            || !self
+                .hash
+                .bytes()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        {
+            return bad("hash is not 64 lower-case hex digits".into());
+        }
+        if self.seq == 0 && self.hash != GENESIS_HASH {
+            return bad("a checkpoint of entry 0 must carry the genesis hash".into());
+        }
+        if [&self.time, &self.key_id].iter().any(|f| f.contains('\n')) {
+            return bad("a field contains a line feed".into());
+        }
+        self.key_multibase().map(|_| ())
+    }
+
+    /// Verifies the form and the signature under `key` (the key that
+    /// [`SignedCheckpoint::key_multibase`] names, looked up by the caller).
+    pub fn verify(&self, key: &VerifyingKey) -> Result<(), CheckpointError> {
+        self.check_form()?;
+        let bad = || CheckpointError::BadSignature {
+            seq: self.seq,
+            key_id: self.key_id.clone(),
+        };
+        let bytes = self
+            .signature
+            .strip_prefix('z')
+            .and_then(|b| bs58::decode(b).into_vec().ok())
+            .ok_or_else(bad)?;
+        let signature = ed25519_dalek::Signature::from_slice(&bytes).map_err(|_| bad())?;
+        key.verify(self.checkpoint().signing_input().as_bytes(), &signature)
+            .map_err(|_| bad())
+    }
+}
+
+/// When to sign a new checkpoint: after `every_entries` new entries or
+/// `every_minutes` minutes with new entries, whichever comes first
+/// (0 turns that trigger off).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckpointPolicy {
+    /// Entries since the last checkpoint (default 1,000).
+    pub every_entries: u64,
+    /// Minutes since the last checkpoint (default 60).
+    pub every_minutes: u64,
+}
+
+impl Default for CheckpointPolicy {
+    fn default() -> Self {
+        CheckpointPolicy {
+            every_entries: 1000,
+            every_minutes: 60,
+        }
+    }
+}
+
+impl CheckpointPolicy {
+    /// Whether a checkpoint is due at `head_seq` and `now`, given the last
+    /// one (`None`: none yet). Never due when the head has not moved.
+    pub fn due(
+        &self,
+        last: Option<&SignedCheckpoint>,
+        head_seq: i64,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> bool {
+        let Some(last) = last else {
+            return head_seq > 0;
+        };
+        if head_seq <= last.seq {
+            return false;
+        }
+        let entries = u64::try_from(head_seq - last.seq).unwrap_or(0);
+        if self.every_entries > 0 && entries >= self.every_entries {
+            return true;
+        }
+        let minutes = chrono::DateTime::parse_from_rfc3339(&last.time)
+            .map(|t| (now - t.with_timezone(&chrono::Utc)).num_minutes())
+            // An unreadable time counts as long ago.
+            .unwrap_or(i64::MAX);
+        self.every_minutes > 0 && u64::try_from(minutes).unwrap_or(0) >= self.every_minutes
     }
 }
 
@@ -290,5 +520,100 @@ mod tests {
                 expected_prev: 3
             })
         );
+    }
+
+    fn signed(seq: i64, hash: &str) -> (SignedCheckpoint, crate::keys::IssuerKey) {
+        let key = crate::keys::IssuerKey::did_web(
+            crate::keys::SigningKey::from_bytes(&[7; 32]),
+            "did:web:issuer.example",
+        )
+        .unwrap();
+        let c = Checkpoint {
+            seq,
+            hash: hash.into(),
+            time: "2026-01-01T00:00:00Z".into(),
+            key_id: String::new(),
+        }
+        .sign(&key);
+        (c, key)
+    }
+
+    #[test]
+    fn checkpoint_signing_input_is_the_documented_bytes_and_verifies() {
+        let c = chain(3);
+        let (cp, key) = signed(3, &c[2].hash);
+        let vm = crate::keys::CredentialSigner::verification_method(&key);
+        assert_eq!(cp.key_id, vm);
+        assert_eq!(
+            cp.checkpoint().signing_input(),
+            format!(
+                "rosette-audit-checkpoint/v1\n3\n{}\n2026-01-01T00:00:00Z\n{vm}",
+                c[2].hash
+            )
+        );
+        assert_eq!(cp.verify(&key.public_key()), Ok(()));
+        assert_eq!(cp.key_multibase().unwrap(), vm.rsplit_once('#').unwrap().1);
+        // Every signed field is covered by the signature.
+        let mut other = cp.clone();
+        other.seq = 2;
+        assert!(matches!(
+            other.verify(&key.public_key()),
+            Err(CheckpointError::BadSignature { .. })
+        ));
+        let mut other = cp.clone();
+        other.time = "2026-01-01T00:00:01Z".into();
+        assert!(matches!(
+            other.verify(&key.public_key()),
+            Err(CheckpointError::BadSignature { .. })
+        ));
+        let mut other = cp.clone();
+        other.signature.push('1');
+        assert!(matches!(
+            other.verify(&key.public_key()),
+            Err(CheckpointError::BadSignature { .. })
+        ));
+        let wrong = crate::keys::SigningKey::from_bytes(&[8; 32]).verifying_key();
+        assert!(matches!(
+            cp.verify(&wrong),
+            Err(CheckpointError::BadSignature { .. })
+        ));
+        let mut other = cp.clone();
+        other.hash = "ab".into();
+        assert!(matches!(
+            other.verify(&key.public_key()),
+            Err(CheckpointError::Malformed(_))
+        ));
+        let mut other = cp;
+        other.key_id = "did:web:issuer.example".into();
+        assert!(matches!(
+            other.verify(&key.public_key()),
+            Err(CheckpointError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn checkpoints_fall_due_by_entries_or_minutes_once_the_head_moves() {
+        let policy = CheckpointPolicy {
+            every_entries: 10,
+            every_minutes: 60,
+        };
+        let now = |m: i64| {
+            chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+                .unwrap()
+                .with_timezone(&chrono::Utc)
+                + chrono::Duration::minutes(m)
+        };
+        assert!(!policy.due(None, 0, now(0)));
+        assert!(policy.due(None, 1, now(0)));
+        let (last, _) = signed(5, &chain(5)[4].hash);
+        assert!(!policy.due(Some(&last), 14, now(59)));
+        assert!(policy.due(Some(&last), 15, now(0)));
+        assert!(policy.due(Some(&last), 6, now(60)));
+        assert!(!policy.due(Some(&last), 5, now(600)), "head did not move");
+        let off = CheckpointPolicy {
+            every_entries: 0,
+            every_minutes: 0,
+        };
+        assert!(!off.due(Some(&last), 5000, now(6000)));
     }
 }

@@ -55,6 +55,10 @@ pub struct Config {
     pub request_timeout_secs: u64,
     /// Most credentials in one `POST /api/v1/verify` batch.
     pub max_batch: usize,
+    /// Sign an audit checkpoint after this many new entries (0: off; default 1,000).
+    pub audit_checkpoint_every_entries: u64,
+    /// Sign an audit checkpoint this many minutes after the last, if the log grew (0: off; default 60).
+    pub audit_checkpoint_every_minutes: u64,
     /// Log lines as `text` (for people) or `json` (for log collectors).
     pub log_format: LogFormat,
     /// Reverse proxies / load balancers whose `X-Forwarded-For` names the client.
@@ -109,6 +113,14 @@ impl std::fmt::Debug for Config {
             .field("auth_failures_per_minute", &self.auth_failures_per_minute)
             .field("request_timeout_secs", &self.request_timeout_secs)
             .field("max_batch", &self.max_batch)
+            .field(
+                "audit_checkpoint_every_entries",
+                &self.audit_checkpoint_every_entries,
+            )
+            .field(
+                "audit_checkpoint_every_minutes",
+                &self.audit_checkpoint_every_minutes,
+            )
             .field("log_format", &self.log_format)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("fetch_allow_loopback", &self.fetch_allow_loopback)
@@ -205,6 +217,10 @@ pub struct FileSettings {
     pub request_timeout_secs: Option<u64>,
     /// See [`Config::max_batch`].
     pub max_batch: Option<usize>,
+    /// See [`Config::audit_checkpoint_every_entries`].
+    pub audit_checkpoint_every_entries: Option<u64>,
+    /// See [`Config::audit_checkpoint_every_minutes`].
+    pub audit_checkpoint_every_minutes: Option<u64>,
     /// `text` or `json`.
     pub log_format: Option<String>,
     /// See [`Config::trusted_proxies`].
@@ -249,6 +265,14 @@ pub struct ConfigError(pub String);
 pub type Overrides = FileSettings;
 
 impl Config {
+    /// When to sign audit checkpoints.
+    pub fn audit_checkpoint_policy(&self) -> crate::audit::CheckpointPolicy {
+        crate::audit::CheckpointPolicy {
+            every_entries: self.audit_checkpoint_every_entries,
+            every_minutes: self.audit_checkpoint_every_minutes,
+        }
+    }
+
     /// Defaults for `data_dir`.
     pub fn defaults(data_dir: &Path) -> Config {
         Config {
@@ -271,6 +295,8 @@ impl Config {
             auth_failures_per_minute: DEFAULT_AUTH_FAILURES_PER_MINUTE,
             request_timeout_secs: 30,
             max_batch: 100,
+            audit_checkpoint_every_entries: 1000,
+            audit_checkpoint_every_minutes: 60,
             log_format: LogFormat::Text,
             trusted_proxies: Vec::new(),
             fetch_allow_loopback: false,
@@ -321,6 +347,14 @@ impl Config {
             auth_failures_per_minute: env_number(env, "ROSETTE_AUTH_FAILURES_PER_MINUTE")?,
             request_timeout_secs: env_number(env, "ROSETTE_REQUEST_TIMEOUT_SECS")?,
             max_batch: env_number(env, "ROSETTE_MAX_BATCH")?,
+            audit_checkpoint_every_entries: env_number(
+                env,
+                "ROSETTE_AUDIT_CHECKPOINT_EVERY_ENTRIES",
+            )?,
+            audit_checkpoint_every_minutes: env_number(
+                env,
+                "ROSETTE_AUDIT_CHECKPOINT_EVERY_MINUTES",
+            )?,
             log_format: env.get("ROSETTE_LOG_FORMAT").cloned(),
             trusted_proxies: env.get("ROSETTE_TRUSTED_PROXIES").map(|v| {
                 v.split(',')
@@ -406,6 +440,12 @@ impl Config {
                 return Err(ConfigError("max_batch must be at least 1".into()));
             }
             self.max_batch = v;
+        }
+        if let Some(v) = s.audit_checkpoint_every_entries {
+            self.audit_checkpoint_every_entries = v;
+        }
+        if let Some(v) = s.audit_checkpoint_every_minutes {
+            self.audit_checkpoint_every_minutes = v;
         }
         if let Some(v) = &s.log_format {
             self.log_format = v.parse()?;

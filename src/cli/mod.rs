@@ -4,6 +4,7 @@
 //! (invalid or unknown), 2 usage error, unreadable input or internal error.
 
 mod app;
+mod audit;
 mod key_commands;
 mod keyfile;
 mod records;
@@ -131,7 +132,7 @@ enum Command {
     Tokens(records::TokensCommand),
     /// The audit log.
     #[command(subcommand)]
-    Audit(records::AuditCommand),
+    Audit(audit::AuditCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -260,37 +261,49 @@ async fn run_with_data(
         _ => {}
     }
     let app = app::App::open(data_dir, &flags).await?;
+    // `audit` commands only read (an export signs on its own): signing after
+    // them could pin a head nobody has checked.
+    let appends = !matches!(command, Command::Audit(_));
+    let result = dispatch(&app, command).await;
+    if appends && result.is_ok() {
+        audit::checkpoint_after_command(&app).await;
+    }
+    result
+}
+
+/// Runs a command that needs the opened data directory.
+async fn dispatch(app: &app::App, command: Command) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Assess(cmd) => records::assess(&app, cmd).await,
-        Command::Issue(args) => records::issue(&app, args).await,
-        Command::Renew { id, out } => records::renew(&app, &id, out.as_deref()).await,
-        Command::Correct { id, name, reason } => records::correct(&app, &id, &name, &reason).await,
+        Command::Assess(cmd) => records::assess(app, cmd).await,
+        Command::Issue(args) => records::issue(app, args).await,
+        Command::Renew { id, out } => records::renew(app, &id, out.as_deref()).await,
+        Command::Correct { id, name, reason } => records::correct(app, &id, &name, &reason).await,
         Command::Revoke {
             id: Some(id),
             reason,
             ..
-        } => records::change_status(&app, &id, StatusChange::Revoke, &reason).await,
+        } => records::change_status(app, &id, StatusChange::Revoke, &reason).await,
         Command::Revoke {
             from: Some(file),
             reason,
             ..
-        } => records::revoke_many(&app, &file, &reason).await,
+        } => records::revoke_many(app, &file, &reason).await,
         Command::Revoke { .. } => bail!("give a credential id or --from FILE"),
         Command::Suspend { id, reason } => {
-            records::change_status(&app, &id, StatusChange::Suspend, &reason).await
+            records::change_status(app, &id, StatusChange::Suspend, &reason).await
         }
         Command::Reinstate { id, reason } => {
-            records::change_status(&app, &id, StatusChange::Reinstate, &reason).await
+            records::change_status(app, &id, StatusChange::Reinstate, &reason).await
         }
-        Command::Credentials(cmd) => records::credentials(&app, cmd).await,
-        Command::Tokens(cmd) => records::tokens(&app, cmd).await,
+        Command::Credentials(cmd) => records::credentials(app, cmd).await,
+        Command::Tokens(cmd) => records::tokens(app, cmd).await,
         Command::Render {
             id,
             format,
             size,
             out,
-        } => render::render(&app, &id, format, size, out.as_deref()).await,
-        Command::Audit(cmd) => records::audit(&app, cmd).await,
+        } => render::render(app, &id, format, size, out.as_deref()).await,
+        Command::Audit(cmd) => audit::audit(app, cmd).await,
         Command::Keys(_)
         | Command::Sign(_)
         | Command::Verify(_)

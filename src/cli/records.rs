@@ -1,10 +1,9 @@
-//! `init`, `assess`, `issue`, `renew`, `correct`, `credentials`, `audit`.
+//! `init`, `assess`, `issue`, `renew`, `correct`, `credentials`.
 
 use super::app::{App, cli_actor, load_catalog, rosette_env};
 use super::keyfile;
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand, ValueEnum};
-use rosette::audit::ChainCheck;
 use rosette::config::{CONFIG_FILE, Config, Overrides};
 use rosette::issuance::bulk::BulkOptions;
 use rosette::issuance::{Actor, IssueOutcome, LabInput, WrittenInput};
@@ -185,22 +184,6 @@ pub enum StateArg {
     Active,
     /// Replaced by a correction.
     Superseded,
-}
-
-/// `rosette audit …`.
-#[derive(Debug, Subcommand)]
-pub enum AuditCommand {
-    /// Check the audit log's hash chain end to end.
-    Verify,
-    /// Print audit entries (JSON lines).
-    List {
-        /// Start after this sequence number.
-        #[arg(long, default_value_t = 0)]
-        after: i64,
-        /// At most this many.
-        #[arg(long, default_value_t = 100)]
-        limit: i64,
-    },
 }
 
 /// Normalizes `uuid` to `urn:uuid:uuid`.
@@ -639,45 +622,6 @@ pub async fn credentials(app: &App, cmd: CredentialsCommand) -> anyhow::Result<E
                 m.insert("lineage".into(), Value::Array(lineage));
             }
             println!("{}", serde_json::to_string_pretty(&view)?);
-            Ok(ExitCode::SUCCESS)
-        }
-    }
-}
-
-/// `rosette audit verify|list`.
-pub async fn audit(app: &App, cmd: AuditCommand) -> anyhow::Result<ExitCode> {
-    match cmd {
-        AuditCommand::Verify => {
-            let (head_seq, head_hash) = app.store.audit_head().await?;
-            let mut check = ChainCheck::default();
-            let mut after = 0;
-            loop {
-                let page = app.store.audit_entries(after, 10_000).await?;
-                let Some(last) = page.last() else { break };
-                after = last.seq;
-                for entry in &page {
-                    if let Err(e) = check.push(entry) {
-                        println!("audit log BROKEN: {e}");
-                        return Ok(ExitCode::from(1));
-                    }
-                }
-            }
-            match check.finish(head_seq, &head_hash) {
-                Ok(n) => {
-                    println!("audit log intact: {n} entries, head {head_seq} {head_hash}");
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(e) => {
-                    println!("audit log BROKEN: {e}");
-                    Ok(ExitCode::from(1))
-                }
-            }
-        }
-        AuditCommand::List { after, limit } => {
-            let mut out = std::io::stdout().lock();
-            for e in app.store.audit_entries(after, limit).await? {
-                writeln!(out, "{}", serde_json::to_string(&e)?)?;
-            }
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -115,6 +115,7 @@ async fn serve(data_dir: &Path, flags: Overrides) -> anyhow::Result<ExitCode> {
     state.hsts = tls.is_some();
     state.trusted_proxies = config.trusted_proxies.clone().into();
     spawn_key_refresh(&state);
+    spawn_audit_checkpoints(&state, &parts, config.audit_checkpoint_policy());
     spawn_grader_refresh(&state, data_dir, &flags);
     let scheme = if tls.is_some() { "https" } else { "http" };
     let options = rosette::web::ServerOptions {
@@ -159,6 +160,45 @@ fn spawn_key_refresh(state: &rosette::web::AppState) {
                 ),
                 Ok(false) => {}
                 Err(e) => tracing::warn!(error = %e, "could not read the issuer key history"),
+            }
+        }
+    });
+}
+
+/// Signs an audit checkpoint whenever one is due (every N entries or M
+/// minutes, see `audit_checkpoint_every_*`), looking every few seconds: a
+/// task of its own, so appends never wait for a signature. A node whose key
+/// was retired by a rotation elsewhere stops signing.
+fn spawn_audit_checkpoints(
+    state: &rosette::web::AppState,
+    parts: &Arc<rosette::web::IssuerParts>,
+    policy: rosette::audit::CheckpointPolicy,
+) {
+    let store = state.store.clone();
+    let ring = state.key_ring.clone();
+    let parts = parts.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(rosette::issuance::checkpoints::CHECKPOINT_POLL);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if !ring.own_key_is_current() {
+                continue;
+            }
+            let now = parts.clock.now();
+            match rosette::issuance::checkpoints::checkpoint_if_due(
+                store.as_ref(),
+                &parts.key,
+                policy,
+                now,
+            )
+            .await
+            {
+                Ok(Some(c)) => {
+                    tracing::info!(seq = c.seq, key = %c.key_id, "audit checkpoint signed")
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "could not sign an audit checkpoint"),
             }
         }
     });

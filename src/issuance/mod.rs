@@ -11,6 +11,7 @@
 pub mod api;
 pub mod badge_data;
 pub mod bulk;
+pub mod checkpoints;
 mod document;
 mod graders;
 pub mod keys;

@@ -1,8 +1,9 @@
-//! The audit log's storage seam: [`AuditTx`] appends to the hash chain
-//! (the records and the hashing are [`crate::audit`]'s).
+//! The audit log's storage seam: [`AuditTx`] appends to the hash chain and
+//! stores signed checkpoints (the records, the hashing and the signing are
+//! [`crate::audit`]'s).
 
 use super::StoreError;
-use crate::audit::{AuditDraft, AuditRecord};
+use crate::audit::{AuditDraft, AuditRecord, SignedCheckpoint};
 use crate::future::BoxFuture;
 
 /// Transaction writes of the audit log.
@@ -13,4 +14,11 @@ pub trait AuditTx: Send {
         drafts: &'a [AuditDraft],
         at: &'a str,
     ) -> BoxFuture<'a, Result<Vec<AuditRecord>, StoreError>>;
+    /// Stores a signed checkpoint; `false` when one of the same sequence
+    /// number is stored already (another process signed that head first:
+    /// the stored one is kept).
+    fn add_audit_checkpoint<'a>(
+        &'a mut self,
+        checkpoint: &'a SignedCheckpoint,
+    ) -> BoxFuture<'a, Result<bool, StoreError>>;
 }

@@ -19,7 +19,7 @@ mod issuer_keys;
 mod status;
 mod tokens;
 
-use crate::audit::AuditRecord;
+use crate::audit::{AuditRecord, SignedCheckpoint};
 use crate::future::BoxFuture;
 
 pub use audit::AuditTx;
@@ -147,6 +147,12 @@ pub trait Store: Send + Sync {
     ) -> BoxFuture<'_, Result<Vec<AuditRecord>, StoreError>>;
     /// The audit head: last sequence number and hash.
     fn audit_head(&self) -> BoxFuture<'_, Result<(i64, String), StoreError>>;
+    /// Every stored signed checkpoint, in sequence order.
+    fn audit_checkpoints(&self) -> BoxFuture<'_, Result<Vec<SignedCheckpoint>, StoreError>>;
+    /// The stored signed checkpoint with the highest sequence number, if any.
+    fn latest_audit_checkpoint(
+        &self,
+    ) -> BoxFuture<'_, Result<Option<SignedCheckpoint>, StoreError>>;
     /// A status list by id.
     fn status_list<'a>(
         &'a self,

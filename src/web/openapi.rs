@@ -72,6 +72,7 @@ The admin API takes a bearer token (`Authorization: Bearer rst_…`) created wit
         super::admin::status::suspend,
         super::admin::status::reinstate,
         super::admin::audit::audit_log,
+        super::admin::audit::audit_checkpoint,
         super::operations::healthz,
         super::operations::readyz,
         super::operations::metrics,

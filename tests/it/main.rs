@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod admin_api;
+mod audit;
 mod bad_input;
 mod badges;
 mod browser;

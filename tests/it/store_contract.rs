@@ -86,7 +86,8 @@ fn migrations_are_applied_once_with_the_same_names() {
                 "0003_api_tokens".to_owned(),
                 "0004_issuer_keys".to_owned(),
                 "0005_holder_search".to_owned(),
-                "0006_status_changed_at".to_owned()
+                "0006_status_changed_at".to_owned(),
+                "0007_audit_checkpoints".to_owned()
             ]
         );
     });

@@ -1,7 +1,8 @@
-//! The audit log in SQL: the row reader, the reads and [`AuditTx`](crate::store::AuditTx).
+//! The audit log and its signed checkpoints in SQL: the row readers, the
+//! reads and [`AuditTx`](crate::store::AuditTx).
 
-use super::{CHUNK, SqlTx, q, values_list};
-use crate::audit::{AuditDraft, AuditRecord};
+use super::{CHUNK, SqlTx, fetch_optional, q, values_list};
+use crate::audit::{AuditDraft, AuditRecord, CHECKPOINT_FORMAT, SignedCheckpoint};
 use crate::future::BoxFuture;
 use crate::store::{AuditTx, StoreError};
 use sqlx::any::AnyRow;
@@ -42,6 +43,39 @@ pub(super) async fn head(pool: &AnyPool) -> Result<(i64, String), StoreError> {
         .fetch_one(pool)
         .await?;
     Ok((row.try_get("seq")?, row.try_get("hash")?))
+}
+
+fn checkpoint_from(row: &AnyRow) -> Result<SignedCheckpoint, StoreError> {
+    Ok(SignedCheckpoint {
+        format: CHECKPOINT_FORMAT.to_owned(),
+        seq: row.try_get("seq")?,
+        hash: row.try_get("hash")?,
+        time: row.try_get("time")?,
+        key_id: row.try_get("key_id")?,
+        signature: row.try_get("signature")?,
+    })
+}
+
+/// See [`crate::store::Store::audit_checkpoints`].
+pub(super) async fn checkpoints(pool: &AnyPool) -> Result<Vec<SignedCheckpoint>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT seq, hash, time, key_id, signature FROM audit_checkpoints ORDER BY seq",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(checkpoint_from).collect()
+}
+
+/// See [`crate::store::Store::latest_audit_checkpoint`].
+pub(super) async fn latest_checkpoint(
+    pool: &AnyPool,
+) -> Result<Option<SignedCheckpoint>, StoreError> {
+    fetch_optional(
+        pool,
+        q("SELECT seq, hash, time, key_id, signature FROM audit_checkpoints ORDER BY seq DESC LIMIT 1".into()),
+        checkpoint_from,
+    )
+    .await
 }
 
 impl AuditTx for SqlTx {
@@ -89,6 +123,26 @@ impl AuditTx for SqlTx {
                 .execute(&mut *self.tx)
                 .await?;
             Ok(records)
+        })
+    }
+
+    fn add_audit_checkpoint<'a>(
+        &'a mut self,
+        checkpoint: &'a SignedCheckpoint,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(async move {
+            let done = sqlx::query(
+                "INSERT INTO audit_checkpoints (seq, hash, time, key_id, signature) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (seq) DO NOTHING",
+            )
+            .bind(checkpoint.seq)
+            .bind(checkpoint.hash.clone())
+            .bind(checkpoint.time.clone())
+            .bind(checkpoint.key_id.clone())
+            .bind(checkpoint.signature.clone())
+            .execute(&mut *self.tx)
+            .await?;
+            Ok(done.rows_affected() == 1)
         })
     }
 }

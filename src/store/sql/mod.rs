@@ -293,6 +293,18 @@ impl Store for SqlStore {
         Box::pin(audit::head(&self.pool))
     }
 
+    fn audit_checkpoints(
+        &self,
+    ) -> BoxFuture<'_, Result<Vec<crate::audit::SignedCheckpoint>, StoreError>> {
+        Box::pin(audit::checkpoints(&self.pool))
+    }
+
+    fn latest_audit_checkpoint(
+        &self,
+    ) -> BoxFuture<'_, Result<Option<crate::audit::SignedCheckpoint>, StoreError>> {
+        Box::pin(audit::latest_checkpoint(&self.pool))
+    }
+
     fn status_list<'a>(
         &'a self,
         id: &'a str,

@@ -1,7 +1,10 @@
-//! The audit log: `GET /api/v1/admin/audit`.
+//! The audit log: `GET /api/v1/admin/audit`, and its signed checkpoint
+//! `GET /api/v1/admin/audit/checkpoint`.
 
 use super::{ApiError, json_response, page_limit, query_error, unprocessable};
-use crate::web::auth::{AdminCaller, audit_read, issuer_of};
+use crate::audit::SignedCheckpoint;
+use crate::issuance::checkpoints::latest_checkpoint;
+use crate::web::auth::{AdminCaller, audit_read, issuer_of, signing_issuer_of};
 use crate::web::error::{Problem, store_failure};
 use crate::web::state::AppState;
 use axum::extract::rejection::QueryRejection;
@@ -118,4 +121,42 @@ pub async fn audit_log(
             next_after,
         },
     ))
+}
+
+/// `GET /api/v1/admin/audit/checkpoint`: the latest signed checkpoint (like
+/// `rosette audit checkpoint`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/audit/checkpoint",
+    tag = "admin",
+    summary = "Export the audit log's signed checkpoint",
+    description = "The latest signed checkpoint of the audit chain's head, signed now when \
+the head moved since the last one (the read is audited first, so it always covers that entry). \
+The signature is Ed25519 over the UTF-8 bytes \
+`rosette-audit-checkpoint/v1\\n{seq}\\n{hash}\\n{time}\\n{keyId}`, multibase base58btc. Keep it \
+outside the database; `rosette audit verify --checkpoint FILE` proves the log still extends it.",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The signed checkpoint.", body = SignedCheckpoint),
+        (status = 503, description = "This node's key was retired by a rotation elsewhere; it does not sign.", body = Problem, content_type = "application/problem+json"),
+        crate::web::error::AdminScope,
+    )
+)]
+pub async fn audit_checkpoint(
+    State(state): State<AppState>,
+    AdminCaller(caller): AdminCaller,
+) -> Result<Response, ApiError> {
+    let issuer = signing_issuer_of(&state)?;
+    audit_read(
+        &issuer,
+        &caller,
+        &caller.route,
+        "/api/v1/admin/audit/checkpoint",
+        Value::Null,
+    )
+    .await?;
+    let checkpoint = latest_checkpoint(issuer.store, issuer.signer, issuer.clock.now())
+        .await
+        .map_err(store_failure("the audit checkpoint could not be signed"))?;
+    Ok(json_response(StatusCode::OK, &checkpoint))
 }

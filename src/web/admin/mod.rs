@@ -14,6 +14,7 @@
 //! | POST | `/api/v1/admin/credentials/{id}/correct` | admin | 201 |
 //! | POST | `/api/v1/admin/credentials/{id}/revoke\|suspend\|reinstate` | admin | 200 |
 //! | GET | `/api/v1/admin/audit` | admin | 200 |
+//! | GET | `/api/v1/admin/audit/checkpoint` | admin | 200 |
 //!
 //! Errors are RFC 9457 problem details with a stable `code`: 401 (with
 //! `WWW-Authenticate: Bearer`) without a token or with an unknown or
@@ -41,7 +42,7 @@ pub mod views;
 use super::error::{ApiError, ErrorCode};
 use super::state::AppState;
 use assessments::{record_lab, record_written};
-use audit::audit_log;
+use audit::{audit_checkpoint, audit_log};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
@@ -76,6 +77,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/admin/credentials/{id}/suspend", post(suspend))
         .route("/api/v1/admin/credentials/{id}/reinstate", post(reinstate))
         .route("/api/v1/admin/audit", get(audit_log))
+        .route("/api/v1/admin/audit/checkpoint", get(audit_checkpoint))
 }
 
 /// Parses a JSON body (400 not JSON, 413 too large, 422 wrong shape).
