@@ -13,6 +13,7 @@ mod interop;
 mod issuance;
 mod jsonld_diff;
 mod key_rotation;
+mod multi_node;
 mod openapi;
 mod pages;
 mod serve;
