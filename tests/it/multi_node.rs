@@ -801,6 +801,24 @@ fn a_full_disk_under_sqlite_is_a_clear_error_and_leaves_the_database_intact() {
     assert_eq!(ids.len(), rows, "one credential per row");
 }
 
+/// Waits until `/readyz` answers `status` on every node, failing after `within`.
+fn readiness_becomes(addrs: &[SocketAddr], status: u16, within: Duration) {
+    for addr in addrs {
+        let deadline = Instant::now() + within;
+        loop {
+            let got = Client::new(*addr).get("/readyz").send().status;
+            if got == status {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{addr}: /readyz still {got}, not {status}, after {within:?}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
 /// PostgreSQL stopped and started again under load on two nodes: while it
 /// is down `/readyz` answers 503 on both and writes answer 503 (nothing
 /// else); after it is back both are ready again by themselves, and every
@@ -815,7 +833,6 @@ fn a_postgresql_restart_under_load_is_503_meanwhile_and_loses_or_doubles_no_writ
         *cluster.nodes[0].addr.read().unwrap(),
         *cluster.nodes[1].addr.read().unwrap(),
     ];
-    let ready = |addr| Client::new(addr).get("/readyz").send().status;
     let stop = std::sync::atomic::AtomicBool::new(false);
     let down_answers = std::sync::atomic::AtomicUsize::new(0);
     let rows: Vec<(usize, String)> = std::thread::scope(|s| {
@@ -852,28 +869,10 @@ fn a_postgresql_restart_under_load_is_503_meanwhile_and_loses_or_doubles_no_writ
         });
         std::thread::sleep(Duration::from_secs(2));
         pg.stop_server();
-        for addr in addrs {
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while ready(addr) != 503 {
-                assert!(
-                    Instant::now() < deadline,
-                    "{addr} still ready with the database down"
-                );
-                std::thread::sleep(Duration::from_millis(100));
-            }
-        }
+        readiness_becomes(&addrs, 503, Duration::from_secs(10));
         std::thread::sleep(Duration::from_secs(2));
         pg.start_server();
-        for addr in addrs {
-            let deadline = Instant::now() + Duration::from_secs(30);
-            while ready(addr) != 200 {
-                assert!(
-                    Instant::now() < deadline,
-                    "{addr} not ready again after the database came back"
-                );
-                std::thread::sleep(Duration::from_millis(100));
-            }
-        }
+        readiness_becomes(&addrs, 200, Duration::from_secs(30));
         std::thread::sleep(Duration::from_secs(2));
         stop.store(true, std::sync::atomic::Ordering::SeqCst);
         load.join().unwrap()
