@@ -153,6 +153,28 @@ impl Cluster {
         )
         .unwrap();
         a.restart();
+        // Before B restarts: a credential A signs with the new key, and the
+        // lists A re-signs with it, verify on B within the bound.
+        let (ax, ay) = (*a.addr.read().unwrap(), *b.addr.read().unwrap());
+        let row = json!([{
+            "name": "Rotation Check", "email": "rotation@example.com",
+            "certification": CERT, "written_score": 90, "written_date": "2026-11-20",
+            "lab_result": "pass", "grader": GRADER, "lab_date": "2026-11-22",
+        }]);
+        let out = Client::new(ax)
+            .post("/api/v1/admin/credentials/bulk")
+            .bearer(Some(&self.token))
+            .json(&row)
+            .send()
+            .expect(200, None);
+        let id = out["rows"][0]["credential_id"].as_str().unwrap();
+        shown_within_bound(
+            ay,
+            id,
+            "VALID",
+            Instant::now(),
+            "issuance after the rotation",
+        );
         b.restart();
     }
 }
@@ -364,24 +386,36 @@ fn worker(cluster: &Cluster, w: usize, until: Instant, tally: &Mutex<Tally>) -> 
             "{} on the node that made the change",
             c.id
         );
-        let seen = loop {
-            let asked = done.elapsed();
-            let v = page_verdict(ay, &c.id);
-            if v == to.verdict() {
-                break asked;
-            }
-            assert!(
-                asked < LIST_VERSIONS_MAX_AGE,
-                "{}: the other node still showed {v} {asked:?} after the {action}",
-                c.id
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        };
+        let seen = shown_within_bound(ay, &c.id, to.verdict(), done, action);
         let mut t = tally.lock().unwrap();
         t.changes += 1;
         t.propagation.push(seen);
     }
     mine
+}
+
+/// Waits for node `addr`'s page of `id` to show `want`; every read started
+/// `LIST_VERSIONS_MAX_AGE` or more after `done` must show it. When the first
+/// read showing it started.
+fn shown_within_bound(
+    addr: SocketAddr,
+    id: &str,
+    want: &str,
+    done: Instant,
+    what: &str,
+) -> Duration {
+    loop {
+        let asked = done.elapsed();
+        let v = page_verdict(addr, id);
+        if v == want {
+            return asked;
+        }
+        assert!(
+            asked < LIST_VERSIONS_MAX_AGE,
+            "{id}: {addr} still showed {v} {asked:?} after the {what}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 /// `credentialStatus` of a credential as `(list path, purpose, index)`.
@@ -799,6 +833,18 @@ fn a_full_disk_under_sqlite_is_a_clear_error_and_leaves_the_database_intact() {
         .map(|l| l.split(',').nth(5).unwrap())
         .collect();
     assert_eq!(ids.len(), rows, "one credential per row");
+}
+
+/// A rotation on node A shows on node B, which has not restarted yet,
+/// within the bound: B verifies what A signs with the new key at once after
+/// A's restart (B's last periodic read of the key history was at its start,
+/// moments before the rotation).
+#[test]
+fn a_key_rotated_on_one_node_is_trusted_by_the_other_within_the_bound() {
+    let Some(db) = block_on(fresh_postgres_database()) else {
+        return;
+    };
+    Cluster::start(&db).rotate_keys();
 }
 
 /// Waits until `/readyz` answers `status` on every node, failing after `within`.
