@@ -771,4 +771,28 @@ mod tests {
             ErrorCode::NotFound
         );
     }
+
+    #[test]
+    fn an_unreachable_database_is_503_unavailable_without_its_words() {
+        let lost = || {
+            StoreError::from(sqlx::Error::Io(std::io::Error::other(
+                "conn reset 10.0.0.9",
+            )))
+        };
+        assert!(matches!(lost(), StoreError::Unavailable(_)));
+        assert!(matches!(
+            StoreError::from(sqlx::Error::PoolTimedOut),
+            StoreError::Unavailable(_)
+        ));
+        for err in [
+            ApiError::from(lost()),
+            ApiError::from(IssuanceError::Store(lost())),
+            store_failure("reading")(lost()),
+        ] {
+            assert_eq!(err.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(err.code(), Some(ErrorCode::Unavailable));
+            let body = serde_json::to_string(&err.problem()).expect("serializes");
+            assert!(!body.contains("10.0.0.9"), "{body}");
+        }
+    }
 }
