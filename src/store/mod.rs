@@ -80,6 +80,10 @@ pub enum StoreError {
     /// The database reported an error.
     #[error("database error: {0}")]
     Database(String),
+    /// The database cannot be reached right now (connection refused or
+    /// lost, server shutting down or starting): worth trying again.
+    #[error("database unreachable: {0}")]
+    Unavailable(String),
     /// A migration failed or the applied migrations do not match this build.
     #[error("migration: {0}")]
     Migration(String),
@@ -92,11 +96,44 @@ impl From<sqlx::Error> for StoreError {
         {
             return StoreError::Conflict(db.message().to_owned());
         }
+        if let sqlx::Error::Database(db) = &e
+            && db.code().is_some_and(|c| is_out_of_space(&c))
+        {
+            return StoreError::Database(format!(
+                "the database could not be written: the disk is full, the file reached its \
+                 size limit, or the write failed ({})",
+                db.message()
+            ));
+        }
+        if let sqlx::Error::Database(db) = &e
+            && db.code().is_some_and(|c| is_connection_lost(&c))
+        {
+            return StoreError::Unavailable(db.message().to_owned());
+        }
         match e {
             sqlx::Error::RowNotFound => StoreError::NotFound("row".into()),
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => StoreError::Unavailable(e.to_string()),
             other => StoreError::Database(other.to_string()),
         }
     }
+}
+
+/// Whether a database error code means a write found no room: SQLite
+/// `SQLITE_FULL` (13) and `SQLITE_IOERR_WRITE` (778, what a failed
+/// `write(2)` such as `EFBIG` becomes), PostgreSQL class 53 `disk_full` (53100).
+fn is_out_of_space(code: &str) -> bool {
+    matches!(code, "13" | "778" | "53100")
+}
+
+/// Whether a PostgreSQL error code means the connection went away:
+/// class 08 (connection exception) and 57P01–57P03 (shutdown, crash, not
+/// accepting connections yet).
+fn is_connection_lost(code: &str) -> bool {
+    code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03")
 }
 
 /// Read access, outside any transaction.

@@ -578,6 +578,7 @@ impl From<IssuanceError> for ApiError {
             | IssuanceError::RepeatRevoked { .. }
             | IssuanceError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
             IssuanceError::Store(StoreError::NotFound(_)) => StatusCode::NOT_FOUND,
+            IssuanceError::Store(StoreError::Unavailable(_)) => return unavailable(&e),
             IssuanceError::Store(_) | IssuanceError::Signing(_) | IssuanceError::Random(_) => {
                 return ApiError::internal("the operation failed", &e);
             }
@@ -611,11 +612,25 @@ impl From<IssuanceError> for ApiError {
     }
 }
 
-/// A store failure: an opaque 500 (the cause is logged).
+/// A store failure: 503 `unavailable` when the database cannot be reached
+/// (the client may try again), otherwise an opaque 500; the cause is logged.
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        ApiError::internal("the store failed", &e)
+        match e {
+            StoreError::Unavailable(_) => unavailable(&e),
+            _ => ApiError::internal("the store failed", &e),
+        }
     }
+}
+
+/// 503 `unavailable` for a database that cannot be reached; the cause is logged.
+fn unavailable(cause: &dyn std::fmt::Display) -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::Unavailable,
+        "the database cannot be reached right now; try again",
+    )
+    .caused_by("the database cannot be reached", cause)
 }
 
 /// A rendering failure: an opaque 500 (the cause is logged).
@@ -629,9 +644,13 @@ impl From<RenderError> for ApiError {
     }
 }
 
-/// An opaque 500 for a failed store read, `what` logged with the cause.
+/// An opaque 500 for a failed store read, `what` logged with the cause
+/// (503 `unavailable` when the database cannot be reached).
 pub fn store_failure(what: &'static str) -> impl Fn(StoreError) -> ApiError {
-    move |e| ApiError::internal(what, &e)
+    move |e| match e {
+        StoreError::Unavailable(_) => unavailable(&e),
+        _ => ApiError::internal(what, &e),
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -751,5 +770,29 @@ mod tests {
             ErrorCode::of_issuance(&IssuanceError::Store(StoreError::NotFound("c".into()))),
             ErrorCode::NotFound
         );
+    }
+
+    #[test]
+    fn an_unreachable_database_is_503_unavailable_without_its_words() {
+        let lost = || {
+            StoreError::from(sqlx::Error::Io(std::io::Error::other(
+                "conn reset 10.0.0.9",
+            )))
+        };
+        assert!(matches!(lost(), StoreError::Unavailable(_)));
+        assert!(matches!(
+            StoreError::from(sqlx::Error::PoolTimedOut),
+            StoreError::Unavailable(_)
+        ));
+        for err in [
+            ApiError::from(lost()),
+            ApiError::from(IssuanceError::Store(lost())),
+            store_failure("reading")(lost()),
+        ] {
+            assert_eq!(err.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(err.code(), Some(ErrorCode::Unavailable));
+            let body = serde_json::to_string(&err.problem()).expect("serializes");
+            assert!(!body.contains("10.0.0.9"), "{body}");
+        }
     }
 }

@@ -27,8 +27,12 @@ pub struct KeyRing {
     view: RwLock<Arc<KeyView>>,
 }
 
-/// How often `rosette serve` reads the key history again.
-pub const KEY_REFRESH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
+/// How often `rosette serve` reads the key history again: as often as the
+/// status-list versions, since a node must know a key rotated in elsewhere
+/// before it meets a list or credential signed with it (else it would show
+/// them as CANNOT VERIFY meanwhile).
+pub const KEY_REFRESH_INTERVAL: std::time::Duration =
+    crate::issuance::revocation::LIST_VERSIONS_MAX_AGE;
 
 impl KeyRing {
     /// No issuer: `did:key` resolution only, no DID document.

@@ -739,10 +739,10 @@ fn js_sign_all(dir: &Path, seed: &str, unsigned: &Value, suites: &[&str]) -> Val
     doc
 }
 
-struct JsVerdict {
-    file: PathBuf,
-    verified: bool,
-    line: Value,
+pub(crate) struct JsVerdict {
+    pub(crate) file: PathBuf,
+    pub(crate) verified: bool,
+    pub(crate) line: Value,
 }
 
 impl JsVerdict {
@@ -758,7 +758,7 @@ impl JsVerdict {
 
 /// `verify.mjs [extra] FILE...` → one verdict per file, in order. Checks the
 /// exit code agrees with the lines (0 iff all verified; 2 is a harness bug).
-fn js_verify(files: &[&Path], extra: &[&str]) -> Vec<JsVerdict> {
+pub(crate) fn js_verify(files: &[&Path], extra: &[&str]) -> Vec<JsVerdict> {
     let mut args: Vec<&str> = extra.to_vec();
     args.extend(files.iter().map(|p| path_str(p)));
     let out = node("verify.mjs", &args);

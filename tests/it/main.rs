@@ -14,6 +14,8 @@ mod interop;
 mod issuance;
 mod jsonld_diff;
 mod key_rotation;
+mod multi_node;
+mod node_faults;
 mod openapi;
 mod pages;
 mod serve;
