@@ -138,3 +138,30 @@ fn a_batch_item_with_a_duplicate_key_refuses_the_batch() {
         .expect(400, Some("json_duplicate_key"));
     assert_eq!(p["field"], "$['credentials'][1]['name']", "{p}");
 }
+
+/// The JSON files under `dir` and its subfolders.
+fn json_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            json_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "json") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_published_vector_parses_strictly_as_it_parses_plainly() {
+    let mut files = Vec::new();
+    json_files(&crate::support::vector_path(""), &mut files);
+    assert!(files.len() > 30, "{files:?}");
+    for path in files {
+        let bytes = std::fs::read(&path).unwrap();
+        let Ok(plain) = serde_json::from_slice::<Value>(&bytes) else {
+            continue; // negative canonicalization fixtures
+        };
+        let strict = rosette::model::strict_json::from_slice(&bytes);
+        assert_eq!(strict.ok(), Some(plain), "{}", path.display());
+    }
+}
