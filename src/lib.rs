@@ -18,7 +18,7 @@
 //! | module | owns |
 //! |---|---|
 //! | [`clock`] | the notion of "now" ([`clock::Clock`], system and fixed clocks) |
-//! | [`model`] | Open Badges 3.0 / VC 2.0 types (`credential`), their validation before signing (`validate`, with the one achievement-subject rule in `subject_rule`), newtypes, date forms, the inspection of third-party credentials (`inspect`, reporting [`model::Finding`]s) |
+//! | [`model`] | Open Badges 3.0 / VC 2.0 types (`credential`), their validation before signing (`validate`, with the one achievement-subject rule in `subject_rule`), newtypes, date forms, the inspection of third-party credentials (`inspect`, reporting [`model::Finding`]s), strict JSON parsing that refuses repeated keys (`strict_json`, the one parser for credentials, presentations, status lists and DID documents received) |
 //! | [`contexts`] | the JSON-LD contexts compiled in, checked by SHA-256; unknown URLs are errors |
 //! | [`jsonld`] | JSON-LD to RDF in safe mode: a fast path over pre-processed contexts and the general path (oxjsonld) it is tested against |
 //! | [`keys`] | Ed25519 keys (generated from a caller's generator), Multikey, did:key, did:web documents, the key resolver trait, the rotation history |

@@ -378,20 +378,10 @@ pub async fn verify_bytes(input: &[u8], cx: VerifyContext<'_>) -> Report {
         );
         return Report::finish(vec![c], None, cx.now);
     }
-    let doc: Value = match serde_json::from_slice(input) {
+    let doc: Value = match model::strict_json::from_slice(input) {
         Ok(v) => v,
         Err(e) => {
-            let code = if e.to_string().contains("recursion limit") {
-                "json_too_deep"
-            } else {
-                "json_malformed"
-            };
-            let c = Check::new(
-                "parse",
-                CheckState::Invalid,
-                code,
-                format!("not valid JSON: {e}"),
-            );
+            let c = Check::new("parse", CheckState::Invalid, e.code(), e.to_string());
             return Report::finish(vec![c], None, cx.now);
         }
     };
@@ -653,11 +643,12 @@ async fn load_list(
             format!("status list {url}: {e} ({})", e.code),
         )
     })?;
-    let doc: Value = serde_json::from_slice(&bytes).map_err(|e| {
-        unknown(
-            "status_list_malformed",
-            format!("status list {url} is not JSON: {e}"),
-        )
+    let doc: Value = model::strict_json::from_slice(&bytes).map_err(|e| {
+        let code = match e {
+            model::strict_json::StrictJsonError::DuplicateKey { .. } => e.code(),
+            _ => "status_list_malformed",
+        };
+        unknown(code, format!("status list {url}: {e}"))
     })?;
     if model::json_depth(&doc) > model::MAX_JSON_DEPTH {
         return Err(unknown(

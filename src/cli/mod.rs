@@ -351,8 +351,8 @@ fn sign(args: SignArgs) -> anyhow::Result<ExitCode> {
     if bytes.len() > limit {
         bail!("{}: larger than {limit} bytes", args.input);
     }
-    let doc: Value = serde_json::from_slice(&bytes)
-        .with_context(|| format!("{}: not valid JSON", args.input))?;
+    let doc: Value = rosette::model::strict_json::from_slice(&bytes)
+        .map_err(|e| anyhow!("{}: {e} ({})", args.input, e.code()))?;
     if !doc.is_object() {
         bail!("{}: a credential must be a JSON object", args.input);
     }
@@ -405,8 +405,8 @@ fn load_resolver(docs: &[PathBuf]) -> anyhow::Result<OfflineResolver> {
     for path in docs {
         let bytes =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let doc: Value = serde_json::from_slice(&bytes)
-            .with_context(|| format!("{}: not valid JSON", path.display()))?;
+        let doc: Value = rosette::model::strict_json::from_slice(&bytes)
+            .map_err(|e| anyhow!("{}: {e} ({})", path.display(), e.code()))?;
         resolver
             .add_controller_document(&doc)
             .with_context(|| format!("{}: not a usable controller document", path.display()))?;

@@ -5,7 +5,7 @@ use super::keyfile;
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use rosette::config::{CONFIG_FILE, Config, Overrides};
-use rosette::issuance::bulk::BulkOptions;
+use rosette::issuance::bulk::{BulkOptions, inert_cell};
 use rosette::issuance::{Actor, IssueOutcome, LabInput, WrittenInput};
 use rosette::keys;
 use rosette::store::{CredentialFilter, CredentialRecord, CredentialState, Store};
@@ -468,7 +468,7 @@ async fn bulk(
             options,
             &mut |o| {
                 let line = o.line.to_string();
-                if let Err(e) = writer.write_record([
+                let cells = [
                     line.as_str(),
                     &o.external_id,
                     &o.email,
@@ -477,7 +477,9 @@ async fn bulk(
                     &o.credential_id,
                     &o.code,
                     &o.message,
-                ]) {
+                ];
+                // Cells echo the uploaded file: made inert against formulas.
+                if let Err(e) = writer.write_record(cells.map(inert_cell)) {
                     write_error.get_or_insert(e);
                 }
             },

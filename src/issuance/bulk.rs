@@ -751,3 +751,47 @@ fn done(r: &Row, outcome: Outcome, credential_id: &str, code: &str, message: &st
         message: message.to_owned(),
     }
 }
+
+/// A CSV cell that a spreadsheet cannot run as a formula (OWASP "CSV
+/// Injection"): text whose first character is `=`, `+`, `-`, `@`, TAB or
+/// CR, also after leading white space (any Unicode `White_Space`, such as
+/// U+00A0, and the invisible U+200B, U+2060, U+FEFF), gets a leading `'`.
+/// Every CSV Rosette writes passes each cell through here.
+pub fn inert_cell(text: &str) -> String {
+    let triggers = |c: char| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r');
+    let blank = |c: char| c.is_whitespace() || matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}');
+    let first = text.chars().find(|&c| triggers(c) || !blank(c));
+    if first.is_some_and(triggers) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod cell_tests {
+    use super::inert_cell;
+
+    #[test]
+    fn cells_that_would_run_as_formulas_are_made_inert() {
+        for formula in [
+            "=HYPERLINK(\"x\")",
+            "@SUM(A1)",
+            "+1",
+            "-1+2",
+            "\t=1",
+            "\r=1",
+            " =1+1",
+            "\u{a0}=1+1",
+            "\u{3000}+1",
+            "\u{2003}\u{feff} @A1",
+            "\n-2",
+            " \t",
+        ] {
+            assert_eq!(inert_cell(formula), format!("'{formula}"), "{formula:?}");
+        }
+        for plain in ["王小明", "", "   ", "a=1", " 1-2", "'=1", "\u{a0}x=1"] {
+            assert_eq!(inert_cell(plain), plain, "{plain:?}");
+        }
+    }
+}

@@ -34,6 +34,7 @@ mod identity;
 mod inspect;
 mod newtypes;
 mod serde_util;
+pub mod strict_json;
 mod subject_rule;
 #[cfg(test)]
 pub(crate) mod test_rng;

@@ -5,6 +5,7 @@
 
 use super::dto::{BatchReport, BatchResult};
 use super::error::ApiError;
+use crate::issuance::bulk::inert_cell;
 use crate::verification::Report;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -58,16 +59,6 @@ pub struct Batch {
     pub rows: Vec<(Origin, Report)>,
     /// Whether it came as a form (the CSV then has `part` and `filename`).
     pub form: bool,
-}
-
-/// A spreadsheet cell that cannot run as a formula (OWASP "CSV Injection"):
-/// text starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`.
-fn inert_cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
 }
 
 /// The names of the employer's columns in the CSV answer, as many as the
@@ -257,12 +248,5 @@ mod tests {
         let partly = [line(1, team), line(1, None)];
         assert_eq!(employer_columns(&partly), ["column 1"]);
         assert!(employer_columns(&[]).is_empty());
-    }
-
-    #[test]
-    fn cells_that_would_run_as_formulas_are_made_inert() {
-        assert_eq!(inert_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(inert_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(inert_cell("王小明"), "王小明");
     }
 }

@@ -10,6 +10,7 @@
 //! layer (`layers::observe`) logs it once, with the request id.
 
 use crate::issuance::IssuanceError;
+use crate::model::strict_json;
 use crate::render::RenderError;
 use crate::store::StoreError;
 use axum::extract::rejection::BytesRejection;
@@ -75,6 +76,8 @@ pub enum ErrorCode {
     NotIssuing,
     /// 400: the body is not JSON.
     MalformedJson,
+    /// 400: an object in the body names a member twice (RFC 7493 §2.3).
+    JsonDuplicateKey,
     /// 400/422: the body does not have the expected shape.
     InvalidRequest,
     /// 400: a malformed or unknown query parameter.
@@ -154,6 +157,7 @@ impl ErrorCode {
             ErrorCode::GraderMismatch => "grader_mismatch",
             ErrorCode::NotIssuing => "not_issuing",
             ErrorCode::MalformedJson => "malformed_json",
+            ErrorCode::JsonDuplicateKey => "json_duplicate_key",
             ErrorCode::InvalidRequest => "invalid_request",
             ErrorCode::InvalidQuery => "invalid_query",
             ErrorCode::UnreadableBody => "unreadable_body",
@@ -200,6 +204,7 @@ impl ErrorCode {
             ErrorCode::GraderMismatch => "A grader token records results as its own grader only",
             ErrorCode::NotIssuing => "This server does not issue credentials",
             ErrorCode::MalformedJson => "The body is not JSON",
+            ErrorCode::JsonDuplicateKey => "The body's JSON repeats an object key",
             ErrorCode::InvalidRequest => "The request does not have the expected shape",
             ErrorCode::InvalidQuery => "The query string is invalid",
             ErrorCode::UnreadableBody => "The body could not be read",
@@ -237,13 +242,14 @@ impl ErrorCode {
     }
 
     /// Every code, for parsing wire strings back.
-    const ALL: [ErrorCode; 39] = [
+    const ALL: [ErrorCode; 40] = [
         ErrorCode::Unauthorized,
         ErrorCode::InvalidToken,
         ErrorCode::InsufficientScope,
         ErrorCode::GraderMismatch,
         ErrorCode::NotIssuing,
         ErrorCode::MalformedJson,
+        ErrorCode::JsonDuplicateKey,
         ErrorCode::InvalidRequest,
         ErrorCode::InvalidQuery,
         ErrorCode::UnreadableBody,
@@ -551,15 +557,43 @@ pub fn vc_problem(status: StatusCode, kind: &str, detail: &str) -> Response {
     ApiError::vc(status, kind, detail.to_owned()).into_response()
 }
 
-/// The body of a VC-API style request parsed as JSON, or the 400 answer
-/// (VCDM 2.0 §7.1 `PARSING_ERROR`) saying why it is not JSON.
+/// The body of a VC-API style request parsed as strict JSON, or the 400
+/// answer (VCDM 2.0 §7.1 `PARSING_ERROR`) saying why it is not JSON; a
+/// repeated object key (RFC 7493 §2.3) has the code `json_duplicate_key`
+/// and the key's path as `field`.
 pub fn vc_json_body(body: &[u8]) -> Result<serde_json::Value, ApiError> {
-    serde_json::from_slice(body).map_err(|e| {
-        ApiError::vc(
+    strict_json::from_slice(body).map_err(|e| match e.path() {
+        Some(path) => ApiError::vc(
+            StatusCode::BAD_REQUEST,
+            "PARSING_ERROR",
+            format!("the body is not I-JSON: {e}"),
+        )
+        .with_code(ErrorCode::JsonDuplicateKey)
+        .field(path),
+        None => ApiError::vc(
             StatusCode::BAD_REQUEST,
             "PARSING_ERROR",
             format!("the body is not JSON: {e}"),
+        ),
+    })
+}
+
+/// A JSON request body holding a credential, parsed as strict JSON: 400
+/// `malformed_json`, or 400 `json_duplicate_key` naming the repeated key
+/// and its path (RFC 7493 §2.3).
+pub fn strict_json_body(body: &[u8]) -> Result<serde_json::Value, ApiError> {
+    strict_json::from_slice(body).map_err(|e| match e.path() {
+        Some(path) => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::JsonDuplicateKey,
+            format!("the body is not I-JSON: {e}"),
         )
+        .field(path),
+        None => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::MalformedJson,
+            format!("the body is not JSON: {e}"),
+        ),
     })
 }
 

@@ -103,13 +103,7 @@ pub async fn issue(
 ) -> Result<Response, ApiError> {
     let issuer = signing_issuer_of(&state)?;
     let bytes = body.map_err(|e| ApiError::from_body(&e))?;
-    let request: Value = serde_json::from_slice(&bytes).map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            ErrorCode::MalformedJson,
-            format!("the body is not JSON: {e}"),
-        )
-    })?;
+    let request: Value = super::error::strict_json_body(&bytes)?;
     let Some(credential) = request.get("credential").filter(|c| c.is_object()) else {
         return Err(bad_request("credential (an object) is required"));
     };

@@ -30,7 +30,7 @@ struct Fixture {
     signed: Value,
 }
 
-fn minimal(did: &str) -> Value {
+pub(crate) fn minimal(did: &str) -> Value {
     json!({
         "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
         "id": "urn:uuid:0e5bd8fd-3c4d-4a4e-9d2e-3f7f6f7f0001",
@@ -195,6 +195,13 @@ fn verify_rejects_bad_input_with_clear_codes() {
             "json_malformed",
         ),
         ("a JSON array", b"[]".to_vec(), &[], 1, "not_an_object"),
+        (
+            "a forged name before the signed name",
+            crate::duplicate_keys::forged_name(&fx.signed).into_bytes(),
+            &[],
+            1,
+            "json_duplicate_key",
+        ),
         (
             "deeply nested arrays",
             nested.into_bytes(),
@@ -454,4 +461,37 @@ fn usage_errors_exit_2() {
             "{label}"
         );
     }
+}
+
+#[test]
+fn sign_and_key_documents_refuse_duplicate_keys() {
+    let fx = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let unsigned = minimal(&fx.did).to_string();
+    let twice = format!("{{\"name\":\"Forged\",{}", &unsigned[1..]);
+    let out = rosette(
+        &["sign", "--key", fx.key.to_str().unwrap(), "-"],
+        Some(twice.as_bytes()),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("json_duplicate_key") && stderr.contains("$['name']"),
+        "{stderr}"
+    );
+    // A did:web controller document whose key id is given twice.
+    let doc =
+        r#"{"id":"did:web:issuer.example","id":"did:web:forged.example","verificationMethod":[]}"#;
+    let doc = write(dir.path(), "did.json", doc.as_bytes());
+    let good = serde_json::to_vec(&fx.signed).unwrap();
+    let out = rosette(
+        &["verify", "--key-doc", doc.to_str().unwrap(), "-"],
+        Some(&good),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("json_duplicate_key") && stderr.contains("$['id']"),
+        "{stderr}"
+    );
 }

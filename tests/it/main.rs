@@ -8,6 +8,7 @@ mod bad_input;
 mod badges;
 mod browser;
 mod cli_records;
+mod duplicate_keys;
 mod fresh_dir;
 mod graders;
 mod interop;

@@ -768,7 +768,9 @@ fn spreadsheet_answers_cannot_carry_formulas() {
         "issuer": "did:example:x",
         "credentialSubject": { "name": "=HYPERLINK(\"https://evil.example\")" }
     });
-    let body = serde_json::json!({ "credentials": [forged, "=1+1"] });
+    // Items echoed as they came: formulas, also behind spaces (OWASP).
+    let body =
+        serde_json::json!({ "credentials": [forged, "=1+1", " =1+1", "\u{a0}=1+1", "\t=1"] });
     let r = Client::new(addr)
         .post("/api/v1/verify")
         .json(&body)
@@ -786,6 +788,28 @@ fn spreadsheet_answers_cannot_carry_formulas() {
         }
     }
     assert!(csv.contains("'=1+1"), "{csv}");
+    let body = csv.strip_prefix('\u{feff}').unwrap_or(&csv);
+    let mut items = Vec::new();
+    for record in csv::Reader::from_reader(body.as_bytes()).records() {
+        let record = record.unwrap();
+        for cell in record.iter() {
+            let first =
+                cell.trim_start_matches(|c: char| c.is_whitespace() && c != '\t' && c != '\r');
+            assert!(
+                cell.starts_with('\'') || !first.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a cell could run as a formula: {cell:?} in {csv}"
+            );
+        }
+        items.extend(
+            record
+                .iter()
+                .filter(|c| c.ends_with("=1+1") || c.ends_with("=1"))
+                .map(str::to_owned),
+        );
+    }
+    for item in ["'=1+1", "' =1+1", "'\u{a0}=1+1", "'\t=1"] {
+        assert!(items.iter().any(|c| c == item), "{item:?} not in {items:?}");
+    }
 }
 
 #[test]

@@ -363,6 +363,16 @@ fn hostile_or_broken_lists_are_never_valid() {
         message: "timed out".into(),
     });
     let bytes = |v: &Value| Ok(serde_json::to_vec(v).unwrap());
+    // A cleared list placed before the signed one (bit 42 set): a first-wins
+    // reader would see "not revoked".
+    let twice = serde_json::to_string(&good).unwrap().replacen(
+        "\"credentialSubject\":{",
+        &format!(
+            "\"credentialSubject\":{{\"encodedList\":\"{}\",",
+            Bitstring::new(MIN_LIST_SIZE).encode()
+        ),
+        1,
+    );
     // (label, credential, what the list URL returns, expected state, expected code)
     type Row<'a> = (
         &'a str,
@@ -441,6 +451,13 @@ fn hostile_or_broken_lists_are_never_valid() {
             bytes(&short),
             CheckState::Unknown,
             "status_list_too_short",
+        ),
+        (
+            "a duplicate encodedList",
+            credential(&alice, "revocation", "42"),
+            Ok(twice.into_bytes()),
+            CheckState::Unknown,
+            "json_duplicate_key",
         ),
         (
             "not JSON",

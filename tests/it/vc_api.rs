@@ -4,7 +4,7 @@
 //! VC 1.1 status list validity in the pipeline.
 
 use crate::admin_api::Server;
-use crate::support::{block_on, shared_data};
+use crate::support::{block_on, vector_json};
 use rosette::future::BoxFuture;
 use rosette::keys::{CredentialSigner, IssuerKey, OfflineResolver, VerificationMethod};
 use rosette::proof::{self, Cryptosuite, ProofOptions, Unsecured, rdfc};
@@ -640,10 +640,7 @@ fn vc11_status_list_expiration_date_is_honoured() {
 /// `eddsa-2022`) verifies once its key is known; a changed copy does not.
 #[test]
 fn onedtech_vc11_sample_verifies() {
-    let Some(path) = shared_data("examples/ob-v3p0-validator/simple-eddsa-2022.json") else {
-        return;
-    };
-    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let doc = vector_json("ob-v3p0-validator/simple-eddsa-2022.json");
     let vm = doc["proof"][0]["verificationMethod"].as_str().unwrap();
     let (controller, fragment) = vm.split_once('#').unwrap();
     let key = rosette::keys::decode_public_key_multibase(fragment).unwrap();

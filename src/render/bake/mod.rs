@@ -52,6 +52,14 @@ pub const MAX_IMAGE_BYTES: usize = 8 * 1024 * 1024;
 /// §5.3.1 and §5.3.2.
 pub const MAX_CREDENTIAL_BYTES: usize = 1024 * 1024;
 
+/// Most chunks read from a PNG (IHDR and IEND included); a real badge has
+/// a handful.
+pub const MAX_PNG_CHUNKS: usize = 1024;
+
+/// Most bytes of text chunks (`tEXt`, `zTXt`, `iTXt`) read from a PNG besides
+/// the credential's own chunk (which [`MAX_CREDENTIAL_BYTES`] bounds).
+pub const MAX_PNG_TEXT_BYTES: usize = 1024 * 1024;
+
 /// UTF-8 byte order mark.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -106,6 +114,20 @@ pub enum BakeError {
     /// carry.
     #[error("not a credential: {0}")]
     InvalidCredential(String),
+    /// The PNG has more than [`MAX_PNG_CHUNKS`] chunks.
+    #[error("the PNG has more than {MAX_PNG_CHUNKS} chunks")]
+    TooManyChunks,
+    /// The PNG's other text chunks hold more than [`MAX_PNG_TEXT_BYTES`]
+    /// bytes. Carries the count read when the limit was passed.
+    #[error("the PNG's text chunks hold more than {MAX_PNG_TEXT_BYTES} bytes ({0} read)")]
+    TooMuchText(usize),
+    /// The PNG has a second `openbadgecredential` iTXt chunk; OB 3.0 §5.3.1
+    /// bakes exactly one, and two could be read differently by two readers.
+    /// Carries the second chunk's offset.
+    #[error(
+        "the PNG has a second openbadgecredential iTXt chunk (at offset {0}); Open Badges 3.0 bakes one"
+    )]
+    DuplicateCredential(usize),
 }
 
 impl BakeError {
@@ -123,6 +145,9 @@ impl BakeError {
             BakeError::CredentialTooLarge(_) => "credential_too_large",
             BakeError::NotUtf8 => "credential_not_utf8",
             BakeError::InvalidCredential(_) => "credential_invalid",
+            BakeError::TooManyChunks => "png_too_many_chunks",
+            BakeError::TooMuchText(_) => "png_text_too_large",
+            BakeError::DuplicateCredential(_) => "png_duplicate_credential",
         }
     }
 }

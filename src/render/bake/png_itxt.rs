@@ -2,7 +2,10 @@
 //! `iTXt` chunk with keyword [`PNG_KEYWORD`], spliced in before `IEND` after
 //! every chunk's length and CRC-32 is checked, and read back from it.
 
-use super::{BakeError, Baked, MAX_CREDENTIAL_BYTES, MAX_IMAGE_BYTES, PNG_KEYWORD, classify};
+use super::{
+    BakeError, Baked, MAX_CREDENTIAL_BYTES, MAX_IMAGE_BYTES, MAX_PNG_CHUNKS, MAX_PNG_TEXT_BYTES,
+    PNG_KEYWORD, classify,
+};
 
 /// The eight-byte PNG signature.
 pub(super) const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
@@ -20,11 +23,15 @@ struct Chunk<'a> {
 }
 
 /// Walks the chunks after the signature, checking lengths, types, CRCs,
-/// IHDR first, IEND last and nothing after IEND. Yields `Err` once, then stops.
+/// IHDR first, IEND last, nothing after IEND, at most [`MAX_PNG_CHUNKS`]
+/// chunks and [`MAX_PNG_TEXT_BYTES`] of text besides our own chunk. Yields
+/// `Err` once, then stops.
 struct Chunks<'a> {
     png: &'a [u8],
     pos: usize,
     index: usize,
+    /// Bytes of text chunks other than ours read so far.
+    text: usize,
     done: bool,
 }
 
@@ -37,6 +44,7 @@ impl<'a> Chunks<'a> {
             png,
             pos: PNG_SIGNATURE.len(),
             index: 0,
+            text: 0,
             done: false,
         })
     }
@@ -48,6 +56,9 @@ impl<'a> Chunks<'a> {
         let png = self.png;
         let pos = self.pos;
         let rest = png.get(pos..).unwrap_or_default();
+        if self.index >= MAX_PNG_CHUNKS && !rest.is_empty() {
+            return Err(BakeError::TooManyChunks);
+        }
         if rest.is_empty() {
             return Err(corrupt("missing IEND chunk (file truncated?)".into()));
         }
@@ -96,6 +107,18 @@ impl<'a> Chunks<'a> {
         if self.index > 0 && &ty == b"IHDR" {
             return Err(corrupt(format!("second IHDR chunk at offset {pos}")));
         }
+        let chunk = Chunk {
+            offset: pos,
+            ty,
+            data,
+            raw,
+        };
+        if matches!(&ty, b"tEXt" | b"zTXt" | b"iTXt") && !is_our_itxt(&chunk) {
+            self.text = self.text.saturating_add(len);
+            if self.text > MAX_PNG_TEXT_BYTES {
+                return Err(BakeError::TooMuchText(self.text));
+            }
+        }
         self.index += 1;
         self.pos = pos + total;
         if &ty == b"IEND" {
@@ -110,12 +133,7 @@ impl<'a> Chunks<'a> {
             }
             self.done = true;
         }
-        Ok(Some(Chunk {
-            offset: pos,
-            ty,
-            data,
-            raw,
-        }))
+        Ok(Some(chunk))
     }
 }
 
@@ -260,14 +278,16 @@ pub fn bake_png(png: &[u8], credential: &str) -> Result<Vec<u8>, BakeError> {
 }
 
 /// Extracts the credential from a baked PNG (OB 3.0 §5.3.1.2): the text of
-/// the first iTXt chunk with keyword [`PNG_KEYWORD`].
+/// its one iTXt chunk with keyword [`PNG_KEYWORD`]; a second such chunk is
+/// [`BakeError::DuplicateCredential`].
 ///
 /// The whole chunk structure is validated (lengths, CRCs, IHDR … IEND), so a
 /// truncated or damaged file is [`BakeError::CorruptPng`] even when the
 /// credential chunk itself is intact. Errors also: [`BakeError::NotAnImage`],
 /// [`BakeError::TooLarge`], [`BakeError::NoCredential`],
 /// [`BakeError::CompressedText`], [`BakeError::NotUtf8`],
-/// [`BakeError::CredentialTooLarge`], [`BakeError::InvalidCredential`].
+/// [`BakeError::CredentialTooLarge`], [`BakeError::InvalidCredential`],
+/// [`BakeError::TooManyChunks`], [`BakeError::TooMuchText`].
 pub fn unbake_png(png: &[u8]) -> Result<Baked, BakeError> {
     if png.len() > MAX_IMAGE_BYTES {
         return Err(BakeError::TooLarge(png.len()));
@@ -275,7 +295,10 @@ pub fn unbake_png(png: &[u8]) -> Result<Baked, BakeError> {
     let mut found: Option<Result<Baked, BakeError>> = None;
     for chunk in Chunks::new(png)? {
         let chunk = chunk?;
-        if found.is_none() && is_our_itxt(&chunk) {
+        if is_our_itxt(&chunk) {
+            if found.is_some() {
+                return Err(BakeError::DuplicateCredential(chunk.offset));
+            }
             found = Some(read_our_itxt(&chunk));
         }
     }

@@ -301,13 +301,16 @@ fn png_errors() {
         Err(BakeError::InvalidCredential(_))
     ));
 
-    // Only the first chunk with our keyword counts.
+    // A second chunk with our keyword: OB 3.0 §5.3.1 bakes one; which
+    // one a reader takes would be a guess.
     let two = splice_before_iend(
         &baked,
         b"iTXt",
         b"openbadgecredential\0\0\0\0\0{\"second\":1}",
     );
-    assert_eq!(unbake(&two).unwrap(), Baked::Json(JSON_CRED.into()));
+    let second_at = baked.len() - 12;
+    assert_eq!(unbake(&two), Err(BakeError::DuplicateCredential(second_at)));
+    assert_eq!(unbake(&two).unwrap_err().code(), "png_duplicate_credential");
 
     // A credential above 1 MiB in the chunk.
     let mut big = b"openbadgecredential\0\0\0\0\0{\"x\":\"".to_vec();
@@ -641,6 +644,9 @@ fn error_codes_are_stable_and_distinct() {
         BakeError::CredentialTooLarge(0),
         BakeError::NotUtf8,
         BakeError::InvalidCredential(String::new()),
+        BakeError::TooManyChunks,
+        BakeError::TooMuchText(0),
+        BakeError::DuplicateCredential(0),
     ];
     let codes: Vec<_> = all.iter().map(BakeError::code).collect();
     assert_eq!(
@@ -655,7 +661,10 @@ fn error_codes_are_stable_and_distinct() {
             "image_too_large",
             "credential_too_large",
             "credential_not_utf8",
-            "credential_invalid"
+            "credential_invalid",
+            "png_too_many_chunks",
+            "png_text_too_large",
+            "png_duplicate_credential"
         ]
     );
 }
@@ -696,4 +705,48 @@ fn no_panic_on_prefixes_and_mutations() {
             }
         }
     }
+}
+
+/// `png` with `n` more text chunks of `size` bytes each before IEND.
+fn with_text_chunks(png: &[u8], n: usize, size: usize) -> Vec<u8> {
+    let iend = png.len() - 12;
+    let mut out = png[..iend].to_vec();
+    let mut data = b"Comment\0".to_vec();
+    data.resize(size.max(data.len()), b'x');
+    for _ in 0..n {
+        write_chunk(&mut out, b"tEXt", &data).unwrap();
+    }
+    out.extend_from_slice(&png[iend..]);
+    out
+}
+
+#[test]
+fn png_chunk_count_and_text_size_are_capped() {
+    let baked = bake_png(&small_png(), JSON_CRED).unwrap();
+    let chunks = chunk_list(&baked).len();
+    // Up to the cap, the credential is read.
+    let at_cap = with_text_chunks(&baked, MAX_PNG_CHUNKS - chunks, 16);
+    assert_eq!(chunk_list(&at_cap).len(), MAX_PNG_CHUNKS);
+    assert_eq!(unbake(&at_cap).unwrap(), Baked::Json(JSON_CRED.into()));
+    // Thousands of text chunks: refused, as input to unbaking and baking.
+    let many = with_text_chunks(&baked, 5000, 16);
+    assert_eq!(unbake(&many), Err(BakeError::TooManyChunks));
+    assert_eq!(bake_png(&many, JSON_CRED), Err(BakeError::TooManyChunks));
+    assert!(
+        unbake(&many)
+            .unwrap_err()
+            .to_string()
+            .contains("1024 chunks")
+    );
+    // Few chunks but more text than the cap.
+    let wordy = with_text_chunks(&baked, 5, MAX_PNG_TEXT_BYTES / 4);
+    let e = unbake(&wordy).unwrap_err();
+    assert!(
+        matches!(e, BakeError::TooMuchText(n) if n > MAX_PNG_TEXT_BYTES),
+        "{e}"
+    );
+    assert_eq!(e.code(), "png_text_too_large");
+    // Text just under the cap is fine.
+    let fine = with_text_chunks(&baked, 3, MAX_PNG_TEXT_BYTES / 4);
+    assert_eq!(unbake(&fine).unwrap(), Baked::Json(JSON_CRED.into()));
 }

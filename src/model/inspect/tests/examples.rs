@@ -1,7 +1,8 @@
 //! Tests of [`inspect_credential`](super::super::inspect_credential) against
-//! real credentials: the Open Badges specification's and the 1EdTech
-//! validator's examples and the W3C test vectors, read from `../shared/data`
-//! at test time.
+//! real credentials: the 1EdTech validator's examples and the W3C test
+//! vectors from `tests/vectors`, and the Open Badges specification's
+//! examples and implementation-guide vector, whose licence keeps them out of
+//! the repository, from `../shared/data` at test time.
 
 use std::path::{Path, PathBuf};
 
@@ -23,6 +24,15 @@ fn shared_data(sub: &str) -> Option<PathBuf> {
     }
     eprintln!("skipping: {} not found", dir.display());
     None
+}
+
+/// `tests/vectors/<sub>`, copied into the repository with its provenance.
+fn vectors(sub: &str) -> Option<PathBuf> {
+    Some(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/vectors")
+            .join(sub),
+    )
 }
 
 fn load(path: &Path) -> Value {
@@ -52,10 +62,11 @@ fn ob(issuer: &'static str) -> Expect {
     }
 }
 
-fn check_folder(sub: &str, table: &[(&str, Expect)]) {
-    let Some(dir) = shared_data(sub) else {
+fn check_folder(dir: Option<PathBuf>, table: &[(&str, Expect)]) {
+    let Some(dir) = dir else {
         return;
     };
+    let sub = dir.display();
     let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -111,7 +122,7 @@ fn check_folder(sub: &str, table: &[(&str, Expect)]) {
 #[test]
 fn inspects_every_ob_spec_example() {
     check_folder(
-        "examples/ob-v3p0-spec",
+        shared_data("examples/ob-v3p0-spec"),
         &[
             (
                 "achievement-alignment-case.json",
@@ -158,7 +169,7 @@ fn inspects_every_ob_spec_example() {
 #[test]
 fn inspects_every_1edtech_validator_example() {
     check_folder(
-        "examples/ob-v3p0-validator",
+        vectors("ob-v3p0-validator"),
         &[
             (
                 "bitstring-credential-status-revoked.json",
@@ -249,11 +260,9 @@ fn inspects_every_1edtech_validator_example() {
 
 #[test]
 fn summary_fields_of_known_examples() {
-    let Some(dir) = shared_data("examples") else {
-        return;
-    };
+    let validator = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/ob-v3p0-validator");
     let s = inspect_credential(&load(
-        &dir.join("ob-v3p0-validator/bitstring-credential-status-revoked.json"),
+        &validator.join("bitstring-credential-status-revoked.json"),
     ))
     .unwrap();
     assert_eq!(s.types, ["VerifiableCredential", "AchievementCredential"]);
@@ -275,6 +284,19 @@ fn summary_fields_of_known_examples() {
         Some("2023-05-23T01:10:41Z")
     );
 
+    // Offsets are kept verbatim and compared as instants.
+    let s = inspect_credential(&load(&validator.join("simple-did-key-method.json"))).unwrap();
+    let from = s.valid_from.unwrap();
+    assert_eq!(from.as_str(), "2022-11-10T07:38:00-08:00");
+    assert_eq!(from.instant().to_rfc3339(), "2022-11-10T15:38:00+00:00");
+
+    // VC 1.1: issuanceDate stands in for validFrom.
+    let s = inspect_credential(&load(&validator.join("simple-eddsa-2022.json"))).unwrap();
+    assert_eq!(s.valid_from.unwrap().as_str(), "2022-11-27T00:00:00Z");
+
+    let Some(dir) = shared_data("examples") else {
+        return;
+    };
     let s = inspect_credential(&load(
         &dir.join("ob-v3p0-spec/complete-openbadgecredential.json"),
     ))
@@ -322,27 +344,11 @@ fn summary_fields_of_known_examples() {
     assert_eq!(s.status_entries.len(), 1);
     assert_eq!(s.status_entries[0].entry_type, "1EdTechRevocationList");
     assert_eq!(s.status_entries[0].index, None);
-
-    // Offsets are kept verbatim and compared as instants.
-    let s = inspect_credential(&load(
-        &dir.join("ob-v3p0-validator/simple-did-key-method.json"),
-    ))
-    .unwrap();
-    let from = s.valid_from.unwrap();
-    assert_eq!(from.as_str(), "2022-11-10T07:38:00-08:00");
-    assert_eq!(from.instant().to_rfc3339(), "2022-11-10T15:38:00+00:00");
-
-    // VC 1.1: issuanceDate stands in for validFrom.
-    let s =
-        inspect_credential(&load(&dir.join("ob-v3p0-validator/simple-eddsa-2022.json"))).unwrap();
-    assert_eq!(s.valid_from.unwrap().as_str(), "2022-11-27T00:00:00Z");
 }
 
 #[test]
 fn inspects_w3c_test_vectors_as_generic_credentials() {
-    let Some(dir) = shared_data("test-vectors") else {
-        return;
-    };
+    let w3c = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
     for (file, issuer, id) in [
         (
             "eddsa-rdfc-2022/unsigned.json",
@@ -360,19 +366,23 @@ fn inspects_w3c_test_vectors_as_generic_credentials() {
             None,
         ),
         (
-            "eddsa-jcs-2022/unsigned.json",
+            "eddsa-jcs-2022/signedJCS.json",
             "https://vc.example/issuers/5678",
             Some("urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33"),
         ),
     ] {
         let s =
-            inspect_credential(&load(&dir.join(file))).unwrap_or_else(|p| panic!("{file}: {p:#?}"));
+            inspect_credential(&load(&w3c.join(file))).unwrap_or_else(|p| panic!("{file}: {p:#?}"));
         assert!(!s.is_open_badge, "{file}");
         assert_eq!(s.vc_version, VcVersion::V2, "{file}");
         assert_eq!(s.issuer_id, issuer, "{file}");
         assert_eq!(s.id.as_deref(), id, "{file}");
         assert!(s.warnings.is_empty(), "{file}: {:?}", s.warnings);
     }
+    // The Open Badges implementation-guide vector (not redistributable).
+    let Some(dir) = shared_data("test-vectors") else {
+        return;
+    };
     for file in [
         "ob-v3p0-eddsa-rdfc-2022/unsigned.json",
         "ob-v3p0-eddsa-rdfc-2022/signed.json",
