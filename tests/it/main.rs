@@ -8,6 +8,7 @@ mod badges;
 mod browser;
 mod cli_records;
 mod fresh_dir;
+mod fuzz_replay;
 mod graders;
 mod interop;
 mod issuance;
