@@ -10,6 +10,7 @@ mod browser;
 mod cli_records;
 mod duplicate_keys;
 mod fresh_dir;
+mod fuzz_replay;
 mod graders;
 mod interop;
 mod issuance;
