@@ -142,12 +142,12 @@ pub async fn verify(
         count(&state, &report);
         return report_response(&report);
     }
-    let value = match vc_json_body(&body) {
+    let mut value = match vc_json_body(&body) {
         Ok(v) => v,
         Err(answer) => return answer.into_response(),
     };
-    if let Some(items) = value.get("credentials") {
-        let Some(items) = items.as_array() else {
+    if let Some(items) = value.get_mut("credentials").map(Value::take) {
+        let Value::Array(items) = items else {
             return problem(
                 StatusCode::BAD_REQUEST,
                 "MALFORMED_VALUE_ERROR",
@@ -160,14 +160,15 @@ pub async fn verify(
         if let Some(refusal) = refuse_size(&state, items.len(), "batch") {
             return refusal;
         }
+        // The batch owns its items: each is moved, not copied.
         let items = items
-            .iter()
+            .into_iter()
             .map(|item| {
                 let origin = Origin {
-                    item: item_label(item),
+                    item: item_label(&item),
                     ..Origin::default()
                 };
-                (origin, Pending::Item(item.clone()))
+                (origin, Pending::Item(item))
             })
             .collect();
         let rows = verify_all(&state, items, fetcher, cx).await;
