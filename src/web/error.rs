@@ -557,24 +557,29 @@ pub fn vc_problem(status: StatusCode, kind: &str, detail: &str) -> Response {
     ApiError::vc(status, kind, detail.to_owned()).into_response()
 }
 
+/// `body` parsed as strict JSON, or why not: the message, and for a
+/// repeated object key (RFC 7493 §2.3) the key's path.
+fn strict_json_or_why(body: &[u8]) -> Result<serde_json::Value, (String, Option<String>)> {
+    strict_json::from_slice(body).map_err(|e| match e.path() {
+        Some(path) => (
+            format!("the body is not I-JSON: {e}"),
+            Some(path.to_owned()),
+        ),
+        None => (format!("the body is not JSON: {e}"), None),
+    })
+}
+
 /// The body of a VC-API style request parsed as strict JSON, or the 400
 /// answer (VCDM 2.0 §7.1 `PARSING_ERROR`) saying why it is not JSON; a
 /// repeated object key (RFC 7493 §2.3) has the code `json_duplicate_key`
 /// and the key's path as `field`.
 pub fn vc_json_body(body: &[u8]) -> Result<serde_json::Value, ApiError> {
-    strict_json::from_slice(body).map_err(|e| match e.path() {
-        Some(path) => ApiError::vc(
-            StatusCode::BAD_REQUEST,
-            "PARSING_ERROR",
-            format!("the body is not I-JSON: {e}"),
-        )
-        .with_code(ErrorCode::JsonDuplicateKey)
-        .field(path),
-        None => ApiError::vc(
-            StatusCode::BAD_REQUEST,
-            "PARSING_ERROR",
-            format!("the body is not JSON: {e}"),
-        ),
+    strict_json_or_why(body).map_err(|(message, path)| {
+        let answer = ApiError::vc(StatusCode::BAD_REQUEST, "PARSING_ERROR", message);
+        match path {
+            Some(path) => answer.with_code(ErrorCode::JsonDuplicateKey).field(path),
+            None => answer,
+        }
     })
 }
 
@@ -582,18 +587,14 @@ pub fn vc_json_body(body: &[u8]) -> Result<serde_json::Value, ApiError> {
 /// `malformed_json`, or 400 `json_duplicate_key` naming the repeated key
 /// and its path (RFC 7493 §2.3).
 pub fn strict_json_body(body: &[u8]) -> Result<serde_json::Value, ApiError> {
-    strict_json::from_slice(body).map_err(|e| match e.path() {
+    strict_json_or_why(body).map_err(|(message, path)| match path {
         Some(path) => ApiError::new(
             StatusCode::BAD_REQUEST,
             ErrorCode::JsonDuplicateKey,
-            format!("the body is not I-JSON: {e}"),
+            message,
         )
         .field(path),
-        None => ApiError::new(
-            StatusCode::BAD_REQUEST,
-            ErrorCode::MalformedJson,
-            format!("the body is not JSON: {e}"),
-        ),
+        None => ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::MalformedJson, message),
     })
 }
 
