@@ -139,18 +139,26 @@ async fn serve(data_dir: &Path, flags: Overrides) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads the key history again every few seconds, so a rotation made on
-/// another node shows in this node's did.json and verifier; warns when this
-/// node's own key was retired (its signing routes then answer 503).
+/// Reads the key history again every
+/// [`rosette::web::keyring::KEY_REFRESH_INTERVAL`] (250 ms), so a rotation
+/// made on another node shows in this node's did.json and verifier; warns
+/// when this node's own key was retired (its signing routes then answer 503).
 fn spawn_key_refresh(state: &rosette::web::AppState) {
     let ring = state.key_ring.clone();
     let store = state.store.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(rosette::web::keyring::KEY_REFRESH_INTERVAL);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // A failure is logged when it starts or changes, not on every tick
+        // (four a second while the database is down).
+        let mut last_error = None;
         loop {
             tick.tick().await;
-            match ring.refresh(store.as_ref()).await {
+            let refreshed = ring.refresh(store.as_ref()).await;
+            if refreshed.is_ok() {
+                last_error = None;
+            }
+            match refreshed {
                 Ok(true) if ring.own_key_is_current() => {
                     tracing::info!("issuer key history changed; did.json and verifier updated");
                 }
@@ -159,7 +167,13 @@ fn spawn_key_refresh(state: &rosette::web::AppState) {
                      it no longer signs; restart it with the current key file"
                 ),
                 Ok(false) => {}
-                Err(e) => tracing::warn!(error = %e, "could not read the issuer key history"),
+                Err(e) => {
+                    let e = e.to_string();
+                    if last_error.as_ref() != Some(&e) {
+                        tracing::warn!(error = %e, "could not read the issuer key history");
+                        last_error = Some(e);
+                    }
+                }
             }
         }
     });
