@@ -1,0 +1,239 @@
+//! The verification pipeline and its report.
+//!
+//! parse → structure (OB 3.0 §9.1 step 1, VCDM 2.0 §4) → proofs (VC-DI §4.4,
+//! §4.5; the method's controller must be the issuer, OB 3.0 §8.5) →
+//! validity window (VCDM 2.0 §4.9, with clock skew). Each check ends in one
+//! [`CheckState`]; "could not check" is [`CheckState::Unknown`] and never
+//! counts as valid. Time and key resolution are passed in.
+
+mod proofs;
+mod report;
+mod status_check;
+
+pub use report::{Check, CheckState, CredentialInfo, Report, Verdict};
+pub use status_check::{SourceError, StatusCache, StatusSource};
+
+use crate::keys::KeyResolver;
+use crate::model;
+use chrono::{DateTime, Duration, Utc};
+use proofs::proof_checks;
+use serde_json::Value;
+use status_check::status_check;
+
+/// Default limit on the size of a credential given to the verifier.
+pub const DEFAULT_MAX_BYTES: usize = 1024 * 1024;
+/// Clock skew tolerated on validity dates (the JavaScript reference uses 300 s).
+pub const DEFAULT_CLOCK_SKEW: Duration = Duration::seconds(300);
+
+/// Inputs of one verification that are not the credential.
+#[derive(Clone, Copy)]
+pub struct VerifyContext<'a> {
+    /// Resolves verification methods to keys.
+    pub resolver: &'a dyn KeyResolver,
+    /// Where status lists come from; without one, status is `unknown`.
+    pub status: Option<&'a dyn StatusSource>,
+    /// Verified status lists, reused for their ttl.
+    pub status_cache: Option<&'a StatusCache>,
+    /// The verification time.
+    pub now: DateTime<Utc>,
+    /// Tolerated clock skew on validity dates.
+    pub clock_skew: Duration,
+    /// Largest accepted input.
+    pub max_bytes: usize,
+}
+
+impl<'a> VerifyContext<'a> {
+    /// Defaults: 5 minutes of skew, 1 MB.
+    pub fn new(resolver: &'a dyn KeyResolver, now: DateTime<Utc>) -> Self {
+        VerifyContext {
+            resolver,
+            status: None,
+            status_cache: None,
+            now,
+            clock_skew: DEFAULT_CLOCK_SKEW,
+            max_bytes: DEFAULT_MAX_BYTES,
+        }
+    }
+
+    /// With a status list source and cache.
+    pub fn with_status(mut self, source: &'a dyn StatusSource, cache: &'a StatusCache) -> Self {
+        self.status = Some(source);
+        self.status_cache = Some(cache);
+        self
+    }
+}
+
+/// Verifies a credential given as bytes (JSON text).
+pub async fn verify_bytes(input: &[u8], cx: VerifyContext<'_>) -> Report {
+    if input.len() > cx.max_bytes {
+        let c = Check::new(
+            "parse",
+            CheckState::Invalid,
+            "input_too_large",
+            format!(
+                "{} bytes exceed the limit of {} bytes",
+                input.len(),
+                cx.max_bytes
+            ),
+        );
+        return Report::finish(vec![c], None, cx.now);
+    }
+    let doc: Value = match model::strict_json::from_slice(input) {
+        Ok(v) => v,
+        Err(e) => {
+            let c = Check::new("parse", CheckState::Invalid, e.code(), e.to_string());
+            return Report::finish(vec![c], None, cx.now);
+        }
+    };
+    verify_value(&doc, cx).await
+}
+
+/// Verifies a parsed credential.
+pub async fn verify_value(doc: &Value, cx: VerifyContext<'_>) -> Report {
+    let mut checks = Vec::with_capacity(6);
+    let depth = model::json_depth(doc);
+    if depth > model::MAX_JSON_DEPTH {
+        checks.push(Check::new(
+            "parse",
+            CheckState::Invalid,
+            "json_too_deep",
+            format!(
+                "JSON nested {depth} levels deep (at most {})",
+                model::MAX_JSON_DEPTH
+            ),
+        ));
+        return Report::finish(checks, None, cx.now);
+    }
+    if !doc.is_object() {
+        checks.push(Check::new(
+            "parse",
+            CheckState::Invalid,
+            "not_an_object",
+            "a credential is a JSON object",
+        ));
+        return Report::finish(checks, None, cx.now);
+    }
+    checks.push(Check::valid("parse", "well-formed JSON object"));
+
+    let summary = match model::inspect_credential(doc) {
+        Ok(s) => {
+            checks.push(Check::valid(
+                "structure",
+                if s.is_open_badge {
+                    "Open Badges 3.0 credential"
+                } else {
+                    "verifiable credential"
+                },
+            ));
+            s
+        }
+        Err(problems) => {
+            for p in problems {
+                let mut c = Check::new("structure", CheckState::Invalid, p.code, p.message);
+                c.path = Some(p.path);
+                checks.push(c);
+            }
+            return Report::finish(checks, None, cx.now);
+        }
+    };
+    let info = CredentialInfo {
+        id: summary.id.clone(),
+        issuer: summary.issuer_id.clone(),
+        issuer_name: summary.issuer_name.clone(),
+        holder: summary.subject_name.clone(),
+        achievement: summary.achievement_name.clone(),
+        valid_from: summary.valid_from.as_ref().map(|d| d.as_str().to_owned()),
+        valid_until: summary.valid_until.as_ref().map(|d| d.as_str().to_owned()),
+    };
+
+    let proof_checks = proof_checks(doc, &summary.issuer_id, cx).await;
+    let signature_ok = proof_checks.iter().all(|c| c.state == CheckState::Valid);
+    checks.extend(proof_checks);
+
+    match &summary.valid_from {
+        Some(from) if from.instant() > cx.now + cx.clock_skew => checks.push(Check::new(
+            "valid_from",
+            CheckState::Invalid,
+            "not_yet_valid",
+            format!("valid from {}", from.as_str()),
+        )),
+        Some(from) => checks.push(Check::valid(
+            "valid_from",
+            format!("valid from {}", from.as_str()),
+        )),
+        None => checks.push(Check::valid("valid_from", "no start date")),
+    }
+    match &summary.valid_until {
+        Some(until) if until.instant() < cx.now - cx.clock_skew => checks.push(Check::new(
+            "valid_until",
+            CheckState::Invalid,
+            "expired",
+            format!("expired at {}", until.as_str()),
+        )),
+        Some(until) => checks.push(Check::valid(
+            "valid_until",
+            format!("valid until {}", until.as_str()),
+        )),
+        None => checks.push(Check::valid("valid_until", "no expiry date")),
+    }
+    // Status last, and only once the signature holds: a forged credential
+    // must not make us fetch anything (BSL §6, SSRF).
+    if summary.status_entries.is_empty() {
+        checks.push(Check::valid("status", "no status information"));
+    } else if !signature_ok {
+        checks.push(Check::new(
+            "status",
+            CheckState::Unknown,
+            "status_not_checked",
+            "not checked: the signature did not verify",
+        ));
+    } else {
+        for entry in &summary.status_entries {
+            let mut c = status_check(entry, &summary.issuer_id, cx).await;
+            c.path = Some(entry.path.clone());
+            checks.push(c);
+        }
+    }
+    Report::finish(checks, Some(info), cx.now)
+}
+
+/// Verifies what a user hands in: credential JSON, or a baked PNG or SVG
+/// (OB 3.0 §5.3), whose embedded credential is extracted first.
+pub async fn verify_input(input: &[u8], cx: VerifyContext<'_>) -> Report {
+    if input.len() > cx.max_bytes.max(crate::render::bake::MAX_IMAGE_BYTES) {
+        let c = Check::new(
+            "parse",
+            CheckState::Invalid,
+            "input_too_large",
+            format!("{} bytes exceed the limit", input.len()),
+        );
+        return Report::finish(vec![c], None, cx.now);
+    }
+    let first = input.iter().copied().find(|b| !b.is_ascii_whitespace());
+    let looks_like_image =
+        input.starts_with(b"\x89PNG") || first == Some(b'<') || input.starts_with(b"\xEF\xBB\xBF<");
+    if !looks_like_image {
+        return verify_bytes(input, cx).await;
+    }
+    match crate::render::bake::unbake(input) {
+        Ok(crate::render::bake::Baked::Json(json)) => verify_bytes(json.as_bytes(), cx).await,
+        Ok(crate::render::bake::Baked::Jws(_)) => {
+            let c = Check::new(
+                "parse",
+                CheckState::Unknown,
+                "vc_jwt_unsupported",
+                "the image carries a VC-JWT (compact JWS); only Data Integrity credentials are verified",
+            );
+            Report::finish(vec![c], None, cx.now)
+        }
+        Err(e) => {
+            let c = Check::new(
+                "parse",
+                CheckState::Invalid,
+                e.code(),
+                format!("baked image: {e}"),
+            );
+            Report::finish(vec![c], None, cx.now)
+        }
+    }
+}
