@@ -67,6 +67,11 @@ pub struct Config {
     /// `localhost`) for its callers: tests and local demos only. Off by
     /// default; every other non-public address stays refused.
     pub fetch_allow_loopback: bool,
+    /// Issuer ids (DIDs or URLs) an employer trusts: each verification
+    /// report says whether a credential's issuer is on this list
+    /// (`issuer_trust`); this issuer's own DID is always known. `None`: no
+    /// list (reports say `no_list`). Never changes a verdict.
+    pub trusted_issuers: Option<Vec<String>>,
 }
 
 /// How log lines are written.
@@ -124,6 +129,7 @@ impl std::fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("fetch_allow_loopback", &self.fetch_allow_loopback)
+            .field("trusted_issuers", &self.trusted_issuers)
             .finish()
     }
 }
@@ -227,6 +233,8 @@ pub struct FileSettings {
     pub trusted_proxies: Option<Vec<String>>,
     /// See [`Config::fetch_allow_loopback`].
     pub fetch_allow_loopback: Option<bool>,
+    /// See [`Config::trusted_issuers`].
+    pub trusted_issuers: Option<Vec<String>>,
 }
 
 /// A boolean `ROSETTE_*` variable (`true`/`false`, `1`/`0`), if set.
@@ -254,6 +262,29 @@ fn env_number<T: std::str::FromStr>(
             .map_err(|_| ConfigError(format!("{key} {v:?} is not a whole number"))),
         None => Ok(None),
     }
+}
+
+/// The `trusted_issuers` entries, checked: each an absolute URI (a DID or
+/// an `https://` URL: VCDM 2.0 §4.7), without spaces; duplicates dropped.
+fn trusted_issuer_ids(ids: &[String]) -> Result<Vec<String>, ConfigError> {
+    let mut out: Vec<String> = Vec::with_capacity(ids.len());
+    for id in ids {
+        let id = id.trim();
+        let scheme = id.split_once(':').map(|(s, _)| s).unwrap_or("");
+        let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+        if !scheme_ok || id.len() == scheme.len() + 1 || id.chars().any(char::is_whitespace) {
+            return Err(ConfigError(format!(
+                "trusted_issuers: {id:?} is not an issuer id (a DID such as \"did:web:example.com\" or a URL)"
+            )));
+        }
+        if !out.iter().any(|o| o == id) {
+            out.push(id.to_owned());
+        }
+    }
+    Ok(out)
 }
 
 /// Why the configuration is unusable.
@@ -300,6 +331,7 @@ impl Config {
             log_format: LogFormat::Text,
             trusted_proxies: Vec::new(),
             fetch_allow_loopback: false,
+            trusted_issuers: None,
         }
     }
 
@@ -364,6 +396,10 @@ impl Config {
                     .collect()
             }),
             fetch_allow_loopback: env_bool(env, "ROSETTE_FETCH_ALLOW_LOOPBACK")?,
+            trusted_issuers: env
+                .get("ROSETTE_TRUSTED_ISSUERS")
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| v.split(',').map(|s| s.trim().to_owned()).collect()),
         };
         config.apply(&from_env, data_dir)?;
         config.apply(flags, data_dir)?;
@@ -462,6 +498,9 @@ impl Config {
         }
         if let Some(v) = s.fetch_allow_loopback {
             self.fetch_allow_loopback = v;
+        }
+        if let Some(v) = &s.trusted_issuers {
+            self.trusted_issuers = Some(trusted_issuer_ids(v)?);
         }
         if let Some(v) = &s.linkedin_organization_id {
             self.linkedin_organization_id = Some(v.clone()).filter(|v| !v.trim().is_empty());
@@ -648,6 +687,64 @@ mod tests {
             resolve_database_url("sqlite:copy.db?mode=rwc", Path::new("/d")),
             "sqlite:///d/copy.db?mode=rwc"
         );
+    }
+
+    #[test]
+    fn trusted_issuers_come_from_file_env_or_flags_and_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let none = HashMap::new();
+        let c = Config::load(dir.path(), &none, &Overrides::default()).unwrap();
+        assert_eq!(c.trusted_issuers, None, "no list unless configured");
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            "trusted_issuers = [\"did:web:badges.example.org\", \" https://uni.example/issuer \", \"did:web:badges.example.org\"]\n",
+        )
+        .unwrap();
+        let c = Config::load(dir.path(), &none, &Overrides::default()).unwrap();
+        assert_eq!(
+            c.trusted_issuers.as_deref(),
+            Some(
+                &[
+                    "did:web:badges.example.org".to_owned(),
+                    "https://uni.example/issuer".to_owned()
+                ][..]
+            )
+        );
+        let env: HashMap<String, String> = [(
+            "ROSETTE_TRUSTED_ISSUERS".to_owned(),
+            "did:key:z6Mk1, did:web:a.example".to_owned(),
+        )]
+        .into();
+        let c = Config::load(dir.path(), &env, &Overrides::default()).unwrap();
+        assert_eq!(
+            c.trusted_issuers,
+            Some(vec![
+                "did:key:z6Mk1".to_owned(),
+                "did:web:a.example".to_owned()
+            ]),
+            "the environment wins over the file"
+        );
+        let flags = Overrides {
+            trusted_issuers: Some(Vec::new()),
+            ..Default::default()
+        };
+        let c = Config::load(dir.path(), &env, &flags).unwrap();
+        assert_eq!(
+            c.trusted_issuers,
+            Some(Vec::new()),
+            "an empty list is a list"
+        );
+        for bad in ["badges.example.org", "did:", "1did:web:x", "did:web:a b"] {
+            let flags = Overrides {
+                trusted_issuers: Some(vec![bad.to_owned()]),
+                ..Default::default()
+            };
+            let e = Config::load(dir.path(), &none, &flags).unwrap_err();
+            assert!(
+                e.0.contains("trusted_issuers") && e.0.contains("not an issuer id"),
+                "{e}"
+            );
+        }
     }
 
     #[test]

@@ -192,6 +192,11 @@ struct VerifyArgs {
     /// Largest accepted input in bytes.
     #[arg(long, default_value_t = verification::DEFAULT_MAX_BYTES)]
     max_bytes: usize,
+    /// An issuer id (DID or URL) you trust; repeatable. Replaces the
+    /// configuration's `trusted_issuers`. The report says whether the issuer
+    /// is on the list; the verdict does not depend on it.
+    #[arg(long = "trusted-issuer", value_name = "ID")]
+    trusted_issuers: Vec<String>,
     /// Credential JSON file, or `-` for standard input.
     #[arg(default_value = "-")]
     input: String,
@@ -469,12 +474,38 @@ async fn own_store(
     Some((store, config.public_url))
 }
 
+/// Whom `rosette verify` reports as known: this installation's issuer DID
+/// (once its data directory is initialized) and the trusted issuers of
+/// `--trusted-issuer`, else of the configuration.
+fn trusted_issuers(
+    ids: &[String],
+    data_dir: &std::path::Path,
+    flags: &rosette::config::Overrides,
+) -> anyhow::Result<verification::TrustedIssuers> {
+    let mut flags = flags.clone();
+    if !ids.is_empty() {
+        flags.trusted_issuers = Some(ids.to_vec());
+    }
+    let config = rosette::config::Config::load(data_dir, &app::rosette_env(), &flags)?;
+    let mut trusted = verification::TrustedIssuers::new();
+    if data_dir.join(rosette::config::CONFIG_FILE).exists()
+        && let Ok(did) = config.issuer_did()
+    {
+        trusted = trusted.with_own(did);
+    }
+    if let Some(list) = config.trusted_issuers {
+        trusted = trusted.with_list(list);
+    }
+    Ok(trusted)
+}
+
 fn verify(
     args: VerifyArgs,
     data_dir: &std::path::Path,
     flags: &rosette::config::Overrides,
 ) -> anyhow::Result<ExitCode> {
     let mut resolver = load_resolver(&args.key_docs)?;
+    let trusted = trusted_issuers(&args.trusted_issuers, data_dir, flags)?;
     // Baked images may be larger than a credential; verify_input applies both limits.
     let bytes = read_limited(
         &args.input,
@@ -508,7 +539,7 @@ fn verify(
             None => fallback,
         };
         let cache = verification::StatusCache::new();
-        let mut cx = VerifyContext::new(&resolver, SystemClock.now());
+        let mut cx = VerifyContext::new(&resolver, SystemClock.now()).with_issuers(&trusted);
         if let Some(source) = source {
             cx = cx.with_status(source, &cache);
         }
@@ -528,11 +559,16 @@ fn verify(
             if let Some(a) = &info.achievement {
                 writeln!(out, "  achievement: {a}")?;
             }
-            writeln!(
-                out,
-                "  issuer:      {}",
-                info.issuer_name.as_deref().unwrap_or(&info.issuer)
-            )?;
+            match &info.issuer_name {
+                Some(name) => writeln!(out, "  issuer:      {name} ({})", info.issuer)?,
+                None => writeln!(out, "  issuer:      {}", info.issuer)?,
+            }
+            let trust = if info.issued_here {
+                "issued here, by this Rosette"
+            } else {
+                info.issuer_trust.label()
+            };
+            writeln!(out, "  trust:       {trust}")?;
         }
         for c in &report.checks {
             let mark = match c.state {

@@ -6,10 +6,12 @@
 //! [`CheckState`]; "could not check" is [`CheckState::Unknown`] and never
 //! counts as valid. Time and key resolution are passed in.
 
+mod issuers;
 mod proofs;
 mod report;
 mod status_check;
 
+pub use issuers::{IssuerTrust, TrustedIssuers};
 pub use report::{Check, CheckState, CredentialInfo, Report, Verdict};
 pub use status_check::{SourceError, StatusCache, StatusSource};
 
@@ -40,6 +42,9 @@ pub struct VerifyContext<'a> {
     pub clock_skew: Duration,
     /// Largest accepted input.
     pub max_bytes: usize,
+    /// This verifier's own issuer and the trusted-issuer list, for the
+    /// report's `issued_here` and `issuer_trust`; without: `no_list`.
+    pub issuers: Option<&'a TrustedIssuers>,
 }
 
 impl<'a> VerifyContext<'a> {
@@ -52,7 +57,14 @@ impl<'a> VerifyContext<'a> {
             now,
             clock_skew: DEFAULT_CLOCK_SKEW,
             max_bytes: DEFAULT_MAX_BYTES,
+            issuers: None,
         }
+    }
+
+    /// With this verifier's own issuer and its trusted-issuer list.
+    pub fn with_issuers(mut self, issuers: &'a TrustedIssuers) -> Self {
+        self.issuers = Some(issuers);
+        self
     }
 
     /// With a status list source and cache.
@@ -136,10 +148,15 @@ pub async fn verify_value(doc: &Value, cx: VerifyContext<'_>) -> Report {
             return Report::finish(checks, None, cx.now);
         }
     };
-    let info = CredentialInfo {
+    let issuer_trust = cx
+        .issuers
+        .map_or(IssuerTrust::NoList, |t| t.assess(&summary.issuer_id));
+    let mut info = CredentialInfo {
         id: summary.id.clone(),
         issuer: summary.issuer_id.clone(),
         issuer_name: summary.issuer_name.clone(),
+        issued_here: false,
+        issuer_trust,
         holder: summary.subject_name.clone(),
         achievement: summary.achievement_name.clone(),
         valid_from: summary.valid_from.as_ref().map(|d| d.as_str().to_owned()),
@@ -148,6 +165,9 @@ pub async fn verify_value(doc: &Value, cx: VerifyContext<'_>) -> Report {
 
     let proof_checks = proof_checks(doc, &summary.issuer_id, cx).await;
     let signature_ok = proof_checks.iter().all(|c| c.state == CheckState::Valid);
+    // Valid proofs have the issuer as their key's controller: ours only
+    // resolve to this issuer's keys.
+    info.issued_here = signature_ok && issuer_trust == IssuerTrust::ThisIssuer;
     checks.extend(proof_checks);
 
     match &summary.valid_from {

@@ -83,12 +83,20 @@ pub struct CredentialInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub id: Option<String>,
-    /// Issuer id.
+    /// Issuer id (a DID or URL: `issuer` or `issuer.id`).
     pub issuer: String,
     /// Issuer name.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub issuer_name: Option<String>,
+    /// True when this Rosette issued it: the issuer id is this Rosette's
+    /// and the signature verified with one of its keys (current or retired).
+    pub issued_here: bool,
+    /// Where the issuer stands with this verifier: `this_issuer`, `listed`,
+    /// `not_listed` ("issuer not on your list") or `no_list` (no list of
+    /// trusted issuers configured). Information only: it never changes
+    /// `verified` or the verdict.
+    pub issuer_trust: super::IssuerTrust,
     /// Holder display name.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]

@@ -115,7 +115,10 @@ pub fn answer(headers: &HeaderMap, batch: Batch) -> Response {
 /// every roster in the request has that same header, else `column N`),
 /// `part` and `filename` for a form, `line` for a roster, then `item`,
 /// `verified`, `verdict`, holder, certification, issuer, dates and the
-/// first problem. Every cell goes through [`inert_cell`].
+/// first problem, then (added later, so existing column positions hold)
+/// the issuer id, whether it was issued here and the issuer's standing
+/// ([`crate::verification::IssuerTrust::label`]: "issuer not on your
+/// list"…). Every cell goes through [`inert_cell`].
 fn csv_answer(batch: &Batch) -> Response {
     let roster = batch.rows.iter().any(|(o, _)| o.line.is_some());
     let mut head = employer_columns(&batch.rows);
@@ -131,6 +134,9 @@ fn csv_answer(batch: &Batch) -> Response {
         "valid_until",
         "problem_code",
         "problem",
+        "issuer_id",
+        "issued_here",
+        "issuer_trust",
     ];
     let place: &[&str] = match (batch.form, roster) {
         (true, true) => &["part", "filename", "line"],
@@ -142,6 +148,7 @@ fn csv_answer(batch: &Batch) -> Response {
     let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let mut written = out.write_record(head.iter().map(|c| inert_cell(c)));
     for (origin, report) in &batch.rows {
+        let credential = report.credential.as_ref();
         let info = report.credential.clone().unwrap_or_default();
         let failure = report.first_failure();
         let mut row = origin.cells.clone();
@@ -164,6 +171,13 @@ fn csv_answer(batch: &Batch) -> Response {
             info.valid_until.unwrap_or_default(),
             failure.map(|c| c.code.clone()).unwrap_or_default(),
             failure.map(|c| c.message.clone()).unwrap_or_default(),
+            credential.map(|c| c.issuer.clone()).unwrap_or_default(),
+            credential
+                .map(|c| c.issued_here.to_string())
+                .unwrap_or_default(),
+            credential
+                .map(|c| c.issuer_trust.label().to_owned())
+                .unwrap_or_default(),
         ]);
         written = written.and_then(|()| out.write_record(row.iter().map(|c| inert_cell(c))));
     }

@@ -216,6 +216,7 @@ mod tests {
             achievement: None,
             valid_from: Some(from.into()),
             valid_until: Some(until.into()),
+            ..Default::default()
         });
         r
     }

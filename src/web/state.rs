@@ -53,6 +53,10 @@ pub struct AppState {
     /// [`IssuerParts::graders`]; `rosette serve` replaces it when
     /// rosette.toml changes, so graders take effect without a restart.
     pub graders: Arc<GraderRoster>,
+    /// This issuer's DID and the configured list of trusted issuers
+    /// (`trusted_issuers`), for the report's `issued_here` and
+    /// `issuer_trust`; [`AppState::new`] starts it with the DID alone.
+    pub trusted_issuers: Arc<crate::verification::TrustedIssuers>,
 }
 
 /// The registered graders, swapped as a whole when the configuration
@@ -135,7 +139,12 @@ impl AppState {
             None => keyring::KeyRing::none(),
         };
         let graders = issuer.as_deref().map(|p| p.graders.clone());
+        let trusted_issuers = match issuer.as_deref() {
+            Some(p) => crate::verification::TrustedIssuers::new().with_own(p.profile.id.clone()),
+            None => crate::verification::TrustedIssuers::new(),
+        };
         AppState {
+            trusted_issuers: Arc::new(trusted_issuers),
             graders: Arc::new(GraderRoster::new(graders.unwrap_or_default())),
             key_ring: Arc::new(key_ring),
             store,
@@ -194,6 +203,7 @@ pub struct Pieces {
     /// The request's outbound fetches (status lists, credential URLs).
     pub fetcher: Option<Outbound>,
     cache: std::sync::Arc<StatusCache>,
+    issuers: std::sync::Arc<crate::verification::TrustedIssuers>,
     now: chrono::DateTime<chrono::Utc>,
 }
 
@@ -209,6 +219,7 @@ impl Pieces {
                 .clone()
                 .map(|f| Outbound::new(f, state.fetch_budget.clone(), request)),
             cache: state.status_cache.clone(),
+            issuers: state.trusted_issuers.clone(),
             now: parts
                 .map(|p| p.clock.now())
                 .unwrap_or(chrono::DateTime::<chrono::Utc>::UNIX_EPOCH),
@@ -232,7 +243,7 @@ impl Pieces {
     }
 
     /// The verification context: this issuer's key, the status source
-    /// (`own`, else the fetcher) and the shared cache.
+    /// (`own`, else the fetcher), the shared cache and the trusted issuers.
     pub fn context<'a>(
         &'a self,
         own: Option<&'a crate::issuance::revocation::OwnStatusLists<'a>>,
@@ -241,7 +252,7 @@ impl Pieces {
             Some(o) => Some(o),
             None => self.fetcher.as_ref().map(|f| f as &dyn StatusSource),
         };
-        let cx = VerifyContext::new(self.resolver.as_ref(), self.now);
+        let cx = VerifyContext::new(self.resolver.as_ref(), self.now).with_issuers(&self.issuers);
         match source {
             Some(s) => cx.with_status(s, &self.cache),
             None => cx,

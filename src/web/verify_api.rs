@@ -57,12 +57,17 @@ a form carries `part` (the form field name) and `filename`. A roster line counts
 `max_batch`.\n\n\
 **CSV.** With `Accept: text/csv` a batch answers CSV, UTF-8 with a BOM: the roster's own columns first, \
 then `part`, `filename` (a form), `line` (a roster), `item`, `verified`, `verdict`, holder, certification, \
-issuer, dates and the first problem; cells that a spreadsheet would run as a formula get a leading `'`.\n\n\
+issuer, dates, the first problem, then `issuer_id`, `issued_here` and `issuer_trust` (in words: \"issuer not on \
+your list\"…); cells that a spreadsheet would run as a formula get a leading `'`.\n\n\
 The answer is the same report as `rosette verify --json`: one state per check (`valid`, `invalid`, or \
 `unknown` when it could not be checked, which never counts as valid), `verified`, true only when \
 every check is valid, and `verdict`, the word the verification page shows and the CSV answer writes \
 (`VALID`, `REVOKED`, `SUSPENDED`, `EXPIRED`, `NOT FOUND` for an id this issuer never issued, \
-`NOT VALID`, or `CANNOT VERIFY` when nothing failed but something could not be checked). A credential \
+`NOT VALID`, or `CANNOT VERIFY` when nothing failed but something could not be checked). Its `credential` \
+names the issuer (`issuer`: its DID or URL, `issuer_name`) and says whether this Rosette issued it \
+(`issued_here`: its issuer id and one of its keys) and where the issuer stands (`issuer_trust`: \
+`this_issuer`, `listed` or `not_listed` against the configured `trusted_issuers`, `no_list` when none is \
+configured); that is information for the reader and never changes `verified` or `verdict`. A credential \
 that fails verification is still a 200 with `verified: false`. A batch answers \
 `{\"verified\": all, \"results\": [report, …]}`. A request with nothing to verify — an empty \
 `credentials` array, a form without files, a roster without a line that is not blank — is a 400 \

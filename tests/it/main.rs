@@ -14,6 +14,7 @@ mod fuzz_replay;
 mod graders;
 mod interop;
 mod issuance;
+mod issuer_trust;
 mod jsonld_diff;
 mod key_rotation;
 mod multi_node;

@@ -36,7 +36,7 @@ impl TestServer {
     }
 
     /// A server whose state `adjust` changed first (limits…).
-    fn start_with(adjust: impl FnOnce(&mut AppState)) -> TestServer {
+    pub(crate) fn start_with(adjust: impl FnOnce(&mut AppState)) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let db = sqlite_url(dir.path());
         let rt = tokio::runtime::Builder::new_multi_thread()
@@ -339,7 +339,7 @@ fn a_request_with_nothing_to_verify_is_a_problem_not_verified() {
 }
 
 /// The CSV answer, which starts with a UTF-8 BOM: its header and rows.
-fn csv_rows(r: &crate::support::Response) -> (Vec<String>, Vec<csv::StringRecord>) {
+pub(crate) fn csv_rows(r: &crate::support::Response) -> (Vec<String>, Vec<csv::StringRecord>) {
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.header("content-type"), Some("text/csv; charset=utf-8"));
     let body = r
@@ -357,7 +357,7 @@ fn csv_rows(r: &crate::support::Response) -> (Vec<String>, Vec<csv::StringRecord
 }
 
 /// The cell of `row` under `column`.
-fn cell<'a>(head: &[String], row: &'a csv::StringRecord, column: &str) -> &'a str {
+pub(crate) fn cell<'a>(head: &[String], row: &'a csv::StringRecord, column: &str) -> &'a str {
     let i = head
         .iter()
         .position(|h| h == column)
