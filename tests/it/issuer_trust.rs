@@ -244,3 +244,51 @@ fn the_page_shows_this_issuers_credentials_only() {
     let page = server.client.get(&format!("/v/{own_uuid}")).send();
     assert_eq!(page.status, 200, "{}", page.text());
 }
+
+#[test]
+fn the_cli_knows_its_own_installations_credentials_whatever_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    crate::support::ok(&rosette(
+        &data,
+        &["init", "--public-url", "https://certs.example.com"],
+    ));
+    let did = "did:web:certs.example.com";
+    let unsigned = dir.path().join("unsigned.json");
+    let minimal = crate::bad_input::minimal(did);
+    std::fs::write(&unsigned, serde_json::to_vec(&minimal).unwrap()).unwrap();
+    let key = data.join("keys/issuer.pem");
+    let sign = [
+        "sign",
+        "--key",
+        key.to_str().unwrap(),
+        "--issuer",
+        did,
+        unsigned.to_str().unwrap(),
+    ];
+    let signed = crate::support::ok(&rosette(&data, &sign));
+    let file = dir.path().join("signed.json");
+    std::fs::write(&file, signed).unwrap();
+    let file = file.to_str().unwrap();
+
+    let args = [
+        "verify",
+        "--json",
+        "--trusted-issuer",
+        "did:web:other.example",
+        file,
+    ];
+    let r: Value = serde_json::from_str(&crate::support::ok(&rosette(&data, &args))).unwrap();
+    assert_eq!(r["verdict"], "VALID", "{r:#}");
+    assert_eq!(r["credential"]["issuer"], did);
+    assert_eq!(r["credential"]["issued_here"], true, "{r:#}");
+    assert_eq!(
+        r["credential"]["issuer_trust"], "this_issuer",
+        "own is always known"
+    );
+    let text = crate::support::ok(&rosette(&data, &["verify", file]));
+    assert!(
+        text.contains("  trust:       issued here, by this Rosette\n"),
+        "{text}"
+    );
+}
