@@ -29,6 +29,16 @@ fn signed_by(seed: u8, name: &str, id: &str) -> (String, Value) {
 const LISTED_ID: &str = "urn:uuid:6a0c1f8e-8d7b-4c1a-9a57-0a1b2c3d4e01";
 const OTHER_ID: &str = "urn:uuid:6a0c1f8e-8d7b-4c1a-9a57-0a1b2c3d4e02";
 
+/// The JSON answer of `POST /api/v1/verify` of `body`.
+fn report(server: &TestServer, body: &Value) -> Value {
+    server
+        .client
+        .post("/api/v1/verify")
+        .json(body)
+        .send()
+        .expect(200, None)
+}
+
 /// The `credential` member of a batch's `results[i]`.
 fn info(batch: &Value, i: usize) -> &Value {
     &batch["results"][i]["credential"]
@@ -45,12 +55,7 @@ fn reports_say_who_issued_and_whether_the_issuer_is_on_the_list_without_changing
     });
     let own = server.issue("Ada Lovelace", SECRET, NOW);
     let batch = json!({"credentials": [own, listed, other]});
-    let r = server
-        .client
-        .post("/api/v1/verify")
-        .json(&batch)
-        .send()
-        .expect(200, None);
+    let r = report(&server, &batch);
     assert_eq!(
         r["verified"], true,
         "an unlisted issuer is no failure: {r:#}"
@@ -114,12 +119,7 @@ fn a_credential_claiming_this_issuer_but_signed_elsewhere_is_not_issued_here() {
         &key,
     )
     .unwrap();
-    let r = server
-        .client
-        .post("/api/v1/verify")
-        .json(&forged)
-        .send()
-        .expect(200, None);
+    let r = report(&server, &forged);
     assert_eq!(r["verdict"], "NOT VALID", "{r:#}");
     assert_eq!(r["credential"]["issuer"], server.did.as_str());
     assert_eq!(
@@ -130,12 +130,7 @@ fn a_credential_claiming_this_issuer_but_signed_elsewhere_is_not_issued_here() {
 
     // Without a configured list a third party is `no_list`, not "unknown".
     let (_, other) = signed_by(2, "Other Academy", OTHER_ID);
-    let r = server
-        .client
-        .post("/api/v1/verify")
-        .json(&other)
-        .send()
-        .expect(200, None);
+    let r = report(&server, &other);
     assert_eq!(r["verdict"], "VALID", "{r:#}");
     assert_eq!(r["credential"]["issuer_trust"], "no_list");
     assert_eq!(r["credential"]["issued_here"], false);
@@ -153,7 +148,7 @@ fn the_cli_reads_the_list_from_flags_or_the_configuration() {
         path.display().to_string()
     };
     let (listed_file, other_file) = (file("listed.json", &listed), file("other.json", &other));
-    let report = |out: std::process::Output| -> Value {
+    let cli_report = |out: std::process::Output| -> Value {
         assert_eq!(
             out.status.code(),
             Some(0),
@@ -164,9 +159,9 @@ fn the_cli_reads_the_list_from_flags_or_the_configuration() {
     };
 
     let flags = ["verify", "--json", "--trusted-issuer", &listed_did];
-    let r = report(rosette(&data, &[&flags[..], &[&listed_file]].concat()));
+    let r = cli_report(rosette(&data, &[&flags[..], &[&listed_file]].concat()));
     assert_eq!(r["credential"]["issuer_trust"], "listed", "{r:#}");
-    let r = report(rosette(&data, &[&flags[..], &[&other_file]].concat()));
+    let r = cli_report(rosette(&data, &[&flags[..], &[&other_file]].concat()));
     assert_eq!(r["credential"]["issuer_trust"], "not_listed", "{r:#}");
     assert_eq!(r["credential"]["issuer"], other_did.as_str());
     assert_eq!(r["credential"]["issued_here"], false);
@@ -195,16 +190,16 @@ fn the_cli_reads_the_list_from_flags_or_the_configuration() {
     // The environment (like rosette.toml) gives the list; a flag replaces it.
     let env = [("ROSETTE_TRUSTED_ISSUERS", other_did.as_str())];
     let out = rosette_with(&data, &env, &["verify", "--json", &other_file]);
-    assert_eq!(report(out)["credential"]["issuer_trust"], "listed");
+    assert_eq!(cli_report(out)["credential"]["issuer_trust"], "listed");
     let out = rosette_with(&data, &env, &[&flags[..], &[&other_file]].concat());
-    assert_eq!(report(out)["credential"]["issuer_trust"], "not_listed");
+    assert_eq!(cli_report(out)["credential"]["issuer_trust"], "not_listed");
     std::fs::create_dir_all(&data).unwrap();
     std::fs::write(
         data.join("rosette.toml"),
         format!("trusted_issuers = [{other_did:?}]\n"),
     )
     .unwrap();
-    let r = report(rosette(&data, &["verify", "--json", &other_file]));
+    let r = cli_report(rosette(&data, &["verify", "--json", &other_file]));
     assert_eq!(r["credential"]["issuer_trust"], "listed", "{r:#}");
 
     // A malformed id is a usage error that names the setting.
@@ -226,12 +221,7 @@ fn the_page_shows_this_issuers_credentials_only() {
     let own = server.issue("Ada Lovelace", SECRET, NOW);
     let (_, other) = signed_by(2, "Other Academy", OTHER_ID);
     // Verified over the API (VALID), which stores nothing…
-    let r = server
-        .client
-        .post("/api/v1/verify")
-        .json(&other)
-        .send()
-        .expect(200, None);
+    let r = report(&server, &other);
     assert_eq!(r["verdict"], "VALID", "{r:#}");
     // …so its id, in any spelling, has no page here.
     let uuid = OTHER_ID.trim_start_matches("urn:uuid:");
