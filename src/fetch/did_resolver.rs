@@ -112,8 +112,10 @@ struct Entry {
     fresh_until: Instant,
 }
 
-/// Fetched controller documents by id, shared by every resolution (see the
-/// [module documentation](self)).
+/// Fetched controller documents by id, shared by every resolution: kept
+/// for the configured lifetime or a shorter `Cache-Control: max-age`, not
+/// under `no-store`, revalidated with the `ETag` when stale (RFC 9111 §4.2,
+/// §4.3), at most [`DocumentCache::capacity`] of them.
 #[derive(Debug)]
 pub struct DocumentCache {
     lifetime: Duration,

@@ -40,7 +40,13 @@
 //!
 //! TLS uses rustls with the `ring` provider: [`HttpFetcher::new`] installs it as
 //! the process default if no provider is installed yet (an already installed
-//! provider is kept).
+//! provider is kept). Certificates are checked against the platform's roots
+//! plus [`FetchPolicy::extra_roots`] (a private PKI, a test's CA).
+//!
+//! [`HttpFetcher::get_conditional`] revalidates with `If-None-Match` and
+//! reports the `ETag` and `Cache-Control` of each answer. The
+//! [`NetworkResolver`] (`did_resolver`) uses it to resolve third-party
+//! `did:web` and HTTP(S) key URLs into a [`DocumentCache`].
 
 use std::error::Error as StdError;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
