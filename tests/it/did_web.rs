@@ -547,3 +547,68 @@ fn the_verification_api_resolves_did_web_keys_within_the_fetch_policy() {
     assert_eq!(host.all_requests(), before);
     public_only.stop();
 }
+
+/// Digital Bazaar signs with a did:web key and Rosette fetches its did.json
+/// over HTTPS to verify; Rosette signs with a did:web key and the Digital
+/// Bazaar verifier checks it with a document loader serving that did.json.
+#[test]
+fn did_web_credentials_verify_both_ways_with_the_digital_bazaar_libraries() {
+    if !crate::interop::node_ready() {
+        return;
+    }
+    let host = Host::start();
+    let dir = host.dir.path();
+    let write = |name: &str, value: &Value| {
+        let path = dir.join(name);
+        std::fs::write(&path, serde_json::to_vec_pretty(value).unwrap()).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+
+    // Digital Bazaar → Rosette.
+    let did = host.did("js");
+    let js_key = signing_key(0x0b).verifying_key();
+    host.publish("js", &did_web_document(&did, &[js_key]), Answer::default());
+    let vm = format!("{did}#{}", rosette::keys::public_key_multibase(&js_key));
+    let unsigned = write("js-unsigned.json", &crate::bad_input::minimal(&did));
+    let seed = "0b".repeat(32);
+    let out = crate::interop::node(
+        "sign.mjs",
+        &[
+            "--suite",
+            "eddsa-rdfc-2022",
+            "--seed",
+            &seed,
+            "--created",
+            "2026-01-01T00:00:00Z",
+            "--vm",
+            &vm,
+            &unsigned,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let js_signed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(js_signed["proof"]["verificationMethod"], vm.as_str());
+    let resolver = network_resolver(&host, Duration::from_secs(5));
+    let report = verify(&host, &resolver, &js_signed);
+    assert!(report.verified, "{report:?}");
+    assert_eq!(host.seen("/js/did.json").len(), 1);
+
+    // Rosette → Digital Bazaar.
+    let did = host.did("rs");
+    let key = IssuerKey::did_web(signing_key(0x0c), &did).unwrap();
+    let signed = dir.join("rs-signed.json");
+    std::fs::write(&signed, serde_json::to_vec(&signed_by(&key)).unwrap()).unwrap();
+    let did_json = write(
+        "rs-did.json",
+        &did_web_document(&did, &[signing_key(0x0c).verifying_key()]),
+    );
+    let verdicts = crate::interop::js_verify(&[&signed], &["--doc", &did_json]);
+    assert!(verdicts[0].verified, "{}", verdicts[0].line);
+    // Without the document the library cannot resolve the key.
+    let verdicts = crate::interop::js_verify(&[&signed], &[]);
+    assert!(!verdicts[0].verified, "{}", verdicts[0].line);
+}
