@@ -612,3 +612,52 @@ fn did_web_credentials_verify_both_ways_with_the_digital_bazaar_libraries() {
     let verdicts = crate::interop::js_verify(&[&signed], &[]);
     assert!(!verdicts[0].verified, "{}", verdicts[0].line);
 }
+
+#[test]
+fn key_document_fetches_count_in_the_callers_outbound_budget() {
+    let host = Host::start();
+    let first = did_web_issuer(&host, "budget1", 18, Answer::default());
+    let second = did_web_issuer(&host, "budget2", 19, Answer::default());
+    let third = did_web_issuer(&host, "budget3", 20, Answer::default());
+    let fetcher = host.fetcher(Duration::from_secs(5));
+    let (addr, _stop, _dir) = crate::server_ops::serve_in_background(
+        move |store| {
+            let mut state = rosette::web::AppState::new(Arc::new(store), None);
+            state.fetcher = Some(fetcher);
+            // Two outbound fetches at once per client (the smallest bucket).
+            state.fetch_budget = Arc::new(rosette::web::layers::RateLimiter::new(1, 0));
+            state
+        },
+        rosette::web::ServerOptions::default(),
+    );
+    let client = Client::new(addr);
+    // (This server does not issue, so its clock stands at 1970: only the
+    // proof check matters here.)
+    let proof_of = |credential: &Value| {
+        let report = client
+            .post("/api/v1/verify")
+            .json(credential)
+            .send()
+            .expect(200, None);
+        let proof = report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["check"] == "proof")
+            .cloned()
+            .unwrap_or_else(|| panic!("no proof check: {report}"));
+        (proof["state"].clone(), proof["code"].clone())
+    };
+    assert_eq!(proof_of(&first), (json!("valid"), json!("ok")));
+    assert_eq!(proof_of(&second), (json!("valid"), json!("ok")));
+    assert_eq!(
+        proof_of(&third),
+        (json!("unknown"), json!("key_unreachable"))
+    );
+    assert_eq!(host.seen("/budget1/did.json").len(), 1);
+    assert_eq!(host.seen("/budget2/did.json").len(), 1);
+    assert!(
+        host.seen("/budget3/did.json").is_empty(),
+        "over budget: no request"
+    );
+}
