@@ -11,7 +11,9 @@
 //! [`method_from_controller_document`] (listed under `assertionMethod`, its
 //! controller the document's id). A document that could not be fetched is
 //! "could not check" ([`ResolveError::Unreachable`], or
-//! [`ResolveError::Unknown`] for 404/410), never "invalid".
+//! [`ResolveError::Unknown`] for 404/410 and an answer that is not JSON at
+//! all), never "invalid"; a JSON document that repeats a member name is
+//! [`ResolveError::Document`] (`json_duplicate_key`, "invalid").
 //!
 //! [`DocumentCache`] keeps documents by id for a configured lifetime,
 //! shortened by the response's `Cache-Control: max-age`, not kept at all
@@ -299,11 +301,16 @@ impl<S: DocumentSource> NetworkResolver<S> {
                 "{url} answered 304 Not Modified to an unconditional request"
             ))),
             (Conditional::Modified(fetched), _) => {
-                let doc =
-                    strict_json::from_slice(&fetched.body).map_err(|e| ResolveError::Document {
+                let doc = strict_json::from_slice(&fetched.body).map_err(|e| match e {
+                    // Not JSON at all (an HTML page…): no controller document was found.
+                    strict_json::StrictJsonError::Malformed(_) => ResolveError::Unknown(format!(
+                        "{url} answered with no JSON controller document: {e}"
+                    )),
+                    _ => ResolveError::Document {
                         code: e.code(),
                         message: format!("the controller document at {url}: {e}"),
-                    })?;
+                    },
+                })?;
                 let found = doc.get("id").and_then(Value::as_str);
                 if found != Some(id) {
                     return Err(ResolveError::Invalid(format!(

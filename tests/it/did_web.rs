@@ -358,6 +358,14 @@ fn unreachable_documents_are_unknown_and_bad_documents_follow_the_rules() {
             ..Default::default()
         },
     );
+    // Not JSON at all (an HTML page).
+    host.set(
+        "/html/did.json",
+        Answer {
+            body: b"<!doctype html><title>Welcome</title>".to_vec(),
+            ..Default::default()
+        },
+    );
     // Another DID's document.
     host.publish("other", &doc_of("cached", 9), Answer::default());
     // The key is published, but not for assertions.
@@ -378,6 +386,7 @@ fn unreachable_documents_are_unknown_and_bad_documents_follow_the_rules() {
         ("hang", 6, "unknown", "key_unreachable"),
         ("big", 7, "unknown", "key_unreachable"),
         ("broken", 11, "unknown", "key_unreachable"),
+        ("html", 21, "unknown", "key_unknown"),
         ("dup", 8, "invalid", "json_duplicate_key"),
         ("other", 9, "invalid", "key_invalid"),
         ("authonly", 10, "invalid", "key_invalid"),
