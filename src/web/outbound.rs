@@ -1,7 +1,8 @@
 //! Outbound fetches made for a caller of the public routes (a credential
-//! URL, a third-party status list): within the server's fetch policy, under
-//! one deadline per request, counted against a per-client budget, and
-//! failing with one opaque answer.
+//! URL, a third-party status list, a third-party issuer's DID or controller
+//! document): within the server's fetch policy, under one deadline per
+//! request, counted against a per-client budget, and failing with one
+//! opaque answer.
 //!
 //! A caller learns only `fetch_failed` — never an HTTP status, an error text
 //! or whether the fetch timed out — so the server cannot be used to probe
