@@ -72,6 +72,15 @@ pub struct Config {
     /// (`issuer_trust`); this issuer's own DID is always known. `None`: no
     /// list (reports say `no_list`). Never changes a verdict.
     pub trusted_issuers: Option<Vec<String>>,
+    /// Longest time a fetched third-party DID or controller document is
+    /// reused without asking its host again (a shorter `Cache-Control:
+    /// max-age` wins; `no-store` is not kept). Default 300; 0 revalidates
+    /// every time.
+    pub did_cache_seconds: u64,
+    /// Extra root certificates (PEM) trusted by outbound fetches besides the
+    /// system's: a private PKI, or a test's throwaway CA. Relative to the
+    /// data directory.
+    pub fetch_ca_file: Option<PathBuf>,
 }
 
 /// How log lines are written.
@@ -130,6 +139,8 @@ impl std::fmt::Debug for Config {
             .field("trusted_proxies", &self.trusted_proxies)
             .field("fetch_allow_loopback", &self.fetch_allow_loopback)
             .field("trusted_issuers", &self.trusted_issuers)
+            .field("did_cache_seconds", &self.did_cache_seconds)
+            .field("fetch_ca_file", &self.fetch_ca_file)
             .finish()
     }
 }
@@ -235,6 +246,10 @@ pub struct FileSettings {
     pub fetch_allow_loopback: Option<bool>,
     /// See [`Config::trusted_issuers`].
     pub trusted_issuers: Option<Vec<String>>,
+    /// See [`Config::did_cache_seconds`].
+    pub did_cache_seconds: Option<u64>,
+    /// See [`Config::fetch_ca_file`] (relative to the data directory).
+    pub fetch_ca_file: Option<PathBuf>,
 }
 
 /// A boolean `ROSETTE_*` variable (`true`/`false`, `1`/`0`), if set.
@@ -332,6 +347,8 @@ impl Config {
             trusted_proxies: Vec::new(),
             fetch_allow_loopback: false,
             trusted_issuers: None,
+            did_cache_seconds: 300,
+            fetch_ca_file: None,
         }
     }
 
@@ -400,6 +417,11 @@ impl Config {
                 .get("ROSETTE_TRUSTED_ISSUERS")
                 .filter(|v| !v.trim().is_empty())
                 .map(|v| v.split(',').map(|s| s.trim().to_owned()).collect()),
+            did_cache_seconds: env_number(env, "ROSETTE_DID_CACHE_SECONDS")?,
+            fetch_ca_file: env
+                .get("ROSETTE_FETCH_CA_FILE")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
         };
         config.apply(&from_env, data_dir)?;
         config.apply(flags, data_dir)?;
@@ -501,6 +523,12 @@ impl Config {
         }
         if let Some(v) = &s.trusted_issuers {
             self.trusted_issuers = Some(trusted_issuer_ids(v)?);
+        }
+        if let Some(v) = s.did_cache_seconds {
+            self.did_cache_seconds = v;
+        }
+        if let Some(v) = &s.fetch_ca_file {
+            self.fetch_ca_file = Some(in_data_dir(v));
         }
         if let Some(v) = &s.linkedin_organization_id {
             self.linkedin_organization_id = Some(v.clone()).filter(|v| !v.trim().is_empty());
@@ -780,5 +808,33 @@ mod tests {
             [("ROSETTE_FETCH_ALLOW_LOOPBACK".to_owned(), "yes".to_owned())].into();
         let e = Config::load(dir.path(), &bad, &Overrides::default()).unwrap_err();
         assert!(e.0.contains("ROSETTE_FETCH_ALLOW_LOOPBACK"), "{e}");
+    }
+
+    #[test]
+    fn did_cache_seconds_and_fetch_ca_file_layer_like_the_other_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let none = HashMap::new();
+        let c = Config::load(dir.path(), &none, &Overrides::default()).unwrap();
+        assert_eq!((c.did_cache_seconds, c.fetch_ca_file), (300, None));
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            "did_cache_seconds = 60\nfetch_ca_file = \"tls/ca.pem\"\n",
+        )
+        .unwrap();
+        let c = Config::load(dir.path(), &none, &Overrides::default()).unwrap();
+        assert_eq!(c.did_cache_seconds, 60);
+        assert_eq!(c.fetch_ca_file, Some(dir.path().join("tls/ca.pem")));
+        let env: HashMap<String, String> = [
+            ("ROSETTE_DID_CACHE_SECONDS".to_owned(), "0".to_owned()),
+            ("ROSETTE_FETCH_CA_FILE".to_owned(), "/etc/ca.pem".to_owned()),
+        ]
+        .into();
+        let c = Config::load(dir.path(), &env, &Overrides::default()).unwrap();
+        assert_eq!(c.did_cache_seconds, 0);
+        assert_eq!(c.fetch_ca_file, Some(PathBuf::from("/etc/ca.pem")));
+        let bad: HashMap<String, String> =
+            [("ROSETTE_DID_CACHE_SECONDS".to_owned(), "soon".to_owned())].into();
+        let e = Config::load(dir.path(), &bad, &Overrides::default()).unwrap_err();
+        assert!(e.0.contains("ROSETTE_DID_CACHE_SECONDS"), "{e}");
     }
 }

@@ -13,7 +13,8 @@
 //! `render`, `verification`) opens no socket or file, reads no environment
 //! variable, clock or random generator: callers pass those in (a
 //! [`clock::Clock`], a `rand_core` generator or the random bytes drawn from
-//! one); `fetch` is the effectful status-list source, `store` the database.
+//! one); `fetch` is the effectful status-list and key-document source,
+//! `store` the database.
 //!
 //! | module | owns |
 //! |---|---|
@@ -29,7 +30,7 @@
 //! | [`config`] | layered settings (defaults < rosette.toml < `ROSETTE_*` env < flags), secrets redacted |
 //! | [`status`] | Bitstring Status List: bit order, GZIP + multibase, list credentials, the random index permutation |
 //! | [`future`] | [`future::BoxFuture`], the return type of the object-safe async traits |
-//! | [`fetch`] | the bounded HTTP client for third-party status lists (https only, no private targets, size and time caps): the client in `mod`, the address rule and its DNS guard in `address` |
+//! | [`fetch`] | the bounded HTTP client for third-party status lists and key documents (https only, no private targets, size and time caps, conditional GET): the client in `mod`, the address rule and its DNS guard in `address`, the resolver of third-party did:web and HTTP(S) keys with its document cache in `did_resolver` (a [`keys::KeyResolver`]) |
 //! | [`render`] | one job a file: `template` (parsing `template.svg` with roxmltree, the one template parser), `text_fit` (measuring and fitting names), `badge` (the filled-in badge SVG), `qr`, `png` (resvg with the bundled `fonts`), `og` (the Open Graph image), `outline` (the served SVG's text as paths), `bake` (OB 3.0 §5.3 baking/unbaking, PNG and SVG), `error` |
 //! | [`web`] | HTTP of `rosette serve`: `server` (accept loop, TLS, timeouts), `layers` (logs, metrics, security headers, CORS) and `rate_limit`, `state` (the shared [`web::AppState`]), `error` (the one HTTP error type and RFC 9457 problem body; 5xx causes logged once by the request-log layer), `auth` (bearer tokens, scopes, failed-attempt throttling, audit of refusals), `dto` (request and response bodies), `public` (credentials, badge images, status lists, did.json), `layout` (what every HTML page shares: escaping, headers, the shell with the issuer's name, the stylesheet, the date format), `home` (the issuer's home page and its lookup form), `certification_page` (a certification's page or Achievement JSON, and its badge image), `page` (the verification page) and `checks` (its "What was checked"), `verify_api` (with `roster`: what an upload is and a roster's rows; `batch`: a batch's JSON or CSV answer), `vc_api`, `admin/` (one file per resource), `operations` (health, readiness, metrics), `keyring` (the key ring behind did.json), `openapi` (assembles and serves the document; only the router names it) and `docs` (renders it for people) |
 //! | [`telemetry`] | structured logs (text or JSON) and the Prometheus metrics registry |

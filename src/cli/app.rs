@@ -157,3 +157,23 @@ pub fn cli_actor() -> String {
         .unwrap_or_else(|_| "unknown".into());
     format!("cli:{user}")
 }
+
+/// The outbound fetch policy of `config`: loopback as `allow_loopback`
+/// says, plus the root certificates of `fetch_ca_file`, if set.
+pub fn fetch_policy(
+    config: &Config,
+    allow_loopback: bool,
+) -> anyhow::Result<rosette::fetch::FetchPolicy> {
+    let policy = rosette::fetch::FetchPolicy {
+        allow_loopback,
+        ..Default::default()
+    };
+    let Some(path) = &config.fetch_ca_file else {
+        return Ok(policy);
+    };
+    let pem = std::fs::read(path)
+        .with_context(|| format!("fetch_ca_file: cannot read {}", path.display()))?;
+    policy
+        .with_roots_pem(&pem)
+        .with_context(|| format!("fetch_ca_file {}", path.display()))
+}

@@ -49,9 +49,12 @@ enum Command {
     Sign(SignArgs),
     /// Verify a credential (JSON, or a baked PNG/SVG badge): exit 0 when valid, 1 when not, 2 on unreadable input.
     ///
-    /// Third-party status lists are fetched over HTTPS from public addresses, and (unlike
+    /// Keys of third-party did:web and HTTPS issuers (their DID or controller document) and
+    /// third-party status lists are fetched over HTTPS from public addresses, and (unlike
     /// `rosette serve`) also from loopback (127.0.0.0/8, ::1, localhost, http or https): this
-    /// command runs on your own machine, for you. Other private addresses stay refused.
+    /// command runs on your own machine, for you. Other private addresses stay refused. This
+    /// installation's own keys and lists, did:key and `--key-doc` documents need no fetch;
+    /// `--offline` forbids every fetch (what would need one is then UNKNOWN).
     Verify(VerifyArgs),
     /// Run the server (initializes the data directory on first start).
     Serve(serve::ServeArgs),
@@ -186,9 +189,12 @@ struct VerifyArgs {
     /// Print the full report as JSON.
     #[arg(long)]
     json: bool,
-    /// Trust the keys of this controller/DID document (offline did:web or URL issuers).
+    /// Trust the keys of this controller/DID document (did:web or URL issuers, no fetch).
     #[arg(long = "key-doc")]
     key_docs: Vec<PathBuf>,
+    /// Fetch nothing: no DID or controller documents, no third-party status lists.
+    #[arg(long)]
+    offline: bool,
     /// Largest accepted input in bytes.
     #[arg(long, default_value_t = verification::DEFAULT_MAX_BYTES)]
     max_bytes: usize,
@@ -515,15 +521,23 @@ fn verify(
         .enable_all()
         .build()
         .context("starting the async runtime")?;
+    // Loopback is allowed: this runs on the user's own machine, for the user.
+    let config = rosette::config::Config::load(data_dir, &app::rosette_env(), flags).ok();
+    let policy = match &config {
+        Some(config) => app::fetch_policy(config, true)?,
+        None => rosette::fetch::FetchPolicy {
+            allow_loopback: true,
+            ..Default::default()
+        },
+    };
+    let fetcher = if args.offline {
+        None
+    } else {
+        Some(rosette::fetch::HttpFetcher::new(policy)?)
+    };
     let report = runtime.block_on(async {
         // This installation's own status lists, straight from its store.
         // Third-party lists over bounded HTTP, fetched only after the signature checks out.
-        // Loopback is allowed: this runs on the user's own machine, for the user.
-        let policy = rosette::fetch::FetchPolicy {
-            allow_loopback: true,
-            ..Default::default()
-        };
-        let fetcher = rosette::fetch::HttpFetcher::new(policy).ok();
         let fallback = fetcher
             .as_ref()
             .map(|f| f as &dyn verification::StatusSource);
@@ -538,8 +552,23 @@ fn verify(
             Some(lists) => Some(lists),
             None => fallback,
         };
+        // Third-party keys through the same fetcher, during the proof check.
+        let local = std::sync::Arc::new(resolver);
+        let resolver: Box<dyn keys::KeyResolver> = match &fetcher {
+            Some(f) => Box::new(rosette::fetch::NetworkResolver::new(
+                local,
+                f.clone(),
+                std::sync::Arc::new(rosette::fetch::DocumentCache::new(
+                    std::time::Duration::from_secs(
+                        config.as_ref().map_or(300, |c| c.did_cache_seconds),
+                    ),
+                )),
+            )),
+            None => Box::new(local),
+        };
         let cache = verification::StatusCache::new();
-        let mut cx = VerifyContext::new(&resolver, SystemClock.now()).with_issuers(&trusted);
+        let mut cx =
+            VerifyContext::new(resolver.as_ref(), SystemClock.now()).with_issuers(&trusted);
         if let Some(source) = source {
             cx = cx.with_status(source, &cache);
         }

@@ -90,12 +90,13 @@ async fn serve(data_dir: &Path, flags: Overrides) -> anyhow::Result<ExitCode> {
     ));
     state.max_body_bytes = config.max_body_bytes;
     state.max_batch = config.max_batch;
-    state.fetcher = Some(rosette::fetch::HttpFetcher::new(
-        rosette::fetch::FetchPolicy {
-            allow_loopback: config.fetch_allow_loopback,
-            ..Default::default()
-        },
-    )?);
+    state.fetcher = Some(rosette::fetch::HttpFetcher::new(app::fetch_policy(
+        &config,
+        config.fetch_allow_loopback,
+    )?)?);
+    state.did_cache = Arc::new(rosette::fetch::DocumentCache::new(
+        std::time::Duration::from_secs(config.did_cache_seconds),
+    ));
     if config.fetch_allow_loopback {
         tracing::warn!(
             "fetch_allow_loopback is on: any caller of the public verification routes can make \

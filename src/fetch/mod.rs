@@ -40,7 +40,13 @@
 //!
 //! TLS uses rustls with the `ring` provider: [`HttpFetcher::new`] installs it as
 //! the process default if no provider is installed yet (an already installed
-//! provider is kept).
+//! provider is kept). Certificates are checked against the platform's roots
+//! plus [`FetchPolicy::extra_roots`] (a private PKI, a test's CA).
+//!
+//! [`HttpFetcher::get_conditional`] revalidates with `If-None-Match` and
+//! reports the `ETag` and `Cache-Control` of each answer. The
+//! [`NetworkResolver`] (`did_resolver`) uses it to resolve third-party
+//! `did:web` and HTTP(S) key URLs into a [`DocumentCache`].
 
 use std::error::Error as StdError;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -50,10 +56,17 @@ use std::time::Duration;
 use reqwest::Url;
 
 mod address;
+mod did_resolver;
 
 pub use address::is_public_address;
 use address::{AddressRefused, GuardedResolver, is_localhost_name, is_loopback, system_lookup};
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue, LOCATION};
+pub use did_resolver::{
+    DID_DOCUMENT_MAX_BYTES, DOCUMENT_ACCEPT, DocumentCache, DocumentSource, NetworkResolver,
+    cache_lifetime,
+};
+use reqwest::header::{
+    ACCEPT, CACHE_CONTROL, CONTENT_TYPE, ETAG, HeaderValue, IF_NONE_MATCH, LOCATION,
+};
 
 /// Why a fetch failed; [`FetchError::code`] gives a stable machine code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -138,6 +151,25 @@ pub struct FetchPolicy {
     /// https) and redirects from one to another. Default `false`: a server
     /// must not reach services on its own machine for a caller.
     pub allow_loopback: bool,
+    /// Root certificates trusted in addition to the platform's (a private
+    /// PKI, or a test's throwaway CA); see [`FetchPolicy::with_roots_pem`].
+    pub extra_roots: Vec<reqwest::Certificate>,
+}
+
+impl FetchPolicy {
+    /// This policy, also trusting every certificate of the PEM bundle `pem`
+    /// as a root (for tests and private PKI; public issuers need none).
+    pub fn with_roots_pem(mut self, pem: &[u8]) -> Result<Self, FetchError> {
+        let roots = reqwest::Certificate::from_pem_bundle(pem)
+            .map_err(|e| FetchError::Failed(format!("reading root certificates: {}", chain(&e))))?;
+        if roots.is_empty() {
+            return Err(FetchError::Failed(
+                "no PEM certificate in the root certificate file".to_owned(),
+            ));
+        }
+        self.extra_roots.extend(roots);
+        Ok(self)
+    }
 }
 
 impl Default for FetchPolicy {
@@ -149,6 +181,7 @@ impl Default for FetchPolicy {
             max_redirects: 3,
             allow_private: false,
             allow_loopback: false,
+            extra_roots: Vec::new(),
         }
     }
 }
@@ -163,6 +196,28 @@ pub struct Fetched {
     pub content_type: Option<String>,
     /// The complete body.
     pub body: Vec<u8>,
+    /// Its cache validator and directives.
+    pub cache: CacheHeaders,
+}
+
+/// The caching headers of a response: the `ETag` validator (RFC 9110
+/// §8.8.3) and the `Cache-Control` directives (RFC 9111 §5.2), as sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CacheHeaders {
+    /// `ETag`, if present and visible ASCII.
+    pub etag: Option<String>,
+    /// `Cache-Control`, if present and visible ASCII.
+    pub cache_control: Option<String>,
+}
+
+/// The answer to a conditional GET (RFC 9110 §13.1.2 `If-None-Match`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conditional {
+    /// A new representation.
+    Modified(Fetched),
+    /// `304 Not Modified`: the cached representation is still current; the
+    /// headers may refresh its freshness (RFC 9111 §4.3.4).
+    NotModified(CacheHeaders),
 }
 
 /// An HTTP(S) client for third-party documents (status lists, `did:web`
@@ -207,6 +262,7 @@ impl HttpFetcher {
             .connect_timeout(policy.connect_timeout)
             .timeout(policy.total_timeout)
             .dns_resolver(Arc::new(resolver))
+            .tls_certs_merge(policy.extra_roots.iter().cloned())
             .user_agent(concat!("rosette/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| FetchError::Failed(format!("building the HTTP client: {}", chain(&e))))?;
@@ -218,18 +274,43 @@ impl HttpFetcher {
         &self.policy
     }
 
+    /// This fetcher with a body cap of at most `max_bytes` (the connection
+    /// pool is shared).
+    pub fn with_max_bytes(&self, max_bytes: usize) -> HttpFetcher {
+        let mut fetcher = self.clone();
+        fetcher.policy.max_bytes = fetcher.policy.max_bytes.min(max_bytes);
+        fetcher
+    }
+
     /// GETs `url` with the `Accept` header `accept`, following redirects under
     /// the policy; returns the final URL, the content type and the body.
     pub async fn get(&self, url: &str, accept: &str) -> Result<Fetched, FetchError> {
+        match self.get_conditional(url, accept, None).await? {
+            Conditional::Modified(fetched) => Ok(fetched),
+            Conditional::NotModified(_) => Err(FetchError::Status { status: 304 }),
+        }
+    }
+
+    /// [`HttpFetcher::get`], sending `If-None-Match: <etag>` when `etag` is
+    /// given (RFC 9110 §13.1.2); a `304` answer to it is
+    /// [`Conditional::NotModified`] (unasked for, it is an error).
+    pub async fn get_conditional(
+        &self,
+        url: &str,
+        accept: &str,
+        etag: Option<&str>,
+    ) -> Result<Conditional, FetchError> {
         let accept = HeaderValue::from_str(accept)
             .map_err(|_| FetchError::Failed("invalid Accept header value".to_owned()))?;
+        // A validator that is no valid header value cannot be sent; fetch unconditionally.
+        let etag = etag.and_then(|e| HeaderValue::from_str(e).ok());
         let start = Url::parse(url).map_err(|e| FetchError::InvalidUrl(format!("{url}: {e}")))?;
         // The start URL is checked before any network access; its loopback-ness
         // decides whether later hops may go to loopback.
         let origin_loopback = check_target(&start, None, &self.policy)?;
         match tokio::time::timeout(
             self.policy.total_timeout,
-            self.follow(start, origin_loopback, accept),
+            self.follow(start, origin_loopback, accept, etag),
         )
         .await
         {
@@ -243,17 +324,19 @@ impl HttpFetcher {
         start: Url,
         origin_loopback: bool,
         accept: HeaderValue,
-    ) -> Result<Fetched, FetchError> {
+        etag: Option<HeaderValue>,
+    ) -> Result<Conditional, FetchError> {
         let mut current = start;
         let mut redirects = 0usize;
         loop {
-            let response = self
+            let mut request = self
                 .client
                 .get(current.clone())
-                .header(ACCEPT, accept.clone())
-                .send()
-                .await
-                .map_err(map_reqwest_error)?;
+                .header(ACCEPT, accept.clone());
+            if let Some(etag) = &etag {
+                request = request.header(IF_NONE_MATCH, etag.clone());
+            }
+            let response = request.send().await.map_err(map_reqwest_error)?;
             check_peer(
                 &current,
                 response.remote_addr(),
@@ -284,23 +367,34 @@ impl HttpFetcher {
                 current = next;
                 continue;
             }
+            let header = |name: reqwest::header::HeaderName| {
+                response
+                    .headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            };
+            let cache = CacheHeaders {
+                etag: header(ETAG),
+                cache_control: header(CACHE_CONTROL),
+            };
+            if status.as_u16() == 304 && etag.is_some() {
+                return Ok(Conditional::NotModified(cache));
+            }
             if !status.is_success() {
                 return Err(FetchError::Status {
                     status: status.as_u16(),
                 });
             }
-            let content_type = response
-                .headers()
-                .get(CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
+            let content_type = header(CONTENT_TYPE);
             let url = response.url().to_string();
             let body = read_limited(response, self.policy.max_bytes).await?;
-            return Ok(Fetched {
+            return Ok(Conditional::Modified(Fetched {
                 url,
                 content_type,
                 body,
-            });
+                cache,
+            }));
         }
     }
 }

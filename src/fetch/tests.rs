@@ -102,6 +102,7 @@ fn test_policy() -> FetchPolicy {
         max_redirects: 3,
         allow_private: false,
         allow_loopback: true,
+        extra_roots: Vec::new(),
     }
 }
 

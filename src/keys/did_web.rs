@@ -234,6 +234,19 @@ pub fn did_web_from_base_url(url: &str) -> Result<String, KeyError> {
 /// testing). IP-literal hosts other than those are refused, as are DID URLs
 /// (fragments, queries, `/` paths): pass the DID itself.
 pub fn did_web_to_url(did: &str) -> Result<String, KeyError> {
+    document_url(did, true)
+}
+
+/// did:web "Read (Resolve)" as a resolver fetches it: like
+/// [`did_web_to_url`], but always `https://` (DID Web Method §3.2 step 6,
+/// "generate an HTTPS URL"), loopback hosts included. Our own did:web on a
+/// plain-http loopback URL needs no fetch: its keys are known locally.
+pub fn did_web_resolution_url(did: &str) -> Result<String, KeyError> {
+    document_url(did, false)
+}
+
+/// The `did.json` URL of `did`; `loopback_http`: loopback hosts over http.
+fn document_url(did: &str, loopback_http: bool) -> Result<String, KeyError> {
     let err = |m: String| KeyError::DidWeb(m);
     let Some(msid) = did.strip_prefix(PREFIX) else {
         return Err(err(format!(
@@ -274,8 +287,8 @@ pub fn did_web_to_url(did: &str) -> Result<String, KeyError> {
     let kind = classify_host(&host).map_err(err)?;
     let port = port.map(check_port).transpose().map_err(err)?;
     let scheme = match kind {
-        HostKind::Loopback => "http",
-        HostKind::Domain => "https",
+        HostKind::Loopback if loopback_http => "http",
+        _ => "https",
     };
     let mut url = format!("{scheme}://{host}");
     if let Some(port) = port {
@@ -596,5 +609,24 @@ mod tests {
                 .public_key,
             retired
         );
+    }
+
+    #[test]
+    fn resolution_urls_are_always_https() {
+        for (did, url) in [
+            (
+                "did:web:127.0.0.1%3A8443",
+                "https://127.0.0.1:8443/.well-known/did.json",
+            ),
+            ("did:web:localhost:x", "https://localhost/x/did.json"),
+            (
+                "did:web:example.com%3A3000:u:a",
+                "https://example.com:3000/u/a/did.json",
+            ),
+        ] {
+            assert_eq!(did_web_resolution_url(did).unwrap(), url, "{did}");
+        }
+        assert!(did_web_resolution_url("did:web:10.0.0.1").is_err());
+        assert!(did_web_resolution_url("did:web:example.com#key-1").is_err());
     }
 }

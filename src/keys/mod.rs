@@ -16,7 +16,7 @@
 //! | [`public_key_multibase`], [`VerificationMethod::to_multikey_json`] | Controlled Identifiers (CID) 1.0 §2.2.2 Multikey, §2.4 Multibase |
 //! | [`encode_secret_key_multibase`], [`decode_secret_key`] | CID 1.0 §2.2.2 (secretKeyMultibase, header `0x8026`); RFC 8410 §7 / RFC 5958 (PKCS#8) |
 //! | [`did_key`], [`resolve_did_key`], [`did_key_document`] | did:key Method v0.7, "The did:key Format" and "Document Creation Algorithm" |
-//! | [`did_web_from_base_url`], [`did_web_to_url`], [`did_web_document`] | did:web Method, "Method-specific identifier" and "Read (Resolve)" |
+//! | [`did_web_from_base_url`], [`did_web_to_url`], [`did_web_resolution_url`], [`did_web_document`] | did:web Method, "Method-specific identifier" and "Read (Resolve)" |
 //! | [`method_from_controller_document`] | CID 1.0 §3.3 Retrieve Verification Method; DID Core §5.3 |
 //!
 //! # Interoperability decisions
@@ -42,7 +42,9 @@ mod signer;
 pub use ed25519_dalek::{SigningKey, VerifyingKey};
 
 pub use did_key::{did_key, did_key_document, resolve_did_key};
-pub use did_web::{did_web_document, did_web_from_base_url, did_web_to_url};
+pub use did_web::{
+    did_web_document, did_web_from_base_url, did_web_resolution_url, did_web_to_url,
+};
 pub use document::{VerificationMethod, method_from_controller_document};
 pub use history::KeyHistory;
 pub use multikey::{

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::did_key::resolve_did_key;
+use super::did_key::{did_key_document, resolve_did_key};
 use super::document::method_from_controller_document;
 use super::multikey::decode_public_key_multibase;
 use super::{KeyError, VerificationMethod, truncate};
@@ -27,16 +27,28 @@ pub enum ResolveError {
     /// Fetch failed (network etc.) — "unknown".
     #[error("verification method unreachable: {0}")]
     Unreachable(String),
+    /// A fetched controller document is not well-formed JSON (e.g. a
+    /// repeated member name, RFC 7493 §2.3) — "invalid", under the parser's
+    /// own code (`json_duplicate_key`, `json_malformed`, `json_too_deep`).
+    #[error("controller document refused: {message}")]
+    Document {
+        /// The parser's stable code.
+        code: &'static str,
+        /// What was wrong, and where the document came from.
+        message: String,
+    },
 }
 
 impl ResolveError {
-    /// Stable machine code: `key_unknown`, `key_invalid` or
-    /// `key_unreachable`.
+    /// Stable machine code: `key_unknown`, `key_invalid`,
+    /// `key_unreachable`, or the JSON parser's code for a malformed
+    /// fetched document.
     pub fn code(&self) -> &'static str {
         match self {
             ResolveError::Unknown(_) => "key_unknown",
             ResolveError::Invalid(_) => "key_invalid",
             ResolveError::Unreachable(_) => "key_unreachable",
+            ResolveError::Document { code, .. } => code,
         }
     }
 }
@@ -60,6 +72,18 @@ pub trait KeyResolver: Send + Sync {
         &'a self,
         vm_url: &'a str,
     ) -> BoxFuture<'a, Result<VerificationMethod, ResolveError>>;
+
+    /// The controller document (DID document, CID 1.0 §2.1) whose `id` is
+    /// `id` (a DID or URL without fragment), checked as
+    /// [`KeyResolver::resolve`] checks it, for methods this trait does not
+    /// decode (e.g. `publicKeyJwk` of other curves). By default none is
+    /// known.
+    fn document<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Arc<Value>, ResolveError>> {
+        Box::pin(std::future::ready(Err(ResolveError::Unknown(format!(
+            "no controller document for '{}' is known",
+            truncate(id)
+        )))))
+    }
 }
 
 impl<T: KeyResolver + ?Sized> KeyResolver for Arc<T> {
@@ -69,6 +93,10 @@ impl<T: KeyResolver + ?Sized> KeyResolver for Arc<T> {
     ) -> BoxFuture<'a, Result<VerificationMethod, ResolveError>> {
         (**self).resolve(vm_url)
     }
+
+    fn document<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Arc<Value>, ResolveError>> {
+        (**self).document(id)
+    }
 }
 
 impl<T: KeyResolver + ?Sized> KeyResolver for &T {
@@ -77,6 +105,10 @@ impl<T: KeyResolver + ?Sized> KeyResolver for &T {
         vm_url: &'a str,
     ) -> BoxFuture<'a, Result<VerificationMethod, ResolveError>> {
         (**self).resolve(vm_url)
+    }
+
+    fn document<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Arc<Value>, ResolveError>> {
+        (**self).document(id)
     }
 }
 
@@ -93,6 +125,8 @@ impl<T: KeyResolver + ?Sized> KeyResolver for &T {
 #[derive(Clone, Debug, Default)]
 pub struct OfflineResolver {
     methods: BTreeMap<String, VerificationMethod>,
+    /// Controller documents registered whole, by `id`.
+    documents: BTreeMap<String, Arc<Value>>,
     /// Resolved `did:key` methods (decoding a key decompresses a curve
     /// point, which costs more than the lookup); bounded by [`DID_KEY_CACHE`].
     did_keys:
@@ -159,7 +193,35 @@ impl OfflineResolver {
         for vm in found {
             self.add_method(vm);
         }
+        if let Some(id) = doc.get("id").and_then(Value::as_str) {
+            self.documents.insert(id.to_owned(), Arc::new(doc.clone()));
+        }
         Ok(count)
+    }
+
+    /// Whether this resolver holds keys of the controller `id` (a DID or
+    /// URL without fragment): then it knows all of them (our own did:web
+    /// history, a supplied document) and a method of that controller it
+    /// does not know is not the controller's — nothing needs fetching.
+    pub fn knows_controller(&self, id: &str) -> bool {
+        self.documents.contains_key(id) || self.methods.values().any(|m| m.controller == id)
+    }
+
+    /// Synchronous form of [`KeyResolver::document`]: a registered
+    /// document, or a `did:key`'s (did:key Method v0.7 §3.1.1).
+    pub fn document_now(&self, id: &str) -> Result<Arc<Value>, ResolveError> {
+        if let Some(doc) = self.documents.get(id) {
+            return Ok(doc.clone());
+        }
+        if id.starts_with("did:key:") {
+            return did_key_document(id)
+                .map(Arc::new)
+                .map_err(ResolveError::from);
+        }
+        Err(ResolveError::Unknown(format!(
+            "no controller document for '{}' is registered with the offline resolver",
+            truncate(id)
+        )))
     }
 
     /// Synchronous form of [`KeyResolver::resolve`].
@@ -210,6 +272,10 @@ impl KeyResolver for OfflineResolver {
         vm_url: &'a str,
     ) -> BoxFuture<'a, Result<VerificationMethod, ResolveError>> {
         Box::pin(std::future::ready(self.resolve_now(vm_url)))
+    }
+
+    fn document<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Arc<Value>, ResolveError>> {
+        Box::pin(std::future::ready(self.document_now(id)))
     }
 }
 

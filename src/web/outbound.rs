@@ -1,7 +1,8 @@
 //! Outbound fetches made for a caller of the public routes (a credential
-//! URL, a third-party status list): within the server's fetch policy, under
-//! one deadline per request, counted against a per-client budget, and
-//! failing with one opaque answer.
+//! URL, a third-party status list, a third-party issuer's DID or controller
+//! document): within the server's fetch policy, under one deadline per
+//! request, counted against a per-client budget, and failing with one
+//! opaque answer.
 //!
 //! A caller learns only `fetch_failed` — never an HTTP status, an error text
 //! or whether the fetch timed out — so the server cannot be used to probe
@@ -9,7 +10,9 @@
 //! responses). The cause goes to the server log with the request id.
 
 use super::rate_limit::RateLimiter;
-use crate::fetch::{Fetched, HttpFetcher};
+use crate::fetch::{
+    Conditional, DID_DOCUMENT_MAX_BYTES, DocumentSource, FetchError, Fetched, HttpFetcher,
+};
 use crate::future::BoxFuture;
 use crate::verification::{SourceError, StatusSource};
 use axum::extract::FromRequestParts;
@@ -84,6 +87,25 @@ impl Outbound {
     /// GETs `url` (see [`HttpFetcher::get`]). `Err(())` when the budget is
     /// spent, the deadline passed or the fetch failed; the cause is logged.
     pub async fn get(&self, url: &str, accept: &str, what: &str) -> Result<Fetched, ()> {
+        match self
+            .get_conditional(&self.fetcher, url, accept, None, what)
+            .await?
+        {
+            Conditional::Modified(fetched) => Ok(fetched),
+            Conditional::NotModified(_) => Err(()),
+        }
+    }
+
+    /// [`Outbound::get`] through `fetcher` (this request's, or one with a
+    /// smaller body cap), conditionally on `etag`.
+    async fn get_conditional(
+        &self,
+        fetcher: &HttpFetcher,
+        url: &str,
+        accept: &str,
+        etag: Option<&str>,
+        what: &str,
+    ) -> Result<Conditional, ()> {
         let id = self.request.id.as_ref();
         // Clients without a known address share one budget.
         let client = self
@@ -95,7 +117,9 @@ impl Outbound {
                 "{what} not fetched: the client's outbound fetch budget is spent");
             return Err(());
         }
-        match tokio::time::timeout_at(self.deadline, self.fetcher.get(url, accept)).await {
+        match tokio::time::timeout_at(self.deadline, fetcher.get_conditional(url, accept, etag))
+            .await
+        {
             Ok(Ok(fetched)) => Ok(fetched),
             Ok(Err(e)) => {
                 tracing::info!(target: "rosette::fetch", request_id = %id, %client, url, code = e.code(), error = %e,
@@ -128,6 +152,29 @@ impl StatusSource for Outbound {
                 code: FETCH_FAILED,
                 message: FETCH_FAILED_DETAIL.to_owned(),
             })
+        })
+    }
+}
+
+/// Third-party DID and controller documents for a public caller, counted
+/// in the caller's budget, failing with the opaque `fetch_failed` detail.
+impl DocumentSource for Outbound {
+    fn fetch_document<'a>(
+        &'a self,
+        url: &'a str,
+        etag: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Conditional, FetchError>> {
+        Box::pin(async move {
+            let fetcher = self.fetcher.with_max_bytes(DID_DOCUMENT_MAX_BYTES);
+            self.get_conditional(
+                &fetcher,
+                url,
+                crate::fetch::DOCUMENT_ACCEPT,
+                etag,
+                "a controller document",
+            )
+            .await
+            .map_err(|()| FetchError::Failed(FETCH_FAILED_DETAIL.to_owned()))
         })
     }
 }

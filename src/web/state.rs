@@ -3,7 +3,8 @@
 
 use super::outbound::{self, Outbound, RequestInfo};
 use super::{keyring, rate_limit};
-use crate::keys::OfflineResolver;
+use crate::fetch::{DocumentCache, NetworkResolver};
+use crate::keys::KeyResolver;
 use crate::store::Store;
 use crate::verification::{Report, StatusCache, StatusSource, VerifyContext};
 use std::sync::Arc;
@@ -25,6 +26,9 @@ pub struct AppState {
     pub max_batch: usize,
     /// Prometheus metrics.
     pub metrics: Arc<crate::telemetry::metrics::Metrics>,
+    /// Third-party DID and controller documents fetched while verifying
+    /// (keys of did:web and HTTP(S) issuers), shared by all requests.
+    pub did_cache: Arc<DocumentCache>,
     /// Verified status lists, shared by all requests: third-party lists for
     /// their ttl, this issuer's own for at most a second (and dropped at
     /// once when this process changes one).
@@ -103,6 +107,10 @@ impl GraderRoster {
 /// (`max_batch`).
 pub const MAX_BATCH: usize = 100;
 
+/// How long a fetched DID document is reused unless configured otherwise
+/// (`did_cache_seconds`).
+pub const DEFAULT_DID_CACHE: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// Default request body limit: 1 MB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -154,6 +162,7 @@ impl AppState {
             max_batch: MAX_BATCH,
             metrics: Arc::new(crate::telemetry::metrics::Metrics::new()),
             status_cache: Arc::new(crate::verification::StatusCache::new()),
+            did_cache: Arc::new(DocumentCache::new(DEFAULT_DID_CACHE)),
             list_versions: Arc::new(crate::issuance::revocation::ListVersions::new(
                 crate::issuance::revocation::LIST_VERSIONS_MAX_AGE,
             )),
@@ -195,11 +204,12 @@ impl AppState {
     }
 }
 
-/// What one verification request needs: this issuer's key, the request's
-/// outbound fetches for third-party status lists and credential URLs, a
-/// status cache.
+/// What one verification request needs: this issuer's keys, third-party
+/// keys resolved through the request's outbound fetches (within the
+/// server's fetch policy and the caller's budget), the request's fetches
+/// for third-party status lists and credential URLs, a status cache.
 pub struct Pieces {
-    resolver: std::sync::Arc<OfflineResolver>,
+    resolver: Arc<dyn KeyResolver>,
     /// The request's outbound fetches (status lists, credential URLs).
     pub fetcher: Option<Outbound>,
     cache: std::sync::Arc<StatusCache>,
@@ -212,12 +222,22 @@ impl Pieces {
     /// request's fetch deadline starts now.
     pub fn new(state: &AppState, request: RequestInfo) -> Self {
         let parts = state.issuer.as_deref();
+        let fetcher = state
+            .fetcher
+            .clone()
+            .map(|f| Outbound::new(f, state.fetch_budget.clone(), request));
+        let own = state.key_ring.resolver();
+        let resolver: Arc<dyn KeyResolver> = match &fetcher {
+            Some(outbound) => Arc::new(NetworkResolver::new(
+                own,
+                outbound.clone(),
+                state.did_cache.clone(),
+            )),
+            None => own,
+        };
         Pieces {
-            resolver: state.key_ring.resolver(),
-            fetcher: state
-                .fetcher
-                .clone()
-                .map(|f| Outbound::new(f, state.fetch_budget.clone(), request)),
+            resolver,
+            fetcher,
             cache: state.status_cache.clone(),
             issuers: state.trusted_issuers.clone(),
             now: parts

@@ -350,7 +350,8 @@ fn verify_rejects_bad_input_with_clear_codes() {
             mutate(&fx.signed, |v| {
                 v["proof"][0]["verificationMethod"] = json!("https://example.com/keys#1")
             }),
-            &[],
+            // Offline: the key's controller document is not fetched.
+            &["--offline"],
             1,
             "key_unknown",
         ),

@@ -280,7 +280,7 @@ fn slow_clients_are_cut_off_by_the_header_and_request_timeouts() {
 }
 
 /// A throwaway CA and a certificate for 127.0.0.1 signed by it (openssl).
-fn test_certificates(dir: &std::path::Path) -> (String, String, String) {
+pub(crate) fn test_certificates(dir: &std::path::Path) -> (String, String, String) {
     let run = |args: &[&str]| {
         let out = std::process::Command::new("openssl")
             .args(args)
