@@ -162,8 +162,19 @@ impl Bitstring {
     /// [`MIN_LIST_SIZE`] entries.
     pub fn decode(encoded: &str, max_bytes: usize) -> Result<Bitstring, StatusError> {
         let b64 = encoded.strip_prefix('u').ok_or(StatusError::NotMultibase)?;
+        let bits = Bitstring::expand(b64, max_bytes)?;
+        if bits.len() < MIN_LIST_SIZE {
+            return Err(StatusError::TooShort(bits.len()));
+        }
+        Ok(bits)
+    }
+
+    /// GZIP-compressed bits in base64url without a multibase prefix (the
+    /// form of the W3C CCG StatusList2021 `encodedList`; padding tolerated),
+    /// refusing more than `max_bytes` once decompressed; no minimum length.
+    pub fn expand(base64url: &str, max_bytes: usize) -> Result<Bitstring, StatusError> {
         let compressed = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(b64)
+            .decode(base64url.trim_end_matches('='))
             .map_err(|e| StatusError::Base64(e.to_string()))?;
         let mut bytes = Vec::new();
         let mut reader = flate2::read::GzDecoder::new(&compressed[..]).take(max_bytes as u64 + 1);
@@ -172,9 +183,6 @@ impl Bitstring {
             .map_err(|e| StatusError::Gzip(e.to_string()))?;
         if bytes.len() > max_bytes {
             return Err(StatusError::TooLarge(max_bytes));
-        }
-        if bytes.len() * 8 < MIN_LIST_SIZE {
-            return Err(StatusError::TooShort(bytes.len() * 8));
         }
         Ok(Bitstring { bytes })
     }

@@ -8,9 +8,10 @@
 
 mod proofs;
 mod report;
+mod revocation_list;
 mod status_check;
 
-pub use report::{Check, CheckState, CredentialInfo, Report, Verdict};
+pub use report::{Check, CheckState, CredentialInfo, PROOF_IGNORED, Report, Verdict};
 pub use status_check::{SourceError, StatusCache, StatusSource};
 
 use crate::keys::KeyResolver;
@@ -147,7 +148,7 @@ pub async fn verify_value(doc: &Value, cx: VerifyContext<'_>) -> Report {
     };
 
     let proof_checks = proof_checks(doc, &summary.issuer_id, cx).await;
-    let signature_ok = proof_checks.iter().all(|c| c.state == CheckState::Valid);
+    let signature_ok = proof_checks.iter().all(Check::passes);
     checks.extend(proof_checks);
 
     match &summary.valid_from {
@@ -189,7 +190,7 @@ pub async fn verify_value(doc: &Value, cx: VerifyContext<'_>) -> Report {
         ));
     } else {
         for entry in &summary.status_entries {
-            let mut c = status_check(entry, &summary.issuer_id, cx).await;
+            let mut c = status_check(entry, summary.id.as_deref(), &summary.issuer_id, cx).await;
             c.path = Some(entry.path.clone());
             checks.push(c);
         }

@@ -16,6 +16,7 @@ mod interop;
 mod issuance;
 mod jsonld_diff;
 mod key_rotation;
+mod legacy_suites;
 mod multi_node;
 mod node_faults;
 mod openapi;
