@@ -353,6 +353,27 @@ mod tests {
     }
 
     #[test]
+    fn status_list_2021_lists_expand_without_prefix_or_minimum() {
+        // The Digital Bazaar vc-status-list form: bare base64url.
+        let fixture = "H4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA";
+        let bits = Bitstring::expand(fixture, MAX_DECODED_BYTES).unwrap();
+        assert_eq!((bits.len(), bits.set_indexes().len()), (131_072, 0));
+        // Shorter than BSL's minimum, with `=` padding: still read.
+        let mut short = Bitstring::new(100_000);
+        short.set(42, true).unwrap();
+        let bare = &short.encode()[1..];
+        let padded = format!("{bare}{}", "=".repeat((4 - bare.len() % 4) % 4));
+        for form in [bare, padded.as_str()] {
+            let read = Bitstring::expand(form, MAX_DECODED_BYTES).unwrap();
+            assert_eq!(read.set_indexes(), vec![42]);
+        }
+        assert_eq!(
+            Bitstring::decode(&short.encode(), MAX_DECODED_BYTES),
+            Err(StatusError::TooShort(100_000))
+        );
+    }
+
+    #[test]
     fn the_permutation_is_a_bijection_that_hides_order() {
         let p = IndexPermutation::new([7; 32], MIN_LIST_SIZE as u64);
         let mut seen = vec![false; MIN_LIST_SIZE];

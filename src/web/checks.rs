@@ -263,6 +263,46 @@ mod tests {
     }
 
     #[test]
+    fn an_ignored_proof_and_a_1edtech_revocation_list_read_plainly() {
+        let mut status = check(
+            "status",
+            CheckState::Valid,
+            "ok",
+            "revocation: not on the list",
+        );
+        status.path = Some("/credentialStatus".into());
+        let checks = vec![
+            check(
+                "proof",
+                CheckState::Unknown,
+                PROOF_IGNORED,
+                "proof 0 (SomeProofType, ?): …",
+            ),
+            check(
+                "proof",
+                CheckState::Valid,
+                "ok",
+                "proof 1 (…): signature verified",
+            ),
+            status,
+        ];
+        let doc = json!({"credentialStatus": {"id": "https://a.example/revocations", "type": "1EdTechRevocationList"}});
+        let r = report(checks, "2026-11-25T12:00:00Z", "2028-11-25T12:00:00Z");
+        let lines = plain_lines(&r, &doc, "ACME", None);
+        assert_eq!(
+            lines,
+            [
+                line(
+                    CheckState::Unknown,
+                    "A further signature of a kind not supported here: proof 0 (SomeProofType, ?): …"
+                ),
+                line(CheckState::Valid, "Signed by ACME — signature verified"),
+                line(CheckState::Valid, "Not revoked"),
+            ]
+        );
+    }
+
+    #[test]
     fn an_expired_credential_says_when() {
         let checks = vec![
             check("valid_from", CheckState::Valid, "ok", "valid from …"),

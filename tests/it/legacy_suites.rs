@@ -6,7 +6,7 @@
 //! interop test here re-runs).
 
 use crate::interop::{node, node_ready};
-use crate::support::{block_on, vector_json, vector_path};
+use crate::support::{block_on, ok, rosette, vector_json, vector_path};
 use rosette::fetch::{FetchPolicy, HttpFetcher};
 use rosette::future::BoxFuture;
 use rosette::keys::{self, OfflineResolver, VerificationMethod};
@@ -266,6 +266,43 @@ fn proof_set_with_an_unknown_proof_type_verifies_on_its_supported_proof() {
             (CheckState::Unknown, "cryptosuite_unsupported"),
             (CheckState::Unknown, "key_unknown")
         ]
+    );
+}
+
+/// `rosette verify` says the same: exit 0, the unknown proof listed as
+/// `UNKNOWN` with its code, once the issuer's controller document is given.
+#[test]
+fn cli_verifies_the_proof_set_and_shows_the_ignored_proof() {
+    let doc = vector_json("ob-v3p0-validator/simple-multiple-proofs.json");
+    let vm = doc["proof"][1]["verificationMethod"].as_str().unwrap();
+    let method = fragment_key_resolver(vm).resolve_now(vm).unwrap();
+    let controller = json!({
+        "@context": ["https://www.w3.org/ns/cid/v1"],
+        "id": method.controller,
+        "verificationMethod": [method.to_multikey_json()],
+        "assertionMethod": [vm],
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let key_doc = dir.path().join("issuer.json");
+    std::fs::write(&key_doc, controller.to_string()).unwrap();
+    let file = vector_path("ob-v3p0-validator/simple-multiple-proofs.json");
+    let (key_doc, file) = (key_doc.to_str().unwrap(), file.to_str().unwrap());
+    let data = dir.path().join("data");
+    let out = rosette(&data, &["verify", "--key-doc", key_doc, "--json", file]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["verdict"], "VALID");
+    assert_eq!(report["checks"][2]["state"], "unknown");
+    assert_eq!(report["checks"][2]["code"], PROOF_IGNORED);
+    let text = ok(&rosette(&data, &["verify", "--key-doc", key_doc, file]));
+    assert!(
+        text.contains("[UNKNOWN] proof") && text.contains(PROOF_IGNORED),
+        "{text}"
     );
 }
 
