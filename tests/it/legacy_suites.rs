@@ -9,7 +9,8 @@ use crate::interop::{node, node_ready};
 use crate::support::{block_on, ok, rosette, vector_json, vector_path};
 use rosette::fetch::{FetchPolicy, HttpFetcher};
 use rosette::future::BoxFuture;
-use rosette::keys::{self, OfflineResolver, VerificationMethod};
+use rosette::keys::{self, CredentialSigner, OfflineResolver, VerificationMethod};
+use rosette::proof::{self, Cryptosuite, ProofOptions};
 use rosette::verification::{
     self, CheckState, PROOF_IGNORED, Report, SourceError, StatusCache, StatusSource, Verdict,
     VerifyContext,
@@ -304,6 +305,58 @@ fn cli_verifies_the_proof_set_and_shows_the_ignored_proof() {
         text.contains("[UNKNOWN] proof") && text.contains(PROOF_IGNORED),
         "{text}"
     );
+}
+
+/// Over HTTP the same rule holds: `POST /api/v1/verify` answers VALID with
+/// the ignored proof `unknown`, and VC-API `POST /credentials/verify` 200
+/// with it under `warnings`, not `errors`.
+#[test]
+fn the_apis_verify_a_proof_set_with_an_unknown_proof() {
+    let key = keys::IssuerKey::did_key(keys::SigningKey::from_bytes(&[9; 32]));
+    let doc = json!({
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+        ],
+        "id": "urn:uuid:0b0e5c7a-4f7e-4a51-9d0c-5e1f2a3b4c5d",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": key.issuer(), "type": ["Profile"], "name": "Set Issuer"},
+        "validFrom": "2026-01-01T00:00:00Z",
+        "name": "Proof set badge",
+        "credentialSubject": {
+            "id": "did:example:holder",
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": "https://set.example/achievements/1",
+                "type": ["Achievement"],
+                "name": "Sets",
+                "description": "Two proofs.",
+                "criteria": {"narrative": "Signed twice."}
+            }
+        },
+        "proof": [{"type": "SomeProofType", "proofPurpose": "assertionMethod"}]
+    });
+    let options = ProofOptions::assertion(
+        Cryptosuite::EddsaRdfc2022,
+        Some("2026-01-01T00:00:00Z".into()),
+    );
+    let signed = proof::add_proof(&doc, &options, &key).unwrap();
+    let server = crate::admin_api::Server::start();
+    let report = server
+        .post("/api/v1/verify", None, &signed)
+        .expect(200, None);
+    assert_eq!(report["verdict"], "VALID", "{report}");
+    assert_eq!(report["checks"][2]["code"], PROOF_IGNORED);
+    let answer = server
+        .post(
+            "/credentials/verify",
+            None,
+            &json!({"verifiableCredential": signed}),
+        )
+        .expect(200, None);
+    assert_eq!(answer["verified"], true, "{answer}");
+    assert_eq!(answer["errors"], json!([]));
+    assert_eq!(answer["warnings"][0]["code"], PROOF_IGNORED);
 }
 
 /// Every supported proof of a set must verify: a second, failing
