@@ -98,6 +98,11 @@ pub static CONTEXTS: &[Context] = &[
         "3db5c19efb0047a6edfd3b36e24346a8a3caad369d749e3c2d69e862696403e5"
     ),
     ctx!(
+        "https://w3id.org/vc/status-list/2021/v1",
+        "vc-status-list-2021-v1.jsonld",
+        "634d71c159289f068c96012e4511c657fdf82ac4231900081bda3ba24e2e1160"
+    ),
+    ctx!(
         "https://www.w3.org/ns/did/v1",
         "did-v1.jsonld",
         "4f3eae5568c9c5f036a082088f9e192019ee06faa78973c87ff91d5421b88dad"

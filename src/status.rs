@@ -162,8 +162,19 @@ impl Bitstring {
     /// [`MIN_LIST_SIZE`] entries.
     pub fn decode(encoded: &str, max_bytes: usize) -> Result<Bitstring, StatusError> {
         let b64 = encoded.strip_prefix('u').ok_or(StatusError::NotMultibase)?;
+        let bits = Bitstring::expand(b64, max_bytes)?;
+        if bits.len() < MIN_LIST_SIZE {
+            return Err(StatusError::TooShort(bits.len()));
+        }
+        Ok(bits)
+    }
+
+    /// GZIP-compressed bits in base64url without a multibase prefix (the
+    /// form of the W3C CCG StatusList2021 `encodedList`; padding tolerated),
+    /// refusing more than `max_bytes` once decompressed; no minimum length.
+    pub fn expand(base64url: &str, max_bytes: usize) -> Result<Bitstring, StatusError> {
         let compressed = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(b64)
+            .decode(base64url.trim_end_matches('='))
             .map_err(|e| StatusError::Base64(e.to_string()))?;
         let mut bytes = Vec::new();
         let mut reader = flate2::read::GzDecoder::new(&compressed[..]).take(max_bytes as u64 + 1);
@@ -172,9 +183,6 @@ impl Bitstring {
             .map_err(|e| StatusError::Gzip(e.to_string()))?;
         if bytes.len() > max_bytes {
             return Err(StatusError::TooLarge(max_bytes));
-        }
-        if bytes.len() * 8 < MIN_LIST_SIZE {
-            return Err(StatusError::TooShort(bytes.len() * 8));
         }
         Ok(Bitstring { bytes })
     }
@@ -341,6 +349,27 @@ mod tests {
         assert_eq!(
             Bitstring::decode(&bomb, MAX_DECODED_BYTES),
             Err(StatusError::TooLarge(MAX_DECODED_BYTES))
+        );
+    }
+
+    #[test]
+    fn status_list_2021_lists_expand_without_prefix_or_minimum() {
+        // The Digital Bazaar vc-status-list form: bare base64url.
+        let fixture = "H4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA";
+        let bits = Bitstring::expand(fixture, MAX_DECODED_BYTES).unwrap();
+        assert_eq!((bits.len(), bits.set_indexes().len()), (131_072, 0));
+        // Shorter than BSL's minimum, with `=` padding: still read.
+        let mut short = Bitstring::new(100_000);
+        short.set(42, true).unwrap();
+        let bare = &short.encode()[1..];
+        let padded = format!("{bare}{}", "=".repeat((4 - bare.len() % 4) % 4));
+        for form in [bare, padded.as_str()] {
+            let read = Bitstring::expand(form, MAX_DECODED_BYTES).unwrap();
+            assert_eq!(read.set_indexes(), vec![42]);
+        }
+        assert_eq!(
+            Bitstring::decode(&short.encode(), MAX_DECODED_BYTES),
+            Err(StatusError::TooShort(100_000))
         );
     }
 

@@ -1,12 +1,14 @@
 //! W3C Data Integrity proofs (VC Data Integrity 1.0) with the EdDSA
 //! cryptosuites of "Data Integrity EdDSA Cryptosuites v1.0" (EDDSA):
-//! `eddsa-rdfc-2022` ([`rdfc`]) and `eddsa-jcs-2022` ([`jcs`]).
+//! `eddsa-rdfc-2022` ([`rdfc`]) and `eddsa-jcs-2022` ([`jcs`]); and, for
+//! verification only, the older `Ed25519Signature2020` ([`ed25519_2020`]).
 //!
 //! Proof sets and chains follow VC-DI §4.5: a proof is computed over the
 //! document with every proof removed except those its `previousProof`
 //! names. Time is passed in; nothing here reads a clock, a file or the
 //! network (the key comes from a [`crate::keys::KeyResolver`]).
 
+pub mod ed25519_2020;
 pub mod jcs;
 pub mod rdfc;
 
@@ -72,6 +74,15 @@ pub enum ProofError {
     /// `type`/`cryptosuite` name something other than the EdDSA suites.
     #[error("unsupported proof type or cryptosuite: {0}")]
     UnsupportedSuite(String),
+    /// The document's `@context` lacks the context a proof suite requires
+    /// (`Ed25519Signature2020`: its suite context).
+    #[error("a {suite} proof needs the document's @context to list {context}")]
+    SuiteContextMissing {
+        /// The proof type.
+        suite: &'static str,
+        /// The context URL it needs.
+        context: &'static str,
+    },
     /// `proofPurpose` is not the expected one (VC-DI §4.4 step 5).
     #[error("proof purpose {found:?} does not match the expected {expected:?}")]
     PurposeMismatch {
@@ -119,6 +130,7 @@ impl ProofError {
             ProofError::Missing => "proof_missing",
             ProofError::Malformed(_) => "proof_malformed",
             ProofError::UnsupportedSuite(_) => "cryptosuite_unsupported",
+            ProofError::SuiteContextMissing { .. } => "proof_context_missing",
             ProofError::PurposeMismatch { .. } => "proof_purpose_mismatch",
             ProofError::ProofValue(_) => "proof_value_malformed",
             ProofError::Date(_) => "proof_date_malformed",
@@ -131,6 +143,13 @@ impl ProofError {
             ProofError::Canonicalization(e) => e.code(),
             ProofError::Jcs(_) => "jcs_failed",
         }
+    }
+
+    /// `true` when the proof's `type` or `cryptosuite` is one Rosette does
+    /// not implement: the proof was not checked at all (VC-DI 1.0 §4.5
+    /// leaves such a proof of a set to the verifiers that support it).
+    pub fn is_unsupported_suite(&self) -> bool {
+        matches!(self, ProofError::UnsupportedSuite(_))
     }
 
     /// `true` when the failure means "could not check" rather than "checked and wrong".
@@ -463,6 +482,8 @@ pub fn proof_as_array(mut doc: Value) -> Value {
 pub struct ProofOutcome {
     /// Position in the document's proof array.
     pub index: usize,
+    /// `type` as written.
+    pub proof_type: Option<String>,
     /// `cryptosuite` as written.
     pub cryptosuite: Option<String>,
     /// `verificationMethod` as written.
@@ -491,6 +512,7 @@ pub async fn verify_proofs(
     for (index, proof) in all.iter().enumerate() {
         let mut outcome = ProofOutcome {
             index,
+            proof_type: proof.get("type").and_then(Value::as_str).map(str::to_owned),
             cryptosuite: proof
                 .get("cryptosuite")
                 .and_then(Value::as_str)
@@ -532,13 +554,7 @@ async fn verify_one(
             .and_then(Value::as_str)
             .ok_or_else(|| ProofError::Malformed(format!("`{name}` must be a string")))
     };
-    let proof_type = str_member("type")?;
-    if proof_type != "DataIntegrityProof" {
-        return Err(ProofError::UnsupportedSuite(proof_type.to_owned()));
-    }
-    let suite_name = str_member("cryptosuite")?;
-    let suite = Cryptosuite::parse(suite_name)
-        .ok_or_else(|| ProofError::UnsupportedSuite(suite_name.to_owned()))?;
+    let suite = Suite::of(str_member("type")?, proof)?;
     let purpose = str_member("proofPurpose")?;
     if purpose != expected_purpose {
         return Err(ProofError::PurposeMismatch {
@@ -547,12 +563,19 @@ async fn verify_one(
         });
     }
     let vm = str_member("verificationMethod")?;
-    let signature = decode_proof_value(str_member("proofValue")?)?;
-    if let Some(c) = proof.get("created") {
-        check_date_time_stamp(
-            c.as_str()
-                .ok_or_else(|| ProofError::Date("created must be a string".into()))?,
-        )?;
+    let proof_value = str_member("proofValue")?;
+    let signature = match suite {
+        Suite::Ed25519Signature2020 => ed25519_2020::decode_proof_value(proof_value)?,
+        Suite::DataIntegrity(_) => decode_proof_value(proof_value)?,
+    };
+    match proof.get("created") {
+        // EDDSA §2.2.1: `created` is an XML Schema dateTimeStamp; the 2020
+        // suite types it xsd:dateTime and only needs a string.
+        Some(Value::String(c)) if matches!(suite, Suite::DataIntegrity(_)) => {
+            check_date_time_stamp(c)?;
+        }
+        Some(Value::String(_)) | None => {}
+        Some(_) => return Err(ProofError::Date("created must be a string".into())),
     }
     if let Some(e) = proof.get("expires") {
         let s = e
@@ -567,13 +590,44 @@ async fn verify_one(
     let mut options = proof.clone();
     options.remove("proofValue");
     let message = match suite {
-        Cryptosuite::EddsaRdfc2022 => rdfc::verify_data(&unsecured, &options)?,
-        Cryptosuite::EddsaJcs2022 => jcs::verify_data(&unsecured, &options)?,
+        Suite::DataIntegrity(Cryptosuite::EddsaRdfc2022) => {
+            rdfc::verify_data(&unsecured, &options)?
+        }
+        Suite::DataIntegrity(Cryptosuite::EddsaJcs2022) => jcs::verify_data(&unsecured, &options)?,
+        Suite::Ed25519Signature2020 => ed25519_2020::verify_data(&unsecured, &options)?,
     };
     let method = resolver.resolve(vm).await?;
     let key = method.public_key;
     *method_out = Some(method);
     check_signature(&key, &message, &signature)
+}
+
+/// The suite a proof names: its `type`, and for a `DataIntegrityProof`
+/// its `cryptosuite` (VC-DI 1.0 §2.1).
+#[derive(Debug, Clone, Copy)]
+enum Suite {
+    DataIntegrity(Cryptosuite),
+    Ed25519Signature2020,
+}
+
+impl Suite {
+    fn of(proof_type: &str, proof: &Map<String, Value>) -> Result<Self, ProofError> {
+        match proof_type {
+            "DataIntegrityProof" => {
+                let name = proof
+                    .get("cryptosuite")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| {
+                        ProofError::Malformed("`cryptosuite` must be a string".into())
+                    })?;
+                Cryptosuite::parse(name)
+                    .map(Suite::DataIntegrity)
+                    .ok_or_else(|| ProofError::UnsupportedSuite(name.to_owned()))
+            }
+            ed25519_2020::PROOF_TYPE => Ok(Suite::Ed25519Signature2020),
+            other => Err(ProofError::UnsupportedSuite(other.to_owned())),
+        }
+    }
 }
 
 /// Ed25519 verification (RFC 8032 §5.1.7), strict: rejects non-canonical

@@ -9,10 +9,11 @@
 mod issuers;
 mod proofs;
 mod report;
+mod revocation_list;
 mod status_check;
 
 pub use issuers::{IssuerTrust, TrustedIssuers};
-pub use report::{Check, CheckState, CredentialInfo, Report, Verdict};
+pub use report::{Check, CheckState, CredentialInfo, PROOF_IGNORED, Report, Verdict};
 pub use status_check::{SourceError, StatusCache, StatusSource};
 
 use crate::keys::KeyResolver;
@@ -164,7 +165,7 @@ pub async fn verify_value(doc: &Value, cx: VerifyContext<'_>) -> Report {
     };
 
     let proof_checks = proof_checks(doc, &summary.issuer_id, cx).await;
-    let signature_ok = proof_checks.iter().all(|c| c.state == CheckState::Valid);
+    let signature_ok = proof_checks.iter().all(Check::passes);
     // Valid proofs have the issuer as their key's controller: ours only
     // resolve to this issuer's keys.
     info.issued_here = signature_ok && issuer_trust == IssuerTrust::ThisIssuer;
@@ -209,7 +210,7 @@ pub async fn verify_value(doc: &Value, cx: VerifyContext<'_>) -> Report {
         ));
     } else {
         for entry in &summary.status_entries {
-            let mut c = status_check(entry, &summary.issuer_id, cx).await;
+            let mut c = status_check(entry, summary.id.as_deref(), &summary.issuer_id, cx).await;
             c.path = Some(entry.path.clone());
             checks.push(c);
         }

@@ -7,6 +7,15 @@ use serde::Serialize;
 /// The code of the check that reports a credential id this issuer never issued.
 const NOT_ISSUED_HERE: &str = "credential_not_found";
 
+/// The code of a proof check that was not made because its `type` or
+/// `cryptosuite` is not supported, in a proof set where another proof
+/// verified. Its state is [`CheckState::Unknown`] (shown as not checked),
+/// but it does not count against the verdict ([`Check::passes`]): a proof
+/// set is verified with the proofs a verifier supports (VC-DI 1.0 §2.1.2,
+/// §4.5), and every one of those must verify. Only
+/// the proof checks of the verification pipeline give this code.
+pub const PROOF_IGNORED: &str = "proof_unsupported_ignored";
+
 /// The outcome of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -73,6 +82,13 @@ impl Check {
     }
     pub(super) fn valid(check: &'static str, message: impl Into<String>) -> Self {
         Check::new(check, CheckState::Valid, "ok", message)
+    }
+
+    /// Whether this check lets the credential be valid: it is valid, or it
+    /// is an unsupported proof ignored beside a verified one ([`PROOF_IGNORED`]).
+    pub fn passes(&self) -> bool {
+        self.state == CheckState::Valid
+            || (self.state == CheckState::Unknown && self.code == PROOF_IGNORED)
     }
 }
 
@@ -148,12 +164,14 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    /// The verdict of a list of checks: valid only when there are checks
-    /// and every one is valid; otherwise the first that applies of: not
-    /// found, revoked, suspended, expired, not valid (a check failed),
-    /// cannot verify (none failed, some could not be made).
+    /// The verdict of a list of checks: valid only when some check is
+    /// valid and every one [passes](Check::passes) (is valid, or is an
+    /// unsupported proof ignored beside a verified one); otherwise the
+    /// first that applies of: not found, revoked, suspended, expired, not
+    /// valid (a check failed), cannot verify (none failed, some could not
+    /// be made).
     pub fn of(checks: &[Check]) -> Verdict {
-        if !checks.is_empty() && checks.iter().all(|c| c.state == CheckState::Valid) {
+        if checks.iter().any(|c| c.state == CheckState::Valid) && checks.iter().all(Check::passes) {
             return Verdict::Valid;
         }
         let failed = |code: &str| {
@@ -205,10 +223,13 @@ impl Verdict {
 }
 
 /// The verification report: one state per check, `verified` (true only
-/// when every check is valid) and the `verdict` word.
+/// when every check is valid, an ignored proof of an unsupported type
+/// apart) and the `verdict` word.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Report {
-    /// Overall outcome: true only when every check is valid.
+    /// Overall outcome: true only when every check is valid, apart from
+    /// proofs of an unsupported type beside a verified proof (code
+    /// `proof_unsupported_ignored`, state `unknown`).
     pub verified: bool,
     /// The verdict in one word (what the verification page shows and the
     /// CSV answer writes); `VALID` exactly when `verified` is true.
@@ -244,8 +265,8 @@ impl Report {
         Report::finish(checks, None, now)
     }
 
-    /// The first check that is not valid.
+    /// The first check that does not pass ([`Check::passes`]).
     pub fn first_failure(&self) -> Option<&Check> {
-        self.checks.iter().find(|c| c.state != CheckState::Valid)
+        self.checks.iter().find(|c| !c.passes())
     }
 }

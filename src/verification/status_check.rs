@@ -1,5 +1,10 @@
-//! Status checks (Bitstring Status List 1.0 §3.2) and the cache of
-//! verified lists.
+//! Status checks and the cache of the lists they read: Bitstring Status
+//! List 1.0 (`BitstringStatusListEntry`, §3.2), its predecessor W3C CCG
+//! StatusList2021 (`StatusList2021Entry`), and the 1EdTech revocation list
+//! (`1EdTechRevocationList`, OB 3.0 §9.1 step 4, in [`super::revocation_list`]).
+//! Every list comes through the same [`StatusSource`] and [`StatusCache`],
+//! only once the credential's signature holds; a list out of reach is
+//! `unknown`.
 
 use super::report::{Check, CheckState};
 use super::{VerifyContext, proofs::proof_checks};
@@ -8,7 +13,7 @@ use crate::model;
 use crate::status::{Bitstring, DEFAULT_TTL_MS, MAX_DECODED_BYTES};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock};
 
 /// Where status list credentials come from: the issuer's own store, or a
@@ -38,12 +43,75 @@ pub struct SourceError {
 
 /// A verified, decoded status list.
 #[derive(Debug)]
-struct CachedList {
-    revision: Option<i64>,
-    issuer: String,
-    purposes: Vec<String>,
-    bits: Bitstring,
-    expires: DateTime<Utc>,
+pub(super) struct CachedList {
+    pub(super) revision: Option<i64>,
+    /// The status method it was read as ([`Method::name`]).
+    pub(super) method: &'static str,
+    /// The list's issuer; `None` when the list names none (a 1EdTech
+    /// revocation list may not).
+    pub(super) issuer: Option<String>,
+    pub(super) content: ListContent,
+    pub(super) expires: DateTime<Utc>,
+}
+
+/// What a list says.
+#[derive(Debug)]
+pub(super) enum ListContent {
+    /// A bitstring list, with the purposes it serves.
+    Bits {
+        purposes: Vec<String>,
+        bits: Bitstring,
+    },
+    /// The ids of revoked credentials (1EdTech revocation list).
+    Revoked(HashSet<String>),
+}
+
+/// A bitstring status method: what its entries point to.
+#[derive(Debug)]
+pub(super) struct BitstringMethod {
+    /// The list credential's `type`.
+    credential_type: &'static str,
+    /// The list credential's `credentialSubject.type`.
+    subject_type: &'static str,
+    /// `encodedList` with the multibase `u` prefix and at least
+    /// [`crate::status::MIN_LIST_SIZE`] entries (BSL §2.2, §3.2); else bare
+    /// base64url, no minimum (StatusList2021, as the Digital Bazaar
+    /// reference `@digitalbazaar/vc-status-list` reads it).
+    multibase: bool,
+}
+
+/// Bitstring Status List v1.0 §2.1, §2.2.
+const BITSTRING_STATUS_LIST: BitstringMethod = BitstringMethod {
+    credential_type: "BitstringStatusListCredential",
+    subject_type: "BitstringStatusList",
+    multibase: true,
+};
+
+/// W3C CCG "Status List 2021" (https://w3c-ccg.github.io/vc-status-list-2021/)
+/// `StatusList2021Entry` → `StatusList2021Credential`.
+const STATUS_LIST_2021: BitstringMethod = BitstringMethod {
+    credential_type: "StatusList2021Credential",
+    subject_type: "StatusList2021",
+    multibase: false,
+};
+
+/// The status method of an entry, which decides how its list is read.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Method {
+    /// A signed bitstring list credential.
+    Bitstring(&'static BitstringMethod),
+    /// An unsigned 1EdTech revocation list.
+    RevocationList,
+}
+
+impl Method {
+    /// The name a cached list is filed under.
+    fn name(self) -> &'static str {
+        match self {
+            Method::Bitstring(m) => m.credential_type,
+            Method::RevocationList => super::revocation_list::ENTRY_TYPE,
+        }
+    }
 }
 
 /// Status lists that passed verification, each kept at most for its `ttl`
@@ -80,27 +148,130 @@ impl StatusCache {
     }
 }
 
-fn unknown(code: &'static str, message: impl Into<String>) -> Check {
+pub(super) fn unknown(code: &'static str, message: impl Into<String>) -> Check {
     Check::new("status", CheckState::Unknown, code, message)
 }
 
-fn invalid(code: &'static str, message: impl Into<String>) -> Check {
+pub(super) fn invalid(code: &'static str, message: impl Into<String>) -> Check {
     Check::new("status", CheckState::Invalid, code, message)
 }
 
-/// Bitstring Status List validation (BSL §3.2) of one entry: the list is
-/// obtained, its proof verified, its issuer and purpose compared, then the bit read.
+/// The status check of one entry of the credential `credential_id` issued
+/// by `issuer_id`, by the entry's `type`.
 pub(super) async fn status_check(
     entry: &model::StatusEntryRef,
+    credential_id: Option<&str>,
     issuer_id: &str,
     cx: VerifyContext<'_>,
 ) -> Check {
-    if entry.entry_type != "BitstringStatusListEntry" {
-        return unknown(
+    match entry.entry_type.as_str() {
+        "BitstringStatusListEntry" => {
+            bitstring_check(entry, &BITSTRING_STATUS_LIST, issuer_id, cx).await
+        }
+        "StatusList2021Entry" => bitstring_check(entry, &STATUS_LIST_2021, issuer_id, cx).await,
+        super::revocation_list::ENTRY_TYPE => {
+            super::revocation_list::check(entry, credential_id, issuer_id, cx).await
+        }
+        other => unknown(
             "status_type_unsupported",
-            format!("status type {} is not supported", entry.entry_type),
-        );
+            format!("status type {other} is not supported"),
+        ),
     }
+}
+
+/// The list at `url` read as `method`: from the cache while it is fresh
+/// (and its revision unchanged), else fetched, checked and cached.
+pub(super) async fn list_for(
+    url: &str,
+    method: Method,
+    cx: VerifyContext<'_>,
+) -> Result<Arc<CachedList>, Check> {
+    let revision = match cx.status {
+        Some(source) => source.revision(url).await,
+        None => None,
+    };
+    let cached = cx
+        .status_cache
+        .and_then(|c| c.get(url, cx.now))
+        .filter(|l| l.revision == revision && l.method == method.name());
+    if let Some(list) = cached {
+        return Ok(list);
+    }
+    let list = Arc::new(match method {
+        Method::Bitstring(m) => load_list(url, m, revision, cx).await?,
+        Method::RevocationList => super::revocation_list::load(url, revision, cx).await?,
+    });
+    if let Some(cache) = cx.status_cache {
+        cache.put(url, list.clone(), cx.now);
+    }
+    Ok(list)
+}
+
+/// The bytes at `url` from the configured source, as strict JSON of
+/// bounded depth; `what` names the document in messages.
+pub(super) async fn fetch_json(
+    url: &str,
+    what: &str,
+    cx: VerifyContext<'_>,
+) -> Result<Value, Check> {
+    let Some(source) = cx.status else {
+        return Err(unknown(
+            "status_not_checked",
+            "no status list source is configured",
+        ));
+    };
+    let bytes = source.status_list(url).await.map_err(|e| {
+        unknown(
+            "status_list_unreachable",
+            format!("{what} {url}: {e} ({})", e.code),
+        )
+    })?;
+    let doc: Value = model::strict_json::from_slice(&bytes).map_err(|e| {
+        let code = match e {
+            model::strict_json::StrictJsonError::DuplicateKey { .. } => e.code(),
+            _ => "status_list_malformed",
+        };
+        unknown(code, format!("{what} {url}: {e}"))
+    })?;
+    if model::json_depth(&doc) > model::MAX_JSON_DEPTH {
+        return Err(unknown(
+            "status_list_malformed",
+            format!("{what} {url} is nested too deeply"),
+        ));
+    }
+    Ok(doc)
+}
+
+/// The issuer a list names (`issuer` as a string or `issuer.id`).
+pub(super) fn issuer_of(doc: &Value) -> Option<String> {
+    match doc.get("issuer") {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Object(o)) => o.get("id").and_then(Value::as_str).map(str::to_owned),
+        _ => None,
+    }
+}
+
+/// Whether `list` is issued by `issuer_id` (a list that names no issuer
+/// passes; only a 1EdTech revocation list may name none).
+pub(super) fn issuer_mismatch(list: &CachedList, url: &str, issuer_id: &str) -> Option<Check> {
+    match &list.issuer {
+        Some(i) if i != issuer_id => Some(invalid(
+            "status_list_issuer_mismatch",
+            format!("the status list {url} is issued by {i}, not by the credential's issuer"),
+        )),
+        _ => None,
+    }
+}
+
+/// Bitstring status validation (BSL §3.2; StatusList2021 "Validate
+/// Algorithm") of one entry: the list is obtained, its proof verified, its
+/// issuer and purpose compared, then the bit read.
+async fn bitstring_check(
+    entry: &model::StatusEntryRef,
+    method: &'static BitstringMethod,
+    issuer_id: &str,
+    cx: VerifyContext<'_>,
+) -> Check {
     let Some(purpose) = entry.purpose.as_deref() else {
         return invalid("status_entry_malformed", "statusPurpose is missing");
     };
@@ -113,46 +284,29 @@ pub(super) async fn status_check(
     let Some(url) = entry.list_url.as_deref() else {
         return invalid("status_entry_malformed", "statusListCredential is missing");
     };
-    let revision = match cx.status {
-        Some(source) => source.revision(url).await,
-        None => None,
+    let list = match list_for(url, Method::Bitstring(method), cx).await {
+        Ok(list) => list,
+        Err(check) => return check,
     };
-    let cached = cx
-        .status_cache
-        .and_then(|c| c.get(url, cx.now))
-        .filter(|l| l.revision == revision);
-    let list = match cached {
-        Some(list) => list,
-        None => match load_list(url, revision, cx).await {
-            Ok(list) => {
-                let list = Arc::new(list);
-                if let Some(cache) = cx.status_cache {
-                    cache.put(url, list.clone(), cx.now);
-                }
-                list
-            }
-            Err(check) => return check,
-        },
-    };
-    if list.issuer != issuer_id {
-        return invalid(
-            "status_list_issuer_mismatch",
-            format!(
-                "the status list {url} is issued by {}, not by the credential's issuer",
-                list.issuer
-            ),
-        );
+    if let Some(check) = issuer_mismatch(&list, url, issuer_id) {
+        return check;
     }
-    if !list.purposes.iter().any(|p| p == purpose) {
+    let ListContent::Bits { purposes, bits } = &list.content else {
+        return unknown(
+            "status_list_malformed",
+            format!("{url} is not a bitstring status list"),
+        );
+    };
+    if !purposes.iter().any(|p| p == purpose) {
         return invalid(
             "status_purpose_mismatch",
             format!(
                 "the status list {url} is for {}, not {purpose}",
-                list.purposes.join(", ")
+                purposes.join(", ")
             ),
         );
     }
-    match list.bits.get(index.get()) {
+    match bits.get(index.get()) {
         Err(e) => invalid("status_index_out_of_range", e.to_string()),
         Ok(false) => Check::valid("status", format!("{purpose}: not set")),
         Ok(true) => match purpose {
@@ -163,59 +317,35 @@ pub(super) async fn status_check(
     }
 }
 
-/// Fetches, verifies and decodes a status list credential.
+/// Fetches, verifies and decodes a bitstring status list credential.
 async fn load_list(
     url: &str,
+    method: &'static BitstringMethod,
     revision: Option<i64>,
     cx: VerifyContext<'_>,
 ) -> Result<CachedList, Check> {
-    let Some(source) = cx.status else {
-        return Err(unknown(
-            "status_not_checked",
-            "no status list source is configured",
-        ));
-    };
-    let bytes = source.status_list(url).await.map_err(|e| {
-        unknown(
-            "status_list_unreachable",
-            format!("status list {url}: {e} ({})", e.code),
-        )
-    })?;
-    let doc: Value = model::strict_json::from_slice(&bytes).map_err(|e| {
-        let code = match e {
-            model::strict_json::StrictJsonError::DuplicateKey { .. } => e.code(),
-            _ => "status_list_malformed",
-        };
-        unknown(code, format!("status list {url}: {e}"))
-    })?;
-    if model::json_depth(&doc) > model::MAX_JSON_DEPTH {
-        return Err(unknown(
-            "status_list_malformed",
-            format!("status list {url} is nested too deeply"),
-        ));
-    }
-    let types_ok = match doc.get("type") {
-        Some(Value::Array(a)) => a.iter().any(|t| t == "BitstringStatusListCredential"),
-        Some(Value::String(t)) => t == "BitstringStatusListCredential",
+    let doc = fetch_json(url, "status list", cx).await?;
+    let has_type = |v: Option<&Value>, wanted: &str| match v {
+        Some(Value::Array(a)) => a.iter().any(|t| t == wanted),
+        Some(Value::String(t)) => t == wanted,
         _ => false,
     };
-    if !types_ok {
+    if !has_type(doc.get("type"), method.credential_type) {
         return Err(unknown(
             "status_list_malformed",
-            format!("{url} is not a BitstringStatusListCredential"),
+            format!("{url} is not a {}", method.credential_type),
         ));
     }
-    let issuer = match doc.get("issuer") {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Object(o)) => o
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned(),
-        _ => String::new(),
-    };
+    let subject = doc.get("credentialSubject").unwrap_or(&Value::Null);
+    if !has_type(subject.get("type"), method.subject_type) {
+        return Err(unknown(
+            "status_list_malformed",
+            format!("the subject of {url} is not a {}", method.subject_type),
+        ));
+    }
+    let issuer = issuer_of(&doc).unwrap_or_default();
     let proofs = proof_checks(&doc, &issuer, cx).await;
-    if let Some(bad) = proofs.iter().find(|c| c.state != CheckState::Valid) {
+    if let Some(bad) = proofs.iter().find(|c| !c.passes()) {
         return Err(unknown(
             "status_list_proof_invalid",
             format!(
@@ -237,7 +367,6 @@ async fn load_list(
             format!("the status list {url} expired"),
         ));
     }
-    let subject = doc.get("credentialSubject").unwrap_or(&Value::Null);
     let purposes = match subject.get("statusPurpose") {
         Some(Value::String(p)) => vec![p.clone()],
         Some(Value::Array(a)) => a
@@ -250,8 +379,12 @@ async fn load_list(
         .get("encodedList")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    let bits = Bitstring::decode(encoded, MAX_DECODED_BYTES)
-        .map_err(|e| unknown(e.code(), format!("status list {url}: {e}")))?;
+    let bits = if method.multibase {
+        Bitstring::decode(encoded, MAX_DECODED_BYTES)
+    } else {
+        Bitstring::expand(encoded, MAX_DECODED_BYTES)
+    }
+    .map_err(|e| unknown(e.code(), format!("status list {url}: {e}")))?;
     let ttl_ms = subject
         .get("ttl")
         .and_then(Value::as_u64)
@@ -259,9 +392,9 @@ async fn load_list(
     let ttl = Duration::milliseconds(i64::try_from(ttl_ms.min(DEFAULT_TTL_MS)).unwrap_or(0));
     Ok(CachedList {
         revision,
-        issuer,
-        purposes,
-        bits,
+        method: method.credential_type,
+        issuer: Some(issuer),
+        content: ListContent::Bits { purposes, bits },
         expires: cx.now + ttl,
     })
 }

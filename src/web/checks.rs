@@ -4,7 +4,7 @@
 //! disclosure, which works without JavaScript.
 
 use super::layout::{day, escape, moment, wrap_id};
-use crate::verification::{CheckState, Report};
+use crate::verification::{CheckState, PROOF_IGNORED, Report};
 use serde_json::Value;
 
 /// One line of "What was checked".
@@ -48,6 +48,9 @@ pub fn plain_lines(report: &Report, doc: &Value, issuer: &str, since: Option<&st
                 format!("Signed by {issuer} — signature verified"),
             )),
             ("proof", CheckState::Invalid) => lines.push(failed("Signature not valid")),
+            ("proof", CheckState::Unknown) if c.code == PROOF_IGNORED => {
+                lines.push(failed("A further signature of a kind not supported here"));
+            }
             ("proof", CheckState::Unknown) => lines.push(failed("Signature could not be checked")),
             ("valid_from", CheckState::Invalid) => lines.push(line(
                 c.state,
@@ -69,11 +72,13 @@ pub fn plain_lines(report: &Report, doc: &Value, issuer: &str, since: Option<&st
                 }
             }
             ("status", state) => {
-                let purpose = c
-                    .path
-                    .as_deref()
-                    .and_then(|p| doc.pointer(p))
-                    .and_then(|e| e["statusPurpose"].as_str());
+                let entry = c.path.as_deref().and_then(|p| doc.pointer(p));
+                // A 1EdTech revocation list (OB 3.0 §9.1 step 4) has no
+                // statusPurpose: it is about revocation only.
+                let purpose = entry.and_then(|e| match e["type"].as_str() {
+                    Some("1EdTechRevocationList") => Some("revocation"),
+                    _ => e["statusPurpose"].as_str(),
+                });
                 let text = match (purpose, state, c.code.as_str()) {
                     (None, CheckState::Valid, _) => "Carries no revocation status".to_owned(),
                     (Some("revocation"), CheckState::Valid, _) => "Not revoked".to_owned(),
@@ -254,6 +259,46 @@ mod tests {
                 "Within its validity dates (25 Nov 2026 to 25 Nov 2028)",
                 "Revoked by the issuer since 1 Dec 2026",
                 "Not suspended",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_ignored_proof_and_a_1edtech_revocation_list_read_plainly() {
+        let mut status = check(
+            "status",
+            CheckState::Valid,
+            "ok",
+            "revocation: not on the list",
+        );
+        status.path = Some("/credentialStatus".into());
+        let checks = vec![
+            check(
+                "proof",
+                CheckState::Unknown,
+                PROOF_IGNORED,
+                "proof 0 (SomeProofType, ?): …",
+            ),
+            check(
+                "proof",
+                CheckState::Valid,
+                "ok",
+                "proof 1 (…): signature verified",
+            ),
+            status,
+        ];
+        let doc = json!({"credentialStatus": {"id": "https://a.example/revocations", "type": "1EdTechRevocationList"}});
+        let r = report(checks, "2026-11-25T12:00:00Z", "2028-11-25T12:00:00Z");
+        let lines = plain_lines(&r, &doc, "ACME", None);
+        assert_eq!(
+            lines,
+            [
+                line(
+                    CheckState::Unknown,
+                    "A further signature of a kind not supported here: proof 0 (SomeProofType, ?): …"
+                ),
+                line(CheckState::Valid, "Signed by ACME — signature verified"),
+                line(CheckState::Valid, "Not revoked"),
             ]
         );
     }

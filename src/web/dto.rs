@@ -171,7 +171,8 @@ pub struct VcVerifyResult {
     pub errors: Vec<VcProblem>,
     /// Whether every check passed.
     pub verified: bool,
-    /// Warnings (none so far).
+    /// Warnings: proofs of an unsupported type, ignored because another
+    /// proof of the set verified (code `proof_unsupported_ignored`).
     pub warnings: Vec<VcProblem>,
 }
 

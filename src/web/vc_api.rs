@@ -611,30 +611,41 @@ fn unsupported(code: &str, message: &str) -> verification::Check {
 /// `errors` entry per check that failed or could not be made (VCDM 2.0
 /// §7.2 error types). Also used per credential by `POST /presentations/verify`.
 pub(super) fn vc_api_result(report: &Report) -> VcVerifyResult {
-    let (passed, failed): (Vec<_>, Vec<_>) = report
-        .checks
-        .iter()
-        .partition(|c| c.state == verification::CheckState::Valid);
+    let problem = |c: &verification::Check| {
+        let kind = if c.check == "proof" {
+            "CRYPTOGRAPHIC_SECURITY_ERROR"
+        } else {
+            "MALFORMED_VALUE_ERROR"
+        };
+        VcProblem {
+            check: c.check.to_owned(),
+            code: c.code.to_string(),
+            title: c.message.to_string(),
+            problem_type: format!("{VCDM}{kind}"),
+        }
+    };
+    let valid = |c: &&verification::Check| c.state == verification::CheckState::Valid;
     VcVerifyResult {
-        checks: passed.iter().map(|c| c.check.to_owned()).collect(),
-        errors: failed
+        checks: report
+            .checks
             .iter()
-            .map(|c| {
-                let kind = if c.check == "proof" {
-                    "CRYPTOGRAPHIC_SECURITY_ERROR"
-                } else {
-                    "MALFORMED_VALUE_ERROR"
-                };
-                VcProblem {
-                    check: c.check.to_owned(),
-                    code: c.code.to_string(),
-                    title: c.message.to_string(),
-                    problem_type: format!("{VCDM}{kind}"),
-                }
-            })
+            .filter(valid)
+            .map(|c| c.check.to_owned())
+            .collect(),
+        errors: report
+            .checks
+            .iter()
+            .filter(|c| !c.passes())
+            .map(problem)
             .collect(),
         verified: report.verified,
-        warnings: Vec::new(),
+        // An unsupported proof ignored beside a verified one.
+        warnings: report
+            .checks
+            .iter()
+            .filter(|c| c.passes() && !valid(c))
+            .map(problem)
+            .collect(),
     }
 }
 

