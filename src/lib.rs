@@ -20,7 +20,7 @@
 //! | [`clock`] | the notion of "now" ([`clock::Clock`], system and fixed clocks) |
 //! | [`model`] | Open Badges 3.0 / VC 2.0 types (`credential`), their validation before signing (`validate`, with the one achievement-subject rule in `subject_rule`), newtypes, date forms, the inspection of third-party credentials (`inspect`, reporting [`model::Finding`]s), strict JSON parsing that refuses repeated keys (`strict_json`, the one parser for credentials, presentations, status lists and DID documents received) |
 //! | [`contexts`] | the JSON-LD contexts compiled in, checked by SHA-256; unknown URLs are errors |
-//! | [`jsonld`] | JSON-LD to RDF in safe mode: a fast path over pre-processed contexts and the general path (oxjsonld) it is tested against |
+//! | [`jsonld`] | JSON-LD to RDF in safe mode: a fast path over pre-processed contexts and the general path (oxjsonld) it is tested against; RDFC-1.0 (`rdfc`, with the n-degree hashing of `ndegree` computed as jsonld.js does) |
 //! | [`keys`] | Ed25519 keys (generated from a caller's generator), Multikey, did:key, did:web documents, the key resolver trait, the rotation history |
 //! | [`proof`] | Data Integrity proofs: `eddsa-rdfc-2022`, `eddsa-jcs-2022`, proof sets and chains |
 //! | [`verification`] | the verification pipeline (`mod`: input forms, parse, structure, dates) and its parts: `report` (checks, states, reason codes, the one [`verification::Verdict`] rule the page, the CSV and the JSON share), `proofs` (one check per proof), `status_check` (status lists and their cache) |
