@@ -449,6 +449,9 @@ fn endorsement(n: u32, own_context: bool, proof: Value) -> Value {
     e
 }
 
+/// Changes a document in place.
+type Edit = fn(&mut Value);
+
 /// Endorsement 1, whose issuer profile carries endorsement 2.
 fn endorsed_endorsement() -> Value {
     let mut e = endorsement(1, true, json!([inner_proof(1)]));
@@ -471,7 +474,7 @@ pub(crate) fn nested_proof_documents() -> Vec<(&'static str, Value)> {
                 "achievement": { "id": "https://example.com/achievements/1", "type": ["Achievement"], "name": "n", "description": "d", "criteria": { "narrative": "x" } } }
         })
     };
-    let cases: Vec<(&'static str, fn(&mut Value))> = vec![
+    let cases: Vec<(&'static str, Edit)> = vec![
         ("in the achievement", |d| {
             d["credentialSubject"]["achievement"]["endorsement"] =
                 json!([endorsement(1, true, json!([inner_proof(1)]))])
