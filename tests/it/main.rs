@@ -9,6 +9,7 @@ mod badges;
 mod browser;
 mod cli_records;
 mod duplicate_keys;
+mod endorsements;
 mod fresh_dir;
 mod fuzz_replay;
 mod graders;
