@@ -372,3 +372,146 @@ fn complete_json_verifies_its_signature_with_its_key_registered() {
         )]
     );
 }
+
+// ---------------------------------------------------------------------------
+// Both directions against the Digital Bazaar libraries (tests/interop).
+// ---------------------------------------------------------------------------
+
+/// An unsigned endorsement for the interop shape's achievement, issued by `did`.
+fn endorsement_by(did: &str, n: u32) -> Value {
+    json!({
+        "@context": [V2, OB],
+        "id": format!("urn:uuid:5f1c0e9e-0000-4000-8000-00000000000{n}"),
+        "type": ["VerifiableCredential", "EndorsementCredential"],
+        "name": format!("Endorsement {n}"),
+        "issuer": { "id": did, "type": ["Profile"], "name": format!("Endorser {n}") },
+        "validFrom": "2024-01-01T00:00:00Z",
+        "credentialSubject": { "id": "https://issuer.example.org/achievements/rust-dev",
+            "type": ["EndorsementSubject"], "endorsementComment": "A rigorous exam." }
+    })
+}
+
+/// Credentials with endorsements signed by the other side at two depths:
+/// Rosette's signatures over JS-signed endorsements verify in the Digital
+/// Bazaar verifier, and JS signatures over Rosette-signed endorsements
+/// verify in `rosette verify`, every endorsement included.
+#[test]
+fn endorsed_credentials_verify_both_ways() {
+    use crate::interop::*;
+    if !node_ready() {
+        return;
+    }
+    let dir = tempdir();
+    let (key, rosette_did) = rosette_keygen(dir.path());
+    let js_did = js_did(JS_SEED);
+    let by_rosette = |doc: &Value| rosette_sign_all(dir.path(), &key, doc, &[RDFC]);
+    let by_js = |doc: &Value| js_sign_all(dir.path(), JS_SEED, doc, &[RDFC]);
+
+    // Rosette signs around JS-signed endorsements (and one of its own that
+    // carries a JS-signed endorsement of its issuer).
+    let js_endorsement = by_js(&endorsement_by(&js_did, 1));
+    let mut nested = endorsement_by(&rosette_did, 2);
+    nested["issuer"]["endorsement"] = json!([js_endorsement.clone()]);
+    let nested = by_rosette(&nested);
+    let mut outer = minimal(&rosette_did);
+    outer["credentialSubject"]["achievement"]["endorsement"] = json!([nested.clone()]);
+    outer["issuer"]["endorsement"] = json!([js_endorsement]);
+    let rosette_outer = by_rosette(&outer);
+
+    // JS signs around Rosette-signed endorsements.
+    let rosette_endorsement = by_rosette(&endorsement_by(&rosette_did, 3));
+    let mut nested_js = endorsement_by(&js_did, 4);
+    nested_js["issuer"]["endorsement"] = json!([rosette_endorsement.clone()]);
+    let nested_js = by_js(&nested_js);
+    let mut outer = minimal(&js_did);
+    outer["endorsement"] = json!([rosette_endorsement]);
+    outer["credentialSubject"]["achievement"]["endorsement"] = json!([nested_js.clone()]);
+    let js_outer = by_js(&outer);
+
+    let files: Vec<(&str, std::path::PathBuf, usize)> = vec![
+        (
+            "Rosette around JS",
+            write_json(dir.path(), "r-outer.json", &rosette_outer),
+            3,
+        ),
+        (
+            "Rosette endorsement around JS",
+            write_json(dir.path(), "r-nested.json", &nested),
+            1,
+        ),
+        (
+            "JS around Rosette",
+            write_json(dir.path(), "j-outer.json", &js_outer),
+            3,
+        ),
+        (
+            "JS endorsement around Rosette",
+            write_json(dir.path(), "j-nested.json", &nested_js),
+            1,
+        ),
+    ];
+    let paths: Vec<&std::path::Path> = files.iter().map(|(_, p, _)| p.as_path()).collect();
+    for ((name, _, _), v) in files.iter().zip(js_verify(&paths, &[])) {
+        assert!(v.verified, "{name}: the JS verifier refused: {}", v.line);
+    }
+    for (name, file, endorsements) in &files {
+        let r = rosette_verify(file);
+        assert_eq!(r.code, 0, "{name}: {}", r.report);
+        let checks = r.report["checks"].as_array().unwrap();
+        let endorsed: Vec<&Value> = checks
+            .iter()
+            .filter(|c| c["check"] == "endorsement")
+            .collect();
+        assert_eq!(endorsed.len(), *endorsements, "{name}: {}", r.report);
+        assert!(
+            endorsed.iter().all(|c| c["state"] == "valid"),
+            "{name}: {}",
+            r.report
+        );
+    }
+}
+
+/// 1EdTech's `complete.json` (five endorsements whose proof nodes share a
+/// first-degree hash, so RDFC-1.0 needs its n-degree step) re-signed by
+/// each side verifies in the other.
+#[test]
+fn complete_json_resigned_verifies_both_ways() {
+    use crate::interop::*;
+    if !node_ready() {
+        return;
+    }
+    let dir = tempdir();
+    let (key, rosette_did) = rosette_keygen(dir.path());
+    let js_did = js_did(JS_SEED);
+    let unsigned = |issuer: &str| {
+        let mut doc = crate::support::vector_json("ob-v3p0-validator/complete.json");
+        // (The JS verifier refuses a top-level status it is not asked to check.)
+        for member in ["proof", "credentialStatus"] {
+            doc.as_object_mut().unwrap().remove(member);
+        }
+        doc["issuer"]["id"] = json!(issuer);
+        doc
+    };
+    let by_rosette = rosette_sign_all(dir.path(), &key, &unsigned(&rosette_did), &[RDFC]);
+    let by_js = js_sign_all(dir.path(), JS_SEED, &unsigned(&js_did), &[RDFC]);
+    let rosette_file = write_json(dir.path(), "complete-rosette.json", &by_rosette);
+    let js_file = write_json(dir.path(), "complete-js.json", &by_js);
+    let verdicts = js_verify(&[&rosette_file], &[]);
+    assert!(
+        verdicts[0].verified,
+        "the JS verifier refused: {}",
+        verdicts[0].line
+    );
+    let r = rosette_verify(&js_file);
+    let proof: Vec<&Value> = r.report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["check"] == "proof")
+        .collect();
+    assert!(
+        proof.len() == 1 && proof[0]["state"] == "valid",
+        "Rosette refused the JS signature: {}",
+        r.report
+    );
+}
