@@ -2,7 +2,7 @@
 //!
 //! The common case — every blank node has a distinct first-degree hash —
 //! is computed here (RDFC-1.0 §4.4 steps 1–5, §4.6); blank nodes that share
-//! a hash get the n-degree hashing of §4.7–§4.8 in [`super::ndegree`], as
+//! a hash get the n-degree hashing of §4.7–§4.8 in `ndegree`, as
 //! `rdf-canonize` (jsonld.js) computes it. Both are bounded: the blank nodes
 //! that share a hash and the n-degree work (the "dataset poisoning" guard of
 //! RDFC-1.0 §7 and EDDSA §3.2).
