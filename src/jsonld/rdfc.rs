@@ -187,11 +187,25 @@ pub fn canonical_nquads(quads: &[Quad], blank_count: u32) -> Result<String, Json
 
 /// Keeps the first of equal quads in `list` (indices into `quads`).
 fn dedup_by_value(list: &mut Vec<usize>, quads: &[Quad]) {
-    if list.len() < 2 {
-        return;
+    match list.len() {
+        0 | 1 => {}
+        // Short lists (the usual case): compare pairwise, no allocation.
+        2..=16 => {
+            let mut kept = 0;
+            for k in 0..list.len() {
+                let i = list[k];
+                if !list[..kept].iter().any(|&j| quads[j] == quads[i]) {
+                    list[kept] = i;
+                    kept += 1;
+                }
+            }
+            list.truncate(kept);
+        }
+        _ => {
+            let mut seen: std::collections::HashSet<&Quad> = std::collections::HashSet::new();
+            list.retain(|&i| seen.insert(&quads[i]));
+        }
     }
-    let mut seen: std::collections::HashSet<&Quad> = std::collections::HashSet::new();
-    list.retain(|&i| seen.insert(&quads[i]));
 }
 
 fn serialize(quads: &[Quad], canonical: &[u32]) -> String {

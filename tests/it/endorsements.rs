@@ -377,6 +377,30 @@ fn complete_json_verifies_its_signature_with_its_key_registered() {
 // Both directions against the Digital Bazaar libraries (tests/interop).
 // ---------------------------------------------------------------------------
 
+/// A Rosette key (from `rosette keys generate`) and the JS signer's DID,
+/// with a directory for the files; `None` when Node is not ready.
+struct Sides {
+    dir: tempfile::TempDir,
+    key: std::path::PathBuf,
+    rosette_did: String,
+    js_did: String,
+}
+
+fn sides() -> Option<Sides> {
+    use crate::interop::*;
+    if !node_ready() {
+        return None;
+    }
+    let dir = tempdir();
+    let (key, rosette_did) = rosette_keygen(dir.path());
+    Some(Sides {
+        key,
+        rosette_did,
+        js_did: js_did(JS_SEED),
+        dir,
+    })
+}
+
 /// An unsigned endorsement for the interop shape's achievement, issued by `did`.
 fn endorsement_by(did: &str, n: u32) -> Value {
     json!({
@@ -398,12 +422,15 @@ fn endorsement_by(did: &str, n: u32) -> Value {
 #[test]
 fn endorsed_credentials_verify_both_ways() {
     use crate::interop::*;
-    if !node_ready() {
+    let Some(Sides {
+        dir,
+        key,
+        rosette_did,
+        js_did,
+    }) = sides()
+    else {
         return;
-    }
-    let dir = tempdir();
-    let (key, rosette_did) = rosette_keygen(dir.path());
-    let js_did = js_did(JS_SEED);
+    };
     let by_rosette = |doc: &Value| rosette_sign_all(dir.path(), &key, doc, &[RDFC]);
     let by_js = |doc: &Value| js_sign_all(dir.path(), JS_SEED, doc, &[RDFC]);
 
@@ -477,12 +504,15 @@ fn endorsed_credentials_verify_both_ways() {
 #[test]
 fn complete_json_resigned_verifies_both_ways() {
     use crate::interop::*;
-    if !node_ready() {
+    let Some(Sides {
+        dir,
+        key,
+        rosette_did,
+        js_did,
+    }) = sides()
+    else {
         return;
-    }
-    let dir = tempdir();
-    let (key, rosette_did) = rosette_keygen(dir.path());
-    let js_did = js_did(JS_SEED);
+    };
     let unsigned = |issuer: &str| {
         let mut doc = crate::support::vector_json("ob-v3p0-validator/complete.json");
         // (The JS verifier refuses a top-level status it is not asked to check.)

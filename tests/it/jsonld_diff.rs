@@ -338,6 +338,23 @@ fn edge_documents() -> Vec<Value> {
         .collect()
 }
 
+/// jsonld.js's answer (`canonize.mjs`) for each document, in order:
+/// `{"nquads": …}` or `{"error": …}`.
+fn js_canonize(docs: &[Value]) -> Vec<Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("docs.json");
+    std::fs::write(&file, serde_json::to_vec(docs).unwrap()).unwrap();
+    let out = crate::interop::node("canonize.mjs", &[file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let js: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(js.len(), docs.len());
+    js
+}
+
 /// The independent reference: jsonld.js (safe mode, RDFC-1.0) must produce
 /// the same canonical bytes as Rosette for every generated and edge-case
 /// document, and refuse the same ones.
@@ -349,17 +366,7 @@ fn generated_and_edge_documents_match_jsonld_js() {
     let mut g = Gen(0x0bad_cafe_f00d_0042);
     let mut docs: Vec<Value> = (0..300).map(|i| credential(&mut g, i)).collect();
     docs.extend(edge_documents());
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("docs.json");
-    std::fs::write(&file, serde_json::to_vec(&docs).unwrap()).unwrap();
-    let out = crate::interop::node("canonize.mjs", &[file.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let js: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(js.len(), docs.len());
+    let js = js_canonize(&docs);
     let mut mismatches = Vec::new();
     let mut agreed_ok = 0;
     for (i, (doc, reference)) in docs.iter().zip(&js).enumerate() {
@@ -603,16 +610,7 @@ fn blank_node_graphs_match_rdf_canonize() {
         return;
     }
     let docs = blank_node_graphs(&mut Gen(0x1234_5678_9abc_def1), 400);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("graphs.json");
-    std::fs::write(&file, serde_json::to_vec(&docs).unwrap()).unwrap();
-    let out = crate::interop::node("canonize.mjs", &[file.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let js: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let js = js_canonize(&docs);
     let (mut compared, mut refused) = (0, 0);
     for (i, (doc, reference)) in docs.iter().zip(&js).enumerate() {
         let Some(expected) = reference["nquads"].as_str() else {
@@ -674,18 +672,7 @@ fn nested_proofs_match_jsonld_js() {
         return;
     }
     let docs = nested_proof_documents();
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("docs.json");
-    let values: Vec<&Value> = docs.iter().map(|(_, d)| d).collect();
-    std::fs::write(&file, serde_json::to_vec(&values).unwrap()).unwrap();
-    let out = crate::interop::node("canonize.mjs", &[file.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let js: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(js.len(), docs.len());
+    let js = js_canonize(&docs.iter().map(|(_, d)| d.clone()).collect::<Vec<_>>());
     for ((name, doc), reference) in docs.iter().zip(&js) {
         let expected = reference["nquads"]
             .as_str()
