@@ -16,6 +16,7 @@
 pub mod context;
 pub mod expand;
 pub mod general;
+mod ndegree;
 pub mod rdfc;
 
 use serde_json::Value;

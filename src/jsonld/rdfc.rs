@@ -1,14 +1,15 @@
 //! RDF Dataset Canonicalization (RDFC-1.0, W3C REC 2024) and canonical N-Quads.
 //!
 //! The common case — every blank node has a distinct first-degree hash —
-//! is computed here directly (RDFC-1.0 §4.4 steps 1–5, §4.6). Datasets that
-//! need the n-degree hashing of §4.8 are handed to `oxrdf`'s complete
-//! implementation, with a bound on the blank nodes that share a hash (the
-//! "dataset poisoning" guard of RDFC-1.0 §7 and EDDSA §3.2).
+//! is computed here (RDFC-1.0 §4.4 steps 1–5, §4.6); blank nodes that share
+//! a hash get the n-degree hashing of §4.7–§4.8 in `ndegree`, as
+//! `rdf-canonize` (jsonld.js) computes it. Both are bounded: the blank nodes
+//! that share a hash and the n-degree work (the "dataset poisoning" guard of
+//! RDFC-1.0 §7 and EDDSA §3.2).
 
 use super::{JsonLdError, Quad, Term};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// `http://www.w3.org/2001/XMLSchema#string`, the datatype that plain literals omit.
@@ -118,7 +119,9 @@ pub fn canonical_nquads(quads: &[Quad], blank_count: u32) -> Result<String, Json
             "{blank_count} blank nodes (at most {MAX_BLANK_NODES})"
         )));
     }
-    // §4.4.3 step 2: blank node to quads map.
+    // §4.4.3 step 2: blank node to quads map. The input is a dataset, a
+    // set: a quad the conversion produced twice (`["_:x", "_:x"]`) counts
+    // once, as in jsonld.js, whose node map merges repeated values.
     let mut quads_of: Vec<Vec<usize>> = vec![Vec::new(); blank_count as usize];
     for (i, q) in quads.iter().enumerate() {
         for b in blanks_of(q) {
@@ -128,8 +131,12 @@ pub fn canonical_nquads(quads: &[Quad], blank_count: u32) -> Result<String, Json
             }
         }
     }
+    for list in &mut quads_of {
+        dedup_by_value(list, quads);
+    }
     // §4.6 Hash First Degree Quads, then §4.4.3 steps 3–5.
-    let mut by_hash: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let mut by_hash: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    let mut first_degree: Vec<String> = Vec::with_capacity(blank_count as usize);
     let mut line = String::new();
     for b in 0..blank_count {
         let mut lines: Vec<String> = Vec::with_capacity(quads_of[b as usize].len());
@@ -143,15 +150,15 @@ pub fn canonical_nquads(quads: &[Quad], blank_count: u32) -> Result<String, Json
         for l in &lines {
             h.update(l.as_bytes());
         }
-        by_hash
-            .entry(hex::encode(h.finalize()))
-            .or_default()
-            .push(b);
+        first_degree.push(hex::encode(h.finalize()));
+    }
+    for (b, hash) in first_degree.iter().enumerate() {
+        by_hash.entry(hash).or_default().push(b as u32);
     }
     let mut canonical = vec![u32::MAX; blank_count as usize];
     let mut next = 0u32;
-    let mut shared = false;
-    for nodes in by_hash.values() {
+    let mut shared: Vec<Vec<u32>> = Vec::new();
+    for nodes in by_hash.into_values() {
         if let [only] = nodes.as_slice() {
             canonical[*only as usize] = next;
             next += 1;
@@ -162,13 +169,43 @@ pub fn canonical_nquads(quads: &[Quad], blank_count: u32) -> Result<String, Json
                     nodes.len()
                 )));
             }
-            shared = true;
+            shared.push(nodes);
         }
     }
-    if shared {
-        return full_rdfc(quads, blank_count);
+    if !shared.is_empty() {
+        super::ndegree::label_shared(
+            quads,
+            &quads_of,
+            &first_degree,
+            &shared,
+            &mut canonical,
+            next,
+        )?;
     }
     Ok(serialize(quads, &canonical))
+}
+
+/// Keeps the first of equal quads in `list` (indices into `quads`).
+fn dedup_by_value(list: &mut Vec<usize>, quads: &[Quad]) {
+    match list.len() {
+        0 | 1 => {}
+        // Short lists (the usual case): compare pairwise, no allocation.
+        2..=16 => {
+            let mut kept = 0;
+            for k in 0..list.len() {
+                let i = list[k];
+                if !list[..kept].iter().any(|&j| quads[j] == quads[i]) {
+                    list[kept] = i;
+                    kept += 1;
+                }
+            }
+            list.truncate(kept);
+        }
+        _ => {
+            let mut seen: std::collections::HashSet<&Quad> = std::collections::HashSet::new();
+            list.retain(|&i| seen.insert(&quads[i]));
+        }
+    }
 }
 
 fn serialize(quads: &[Quad], canonical: &[u32]) -> String {
@@ -183,107 +220,4 @@ fn serialize(quads: &[Quad], canonical: &[u32]) -> String {
     lines.sort_unstable();
     lines.dedup();
     lines.concat()
-}
-
-/// The complete RDFC-1.0 (with n-degree hashing) from `oxrdf`.
-fn full_rdfc(quads: &[Quad], blank_count: u32) -> Result<String, JsonLdError> {
-    use oxrdf::dataset::{CanonicalizationAlgorithm, CanonicalizationHashAlgorithm};
-    use oxrdf::{BlankNode, Dataset, GraphName, Literal, NamedNode, NamedOrBlankNode};
-    let blanks: Vec<BlankNode> = (0..blank_count)
-        .map(|i| BlankNode::new_unchecked(format!("b{i}")))
-        .collect();
-    let named = |iri: &str| NamedNode::new_unchecked(iri.to_owned());
-    let to_term = |t: &Term| -> oxrdf::Term {
-        match t {
-            Term::Iri(i) => named(i).into(),
-            Term::Blank(b) => blanks[*b as usize].clone().into(),
-            Term::Literal {
-                value,
-                datatype,
-                language: Some(lang),
-            } => {
-                let _ = datatype;
-                Literal::new_language_tagged_literal_unchecked(value.clone(), lang.clone()).into()
-            }
-            Term::Literal {
-                value,
-                datatype,
-                language: None,
-            } => Literal::new_typed_literal(value.clone(), named(datatype)).into(),
-        }
-    };
-    let mut ds = Dataset::new();
-    for q in quads {
-        let subject: NamedOrBlankNode = match &q.subject {
-            Term::Iri(i) => named(i).into(),
-            Term::Blank(b) => blanks[*b as usize].clone().into(),
-            Term::Literal { .. } => {
-                return Err(JsonLdError::Invalid("a literal in subject position".into()));
-            }
-        };
-        let graph = match &q.graph {
-            None => GraphName::DefaultGraph,
-            Some(Term::Iri(i)) => named(i).into(),
-            Some(Term::Blank(b)) => blanks[*b as usize].clone().into(),
-            Some(Term::Literal { .. }) => {
-                return Err(JsonLdError::Invalid("a literal as graph name".into()));
-            }
-        };
-        ds.insert(&oxrdf::Quad::new(
-            subject,
-            named(&q.predicate),
-            to_term(&q.object),
-            graph,
-        ));
-    }
-    ds.canonicalize(CanonicalizationAlgorithm::Rdfc10 {
-        hash_algorithm: CanonicalizationHashAlgorithm::Sha256,
-    });
-    // Map back to our terms so both paths share one serializer.
-    let mut ids: HashMap<String, u32> = HashMap::new();
-    let mut back = |b: &str| -> u32 {
-        let n = ids.len() as u32;
-        *ids.entry(b.to_owned()).or_insert(n)
-    };
-    let mut out_quads = Vec::with_capacity(ds.len());
-    let mut labels: Vec<u32> = Vec::new();
-    let conv = |t: oxrdf::TermRef<'_>, back: &mut dyn FnMut(&str) -> u32| -> Term {
-        match t {
-            oxrdf::TermRef::NamedNode(n) => Term::Iri(n.as_str().to_owned()),
-            oxrdf::TermRef::BlankNode(b) => Term::Blank(back(b.as_str())),
-            oxrdf::TermRef::Literal(l) => Term::Literal {
-                value: l.value().to_owned(),
-                datatype: l.datatype().as_str().to_owned(),
-                language: l.language().map(str::to_owned),
-            },
-            #[allow(unreachable_patterns)]
-            _ => Term::Iri(String::new()),
-        }
-    };
-    for q in ds.iter() {
-        let subject = conv(q.subject.into(), &mut back);
-        let object = conv(q.object, &mut back);
-        let graph = match q.graph_name {
-            oxrdf::GraphNameRef::DefaultGraph => None,
-            oxrdf::GraphNameRef::NamedNode(n) => Some(Term::Iri(n.as_str().to_owned())),
-            oxrdf::GraphNameRef::BlankNode(b) => Some(Term::Blank(back(b.as_str()))),
-        };
-        out_quads.push(Quad {
-            subject,
-            predicate: q.predicate.as_str().to_owned(),
-            object,
-            graph,
-        });
-    }
-    // oxrdf labels canonical nodes "c14nN": keep N.
-    let mut by_index: Vec<(u32, String)> = ids.into_iter().map(|(k, v)| (v, k)).collect();
-    by_index.sort_unstable();
-    for (_, label) in by_index {
-        let n = label
-            .strip_prefix("c14n")
-            .and_then(|n| n.parse::<u32>().ok())
-            .ok_or_else(|| JsonLdError::Invalid(format!("unexpected canonical label {label}")))?;
-        labels.push(n);
-    }
-    Ok(serialize(&out_quads, &labels))
 }

@@ -2,10 +2,12 @@
 //!
 //! parse → structure (OB 3.0 §9.1 step 1, VCDM 2.0 §4) → proofs (VC-DI §4.4,
 //! §4.5; the method's controller must be the issuer, OB 3.0 §8.5) →
-//! validity window (VCDM 2.0 §4.9, with clock skew). Each check ends in one
+//! validity window (VCDM 2.0 §4.9, with clock skew) → status → embedded
+//! endorsements (OB 3.0 §9.1 step 6, [`embedded`]). Each check ends in one
 //! [`CheckState`]; "could not check" is [`CheckState::Unknown`] and never
 //! counts as valid. Time and key resolution are passed in.
 
+pub mod embedded;
 mod issuers;
 mod proofs;
 mod report;
@@ -46,6 +48,9 @@ pub struct VerifyContext<'a> {
     /// This verifier's own issuer and the trusted-issuer list, for the
     /// report's `issued_here` and `issuer_trust`; without: `no_list`.
     pub issuers: Option<&'a TrustedIssuers>,
+    /// Whether embedded endorsements are verified (off for the endorsements
+    /// themselves: [`embedded`] walks the nested ones, within its bounds).
+    check_endorsements: bool,
 }
 
 impl<'a> VerifyContext<'a> {
@@ -59,6 +64,7 @@ impl<'a> VerifyContext<'a> {
             clock_skew: DEFAULT_CLOCK_SKEW,
             max_bytes: DEFAULT_MAX_BYTES,
             issuers: None,
+            check_endorsements: true,
         }
     }
 
@@ -214,6 +220,9 @@ pub async fn verify_value(doc: &Value, cx: VerifyContext<'_>) -> Report {
             c.path = Some(entry.path.clone());
             checks.push(c);
         }
+    }
+    if cx.check_endorsements {
+        checks.extend(embedded::endorsement_checks(doc, signature_ok, cx).await);
     }
     Report::finish(checks, Some(info), cx.now)
 }

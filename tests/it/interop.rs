@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 const ROSETTE: &str = env!("CARGO_BIN_EXE_rosette");
 const INTEROP_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop");
 
-const RDFC: &str = "eddsa-rdfc-2022";
+pub(crate) const RDFC: &str = "eddsa-rdfc-2022";
 const JCS: &str = "eddsa-jcs-2022";
 
 /// `proof.created` used for every signature made here (fixed, so runs are
@@ -29,7 +29,7 @@ const JCS: &str = "eddsa-jcs-2022";
 const CREATED: &str = "2024-06-01T12:00:00Z";
 
 /// Seeds of the Ed25519 test keys used by the JS signer (test keys only).
-const JS_SEED: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+pub(crate) const JS_SEED: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
 const SHARED_SEED: &str = "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb";
 
 /// did:key of the all-zero seed (W3C did:key test vector): a key that signed
@@ -116,7 +116,7 @@ const TAMPERS: &[(&str, Tamper)] = &[
 // ---------------------------------------------------------------------------
 
 /// STANDARDS §12 item 8 shape, plus `id`, `validFrom`, `name`.
-fn minimal(issuer: &str) -> Value {
+pub(crate) fn minimal(issuer: &str) -> Value {
     json!({
         "@context": [
             "https://www.w3.org/ns/credentials/v2",
@@ -489,7 +489,7 @@ pub(crate) fn node_ready() -> bool {
     }
 }
 
-fn tempdir() -> tempfile::TempDir {
+pub(crate) fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("create temp dir")
 }
 
@@ -519,7 +519,7 @@ pub(crate) fn node(script: &str, args: &[&str]) -> Output {
         .args(args))
 }
 
-fn write_json(dir: &Path, name: &str, value: &Value) -> PathBuf {
+pub(crate) fn write_json(dir: &Path, name: &str, value: &Value) -> PathBuf {
     let path = dir.join(name);
     let text = serde_json::to_string_pretty(value).expect("serialize JSON");
     std::fs::write(&path, text).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
@@ -546,7 +546,7 @@ fn path_str(p: &Path) -> &str {
 // ---------------------------------------------------------------------------
 
 /// `rosette keys generate --out PATH` → (key path, did:key).
-fn rosette_keygen(dir: &Path) -> (PathBuf, String) {
+pub(crate) fn rosette_keygen(dir: &Path) -> (PathBuf, String) {
     let key = dir.join("rosette-key.pem");
     let out = run(Command::new(ROSETTE)
         .args(["keys", "generate", "--out"])
@@ -572,7 +572,7 @@ fn rosette_keygen(dir: &Path) -> (PathBuf, String) {
 }
 
 /// `rosette sign` once per suite (each adds a proof), returns the result.
-fn rosette_sign_all(dir: &Path, key: &Path, unsigned: &Value, suites: &[&str]) -> Value {
+pub(crate) fn rosette_sign_all(dir: &Path, key: &Path, unsigned: &Value, suites: &[&str]) -> Value {
     let mut doc = unsigned.clone();
     for suite in suites {
         let input = write_json(dir, "rosette-sign-input.json", &doc);
@@ -591,10 +591,10 @@ fn rosette_sign_all(dir: &Path, key: &Path, unsigned: &Value, suites: &[&str]) -
     doc
 }
 
-struct RosetteVerdict {
+pub(crate) struct RosetteVerdict {
     file: PathBuf,
-    code: i32,
-    report: Value,
+    pub(crate) code: i32,
+    pub(crate) report: Value,
     stderr: String,
 }
 
@@ -612,7 +612,7 @@ impl std::fmt::Display for RosetteVerdict {
 }
 
 /// `rosette verify --json FILE`; exit 2 (usage/unreadable) is a harness bug.
-fn rosette_verify(file: &Path) -> RosetteVerdict {
+pub(crate) fn rosette_verify(file: &Path) -> RosetteVerdict {
     let out = run(Command::new(ROSETTE).args(["verify", "--json"]).arg(file));
     assert!(
         matches!(code(&out), 0 | 1),
@@ -705,14 +705,14 @@ fn base64(bytes: &[u8]) -> String {
 // Helpers: Node harness.
 // ---------------------------------------------------------------------------
 
-fn js_did(seed: &str) -> String {
+pub(crate) fn js_did(seed: &str) -> String {
     let out = node("did-key.mjs", &["--seed", seed]);
     assert_eq!(code(&out), 0, "did-key.mjs: {}", describe(&out));
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
 /// `sign.mjs` once per suite (each adds a proof), returns the result.
-fn js_sign_all(dir: &Path, seed: &str, unsigned: &Value, suites: &[&str]) -> Value {
+pub(crate) fn js_sign_all(dir: &Path, seed: &str, unsigned: &Value, suites: &[&str]) -> Value {
     let mut doc = unsigned.clone();
     for suite in suites {
         let input = write_json(dir, "js-sign-input.json", &doc);

@@ -338,6 +338,23 @@ fn edge_documents() -> Vec<Value> {
         .collect()
 }
 
+/// jsonld.js's answer (`canonize.mjs`) for each document, in order:
+/// `{"nquads": …}` or `{"error": …}`.
+fn js_canonize(docs: &[Value]) -> Vec<Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("docs.json");
+    std::fs::write(&file, serde_json::to_vec(docs).unwrap()).unwrap();
+    let out = crate::interop::node("canonize.mjs", &[file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let js: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(js.len(), docs.len());
+    js
+}
+
 /// The independent reference: jsonld.js (safe mode, RDFC-1.0) must produce
 /// the same canonical bytes as Rosette for every generated and edge-case
 /// document, and refuse the same ones.
@@ -349,17 +366,7 @@ fn generated_and_edge_documents_match_jsonld_js() {
     let mut g = Gen(0x0bad_cafe_f00d_0042);
     let mut docs: Vec<Value> = (0..300).map(|i| credential(&mut g, i)).collect();
     docs.extend(edge_documents());
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("docs.json");
-    std::fs::write(&file, serde_json::to_vec(&docs).unwrap()).unwrap();
-    let out = crate::interop::node("canonize.mjs", &[file.to_str().unwrap()]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let js: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(js.len(), docs.len());
+    let js = js_canonize(&docs);
     let mut mismatches = Vec::new();
     let mut agreed_ok = 0;
     for (i, (doc, reference)) in docs.iter().zip(&js).enumerate() {
@@ -410,4 +417,285 @@ fn jcs_matches_an_independent_implementation() {
             "document #{i}"
         );
     }
+}
+
+// ---------------------------------------------------------------------------
+// Embedded credentials with their own proofs (issue 13 §1). In the VC v2
+// context `proof` is `@container: @graph`: every proof, at every depth, is a
+// named graph of its own; only the top-level proof being verified is removed
+// before canonicalization.
+// ---------------------------------------------------------------------------
+
+const V2: &str = "https://www.w3.org/ns/credentials/v2";
+const OB: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
+
+fn inner_proof(n: u32) -> Value {
+    json!({
+        "type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",
+        "created": "2024-06-01T12:00:00Z", "proofPurpose": "assertionMethod",
+        "verificationMethod": format!("did:key:z6MkEndorser{n}#z6MkEndorser{n}"),
+        "proofValue": format!("z3FXQjecWufY46yg5abdVZsXqLhxhueuSoZgNSARiKBk9czhSePTFehP8c3PGfb6a22gkfUKKjvQ8CDhkmSXy{n}")
+    })
+}
+
+/// A signed-looking `EndorsementCredential` (proofs need not verify to be
+/// canonicalized); `own_context` decides whether it repeats `@context`.
+fn endorsement(n: u32, own_context: bool, proof: Value) -> Value {
+    let mut e = json!({
+        "id": format!("urn:uuid:00000000-0000-4000-8000-e0000000000{n}"),
+        "type": ["VerifiableCredential", "EndorsementCredential"],
+        "name": format!("Endorsement {n}"),
+        "issuer": { "id": format!("did:example:endorser{n}"), "type": ["Profile"], "name": format!("Endorser {n}") },
+        "validFrom": "2024-01-01T00:00:00Z",
+        "credentialSubject": { "id": "https://example.com/achievements/1", "type": ["EndorsementSubject"], "endorsementComment": "Good" },
+        "proof": proof,
+    });
+    if own_context {
+        e["@context"] = json!([V2, OB]);
+    }
+    e
+}
+
+/// Changes a document in place.
+type Edit = fn(&mut Value);
+
+/// Endorsement 1, whose issuer profile carries endorsement 2.
+fn endorsed_endorsement() -> Value {
+    let mut e = endorsement(1, true, json!([inner_proof(1)]));
+    e["issuer"]["endorsement"] = json!([endorsement(2, true, json!([inner_proof(2)]))]);
+    e
+}
+
+/// Credentials carrying endorsements with their own proofs at several
+/// depths: in the achievement, the issuer profile, the achievement's
+/// creator, the credential itself, and an endorsement of an endorsement.
+pub(crate) fn nested_proof_documents() -> Vec<(&'static str, Value)> {
+    let base = || {
+        json!({
+            "@context": [V2, OB],
+            "id": "urn:uuid:00000000-0000-4000-8000-000000000001",
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "issuer": { "id": "did:example:issuer", "type": ["Profile"], "name": "Issuer" },
+            "validFrom": "2024-01-01T00:00:00Z",
+            "credentialSubject": { "type": ["AchievementSubject"], "id": "did:example:holder",
+                "achievement": { "id": "https://example.com/achievements/1", "type": ["Achievement"], "name": "n", "description": "d", "criteria": { "narrative": "x" } } }
+        })
+    };
+    let cases: Vec<(&'static str, Edit)> = vec![
+        ("in the achievement", |d| {
+            d["credentialSubject"]["achievement"]["endorsement"] =
+                json!([endorsement(1, true, json!([inner_proof(1)]))])
+        }),
+        ("in the achievement, proof as one object", |d| {
+            d["credentialSubject"]["achievement"]["endorsement"] =
+                json!([endorsement(1, true, inner_proof(1))])
+        }),
+        ("in the achievement, no @context of its own", |d| {
+            d["credentialSubject"]["achievement"]["endorsement"] =
+                json!([endorsement(1, false, json!([inner_proof(1)]))])
+        }),
+        ("in the issuer profile", |d| {
+            d["issuer"]["endorsement"] = json!([endorsement(1, true, json!([inner_proof(1)]))])
+        }),
+        ("in the achievement's creator", |d| {
+            d["credentialSubject"]["achievement"]["creator"] = json!({
+                "id": "did:example:creator", "type": ["Profile"],
+                "endorsement": [endorsement(1, true, json!([inner_proof(1)]))]
+            })
+        }),
+        ("on the credential, with a proof set", |d| {
+            d["endorsement"] = json!([endorsement(
+                1,
+                true,
+                json!([inner_proof(1), inner_proof(2)])
+            )])
+        }),
+        ("two identical endorsements but for the proof", |d| {
+            d["endorsement"] = json!([
+                endorsement(1, true, json!([inner_proof(1)])),
+                endorsement(1, true, json!([inner_proof(2)]))
+            ])
+        }),
+        ("the same proof on two endorsements", |d| {
+            let mut twin = endorsement(2, true, json!([inner_proof(1)]));
+            twin["issuer"] = endorsement(1, true, Value::Null)["issuer"].clone();
+            d["endorsement"] = json!([endorsement(1, true, json!([inner_proof(1)])), twin])
+        }),
+        ("endorsements without ids", |d| {
+            let mut a = endorsement(1, true, json!([inner_proof(1)]));
+            let mut b = endorsement(1, true, json!([inner_proof(1)]));
+            a.as_object_mut().unwrap().remove("id");
+            b.as_object_mut().unwrap().remove("id");
+            b["name"] = json!("Another");
+            d["credentialSubject"]["achievement"]["endorsement"] = json!([a, b])
+        }),
+        ("an endorsement of an endorsement", |d| {
+            d["credentialSubject"]["achievement"]["endorsement"] = json!([endorsed_endorsement()])
+        }),
+        ("everywhere at once", |d| {
+            d["endorsement"] = json!([endorsement(3, true, json!([inner_proof(3)]))]);
+            d["issuer"]["endorsement"] = json!([endorsement(4, false, json!([inner_proof(4)]))]);
+            d["credentialSubject"]["achievement"]["endorsement"] = json!([endorsed_endorsement()])
+        }),
+    ];
+    let mut docs: Vec<(&'static str, Value)> = cases
+        .into_iter()
+        .map(|(name, edit)| {
+            let mut d = base();
+            edit(&mut d);
+            (name, d)
+        })
+        .collect();
+    let mut complete = crate::support::vector_json("ob-v3p0-validator/complete.json");
+    if let Some(m) = complete.as_object_mut() {
+        m.remove("proof");
+    }
+    docs.push(("1EdTech complete.json without its proof", complete));
+    docs
+}
+
+/// Small graphs of blank nodes with few predicates, so that many nodes share
+/// a first-degree hash and need RDFC-1.0's n-degree hashing: cycles, twins,
+/// and named graphs (a `@graph` container) whose names relate through
+/// several quads, as embedded proofs do.
+fn blank_node_graphs(g: &mut Gen, count: u64) -> Vec<Value> {
+    let context = json!({
+        "@vocab": "https://example.com/v#",
+        "p": { "@type": "@id" }, "q": { "@type": "@id" },
+        "g": { "@id": "https://example.com/v#g", "@container": "@graph" }
+    });
+    (0..count)
+        .map(|_| {
+            let n = 2 + g.below(6);
+            let node = |g: &mut Gen, i: u64| {
+                let mut m = serde_json::Map::new();
+                m.insert("@id".into(), json!(format!("_:n{i}")));
+                for pred in ["p", "q"] {
+                    let refs: Vec<Value> = (0..g.below(3))
+                        .map(|_| json!(format!("_:n{}", g.below(n))))
+                        .collect();
+                    if !refs.is_empty() {
+                        m.insert(pred.into(), Value::Array(refs));
+                    }
+                }
+                // (A node with only `@id` is refused by jsonld.js's safe mode.)
+                m.insert("v".into(), json!(g.below(2)));
+                Value::Object(m)
+            };
+            let mut nodes: Vec<Value> = (0..n).map(|i| node(g, i)).collect();
+            for i in 0..n {
+                if g.chance(30) {
+                    let target = g.below(n);
+                    let inner = node(g, target);
+                    let mut graph = serde_json::Map::new();
+                    for k in ["p", "v"] {
+                        if let Some(v) = inner.get(k) {
+                            graph.insert(k.into(), v.clone());
+                        }
+                    }
+                    graph.insert("v".into(), json!(7));
+                    nodes[i as usize]["g"] = json!([graph.clone(), graph]);
+                }
+            }
+            json!({ "@context": context, "@graph": nodes })
+        })
+        .collect()
+}
+
+/// RDFC-1.0 on datasets that need n-degree hashing gives jsonld.js's
+/// (`rdf-canonize`) bytes.
+#[test]
+fn blank_node_graphs_match_rdf_canonize() {
+    if !crate::interop::node_ready() {
+        return;
+    }
+    let docs = blank_node_graphs(&mut Gen(0x1234_5678_9abc_def1), 400);
+    let js = js_canonize(&docs);
+    let (mut compared, mut refused) = (0, 0);
+    for (i, (doc, reference)) in docs.iter().zip(&js).enumerate() {
+        let Some(expected) = reference["nquads"].as_str() else {
+            // rdf-canonize bounds the n-degree work; so does Rosette.
+            assert!(
+                reference["error"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("deep iterations"),
+                "#{i}: jsonld.js refused: {}\n{doc}",
+                reference["error"]
+            );
+            let ours = jsonld::canonicalize(doc).map(|_| ()).map_err(|e| e.code());
+            assert_eq!(ours, Err("rdfc_poisoned"), "#{i}: {doc}");
+            refused += 1;
+            continue;
+        };
+        let ours = jsonld::canonicalize(doc).unwrap_or_else(|e| panic!("#{i}: {e}\n{doc}"));
+        assert!(
+            ours == expected,
+            "#{i} differs from jsonld.js\n{}\n{doc}",
+            line_diff(&ours, expected)
+        );
+        compared += usize::from(expected.contains("_:c14n1 "));
+    }
+    assert!(
+        compared > 50,
+        "only {compared} graphs with two or more blank nodes"
+    );
+    assert!(refused > 0, "no graph reached the n-degree work bound");
+}
+
+/// Both of Rosette's paths give the same canonical form for every document
+/// with embedded proofs, and every inner proof shows as its own named graph.
+#[test]
+fn nested_proofs_agree_on_both_paths() {
+    for (name, doc) in nested_proof_documents() {
+        same_outcome(&doc, name);
+        let nq = jsonld::canonicalize(&doc).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let inner = doc.to_string().matches("\"proofValue\"").count();
+        let graphs: std::collections::HashSet<&str> = nq
+            .lines()
+            .filter(|l| l.contains("<https://w3id.org/security#proofValue>"))
+            .filter_map(|l| l.trim_end_matches(" .").rsplit(' ').next())
+            .collect();
+        assert_eq!(
+            graphs.len(),
+            inner,
+            "{name}: one named graph per proof\n{nq}"
+        );
+    }
+}
+
+/// jsonld.js gives the same canonical bytes for every document with
+/// embedded proofs (the reference the Digital Bazaar verifier signs over).
+#[test]
+fn nested_proofs_match_jsonld_js() {
+    if !crate::interop::node_ready() {
+        return;
+    }
+    let docs = nested_proof_documents();
+    let js = js_canonize(&docs.iter().map(|(_, d)| d.clone()).collect::<Vec<_>>());
+    for ((name, doc), reference) in docs.iter().zip(&js) {
+        let expected = reference["nquads"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name}: jsonld.js refused: {}", reference["error"]));
+        for (path, ours) in [
+            ("canonicalize", jsonld::canonicalize(doc)),
+            ("general path", jsonld::canonicalize_general(doc)),
+        ] {
+            let ours = ours.unwrap_or_else(|e| panic!("{name}: {path}: {e}"));
+            assert!(
+                ours == expected,
+                "{name}: {path} differs from jsonld.js\n{}",
+                line_diff(&ours, expected)
+            );
+        }
+    }
+}
+
+/// The lines only one side has, marked `-` (ours) and `+` (reference).
+fn line_diff(ours: &str, reference: &str) -> String {
+    let a: std::collections::BTreeSet<&str> = ours.lines().collect();
+    let b: std::collections::BTreeSet<&str> = reference.lines().collect();
+    let mut out: Vec<String> = a.difference(&b).map(|l| format!("- {l}")).collect();
+    out.extend(b.difference(&a).map(|l| format!("+ {l}")));
+    out.join("\n")
 }

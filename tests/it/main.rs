@@ -10,6 +10,7 @@ mod browser;
 mod cli_records;
 mod did_web;
 mod duplicate_keys;
+mod endorsements;
 mod fresh_dir;
 mod fuzz_replay;
 mod graders;
