@@ -22,6 +22,7 @@ mod key_rotation;
 mod legacy_suites;
 mod multi_node;
 mod node_faults;
+mod ob_validator;
 mod openapi;
 mod pages;
 mod serve;

@@ -266,25 +266,22 @@ fn simple_eddsa_2022() {
     );
 }
 
-// OB30Tests.testCompleteJsonInvalidInlineSchemaRef: invalid only because
-// its credentialSchema URL answers 404 (Rosette does not fetch schemas);
-// its signature, over embedded signed endorsements, is valid. Keys:
-// 1edtech.edu fragments; its 1EdTechRevocationList is on 1edtech.edu too,
-// so with the keys it is CANNOT VERIFY on `status`.
+// OB30Tests.testCompleteJsonInvalidInlineSchemaRef: invalid (the validator
+// stops at its credentialSchema URL, which answers 404; Rosette does not
+// fetch schemas). Its own signature, over embedded signed endorsements, is
+// valid; keys: 1edtech.edu fragments. Its five endorsements (OB 3.0 §9.2)
+// carry placeholder proofs (`eddsa-rdf-2022`, unsupported) and expired in
+// 2020, so with the keys it is NOT VALID on an endorsement.
 #[test]
 fn complete() {
-    let status_open = Target {
-        verdict: "CANNOT VERIFY",
-        decisive: Some((
-            "status",
-            "unknown",
-            &["status_list_unreachable", "fetch_failed"],
-        )),
+    let endorsement_expired = Target {
+        verdict: "NOT VALID",
+        decisive: Some(("endorsement", "invalid", &["endorsement_expired"])),
     };
     expect(
         "ob-v3p0-validator/complete.json",
         KEY_OFFLINE,
-        WithKeys::Target(status_open),
+        WithKeys::Target(endorsement_expired),
     );
 }
 
