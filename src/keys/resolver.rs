@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::did_key::resolve_did_key;
 use super::document::method_from_controller_document;
+use super::jwk::JwkMethod;
 use super::multikey::decode_public_key_multibase;
 use super::{KeyError, VerificationMethod, truncate};
 use crate::future::BoxFuture;
@@ -60,6 +61,19 @@ pub trait KeyResolver: Send + Sync {
         &'a self,
         vm_url: &'a str,
     ) -> BoxFuture<'a, Result<VerificationMethod, ResolveError>>;
+
+    /// Resolves `vm_url` to a public JWK of any type VC-JWT accepts
+    /// (Ed25519, P-256, RSA; Open Badges 3.0 §8.2.5 "dereference the `kid`").
+    /// The default answers the Ed25519 key of [`KeyResolver::resolve`]; a
+    /// resolver of fetched documents overrides it with
+    /// [`super::jwk_method_from_controller_document`] to serve
+    /// `publicKeyJwk` keys of the other types.
+    fn resolve_jwk<'a>(
+        &'a self,
+        vm_url: &'a str,
+    ) -> BoxFuture<'a, Result<JwkMethod, ResolveError>> {
+        Box::pin(async move { self.resolve(vm_url).await.map(JwkMethod::from) })
+    }
 }
 
 impl<T: KeyResolver + ?Sized> KeyResolver for Arc<T> {
@@ -69,6 +83,13 @@ impl<T: KeyResolver + ?Sized> KeyResolver for Arc<T> {
     ) -> BoxFuture<'a, Result<VerificationMethod, ResolveError>> {
         (**self).resolve(vm_url)
     }
+
+    fn resolve_jwk<'a>(
+        &'a self,
+        vm_url: &'a str,
+    ) -> BoxFuture<'a, Result<JwkMethod, ResolveError>> {
+        (**self).resolve_jwk(vm_url)
+    }
 }
 
 impl<T: KeyResolver + ?Sized> KeyResolver for &T {
@@ -77,6 +98,13 @@ impl<T: KeyResolver + ?Sized> KeyResolver for &T {
         vm_url: &'a str,
     ) -> BoxFuture<'a, Result<VerificationMethod, ResolveError>> {
         (**self).resolve(vm_url)
+    }
+
+    fn resolve_jwk<'a>(
+        &'a self,
+        vm_url: &'a str,
+    ) -> BoxFuture<'a, Result<JwkMethod, ResolveError>> {
+        (**self).resolve_jwk(vm_url)
     }
 }
 
