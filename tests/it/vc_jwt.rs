@@ -547,3 +547,48 @@ fn the_api_takes_a_jwt_raw_as_a_json_string_and_in_a_batch() {
         .collect();
     assert_eq!(verdicts, ["VALID", "CANNOT VERIFY", "NOT VALID"]);
 }
+
+/// Interop: VC-JWTs signed by `jose` (panva's JOSE library, pinned in
+/// `tests/interop`) with fresh EdDSA, ES256 and RS256 keys, the key in the
+/// header's `jwk` or named by a `did:jwk` `kid`, verify here; a tampered
+/// copy does not. (Rosette verifies VC-JWTs but issues none, so this is the
+/// one direction.)
+#[test]
+fn vc_jwts_signed_by_jose_verify() {
+    if !crate::interop::node_ready() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("payload.json");
+    std::fs::write(&file, simple_payload().to_string()).unwrap();
+    for alg in ["EdDSA", "ES256", "RS256"] {
+        for form in ["jwk", "did-jwk"] {
+            let out = crate::interop::node("jwt-sign.mjs", &[file.to_str().unwrap(), alg, form]);
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let signed: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let jwt = signed["jwt"].as_str().unwrap();
+            let report = verify(jwt.as_bytes());
+            assert_eq!(report.verdict, Verdict::Valid, "{alg} {form}: {report:#?}");
+            if form == "did-jwk" {
+                let did = signed["did"].as_str().unwrap();
+                assert_eq!(report.credential.as_ref().unwrap().issuer, did);
+                assert!(
+                    check(&report, "proof")
+                        .message
+                        .contains(&format!("{did}#0"))
+                );
+            }
+            // One character inside the signature changed.
+            let at = jwt.len() - 10;
+            let swap = if &jwt[at..=at] == "A" { "B" } else { "A" };
+            let tampered = format!("{}{swap}{}", &jwt[..at], &jwt[at + 1..]);
+            let report = verify(tampered.as_bytes());
+            assert_eq!(report.verdict, Verdict::Invalid, "{alg} {form} tampered");
+            assert_eq!(check(&report, "proof").code, "signature_invalid");
+        }
+    }
+}
