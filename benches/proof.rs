@@ -106,6 +106,7 @@ fn benches(c: &mut Criterion) {
             assert!(report.verified);
         })
     });
+    vc_jwt_benches(c, &signer, &doc, &resolver, &rt, now);
     c.bench_function("eddsa-rdfc-2022/canonicalize_fast_path", |b| {
         b.iter(|| rosette::jsonld::canonicalize_fast(black_box(&doc)).expect("canonical"))
     });
@@ -195,6 +196,62 @@ impl rosette::verification::StatusSource for Lists {
                 message: url.to_owned(),
             },
         )))
+    }
+}
+
+/// The same credential as a VC-JWT (OB 3.0 §8.2), the whole report from
+/// the token's text: EdDSA with a `did:key` `kid`, and RS256 with the key in
+/// the header (`jwk`).
+fn vc_jwt_benches(
+    c: &mut Criterion,
+    signer: &IssuerKey,
+    doc: &Value,
+    resolver: &OfflineResolver,
+    rt: &tokio::runtime::Runtime,
+    now: chrono::DateTime<chrono::Utc>,
+) {
+    use base64::Engine as _;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let mut payload = doc.clone();
+    payload["iss"] = json!(signer.issuer());
+    payload["jti"] = doc["id"].clone();
+    payload["nbf"] = json!(1_795_608_000); // validFrom 2026-11-25T12:00:00Z
+    payload["exp"] = json!(1_858_766_400); // validUntil 2028-11-25T12:00:00Z
+    let input = |header: Value| {
+        format!(
+            "{}.{}",
+            b64(header.to_string().as_bytes()),
+            b64(payload.to_string().as_bytes())
+        )
+    };
+    let eddsa = {
+        let input = input(json!({"alg": "EdDSA", "typ": "JWT", "kid": signer.method().id}));
+        format!("{input}.{}", b64(&signer.sign(input.as_bytes())))
+    };
+    let rs256 = {
+        let der = include_bytes!("../tests/vectors/vc-jwt/rsa-2048.pkcs1.der");
+        let key = jsonwebtoken::EncodingKey::from_rsa_der(der);
+        let jwk = jsonwebtoken::jwk::Jwk::from_encoding_key(&key, jsonwebtoken::Algorithm::RS256)
+            .expect("jwk");
+        let jwk = json!({"kty": "RSA", "n": serde_json::to_value(&jwk).expect("jwk")["n"],
+                         "e": "AQAB"});
+        let input = input(json!({"alg": "RS256", "typ": "JWT", "jwk": jwk}));
+        let sig =
+            jsonwebtoken::crypto::sign(input.as_bytes(), &key, jsonwebtoken::Algorithm::RS256)
+                .expect("sign");
+        format!("{input}.{sig}")
+    };
+    for (name, token) in [("eddsa_did_key", eddsa), ("rs256_header_jwk", rs256)] {
+        c.bench_function(&format!("vc_jwt/verification_report_{name}"), |b| {
+            b.iter(|| {
+                let cx = rosette::verification::VerifyContext::new(resolver, now);
+                let report = rt.block_on(rosette::verification::verify_bytes(
+                    black_box(token.as_bytes()),
+                    cx,
+                ));
+                assert!(report.verified, "{report:?}");
+            })
+        });
     }
 }
 

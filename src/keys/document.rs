@@ -138,6 +138,22 @@ pub fn method_from_controller_document(
     doc: &Value,
     vm_url: &str,
 ) -> Result<VerificationMethod, KeyError> {
+    let (method, doc_id) = assertion_method_entry(doc, vm_url)?;
+    // Step 6: the key.
+    let public_key = parse_key(method, vm_url)?;
+    Ok(VerificationMethod {
+        id: vm_url.to_owned(),
+        controller: doc_id.to_owned(),
+        public_key,
+    })
+}
+
+/// Steps 1–5 of [`method_from_controller_document`]: the method object
+/// `vm_url` names and the document id, whatever its key type.
+pub(super) fn assertion_method_entry<'a>(
+    doc: &'a Value,
+    vm_url: &str,
+) -> Result<(&'a Map<String, Value>, &'a str), KeyError> {
     let (base, fragment) = split_vm_url(vm_url)?;
     let Some(obj) = doc.as_object() else {
         return Err(cid(
@@ -253,13 +269,7 @@ pub fn method_from_controller_document(
         ));
     }
 
-    // Step 6: the key.
-    let public_key = parse_key(method, vm_url)?;
-    Ok(VerificationMethod {
-        id: vm_url.to_owned(),
-        controller: doc_id.to_owned(),
-        public_key,
-    })
+    Ok((method, doc_id))
 }
 
 /// Reads the Ed25519 public key of a verification method object.

@@ -18,6 +18,7 @@
 //! | [`did_key`], [`resolve_did_key`], [`did_key_document`] | did:key Method v0.7, "The did:key Format" and "Document Creation Algorithm" |
 //! | [`did_web_from_base_url`], [`did_web_to_url`], [`did_web_resolution_url`], [`did_web_document`] | did:web Method, "Method-specific identifier" and "Read (Resolve)" |
 //! | [`method_from_controller_document`] | CID 1.0 §3.3 Retrieve Verification Method; DID Core §5.3 |
+//! | [`PublicJwk`], [`resolve_did_jwk`], [`jwk_method_from_controller_document`] | RFC 7517 §4, RFC 7518 §6, RFC 8037 §2; did:jwk Method; CID 1.0 §2.2.3 JsonWebKey |
 //!
 //! # Interoperability decisions
 //!
@@ -35,6 +36,7 @@ mod did_key;
 mod did_web;
 mod document;
 mod history;
+mod jwk;
 mod multikey;
 mod resolver;
 mod signer;
@@ -47,6 +49,10 @@ pub use did_web::{
 };
 pub use document::{VerificationMethod, method_from_controller_document};
 pub use history::KeyHistory;
+pub use jwk::{
+    JwkError, JwkKind, JwkMethod, MAX_RSA_BITS, MIN_RSA_BITS, PublicJwk,
+    jwk_method_from_controller_document, resolve_did_jwk,
+};
 pub use multikey::{
     ED25519_PRIV_HEADER, ED25519_PUB_HEADER, decode_public_key_multibase, decode_secret_key,
     encode_pkcs8_pem, encode_secret_key_multibase, generate_signing_key, public_key_multibase,

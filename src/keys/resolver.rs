@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::did_key::{did_key_document, resolve_did_key};
 use super::document::method_from_controller_document;
+use super::jwk::JwkMethod;
 use super::multikey::decode_public_key_multibase;
 use super::{KeyError, VerificationMethod, truncate};
 use crate::future::BoxFuture;
@@ -84,6 +85,30 @@ pub trait KeyResolver: Send + Sync {
             truncate(id)
         )))))
     }
+
+    /// Resolves `vm_url` to a public JWK of any type VC-JWT accepts
+    /// (Ed25519, P-256, RSA; Open Badges 3.0 §8.2.5 "dereference the `kid`"):
+    /// the Ed25519 key of [`KeyResolver::resolve`], or else, when that key
+    /// is not known, the method's `publicKeyJwk` in the controller document
+    /// of [`KeyResolver::document`] (checked by
+    /// [`super::jwk_method_from_controller_document`]).
+    fn resolve_jwk<'a>(
+        &'a self,
+        vm_url: &'a str,
+    ) -> BoxFuture<'a, Result<JwkMethod, ResolveError>> {
+        Box::pin(async move {
+            let first = match self.resolve(vm_url).await {
+                Ok(method) => return Ok(JwkMethod::from(method)),
+                Err(e @ ResolveError::Unknown(_)) => e,
+                Err(e) => return Err(e),
+            };
+            let controller = vm_url.split_once('#').map_or(vm_url, |(id, _)| id);
+            match self.document(controller).await {
+                Ok(doc) => Ok(super::jwk_method_from_controller_document(&doc, vm_url)?),
+                Err(_) => Err(first),
+            }
+        })
+    }
 }
 
 impl<T: KeyResolver + ?Sized> KeyResolver for Arc<T> {
@@ -97,6 +122,13 @@ impl<T: KeyResolver + ?Sized> KeyResolver for Arc<T> {
     fn document<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Arc<Value>, ResolveError>> {
         (**self).document(id)
     }
+
+    fn resolve_jwk<'a>(
+        &'a self,
+        vm_url: &'a str,
+    ) -> BoxFuture<'a, Result<JwkMethod, ResolveError>> {
+        (**self).resolve_jwk(vm_url)
+    }
 }
 
 impl<T: KeyResolver + ?Sized> KeyResolver for &T {
@@ -109,6 +141,13 @@ impl<T: KeyResolver + ?Sized> KeyResolver for &T {
 
     fn document<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Arc<Value>, ResolveError>> {
         (**self).document(id)
+    }
+
+    fn resolve_jwk<'a>(
+        &'a self,
+        vm_url: &'a str,
+    ) -> BoxFuture<'a, Result<JwkMethod, ResolveError>> {
+        (**self).resolve_jwk(vm_url)
     }
 }
 

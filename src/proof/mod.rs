@@ -7,9 +7,12 @@
 //! document with every proof removed except those its `previousProof`
 //! names. Time is passed in; nothing here reads a clock, a file or the
 //! network (the key comes from a [`crate::keys::KeyResolver`]).
+//!
+//! The other proof format of Open Badges 3.0 (§8.2), VC-JWT, is in [`jwt`].
 
 pub mod ed25519_2020;
 pub mod jcs;
+pub mod jwt;
 pub mod rdfc;
 
 use crate::jsonld::JsonLdError;

@@ -3,9 +3,11 @@
 //! parse → structure (OB 3.0 §9.1 step 1, VCDM 2.0 §4) → proofs (VC-DI §4.4,
 //! §4.5; the method's controller must be the issuer, OB 3.0 §8.5) →
 //! validity window (VCDM 2.0 §4.9, with clock skew) → status → embedded
-//! endorsements (OB 3.0 §9.1 step 6, [`embedded`]). Each check ends in one
-//! [`CheckState`]; "could not check" is [`CheckState::Unknown`] and never
-//! counts as valid. Time and key resolution are passed in.
+//! endorsements (OB 3.0 §9.1 step 6, [`embedded`]). A VC-JWT (OB 3.0
+//! §8.2) goes the same way, its JWS checked in place of embedded proofs
+//! (`vc_jwt`). Each check ends in one [`CheckState`]; "could not check" is
+//! [`CheckState::Unknown`] and never counts as valid. Time and key
+//! resolution are passed in.
 
 pub mod embedded;
 mod issuers;
@@ -13,6 +15,7 @@ mod proofs;
 mod report;
 mod revocation_list;
 mod status_check;
+mod vc_jwt;
 
 pub use issuers::{IssuerTrust, TrustedIssuers};
 pub use report::{Check, CheckState, CredentialInfo, PROOF_IGNORED, Report, Verdict};
@@ -20,6 +23,7 @@ pub use status_check::{SourceError, StatusCache, StatusSource};
 
 use crate::keys::KeyResolver;
 use crate::model;
+use crate::proof::jwt::{CompactJws, looks_like_compact_jws, parse_compact_jws};
 use chrono::{DateTime, Duration, Utc};
 use proofs::proof_checks;
 use serde_json::Value;
@@ -82,7 +86,8 @@ impl<'a> VerifyContext<'a> {
     }
 }
 
-/// Verifies a credential given as bytes (JSON text).
+/// Verifies a credential given as bytes: JSON text, or a VC-JWT (a compact
+/// JWS, OB 3.0 §8.2) with white space around it.
 pub async fn verify_bytes(input: &[u8], cx: VerifyContext<'_>) -> Report {
     if input.len() > cx.max_bytes {
         let c = Check::new(
@@ -97,6 +102,9 @@ pub async fn verify_bytes(input: &[u8], cx: VerifyContext<'_>) -> Report {
         );
         return Report::finish(vec![c], None, cx.now);
     }
+    if looks_like_compact_jws(input) {
+        return verify_jws_text(&String::from_utf8_lossy(input), cx).await;
+    }
     let doc: Value = match model::strict_json::from_slice(input) {
         Ok(v) => v,
         Err(e) => {
@@ -107,8 +115,26 @@ pub async fn verify_bytes(input: &[u8], cx: VerifyContext<'_>) -> Report {
     verify_value(&doc, cx).await
 }
 
+/// Verifies a VC-JWT given as compact JWS text (OB 3.0 §8.2.5): the
+/// credential it carries goes through the same pipeline as a JSON one, its
+/// JWS standing for the proof.
+pub async fn verify_jws_text(text: &str, cx: VerifyContext<'_>) -> Report {
+    match parse_compact_jws(text) {
+        Ok(jws) => verify_document(&jws.credential(), Some(&jws), cx).await,
+        Err(e) => {
+            let c = Check::new("parse", CheckState::Invalid, e.code, e.message);
+            Report::finish(vec![c], None, cx.now)
+        }
+    }
+}
+
 /// Verifies a parsed credential.
 pub async fn verify_value(doc: &Value, cx: VerifyContext<'_>) -> Report {
+    verify_document(doc, None, cx).await
+}
+
+/// The pipeline, for a credential with embedded proofs or secured by `jws`.
+async fn verify_document(doc: &Value, jws: Option<&CompactJws>, cx: VerifyContext<'_>) -> Report {
     let mut checks = Vec::with_capacity(6);
     let depth = model::json_depth(doc);
     if depth > model::MAX_JSON_DEPTH {
@@ -132,7 +158,14 @@ pub async fn verify_value(doc: &Value, cx: VerifyContext<'_>) -> Report {
         ));
         return Report::finish(checks, None, cx.now);
     }
-    checks.push(Check::valid("parse", "well-formed JSON object"));
+    checks.push(Check::valid(
+        "parse",
+        if jws.is_some() {
+            "compact JWS (VC-JWT) whose payload holds a JSON object"
+        } else {
+            "well-formed JSON object"
+        },
+    ));
 
     let summary = match model::inspect_credential(doc) {
         Ok(s) => {
@@ -170,7 +203,10 @@ pub async fn verify_value(doc: &Value, cx: VerifyContext<'_>) -> Report {
         valid_until: summary.valid_until.as_ref().map(|d| d.as_str().to_owned()),
     };
 
-    let proof_checks = proof_checks(doc, &summary.issuer_id, cx).await;
+    let proof_checks = match jws {
+        Some(jws) => vc_jwt::jwt_checks(jws, doc, &summary, cx).await,
+        None => proof_checks(doc, &summary.issuer_id, cx).await,
+    };
     let signature_ok = proof_checks.iter().all(Check::passes);
     // Valid proofs have the issuer as their key's controller: ours only
     // resolve to this issuer's keys.
@@ -227,8 +263,9 @@ pub async fn verify_value(doc: &Value, cx: VerifyContext<'_>) -> Report {
     Report::finish(checks, Some(info), cx.now)
 }
 
-/// Verifies what a user hands in: credential JSON, or a baked PNG or SVG
-/// (OB 3.0 §5.3), whose embedded credential is extracted first.
+/// Verifies what a user hands in: credential JSON, a VC-JWT (compact JWS
+/// text, OB 3.0 §8.2), or a baked PNG or SVG (OB 3.0 §5.3), whose embedded
+/// credential or VC-JWT is extracted first.
 pub async fn verify_input(input: &[u8], cx: VerifyContext<'_>) -> Report {
     if input.len() > cx.max_bytes.max(crate::render::bake::MAX_IMAGE_BYTES) {
         let c = Check::new(
@@ -247,15 +284,7 @@ pub async fn verify_input(input: &[u8], cx: VerifyContext<'_>) -> Report {
     }
     match crate::render::bake::unbake(input) {
         Ok(crate::render::bake::Baked::Json(json)) => verify_bytes(json.as_bytes(), cx).await,
-        Ok(crate::render::bake::Baked::Jws(_)) => {
-            let c = Check::new(
-                "parse",
-                CheckState::Unknown,
-                "vc_jwt_unsupported",
-                "the image carries a VC-JWT (compact JWS); only Data Integrity credentials are verified",
-            );
-            Report::finish(vec![c], None, cx.now)
-        }
+        Ok(crate::render::bake::Baked::Jws(text)) => verify_jws_text(&text, cx).await,
         Err(e) => {
             let c = Check::new(
                 "parse",

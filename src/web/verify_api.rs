@@ -1,7 +1,8 @@
 //! `POST /api/v1/verify`: the verification API for HR systems. Accepts a
-//! credential (JSON), a baked PNG or SVG (raw body), `{"url": …}` (a
-//! bounded fetch), or a batch `{"credentials": [item, …]}` of up to
-//! [`MAX_BATCH`] items, each a credential object, `{"url": …}` or a
+//! credential (JSON, or a VC-JWT: compact JWS text as the raw body or a
+//! JSON string), a baked PNG or SVG (raw body), `{"url": …}` (a bounded
+//! fetch), or a batch `{"credentials": [item, …]}` of up to [`MAX_BATCH`]
+//! items, each a credential object, a VC-JWT string, `{"url": …}` or a
 //! string URL, or a roster (a CSV or text file of credential ids or links,
 //! raw or as form parts; see [`super::roster`]). Answers the same report as
 //! `rosette verify --json`, or `{"results": [report, …]}` for a batch
@@ -14,6 +15,7 @@ use super::outbound::{
 };
 use super::roster::{self, Sniffed};
 use super::state::{AppState, Pieces, count};
+use crate::proof::jwt::looks_like_compact_jws;
 use crate::verification::{self, Check, CheckState, Report, VerifyContext};
 use axum::body::Bytes;
 use axum::extract::State;
@@ -32,11 +34,13 @@ pub use super::state::MAX_BATCH;
     tag = "verification",
     summary = "Verify a credential, a baked badge, a credential URL, or a batch",
     description = "For HR systems. The body is one of: a credential as JSON (`application/json`, \
-`application/vc`, `application/ld+json`); a badge image with the credential baked in (`image/png`, \
+`application/vc`, `application/ld+json`); a VC-JWT (Open Badges 3.0 §8.2: a compact JWS signed with EdDSA, \
+ES256 or RS256, its key from the header's `kid` DID URL or `jwk`) as the raw body (`application/jwt`, \
+`application/vc+jwt`, `text/plain`) or as a JSON string; a badge image with the credential baked in (`image/png`, \
 `image/svg+xml`: any body whose type is not JSON is sniffed); the same as files of a \
 `multipart/form-data` upload (one part: one report; several: a batch); `{\"url\": …}`, fetched with a bounded \
 client; or a batch `{\"credentials\": [item, …]}` of at most `max_batch` items (100 by default), each a \
-credential, `{\"url\": …}` or a URL string. A reference to one of this issuer's own credentials — its id \
+credential, a VC-JWT string, `{\"url\": …}` or a URL string. A reference to one of this issuer's own credentials — its id \
 (`urn:uuid:…` or the bare UUID, also as `{\"id\": …}`) or its page link (`{public_url}/v/{uuid}`, what the \
 badge's QR code carries) — is read from the store, not fetched. A URL is fetched over HTTPS from a public \
 address only (never loopback or another private address, in any spelling, unless the server runs with \
@@ -83,6 +87,8 @@ problem with the code `empty_batch`, never `verified: true`.",
             ("multipart/form-data"),
             ("text/csv"),
             ("text/plain"),
+            ("application/jwt"),
+            ("application/vc+jwt"),
         ),
     ),
     responses(
@@ -121,7 +127,9 @@ pub async fn verify(
     if content_type.starts_with("multipart/form-data") {
         return verify_multipart(&state, &headers, content_type, body, fetcher, cx).await;
     }
-    let is_json = content_type.contains("json") || content_type.starts_with("application/vc");
+    // `application/vc+jwt` (a VC-JWT) is not JSON, though it starts like `application/vc`.
+    let is_json = (content_type.contains("json") || content_type.starts_with("application/vc"))
+        && !content_type.contains("jwt");
     if !is_json {
         let essence = content_type
             .split(';')
@@ -427,6 +435,12 @@ async fn verify_item(
     fetcher: Option<&Outbound>,
     cx: VerifyContext<'_>,
 ) -> Report {
+    // A VC-JWT given as a JSON string (OB 3.0 §8.2), not a reference.
+    if let Value::String(text) = item
+        && looks_like_compact_jws(text.as_bytes())
+    {
+        return verification::verify_jws_text(text, cx).await;
+    }
     let url = match item {
         Value::String(u) => Some(u.as_str()),
         Value::Object(o) if o.len() == 1 => {

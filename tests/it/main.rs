@@ -34,5 +34,6 @@ mod status_interop;
 mod store_contract;
 mod support;
 mod vc_api;
+mod vc_jwt;
 mod vectors;
 mod verify_api;

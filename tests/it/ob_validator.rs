@@ -375,15 +375,23 @@ fn simple_noproof() {
     );
 }
 
-// Samples.JWT.SIMPLE_JWT: valid for the validator; RS256 with neither
-// `kid` nor `jwk`, so no key to check it with (OB 3.0 §8.2): unknown.
+// Samples.JWT.SIMPLE_JWT: flagged valid by the validator. RS256 with neither
+// `kid` nor `jwk`, so there is no key to check it with (OB 3.0 §8.2); but
+// before the key matters, its payload is a pre-release Open Badge: the draft
+// context `imsglobal.github.io/openbadges-specification/context.json` and a
+// subject without the `achievement` OB 3.0 requires (§9.1 step 1), the same
+// refusal as for that credential sent as JSON.
 #[test]
 fn simple_jwt() {
-    let no_key = Target {
-        verdict: "CANNOT VERIFY",
-        decisive: Some(("proof", "unknown", &[])),
+    let draft_payload = Target {
+        verdict: "NOT VALID",
+        decisive: Some((
+            "structure",
+            "invalid",
+            &["achievement_missing", "context_ob_missing"],
+        )),
     };
-    expect("ob-v3p0-validator/simple.jwt", no_key, WithKeys::NotRun);
+    expect("ob-v3p0-validator/simple.jwt", draft_payload, WithKeys::NotRun);
 }
 
 // OB30Tests.testSimplePNGPlainValid: valid. Key: an example.com fragment.
