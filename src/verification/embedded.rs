@@ -17,7 +17,9 @@
 //! structure, an expired or revoked endorsement) makes the credential's
 //! report not valid, since the document as presented carries a claim that
 //! does not hold; an endorsement that could not be checked (its key cannot
-//! be resolved, its suite is not supported, `endorsementJwt`) is `unknown`.
+//! be resolved, its suite is not supported) is `unknown`. An `endorsementJwt`
+//! (a compact JWS, OB 3.0 §8.2) is verified as a VC-JWT; endorsements inside
+//! its payload are not walked further.
 //!
 //! Nothing here runs before the credential's own signature holds, and an
 //! endorsement's endorsements only once its signature holds, so a forged
@@ -52,6 +54,8 @@ struct Found<'a> {
     path: String,
     depth: usize,
     value: &'a Value,
+    /// An `endorsementJwt`: a compact JWS (OB 3.0 §8.2) holding the endorsement.
+    jwt: bool,
 }
 
 /// The `endorsement` checks of `doc`; `signature_ok` tells whether the
@@ -63,7 +67,7 @@ pub(super) async fn endorsement_checks(
 ) -> Vec<Check> {
     let mut checks = Vec::new();
     let mut queue = VecDeque::new();
-    collect(doc, "", 1, &mut queue, &mut checks);
+    collect(doc, "", 1, &mut queue);
     if queue.is_empty() {
         return checks;
     }
@@ -106,13 +110,7 @@ pub(super) async fn endorsement_checks(
         let (outcome, signature_ok) = verify_one(&found, inner_cx).await;
         checks.extend(outcome);
         if signature_ok {
-            collect(
-                found.value,
-                &found.path,
-                found.depth + 1,
-                &mut queue,
-                &mut checks,
-            );
+            collect(found.value, &found.path, found.depth + 1, &mut queue);
         }
     }
     if skipped > 0 {
@@ -126,16 +124,9 @@ pub(super) async fn endorsement_checks(
     checks
 }
 
-/// Adds the endorsements of `doc` (at JSON pointer `base`) to `queue`, and
-/// an `unknown` check for each `endorsementJwt` (a compact JWS, OB 3.0 §8.2,
-/// not verified here) and an `invalid` one for a malformed member.
-fn collect<'a>(
-    doc: &'a Value,
-    base: &str,
-    depth: usize,
-    queue: &mut VecDeque<Found<'a>>,
-    checks: &mut Vec<Check>,
-) {
+/// Adds the endorsements of `doc` (at JSON pointer `base`), `endorsement`
+/// and `endorsementJwt` alike, to `queue`.
+fn collect<'a>(doc: &'a Value, base: &str, depth: usize, queue: &mut VecDeque<Found<'a>>) {
     for place in PLACES {
         let mut path = base.to_owned();
         let mut holder = Some(doc);
@@ -160,18 +151,12 @@ fn collect<'a>(
                 one => vec![(at, one)],
             };
             for (path, value) in items {
-                if jwt {
-                    let mut c = Check::new(
-                        "endorsement",
-                        CheckState::Unknown,
-                        "endorsement_jwt_unsupported",
-                        "an endorsement in VC-JWT form (endorsementJwt) is not verified",
-                    );
-                    c.path = Some(path);
-                    checks.push(c);
-                } else {
-                    queue.push_back(Found { path, depth, value });
-                }
+                queue.push_back(Found {
+                    path,
+                    depth,
+                    value,
+                    jwt,
+                });
             }
         }
     }
@@ -189,7 +174,34 @@ async fn verify_one(found: &Found<'_>, cx: VerifyContext<'_>) -> (Vec<Check>, bo
         c.path = Some(format!("{}{}", found.path, path.unwrap_or("")));
         c
     };
-    let Value::Object(map) = found.value else {
+    // An `endorsementJwt` is read first: its payload is the endorsement.
+    let (payload, jws) = if found.jwt {
+        let Value::String(text) = found.value else {
+            let c = at(
+                CheckState::Invalid,
+                "endorsement_malformed",
+                "an endorsementJwt must be a compact JWS string".into(),
+                None,
+            );
+            return (vec![c], false);
+        };
+        match crate::proof::jwt::parse_compact_jws(text) {
+            Ok(jws) => (Some(jws.credential()), Some(jws)),
+            Err(e) => {
+                let c = at(
+                    CheckState::Invalid,
+                    &format!("endorsement_{}", e.code),
+                    e.message,
+                    None,
+                );
+                return (vec![c], false);
+            }
+        }
+    } else {
+        (None, None)
+    };
+    let doc = payload.as_ref().unwrap_or(found.value);
+    let Value::Object(map) = doc else {
         let c = at(
             CheckState::Invalid,
             "endorsement_malformed",
@@ -212,7 +224,7 @@ async fn verify_one(found: &Found<'_>, cx: VerifyContext<'_>) -> (Vec<Check>, bo
         );
         return (vec![c], false);
     }
-    let report = Box::pin(super::verify_value(found.value, cx)).await;
+    let report = Box::pin(super::verify_document(doc, jws.as_ref(), cx)).await;
     let issuer = report
         .credential
         .as_ref()
@@ -225,7 +237,7 @@ async fn verify_one(found: &Found<'_>, cx: VerifyContext<'_>) -> (Vec<Check>, bo
         && report
             .checks
             .iter()
-            .all(|c| c.check != "proof" || c.state == CheckState::Valid);
+            .all(|c| c.check != "proof" || c.passes());
     if report.verified {
         let c = at(
             CheckState::Valid,
@@ -235,7 +247,7 @@ async fn verify_one(found: &Found<'_>, cx: VerifyContext<'_>) -> (Vec<Check>, bo
         );
         return (vec![c], proofs_ok);
     }
-    let proof_paths = proof_pointers(found.value, &report.checks);
+    let proof_paths = proof_pointers(doc, &report.checks);
     let mut proof_index = 0;
     let mut checks = Vec::new();
     for c in &report.checks {
@@ -245,7 +257,7 @@ async fn verify_one(found: &Found<'_>, cx: VerifyContext<'_>) -> (Vec<Check>, bo
         } else {
             c.path.clone()
         };
-        if c.state == CheckState::Valid {
+        if c.passes() {
             continue;
         }
         checks.push(at(

@@ -134,7 +134,11 @@ pub async fn verify_value(doc: &Value, cx: VerifyContext<'_>) -> Report {
 }
 
 /// The pipeline, for a credential with embedded proofs or secured by `jws`.
-async fn verify_document(doc: &Value, jws: Option<&CompactJws>, cx: VerifyContext<'_>) -> Report {
+pub(super) async fn verify_document(
+    doc: &Value,
+    jws: Option<&CompactJws>,
+    cx: VerifyContext<'_>,
+) -> Report {
     let mut checks = Vec::with_capacity(6);
     let depth = model::json_depth(doc);
     if depth > model::MAX_JSON_DEPTH {

@@ -548,10 +548,14 @@ pub async fn verify_presentation(
                     cx.now,
                 ),
                 Value::Object(_) => verification::verify_value(credential, cx).await,
+                // A VC-JWT (OB 3.0 §8.2) as a compact JWS string.
+                Value::String(jws) if crate::proof::jwt::looks_like_compact_jws(jws.as_bytes()) => {
+                    verification::verify_jws_text(jws, cx).await
+                }
                 _ => verification::Report::of_checks(
                     vec![unsupported(
-                        "vc_jwt_unsupported",
-                        "a credential that is not a JSON object (e.g. a VC-JWT) is not verified here",
+                        "credential_form_unsupported",
+                        "a credential must be a JSON object or a VC-JWT (compact JWS)",
                     )],
                     cx.now,
                 ),

@@ -219,11 +219,11 @@ fn an_expired_endorsement_makes_the_credential_not_valid() {
 
 /// Endorsements are checked in document order, places first (credential,
 /// issuer, achievement, creator, source): a malformed one and one that is
-/// no EndorsementCredential are invalid, an `endorsementJwt` is unknown,
-/// and past [`verification::embedded::MAX_ENDORSEMENTS`] the rest are
-/// counted in one unknown check.
+/// no EndorsementCredential are invalid, and past
+/// [`verification::embedded::MAX_ENDORSEMENTS`] the rest (an
+/// `endorsementJwt` among them) are counted in one unknown check.
 #[test]
-fn malformed_jwt_and_excess_endorsements_are_reported() {
+fn malformed_and_excess_endorsements_are_reported() {
     use verification::embedded::MAX_ENDORSEMENTS;
     let issuer = key(1);
     let mut not_endorsement = sign(&endorsement(2, &key(2)), &key(2));
@@ -241,13 +241,8 @@ fn malformed_jwt_and_excess_endorsements_are_reported() {
     let found = endorsement_checks(&r);
     let at = |i: usize| format!("/endorsement/{i}");
     assert_eq!(
-        found[..3],
+        found[..2],
         [
-            (
-                CheckState::Unknown,
-                "endorsement_jwt_unsupported".into(),
-                "/credentialSubject/achievement/endorsementJwt/0".into()
-            ),
             (CheckState::Invalid, "endorsement_malformed".into(), at(0)),
             (
                 CheckState::Invalid,
@@ -256,7 +251,7 @@ fn malformed_jwt_and_excess_endorsements_are_reported() {
             ),
         ]
     );
-    let ok = found[3..found.len() - 1].iter();
+    let ok = found[2..found.len() - 1].iter();
     assert!(
         ok.clone()
             .all(|(s, c, _)| *s == CheckState::Valid && c == "ok"),
@@ -269,7 +264,7 @@ fn malformed_jwt_and_excess_endorsements_are_reported() {
         (CheckState::Unknown, "endorsement_limit")
     );
     assert!(
-        last.message.starts_with("4 endorsement(s) not checked"),
+        last.message.starts_with("5 endorsement(s) not checked"),
         "{}",
         last.message
     );
@@ -543,5 +538,59 @@ fn complete_json_resigned_verifies_both_ways() {
         proof.len() == 1 && proof[0]["state"] == "valid",
         "Rosette refused the JS signature: {}",
         r.report
+    );
+}
+
+/// An `endorsementJwt` (OB 3.0 §8.2): a compact JWS, EdDSA, its `kid` the
+/// endorser's did:key method; `iss`, `jti` and `nbf` as the payload says.
+fn endorsement_jwt(n: u32, seed: u8) -> String {
+    use base64::Engine as _;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let by = key(seed);
+    let mut payload = endorsement(n, &by);
+    payload["iss"] = payload["issuer"]["id"].clone();
+    payload["jti"] = payload["id"].clone();
+    payload["nbf"] = json!(1_704_067_200); // 2024-01-01T00:00:00Z, the validFrom
+    let header = json!({"alg": "EdDSA", "typ": "JWT", "kid": by.method().id});
+    let input = format!(
+        "{}.{}",
+        b64(header.to_string().as_bytes()),
+        b64(payload.to_string().as_bytes())
+    );
+    let signature =
+        ed25519_dalek::Signer::sign(&keys::SigningKey::from_bytes(&[seed; 32]), input.as_bytes());
+    format!("{input}.{}", b64(&signature.to_bytes()))
+}
+
+/// An `endorsementJwt` is verified as a VC-JWT: a good one is one valid
+/// check; one whose payload was changed after signing fails at its path.
+#[test]
+fn an_endorsement_jwt_is_verified_as_a_vc_jwt() {
+    let issuer = key(1);
+    let at = "/credentialSubject/achievement/endorsementJwt/0";
+    let mut doc = badge(&issuer);
+    doc["credentialSubject"]["achievement"]["endorsementJwt"] = json!([endorsement_jwt(7, 2)]);
+    let r = verify(&sign(&doc, &issuer));
+    assert_eq!(r.verdict, Verdict::Valid, "{:#?}", r.checks);
+    assert_eq!(
+        endorsement_checks(&r),
+        [(CheckState::Valid, "ok".into(), at.into())]
+    );
+
+    let good = endorsement_jwt(7, 2);
+    let mut parts: Vec<String> = good.split('.').map(str::to_owned).collect();
+    let forged = endorsement_jwt(8, 2);
+    parts[1] = forged.split('.').nth(1).unwrap().to_owned();
+    doc["credentialSubject"]["achievement"]["endorsementJwt"] = json!([parts.join(".")]);
+    let r = verify(&sign(&doc, &issuer));
+    assert_eq!(r.verdict, Verdict::Invalid, "{:#?}", r.checks);
+    let found = endorsement_checks(&r);
+    assert!(
+        found
+            .iter()
+            .any(|(state, code, path)| *state == CheckState::Invalid
+                && code.starts_with("endorsement_")
+                && path.starts_with(at)),
+        "{found:#?}"
     );
 }

@@ -391,7 +391,11 @@ fn simple_jwt() {
             &["achievement_missing", "context_ob_missing"],
         )),
     };
-    expect("ob-v3p0-validator/simple.jwt", draft_payload, WithKeys::NotRun);
+    expect(
+        "ob-v3p0-validator/simple.jwt",
+        draft_payload,
+        WithKeys::NotRun,
+    );
 }
 
 // OB30Tests.testSimplePNGPlainValid: valid. Key: an example.com fragment.

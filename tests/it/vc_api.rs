@@ -420,13 +420,20 @@ fn vc_api_issue_and_presentation_verify() {
             .unwrap()
             .ends_with("CRYPTOGRAPHIC_SECURITY_ERROR")
     );
-    // Not verifiable here, or nothing to verify, or not a presentation.
+    // A credential neither an object nor a VC-JWT, a broken VC-JWT (read
+    // as one), nothing to verify, or not a presentation.
+    let r = pv(
+        &presentation(&[V2], holder.issuer(), vec![json!(42)]),
+        json!({}),
+    )
+    .expect(422, None);
+    assert_eq!(error_codes(&r), ["credential_form_unsupported"]);
     let r = pv(
         &presentation(&[V2], holder.issuer(), vec![json!("eyJhbGciOi.x.y")]),
         json!({}),
     )
     .expect(422, None);
-    assert_eq!(error_codes(&r), ["vc_jwt_unsupported"]);
+    assert_eq!(error_codes(&r), ["jws_malformed"]);
     let r = pv(
         &json!({ "@context": [V2], "type": "VerifiablePresentation" }),
         json!({}),
