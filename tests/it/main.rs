@@ -20,6 +20,7 @@ mod multi_node;
 mod node_faults;
 mod openapi;
 mod pages;
+mod security_readme;
 mod serve;
 mod server_ops;
 mod ssrf;
