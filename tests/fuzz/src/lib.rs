@@ -1,6 +1,7 @@
 //! The fuzz targets' bodies: each takes arbitrary bytes and must return
 //! without panicking. libFuzzer drives them (`fuzz_targets/`, nightly
-//! `cargo fuzz`); the integration test `fuzz_replay` runs the same
+//! `cargo fuzz`), AFL++ too (`afl/main.rs`, stable `cargo afl`, by name
+//! through [`TARGETS`]); the integration test `fuzz_replay` runs the same
 //! functions over the committed corpus and crash inputs on stable.
 //!
 //! This file is compiled twice: as the fuzz crate's library and, through
@@ -30,6 +31,17 @@ pub const BOUNDARY: &str = "fuzzboundary";
 
 /// The multipart target's part limit: the server's default `max_batch`.
 pub const MAX_PARTS: usize = rosette::web::state::MAX_BATCH;
+
+/// Every target by name, as `scripts/fuzz` and the AFL++ entry name them.
+pub const TARGETS: [(&str, fn(&[u8])); 7] = [
+    ("jsonld", jsonld),
+    ("verify", verify),
+    ("unbake", unbake),
+    ("roster", roster),
+    ("bulk", bulk),
+    ("did_web", did_web),
+    ("multipart", multipart),
+];
 
 fn runtime() -> &'static tokio::runtime::Runtime {
     static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
