@@ -32,8 +32,11 @@ pub const BOUNDARY: &str = "fuzzboundary";
 /// The multipart target's part limit: the server's default `max_batch`.
 pub const MAX_PARTS: usize = rosette::web::state::MAX_BATCH;
 
+/// A target's body.
+pub type Target = fn(&[u8]);
+
 /// Every target by name, as `scripts/fuzz` and the AFL++ entry name them.
-pub const TARGETS: [(&str, fn(&[u8])); 7] = [
+pub const TARGETS: [(&str, Target); 7] = [
     ("jsonld", jsonld),
     ("verify", verify),
     ("unbake", unbake),
