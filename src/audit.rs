@@ -271,6 +271,7 @@ impl Checkpoint {
             time: self.time,
             key_id: self.key_id,
             signature: format!("z{}", bs58::encode(signature).into_string()),
+            entry_hashes: None,
         }
     }
 }
@@ -293,6 +294,13 @@ pub struct SignedCheckpoint {
     pub key_id: String,
     /// Ed25519 signature, multibase base58btc.
     pub signature: String,
+    /// In an exported checkpoint: the hash of every entry from 1 to `seq`,
+    /// in order. Not signed: its last hash must be the signed `hash`, and
+    /// `audit verify` compares the others with the log entry by entry, so
+    /// that a log rewritten with recomputed hashes is reported at the first
+    /// entry that differs. Absent from stored checkpoints and older files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry_hashes: Option<Vec<String>>,
 }
 
 /// Why a checkpoint is refused.
@@ -358,12 +366,7 @@ impl SignedCheckpoint {
         if self.seq < 0 {
             return bad(format!("seq {} is negative", self.seq));
         }
-        if self.hash.len() != 64
-            || !self
-                .hash
-                .bytes()
-                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-        {
+        if !is_hash(&self.hash) {
             return bad("hash is not 64 lower-case hex digits".into());
         }
         if self.seq == 0 && self.hash != GENESIS_HASH {
@@ -375,8 +378,46 @@ impl SignedCheckpoint {
         self.key_multibase().map(|_| ())
     }
 
+    /// Checks the unsigned list of entry hashes, when there is one: one
+    /// hash per entry from 1 to `seq`, each 64 lower-case hex digits, the
+    /// last the signed `hash`.
+    pub fn check_entry_hashes(&self) -> Result<(), CheckpointError> {
+        let bad = |m: String| Err(CheckpointError::Malformed(m));
+        let Some(hashes) = &self.entry_hashes else {
+            return Ok(());
+        };
+        if usize::try_from(self.seq).ok() != Some(hashes.len()) {
+            return bad(format!(
+                "entryHashes lists {} hashes for entries 1 to {}",
+                hashes.len(),
+                self.seq
+            ));
+        }
+        if let Some(i) = hashes.iter().position(|h| !is_hash(h)) {
+            return bad(format!(
+                "entryHashes: the hash of entry {} is not 64 lower-case hex digits",
+                i + 1
+            ));
+        }
+        if hashes.last().is_some_and(|last| *last != self.hash) {
+            return bad(format!(
+                "entryHashes ends with another hash than the signed hash of entry {}",
+                self.seq
+            ));
+        }
+        Ok(())
+    }
+
+    /// The hash [`entry_hashes`](SignedCheckpoint::entry_hashes) lists for
+    /// entry `seq`, when it lists one.
+    pub fn listed_hash(&self, seq: i64) -> Option<&str> {
+        let i = usize::try_from(seq.checked_sub(1)?).ok()?;
+        self.entry_hashes.as_ref()?.get(i).map(String::as_str)
+    }
+
     /// Verifies the form and the signature under `key` (the key that
-    /// [`SignedCheckpoint::key_multibase`] names, looked up by the caller).
+    /// [`SignedCheckpoint::key_multibase`] names, looked up by the caller),
+    /// then the unsigned entry hashes ([`SignedCheckpoint::check_entry_hashes`]).
     pub fn verify(&self, key: &VerifyingKey) -> Result<(), CheckpointError> {
         self.check_form()?;
         let bad = || CheckpointError::BadSignature {
@@ -390,8 +431,14 @@ impl SignedCheckpoint {
             .ok_or_else(bad)?;
         let signature = ed25519_dalek::Signature::from_slice(&bytes).map_err(|_| bad())?;
         key.verify(self.checkpoint().signing_input().as_bytes(), &signature)
-            .map_err(|_| bad())
+            .map_err(|_| bad())?;
+        self.check_entry_hashes()
     }
+}
+
+/// Whether `s` is a SHA-256 hash as the log writes it: 64 lower-case hex digits.
+fn is_hash(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// When to sign a new checkpoint: after `every_entries` new entries or
@@ -589,6 +636,37 @@ mod tests {
             other.verify(&key.public_key()),
             Err(CheckpointError::Malformed(_))
         ));
+    }
+
+    #[test]
+    fn an_entry_hash_list_must_end_with_the_signed_hash_and_is_not_signed() {
+        let c = chain(3);
+        let (mut cp, key) = signed(3, &c[2].hash);
+        cp.entry_hashes = Some(c.iter().map(|e| e.hash.clone()).collect());
+        assert_eq!(cp.verify(&key.public_key()), Ok(()));
+        assert_eq!(cp.listed_hash(2), Some(c[1].hash.as_str()));
+        assert_eq!((cp.listed_hash(0), cp.listed_hash(4)), (None, None));
+        let refused = |hashes: Vec<String>, cp: &SignedCheckpoint| {
+            let mut other = cp.clone();
+            other.entry_hashes = Some(hashes);
+            match other.verify(&key.public_key()) {
+                Err(CheckpointError::Malformed(m)) => m,
+                other => panic!("{other:?}"),
+            }
+        };
+        let short = refused(vec![c[2].hash.clone()], &cp);
+        assert!(
+            short.contains("lists 1 hashes for entries 1 to 3"),
+            "{short}"
+        );
+        let wrong_end = refused(vec![c[0].hash.clone(); 3], &cp);
+        assert!(wrong_end.contains("signed hash of entry 3"), "{wrong_end}");
+        let not_hex = refused(vec!["x".into(), c[1].hash.clone(), c[2].hash.clone()], &cp);
+        assert!(not_hex.contains("entry 1 is not"), "{not_hex}");
+        // The empty log lists nothing.
+        let (mut empty, _) = signed(0, GENESIS_HASH);
+        empty.entry_hashes = Some(Vec::new());
+        assert_eq!(empty.verify(&key.public_key()), Ok(()));
     }
 
     #[test]

@@ -6,14 +6,16 @@ use anyhow::Context as _;
 use clap::Subcommand;
 use rosette::audit::SignedCheckpoint;
 use rosette::clock::Clock as _;
-use rosette::issuance::checkpoints::{checkpoint_if_due, latest_checkpoint, verify_log};
+use rosette::issuance::checkpoints::{checkpoint_if_due, export_checkpoint, verify_log};
 use rosette::store::Store as _;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Largest checkpoint file read (a checkpoint is a few hundred bytes).
-const MAX_CHECKPOINT_BYTES: usize = 64 * 1024;
+/// Largest checkpoint file read: the signed head is a few hundred bytes,
+/// its list of entry hashes about 72 bytes an entry (some 3.7 million
+/// entries fit).
+const MAX_CHECKPOINT_BYTES: usize = 256 * 1024 * 1024;
 
 /// `rosette audit …`.
 #[derive(Debug, Subcommand)]
@@ -22,7 +24,8 @@ pub enum AuditCommand {
     Verify {
         /// A checkpoint exported earlier (`rosette audit checkpoint`); repeatable. Each must be
         /// signed by one of the issuer's keys (current or retired), and the entry it names must
-        /// still have the hash it signed.
+        /// still have the hash it signed; the entry hashes it lists name the first entry that
+        /// differs.
         #[arg(long = "checkpoint", num_args = 1..)]
         checkpoints: Vec<PathBuf>,
     },
@@ -35,7 +38,8 @@ pub enum AuditCommand {
         #[arg(long, default_value_t = 100)]
         limit: i64,
     },
-    /// Export the latest signed checkpoint of the log's head (signed now if the head moved), as JSON, to keep outside the database.
+    /// Export the latest signed checkpoint of the log's head (signed now if the head moved), with
+    /// the hash of every entry up to it, as JSON, to keep outside the database.
     Checkpoint {
         /// Where to write it (`-` for standard output).
         #[arg(long)]
@@ -79,7 +83,7 @@ pub async fn audit(app: &App, cmd: AuditCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         AuditCommand::Checkpoint { out } => {
-            let checkpoint = latest_checkpoint(&app.store, &app.key, app.clock.now())
+            let checkpoint = export_checkpoint(&app.store, &app.key, app.clock.now())
                 .await
                 .context("signing the audit checkpoint")?;
             let mut json = serde_json::to_string_pretty(&checkpoint)?;
@@ -103,13 +107,14 @@ fn read_checkpoint(path: &std::path::Path) -> anyhow::Result<SignedCheckpoint> {
     let bytes = super::read_limited(&path.to_string_lossy(), MAX_CHECKPOINT_BYTES)?;
     if bytes.len() > MAX_CHECKPOINT_BYTES {
         anyhow::bail!(
-            "{}: larger than {MAX_CHECKPOINT_BYTES} bytes; not a checkpoint",
+            "{}: larger than {MAX_CHECKPOINT_BYTES} bytes; not a checkpoint (keep only its \
+             signed fields to check the log against its head alone)",
             path.display()
         );
     }
     serde_json::from_slice(&bytes).with_context(|| {
         format!(
-            "{}: not an audit checkpoint (a JSON object with format, seq, hash, time, keyId and signature)",
+            "{}: not an audit checkpoint (a JSON object with format, seq, hash, time, keyId, signature and optionally entryHashes)",
             path.display()
         )
     })

@@ -51,6 +51,42 @@ pub async fn latest_checkpoint(
     }
 }
 
+/// The checkpoint to export ([`latest_checkpoint`]) with the hash of every
+/// entry up to it ([`SignedCheckpoint::entry_hashes`]), read from the log
+/// after checking the chain up to it: an export never lists the hashes of
+/// a log that does not lead to its signed head.
+pub async fn export_checkpoint(
+    store: &dyn Store,
+    signer: &dyn CredentialSigner,
+    now: DateTime<Utc>,
+) -> Result<SignedCheckpoint, StoreError> {
+    let mut checkpoint = latest_checkpoint(store, signer, now).await?;
+    let mismatch = |e: ChainBreak| {
+        StoreError::Corrupt(format!(
+            "the audit log up to its signed checkpoint (entry {}) does not lead to it: {e}; \
+             nothing is exported until this is investigated (`rosette audit verify`)",
+            checkpoint.seq
+        ))
+    };
+    let mut check = ChainCheck::default();
+    let mut hashes = Vec::new();
+    let mut after = 0;
+    while after < checkpoint.seq {
+        let page = store.audit_entries(after, 10_000).await?;
+        let Some(end) = page.last() else { break };
+        after = end.seq;
+        for entry in page.iter().take_while(|e| e.seq <= checkpoint.seq) {
+            check.push(entry).map_err(mismatch)?;
+            hashes.push(entry.hash.clone());
+        }
+    }
+    check
+        .finish(checkpoint.seq, &checkpoint.hash)
+        .map_err(mismatch)?;
+    checkpoint.entry_hashes = Some(hashes);
+    Ok(checkpoint)
+}
+
 /// Signs the head `(seq, hash)` and stores the checkpoint, after checking
 /// that the log extends the last stored checkpoint `last` (its signature
 /// verifies, the entry it covers still has its hash, and the chain from
@@ -193,6 +229,27 @@ pub enum LogBroken {
         /// The hash in the log now.
         found: String,
     },
+    /// An entry differs from the hash an exported checkpoint lists for it
+    /// (every entry before it matches): the first entry a rewrite changed.
+    #[error(
+        "entry {seq} differs from the log that was exported: the {origin} (entry {covers}, \
+         signed at {time}) lists hash {listed} for it, the log now has {found} (entries before \
+         {seq} match it)"
+    )]
+    Differs {
+        /// Where the checkpoint came from.
+        origin: String,
+        /// The first entry that differs.
+        seq: i64,
+        /// The checkpoint's own entry.
+        covers: i64,
+        /// When the checkpoint was signed.
+        time: String,
+        /// The hash it lists for entry `seq`.
+        listed: String,
+        /// The hash in the log now.
+        found: String,
+    },
     /// The log ends before a checkpoint's entry.
     #[error(
         "the {origin} covers entry {seq} but the log ends at entry {last} (entries were removed)"
@@ -215,13 +272,16 @@ const STORED: &str = "stored checkpoint";
 /// every checkpoint stored in the database: each one's signature verifies
 /// under the key it names — a current or retired key of the store's key
 /// history; a key the history does not list is refused — and the entry at
-/// its `seq` still has the hash it signed.
+/// its `seq` still has the hash it signed. An exported checkpoint that
+/// lists the hash of every entry up to it (`entryHashes`) is also compared
+/// entry by entry, so the report names the first entry that differs.
 ///
 /// Someone who can write the database can delete stored checkpoints but
-/// cannot sign new ones: the exported ones are what pins the log; the
-/// stored ones that survive narrow down where it was rewritten (the report
-/// names the entries between the last checkpoint that matches and the
-/// first that does not).
+/// cannot sign new ones: the exported ones are what pins the log. An
+/// exported file without the list (made before it existed), like the
+/// stored checkpoints that survive, only narrows down where the log was
+/// rewritten: the report names the entries between the last checkpoint
+/// that matches and the first that does not.
 pub async fn verify_log(
     store: &dyn Store,
     exported: &[(String, SignedCheckpoint)],
@@ -270,6 +330,23 @@ pub async fn verify_log(
                 }
                 matched = cp.seq;
                 next += 1;
+            }
+            // The exported hash lists name the first entry that differs.
+            for (origin, cp) in exported {
+                let Some(hash) = cp.listed_hash(entry.seq) else {
+                    continue;
+                };
+                if hash != entry.hash {
+                    return Ok(Err(LogBroken::Differs {
+                        origin: origin.clone(),
+                        seq: entry.seq,
+                        covers: cp.seq,
+                        time: cp.time.clone(),
+                        listed: hash.to_owned(),
+                        found: entry.hash.clone(),
+                    }));
+                }
+                matched = entry.seq;
             }
         }
     }

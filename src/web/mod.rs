@@ -15,6 +15,7 @@ pub mod home;
 pub mod keyring;
 pub mod layers;
 pub mod layout;
+pub mod multipart;
 pub mod openapi;
 pub mod operations;
 pub mod outbound;

@@ -10,6 +10,7 @@
 
 use super::batch::{self, Batch, Origin};
 use super::error::{ApiError, ErrorCode, vc_json_body, vc_problem as problem};
+use super::multipart::{self, FormError, Part};
 use super::outbound::{
     FETCH_CONCURRENCY, FETCH_FAILED, FETCH_FAILED_DETAIL, Outbound, RequestInfo,
 };
@@ -235,17 +236,20 @@ fn roster_items(
 /// The 413 problem for more than `max_batch` items (a roster line counts
 /// one), naming the limit; nothing is verified, nothing cut off.
 fn refuse_size(state: &AppState, items: usize, what: &str) -> Option<Response> {
-    (items > state.max_batch).then(|| {
-        problem(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "RANGE_ERROR",
-            &format!(
-                "the {what} has more than {max} items to verify (a roster line counts one): \
-                 at most {max} per request (`max_batch`)",
-                max = state.max_batch
-            ),
-        )
-    })
+    (items > state.max_batch).then(|| too_many(state, what))
+}
+
+/// The 413 problem of [`refuse_size`].
+fn too_many(state: &AppState, what: &str) -> Response {
+    problem(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "RANGE_ERROR",
+        &format!(
+            "the {what} has more than {max} items to verify (a roster line counts one): \
+             at most {max} per request (`max_batch`)",
+            max = state.max_batch
+        ),
+    )
 }
 
 /// Verifies the items, [`FETCH_CONCURRENCY`] at a time, answering in
@@ -319,34 +323,22 @@ async fn verify_multipart(
             "multipart/form-data without a boundary",
         );
     };
-    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
-    let mut form = multer::Multipart::new(stream, boundary);
-    let mut items: Vec<(Origin, Pending)> = Vec::new();
-    let malformed = |e: multer::Error| {
-        problem(
-            StatusCode::BAD_REQUEST,
-            "PARSING_ERROR",
-            &format!("the multipart body is malformed: {e}"),
-        )
+    let parts = match multipart::read_form(body, &boundary, state.max_batch).await {
+        Ok(parts) => parts,
+        // Each part that is not blank is at least one item.
+        Err(FormError::TooManyParts { .. }) => return too_many(state, "form"),
+        Err(e) => return problem(StatusCode::BAD_REQUEST, "PARSING_ERROR", &e.to_string()),
     };
+    let mut items: Vec<(Origin, Pending)> = Vec::new();
     let mut rosters = 0;
-    loop {
-        let field = match form.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(e) => return malformed(e),
-        };
-        let part = field.name().map(str::to_owned);
-        let filename = field.file_name().map(str::to_owned);
-        let part_type = field.content_type().map(|m| m.essence_str().to_owned());
-        let bytes = match field.bytes().await {
-            Ok(b) => b,
-            Err(e) => return malformed(e),
-        };
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        if roster::sniff(&bytes, part_type.as_deref()) == Sniffed::Roster {
+    for Part {
+        name: part,
+        filename,
+        kind,
+        bytes,
+    } in parts
+    {
+        if kind == Sniffed::Roster {
             rosters += 1;
             items.extend(roster_items(&bytes, part.as_deref(), filename.as_deref()));
         } else {

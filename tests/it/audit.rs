@@ -1,13 +1,15 @@
 //! Signed audit checkpoints: a database-level attacker who rewrites the log
 //! and recomputes every hash passes the chain check alone, but not a
-//! checkpoint exported earlier; checkpoints of retired keys still verify;
+//! checkpoint exported earlier, which names the first entry that differs; checkpoints of retired keys still verify;
 //! altered or foreign checkpoints are refused; the admin route needs the
 //! admin scope; `rosette serve` signs on its own.
 
 use crate::support::{block_on, fresh_postgres_database, ok, rosette, sqlite_url};
 use rosette::audit::{AuditDraft, Checkpoint, CheckpointPolicy, SignedCheckpoint, entry_hash};
 use rosette::issuance::Actor;
-use rosette::issuance::checkpoints::{LogBroken, checkpoint_if_due, latest_checkpoint, verify_log};
+use rosette::issuance::checkpoints::{
+    LogBroken, checkpoint_if_due, export_checkpoint, latest_checkpoint, verify_log,
+};
 use rosette::keys::{IssuerKey, SigningKey};
 use rosette::store::{SqlStore, Store};
 use serde_json::json;
@@ -146,11 +148,16 @@ fn a_rewritten_history_passes_the_chain_check_but_not_an_earlier_checkpoint_on_b
                     );
                     // … and one exported after the sixth.
                     if i == 5 {
-                        exported = Some(latest_checkpoint(&store, &key, now()).await.unwrap());
+                        exported = Some(export_checkpoint(&store, &key, now()).await.unwrap());
                     }
                 }
                 let exported = vec![("checkpoint early.json".to_owned(), exported.unwrap())];
                 assert_eq!(exported[0].1.seq, first + 5);
+                let listed = exported[0].1.entry_hashes.as_ref().map(Vec::len);
+                assert_eq!(listed, Some((first + 5) as usize), "{url}");
+                // The same checkpoint as exported before the hash lists: the head alone.
+                let mut head_only = exported.clone();
+                head_only[0].1.entry_hashes = None;
                 let intact = verify_log(&store, &exported).await.unwrap().unwrap();
                 assert_eq!(intact.checkpoints, (1, 8));
 
@@ -161,18 +168,30 @@ fn a_rewritten_history_passes_the_chain_check_but_not_an_earlier_checkpoint_on_b
                 if cover_tracks {
                     // The chain holds and no surviving signature contradicts it …
                     assert!(alone.is_ok(), "{url}: {alone:?}");
-                    // … but the exported checkpoint does: the entries from the
-                    // last checkpoint that matches to the exported one.
+                    // … but the exported checkpoint does, naming the entry.
                     let broken = pinned.unwrap_err();
                     assert!(
-                        matches!(&broken, LogBroken::Rewritten { seq, from, origin, .. }
-                            if *seq == first + 5 && *from == edited && origin == "checkpoint early.json"),
+                        matches!(&broken, LogBroken::Differs { seq, covers, origin, .. }
+                            if *seq == edited && *covers == first + 5 && origin == "checkpoint early.json"),
                         "{url}: {broken:?}"
                     );
                     let text = broken.to_string();
                     assert!(
-                        text.contains(&format!("an entry from {edited} to {}", first + 5))
+                        text.starts_with(&format!("entry {edited} differs"))
                             && text.contains("early.json"),
+                        "{text}"
+                    );
+                    // Its head alone: the entries from the last stored
+                    // checkpoint that matches to the exported one.
+                    let broken = verify_log(&store, &head_only).await.unwrap().unwrap_err();
+                    assert!(
+                        matches!(&broken, LogBroken::Rewritten { seq, from, .. }
+                            if *seq == first + 5 && *from == edited),
+                        "{url}: {broken:?}"
+                    );
+                    let text = broken.to_string();
+                    assert!(
+                        text.contains(&format!("an entry from {edited} to {}", first + 5)),
                         "{text}"
                     );
                 } else {
@@ -183,6 +202,7 @@ fn a_rewritten_history_passes_the_chain_check_but_not_an_earlier_checkpoint_on_b
                             .await
                             .map(|_| ()),
                         latest_checkpoint(&store, &key, now()).await.map(|_| ()),
+                        export_checkpoint(&store, &key, now()).await.map(|_| ()),
                     ] {
                         let text = refused.unwrap_err().to_string();
                         assert!(
@@ -258,13 +278,14 @@ fn tokens_create(data: &Path, name: &str) {
 }
 
 #[test]
-fn the_cli_exports_a_checkpoint_that_exposes_a_rewritten_history() {
+fn the_cli_exports_a_checkpoint_that_names_the_first_entry_of_a_rewritten_history() {
     let dir = tempfile::tempdir().unwrap();
     let data = init(dir.path());
     // Entry 1 registers the key; the command that writes entry 2 signs the
-    // first checkpoint when it is done; entry 3 is not due for one.
-    tokens_create(&data, "one");
-    tokens_create(&data, "two");
+    // first checkpoint when it is done; entries 3 to 6 are not due for one.
+    for name in ["one", "two", "three", "four", "five"] {
+        tokens_create(&data, name);
+    }
     let early = dir.path().join("early.json");
     ok(&rosette(
         &data,
@@ -280,28 +301,62 @@ fn the_cli_exports_a_checkpoint_that_exposes_a_rewritten_history() {
         &["audit", "checkpoint", "--out", again.to_str().unwrap()],
     ));
     assert_eq!(read_checkpoint(&again), cp);
-    assert_eq!(cp.seq, 3);
-    for name in ["three", "four"] {
+    assert_eq!(cp.seq, 6);
+    let hashes = cp
+        .entry_hashes
+        .clone()
+        .expect("the export lists the entry hashes");
+    assert_eq!((hashes.len(), hashes.last()), (6, Some(&cp.hash)));
+    // The same file as exported before the hash lists: the head alone.
+    let head_only = dir.path().join("head-only.json");
+    let mut old = cp.clone();
+    old.entry_hashes = None;
+    std::fs::write(&head_only, serde_json::to_vec(&old).unwrap()).unwrap();
+    for name in ["six", "seven"] {
         tokens_create(&data, name);
     }
-    let (code, text) = verify_with(&data, &[&early]);
-    assert_eq!(code, Some(0), "{text}");
-    assert!(
-        text.contains("intact") && text.contains("1 checkpoint(s) given"),
-        "{text}"
-    );
+    for file in [&early, &head_only] {
+        let (code, text) = verify_with(&data, &[file]);
+        assert_eq!(code, Some(0), "{text}");
+        assert!(
+            text.contains("intact") && text.contains("1 checkpoint(s) given"),
+            "{text}"
+        );
+    }
 
-    block_on(rewrite_history(&sqlite_url(&data), cp.seq, true));
+    // Entry 4 rewritten, and the stored checkpoints from 4 on deleted: the
+    // one of entry 2 survives.
+    block_on(rewrite_history(&sqlite_url(&data), 4, true));
     let (code, text) = verify_with(&data, &[]);
     assert_eq!(code, Some(0), "the chain alone cannot see it: {text}");
     let (code, text) = verify_with(&data, &[&early]);
     assert_eq!(code, Some(1), "{text}");
     assert!(
         text.contains("BROKEN")
-            && text.contains(&format!("entry {} differs", cp.seq))
+            && text.contains("entry 4 differs")
+            && text.contains(&hashes[3])
             && text.contains(&early.display().to_string()),
         "{text}"
     );
+    // A head-only file narrows it down to the entries after the last
+    // stored checkpoint that matches, as before.
+    let (code, text) = verify_with(&data, &[&head_only]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("BROKEN") && text.contains("an entry from 3 to 6"),
+        "{text}"
+    );
+    // A list altered in storage cannot make the log pass: its last hash
+    // must be the signed one.
+    let mut forged = cp.clone();
+    if let Some(list) = forged.entry_hashes.as_mut() {
+        list[5] = list[4].clone();
+    }
+    let forged_path = dir.path().join("forged.json");
+    std::fs::write(&forged_path, serde_json::to_vec(&forged).unwrap()).unwrap();
+    let (code, text) = verify_with(&data, &[&forged_path]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("signed hash of entry 6"), "{text}");
 }
 
 #[test]
@@ -439,9 +494,24 @@ fn the_admin_route_serves_a_signed_checkpoint_to_admins_only_and_serve_signs_on_
     );
     // Each read is audited first, so each answer covers it.
     assert!(second.seq > first.seq, "{first:?} {second:?}");
+    // The file form: the hash of every entry up to it.
+    let listed = second.entry_hashes.as_ref().map(Vec::len);
+    assert_eq!(listed, usize::try_from(second.seq).ok(), "{second:?}");
     let file = dir.path().join("served.json");
     std::fs::write(&file, serde_json::to_vec(&second).unwrap()).unwrap();
     let (code, text) = verify_with(&data, &[&file]);
     assert_eq!(code, Some(0), "{text}");
     drop(process);
+    // A history rewritten in the middle is reported at its first entry.
+    let middle = second.seq / 2 + 1;
+    assert!(middle < second.seq);
+    block_on(rewrite_history(&sqlite_url(&data), middle, true));
+    let (code, text) = verify_with(&data, &[]);
+    assert_eq!(code, Some(0), "the chain alone cannot see it: {text}");
+    let (code, text) = verify_with(&data, &[&file]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains(&format!("entry {middle} differs")) && text.contains("served.json"),
+        "{text}"
+    );
 }

@@ -25,6 +25,7 @@ mod node_faults;
 mod ob_validator;
 mod openapi;
 mod pages;
+mod security_readme;
 mod serve;
 mod server_ops;
 mod ssrf;

@@ -548,7 +548,16 @@ fn a_roster_over_max_batch_is_refused_naming_the_limit() {
         "text/csv",
     );
     let raw = server.post("text/csv", three.as_bytes(), "text/csv");
-    for (case, r) in [("form", form), ("raw body", raw)] {
+    // Three credential files: the form reader stops at the third part.
+    let files = server.form(
+        &[
+            ("a", "a.json", "application/json", b"{}"),
+            ("b", "b.json", "application/json", b"{}"),
+            ("c", "c.json", "application/json", b"{}"),
+        ],
+        "application/json",
+    );
+    for (case, r) in [("form", form), ("raw body", raw), ("three files", files)] {
         let problem = r.expect_as(case, 413, None);
         let title = problem["title"].as_str().unwrap_or_default();
         assert!(

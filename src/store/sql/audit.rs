@@ -53,6 +53,7 @@ fn checkpoint_from(row: &AnyRow) -> Result<SignedCheckpoint, StoreError> {
         time: row.try_get("time")?,
         key_id: row.try_get("key_id")?,
         signature: row.try_get("signature")?,
+        entry_hashes: None,
     })
 }
 

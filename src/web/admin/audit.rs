@@ -3,7 +3,7 @@
 
 use super::{ApiError, json_response, page_limit, query_error, unprocessable};
 use crate::audit::SignedCheckpoint;
-use crate::issuance::checkpoints::latest_checkpoint;
+use crate::issuance::checkpoints::export_checkpoint;
 use crate::web::auth::{AdminCaller, audit_read, issuer_of, signing_issuer_of};
 use crate::web::error::{Problem, store_failure};
 use crate::web::state::AppState;
@@ -123,8 +123,8 @@ pub async fn audit_log(
     ))
 }
 
-/// `GET /api/v1/admin/audit/checkpoint`: the latest signed checkpoint (like
-/// `rosette audit checkpoint`).
+/// `GET /api/v1/admin/audit/checkpoint`: the latest signed checkpoint with
+/// its entry hashes, the file `rosette audit checkpoint` exports.
 #[utoipa::path(
     get,
     path = "/api/v1/admin/audit/checkpoint",
@@ -133,8 +133,10 @@ pub async fn audit_log(
     description = "The latest signed checkpoint of the audit chain's head, signed now when \
 the head moved since the last one (the read is audited first, so it always covers that entry). \
 The signature is Ed25519 over the UTF-8 bytes \
-`rosette-audit-checkpoint/v1\\n{seq}\\n{hash}\\n{time}\\n{keyId}`, multibase base58btc. Keep it \
-outside the database; `rosette audit verify --checkpoint FILE` proves the log still extends it.",
+`rosette-audit-checkpoint/v1\\n{seq}\\n{hash}\\n{time}\\n{keyId}`, multibase base58btc. \
+`entryHashes` (not signed; its last hash is the signed one) lists the hash of every entry from 1 to \
+`seq`, as `rosette audit checkpoint` exports it. Keep it outside the database; `rosette audit verify \
+--checkpoint FILE` proves the log still extends it and names the first entry that differs.",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The signed checkpoint.", body = SignedCheckpoint),
@@ -155,7 +157,7 @@ pub async fn audit_checkpoint(
         Value::Null,
     )
     .await?;
-    let checkpoint = latest_checkpoint(issuer.store, issuer.signer, issuer.clock.now())
+    let checkpoint = export_checkpoint(issuer.store, issuer.signer, issuer.clock.now())
         .await
         .map_err(store_failure("the audit checkpoint could not be signed"))?;
     Ok(json_response(StatusCode::OK, &checkpoint))

@@ -1,6 +1,7 @@
 //! The fuzz targets' bodies: each takes arbitrary bytes and must return
 //! without panicking. libFuzzer drives them (`fuzz_targets/`, nightly
-//! `cargo fuzz`); the integration test `fuzz_replay` runs the same
+//! `cargo fuzz`), AFL++ too (`afl/main.rs`, stable `cargo afl`, by name
+//! through [`TARGETS`]); the integration test `fuzz_replay` runs the same
 //! functions over the committed corpus and crash inputs on stable.
 //!
 //! This file is compiled twice: as the fuzz crate's library and, through
@@ -16,6 +17,7 @@ use rosette::keys::{IssuerKey, OfflineResolver, SigningKey};
 use rosette::proof::Cryptosuite;
 use rosette::store::SqlStore;
 use rosette::verification::{VerifyContext, verify_value};
+use rosette::web::multipart;
 use rosette::web::roster::{self, Sniffed};
 use rosette::{jsonld, keys, render::bake};
 use serde_json::Value;
@@ -26,6 +28,23 @@ const NOW: &str = "2026-12-01T12:00:00Z";
 
 /// The boundary of the multipart target's form.
 pub const BOUNDARY: &str = "fuzzboundary";
+
+/// The multipart target's part limit: the server's default `max_batch`.
+pub const MAX_PARTS: usize = rosette::web::state::MAX_BATCH;
+
+/// A target's body.
+pub type Target = fn(&[u8]);
+
+/// Every target by name, as `scripts/fuzz` and the AFL++ entry name them.
+pub const TARGETS: [(&str, Target); 7] = [
+    ("jsonld", jsonld),
+    ("verify", verify),
+    ("unbake", unbake),
+    ("roster", roster),
+    ("bulk", bulk),
+    ("did_web", did_web),
+    ("multipart", multipart),
+];
 
 fn runtime() -> &'static tokio::runtime::Runtime {
     static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
@@ -182,29 +201,24 @@ pub fn did_web(data: &[u8]) {
 }
 
 /// A `multipart/form-data` upload (RFC 7578) with the boundary
-/// [`BOUNDARY`]: each part is read and classified as the verification API
-/// does (`roster::sniff`), rosters are parsed and credential files unbaked
-/// or parsed.
+/// [`BOUNDARY`], read by the verification API's own reader
+/// (`web::multipart::read_form`, at most [`MAX_PARTS`] parts); rosters are
+/// then parsed and credential files unbaked or parsed, as the route does.
 pub fn multipart(data: &[u8]) {
     let body = Bytes::copy_from_slice(data);
-    runtime().block_on(async move {
-        let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
-        let mut form = multer::Multipart::new(stream, BOUNDARY);
-        while let Ok(Some(field)) = form.next_field().await {
-            let declared = field.content_type().map(|m| m.essence_str().to_owned());
-            let _ = (field.name(), field.file_name());
-            let Ok(bytes) = field.bytes().await else {
-                return;
-            };
-            match roster::sniff(&bytes, declared.as_deref()) {
-                Sniffed::Roster => {
-                    let _ = roster::parse(&bytes);
-                }
-                Sniffed::Credential => {
-                    let _ = bake::unbake(&bytes);
-                    let _ = json(&bytes);
-                }
+    let Ok(parts) = runtime().block_on(multipart::read_form(body, BOUNDARY, MAX_PARTS)) else {
+        return;
+    };
+    assert!(parts.len() <= MAX_PARTS, "more parts than the limit");
+    for part in parts {
+        match part.kind {
+            Sniffed::Roster => {
+                let _ = roster::parse(&part.bytes);
+            }
+            Sniffed::Credential => {
+                let _ = bake::unbake(&part.bytes);
+                let _ = json(&part.bytes);
             }
         }
-    });
+    }
 }
