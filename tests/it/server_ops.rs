@@ -736,7 +736,7 @@ fn an_employer_checks_a_team_by_ids_and_links_and_gets_a_spreadsheet() {
     // A BOM, the roster's own columns, where each row came from, ours.
     assert_eq!(
         lines[0],
-        "\u{FEFF}name,credential,part,filename,line,item,verified,verdict,holder,certification,issuer,valid_from,valid_until,problem_code,problem"
+        "\u{FEFF}name,credential,part,filename,line,item,verified,verdict,holder,certification,issuer,valid_from,valid_until,problem_code,problem,issuer_id,issued_here,issuer_trust"
     );
     assert_eq!(lines.len(), 4, "{csv}");
     assert!(
@@ -745,6 +745,8 @@ fn an_employer_checks_a_team_by_ids_and_links_and_gets_a_spreadsheet() {
         )),
         "{csv}"
     );
+    // Who issued it: this installation.
+    assert!(lines[1].ends_with(",true,this_issuer"), "{csv}");
     assert!(
         lines[2].contains(",false,REVOKED,Ada Lovelace,") && lines[2].contains(",revoked,"),
         "{csv}"
