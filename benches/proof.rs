@@ -201,7 +201,7 @@ impl rosette::verification::StatusSource for Lists {
 
 /// The same credential as a VC-JWT (OB 3.0 §8.2), the whole report from
 /// the token's text: EdDSA with a `did:key` `kid`, and RS256 with the key in
-/// the header (`jwk`).
+/// the header (`jwk`), listed by the issuer's document.
 fn vc_jwt_benches(
     c: &mut Criterion,
     signer: &IssuerKey,
@@ -235,13 +235,29 @@ fn vc_jwt_benches(
             .expect("jwk");
         let jwk = json!({"kty": "RSA", "n": serde_json::to_value(&jwk).expect("jwk")["n"],
                          "e": "AQAB"});
-        let input = input(json!({"alg": "RS256", "typ": "JWT", "jwk": jwk}));
+        let input = input(json!({"alg": "RS256", "typ": "JWT", "jwk": jwk.clone()}));
         let sig =
             jsonwebtoken::crypto::sign(input.as_bytes(), &key, jsonwebtoken::Algorithm::RS256)
                 .expect("sign");
-        format!("{input}.{sig}")
+        (format!("{input}.{sig}"), jwk)
     };
-    for (name, token) in [("eddsa_did_key", eddsa), ("rs256_header_jwk", rs256)] {
+    // A header key counts only when the issuer's document lists it (OB 3.0
+    // §8.2.5): the issuer's document, with the RSA key as publicKeyJwk.
+    let (rs256, rsa_jwk) = rs256;
+    let mut bound = resolver.clone();
+    let vm = format!("{}#rsa", signer.issuer());
+    bound
+        .add_controller_document(&json!({
+            "id": signer.issuer(),
+            "verificationMethod": [{"id": vm, "type": "JsonWebKey",
+                                    "controller": signer.issuer(), "publicKeyJwk": rsa_jwk}],
+            "assertionMethod": [vm],
+        }))
+        .expect("issuer document");
+    for (name, token, resolver) in [
+        ("eddsa_did_key", eddsa, resolver),
+        ("rs256_header_jwk", rs256, &bound),
+    ] {
         c.bench_function(&format!("vc_jwt/verification_report_{name}"), |b| {
             b.iter(|| {
                 let cx = rosette::verification::VerifyContext::new(resolver, now);

@@ -285,6 +285,37 @@ pub fn jwk_method_from_controller_document(
     }
 }
 
+/// The ids of a controller document's `assertionMethod` entries, as
+/// written (references or embedded methods; other entries give `""`).
+pub(super) fn assertion_method_ids(doc: &Value) -> Vec<&str> {
+    let entries: Vec<&Value> = match doc.get("assertionMethod") {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(Value::Null) | None => Vec::new(),
+        Some(other) => vec![other],
+    };
+    entries
+        .into_iter()
+        .map(|entry| match entry {
+            Value::String(s) => s.as_str(),
+            Value::Object(o) => o.get("id").and_then(Value::as_str).unwrap_or_default(),
+            _ => "",
+        })
+        .collect()
+}
+
+/// The `assertionMethod` method of the controller document `doc` whose
+/// public key is `jwk`, each method checked by
+/// [`jwk_method_from_controller_document`] (CID 1.0 §3.3; `publicKeyJwk`
+/// or an Ed25519 Multikey); methods that fail those checks are passed
+/// over. What binds a VC-JWT's header `jwk` to its issuer (OB 3.0 §8.2.5:
+/// the key must be the issuer's).
+pub fn assertion_method_with_key(doc: &Value, jwk: &PublicJwk) -> Option<JwkMethod> {
+    assertion_method_ids(doc)
+        .into_iter()
+        .filter_map(|id| jwk_method_from_controller_document(doc, id).ok())
+        .find(|m| m.jwk == *jwk)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,5 +416,36 @@ mod tests {
                 .starts_with("INVALID_RELATIONSHIP_FOR_VERIFICATION_METHOD"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn assertion_method_with_key_finds_the_listed_key() {
+        let did = "did:web:issuer.example";
+        let p256 = json!({"kty": "EC", "crv": "P-256", "x": b64e(&[1; 32]), "y": b64e(&[2; 32])});
+        let other = json!({"kty": "EC", "crv": "P-256", "x": b64e(&[3; 32]), "y": b64e(&[2; 32])});
+        let ed = SigningKey::from_bytes(&[3; 32]).verifying_key();
+        let doc = crate::keys::did_web_document(did, &[ed]);
+        let mut doc_jwk = doc.clone();
+        doc_jwk["verificationMethod"].as_array_mut().unwrap().push(
+            json!({"id": format!("{did}#p256"), "type": "JsonWebKey", "controller": did,
+                "publicKeyJwk": p256}),
+        );
+        doc_jwk["assertionMethod"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!(format!("{did}#p256")));
+        let p256 = PublicJwk::from_value(&p256).unwrap();
+        let found = assertion_method_with_key(&doc_jwk, &p256).unwrap();
+        assert_eq!(found.id, format!("{did}#p256"));
+        // A Multikey Ed25519 method matches the same key given as a JWK.
+        let ed_jwk = PublicJwk::from_value(&ed_jwk()).unwrap();
+        let found = assertion_method_with_key(&doc, &ed_jwk).unwrap();
+        assert_eq!(found.controller, did);
+        // A key the document does not list, or lists only outside
+        // assertionMethod, is not found.
+        let other = PublicJwk::from_value(&other).unwrap();
+        assert_eq!(assertion_method_with_key(&doc_jwk, &other), None);
+        doc_jwk["assertionMethod"] = json!([doc["assertionMethod"][0].clone()]);
+        assert_eq!(assertion_method_with_key(&doc_jwk, &p256), None);
     }
 }

@@ -18,7 +18,7 @@
 //! | [`did_key`], [`resolve_did_key`], [`did_key_document`] | did:key Method v0.7, "The did:key Format" and "Document Creation Algorithm" |
 //! | [`did_web_from_base_url`], [`did_web_to_url`], [`did_web_resolution_url`], [`did_web_document`] | did:web Method, "Method-specific identifier" and "Read (Resolve)" |
 //! | [`method_from_controller_document`] | CID 1.0 §3.3 Retrieve Verification Method; DID Core §5.3 |
-//! | [`PublicJwk`], [`resolve_did_jwk`], [`jwk_method_from_controller_document`] | RFC 7517 §4, RFC 7518 §6, RFC 8037 §2; did:jwk Method; CID 1.0 §2.2.3 JsonWebKey |
+//! | [`PublicJwk`], [`resolve_did_jwk`], [`jwk_method_from_controller_document`], [`assertion_method_with_key`] | RFC 7517 §4, RFC 7518 §6, RFC 8037 §2; did:jwk Method; CID 1.0 §2.2.3 JsonWebKey |
 //!
 //! # Interoperability decisions
 //!
@@ -50,7 +50,7 @@ pub use did_web::{
 pub use document::{VerificationMethod, method_from_controller_document};
 pub use history::KeyHistory;
 pub use jwk::{
-    JwkError, JwkKind, JwkMethod, MAX_RSA_BITS, MIN_RSA_BITS, PublicJwk,
+    JwkError, JwkKind, JwkMethod, MAX_RSA_BITS, MIN_RSA_BITS, PublicJwk, assertion_method_with_key,
     jwk_method_from_controller_document, resolve_did_jwk,
 };
 pub use multikey::{

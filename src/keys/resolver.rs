@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::did_key::{did_key_document, resolve_did_key};
 use super::document::method_from_controller_document;
-use super::jwk::JwkMethod;
+use super::jwk::{JwkMethod, assertion_method_ids, jwk_method_from_controller_document};
 use super::multikey::decode_public_key_multibase;
 use super::{KeyError, VerificationMethod, truncate};
 use crate::future::BoxFuture;
@@ -195,40 +195,38 @@ impl OfflineResolver {
 
     /// Registers every `assertionMethod` method of a controller/DID
     /// document, each checked with [`method_from_controller_document`]
-    /// (CID 1.0 §3.3). Methods with keys of other algorithms are skipped;
-    /// any other failure rejects the whole document (nothing is
-    /// registered). Returns the number of methods registered, which is at
-    /// least one.
+    /// (CID 1.0 §3.3), and keeps the document for
+    /// [`KeyResolver::document`]. A `publicKeyJwk` method of another type
+    /// [`PublicJwk`](super::PublicJwk) reads (P-256, RSA: VC-JWT keys, OB
+    /// 3.0 §8.2.5) is usable through the document; methods with keys of
+    /// other algorithms are skipped; any other failure rejects the whole
+    /// document (nothing is registered). Returns the number of usable
+    /// methods, which is at least one.
     pub fn add_controller_document(&mut self, doc: &Value) -> Result<usize, KeyError> {
-        let entries: Vec<&Value> = match doc.get("assertionMethod") {
-            Some(Value::Array(items)) => items.iter().collect(),
-            Some(Value::Null) | None => Vec::new(),
-            Some(other) => vec![other],
-        };
         let mut found = Vec::new();
-        for entry in entries {
-            let id = match entry {
-                Value::String(s) => s.as_str(),
-                Value::Object(o) => o.get("id").and_then(Value::as_str).unwrap_or_default(),
-                _ => "",
-            };
+        let mut jwk_only = 0;
+        for id in assertion_method_ids(doc) {
             match method_from_controller_document(doc, id) {
                 Ok(vm) => found.push(vm),
-                Err(e) if e.is_unsupported_key() => {}
+                Err(e) if e.is_unsupported_key() => {
+                    if jwk_method_from_controller_document(doc, id).is_ok() {
+                        jwk_only += 1;
+                    }
+                }
                 Err(e) => return Err(e),
             }
         }
-        if found.is_empty() {
+        if found.is_empty() && jwk_only == 0 {
             let id = doc.get("id").and_then(Value::as_str).unwrap_or_default();
             return Err(KeyError::ControllerDocument {
                 code: "INVALID_CONTROLLED_IDENTIFIER_DOCUMENT",
                 message: format!(
-                    "document '{}' lists no Ed25519 method under assertionMethod",
+                    "document '{}' lists no Ed25519, P-256 or RSA method under assertionMethod",
                     truncate(id)
                 ),
             });
         }
-        let count = found.len();
+        let count = found.len() + jwk_only;
         for vm in found {
             self.add_method(vm);
         }
@@ -450,8 +448,24 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "INVALID_CONTROLLED_IDENTIFIER_DOCUMENT: document 'did:web:example.com' lists no \
-             Ed25519 method under assertionMethod"
+             Ed25519, P-256 or RSA method under assertionMethod"
         );
+
+        // A readable P-256 publicKeyJwk is usable: the document is kept for
+        // VC-JWT keys (KeyResolver::document, resolve_jwk).
+        let b64 = |b: &[u8]| {
+            use base64::Engine as _;
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+        };
+        let mut p256_doc = only_p256.clone();
+        p256_doc["verificationMethod"][0]["publicKeyJwk"] =
+            json!({"kty": "EC", "crv": "P-256", "x": b64(&[1; 32]), "y": b64(&[2; 32])});
+        let mut r = OfflineResolver::new();
+        assert_eq!(r.add_controller_document(&p256_doc).unwrap(), 1);
+        assert!(r.knows_controller(did));
+        assert_eq!(*r.document_now(did).unwrap(), p256_doc);
+        let m = block_on(r.resolve_jwk(&format!("{did}#p256"))).unwrap();
+        assert_eq!(m.jwk.kind(), crate::keys::JwkKind::P256);
     }
 
     #[test]

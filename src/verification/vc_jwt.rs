@@ -3,6 +3,11 @@
 //! being the issuer), one `jwt_claims` check (or one per failing claim),
 //! then the checks of any Data Integrity proof embedded in the payload.
 //!
+//! A key the token only carries (the header `jwk`) proves nothing about
+//! who holds it: it counts only when the issuer's controller document
+//! (CID 1.0) lists it under `assertionMethod`, as a key named in a URL
+//! fragment does for Data Integrity proofs.
+//!
 //! Proof sets: OB 3.0 §9.1 step 2 lets one valid proof suffice; Rosette
 //! keeps its one rule for proof sets instead: every proof it can check
 //! must verify, so an embedded proof that fails makes the credential
@@ -11,6 +16,7 @@
 use super::VerifyContext;
 use super::proofs::proof_checks;
 use super::report::{Check, CheckState};
+use crate::keys::{PublicJwk, assertion_method_with_key};
 use crate::model::CredentialSummary;
 use crate::proof::jwt::{self, CompactJws, CredentialFields, JwtError};
 use serde_json::Value;
@@ -22,6 +28,52 @@ fn failed(check: &'static str, e: JwtError, prefix: &str) -> Check {
         CheckState::Invalid
     };
     Check::new(check, state, e.code, format!("{prefix}{}", e.message))
+}
+
+/// The `proof` check of a JWS whose signature holds with `jwk`, the
+/// header's own key (OB 3.0 §8.2.5 step 3): valid when the controller
+/// document of `issuer` lists that key under `assertionMethod` (CID 1.0
+/// §3.3), `invalid` (`jwt_key_not_issuers`) when the document lists no
+/// such key, `unknown` (`jwt_key_unbound`) when no document is to be had.
+async fn header_key_check(
+    label: &str,
+    jwk: &PublicJwk,
+    issuer: &str,
+    cx: VerifyContext<'_>,
+) -> Check {
+    let doc = match cx.resolver.document(issuer).await {
+        Ok(doc) => doc,
+        Err(e) => {
+            return Check::new(
+                "proof",
+                CheckState::Unknown,
+                "jwt_key_unbound",
+                format!(
+                    "{label}: the signature holds with the key the token carries, but no \
+                     document of the issuer lists that key (OB 3.0 §8.2.5): {e}"
+                ),
+            );
+        }
+    };
+    match assertion_method_with_key(&doc, jwk) {
+        Some(m) => Check::valid(
+            "proof",
+            format!(
+                "{label}: signature verified; the issuer's document lists the key as {} \
+                 (assertionMethod, CID 1.0 §3.3)",
+                m.id
+            ),
+        ),
+        None => Check::new(
+            "proof",
+            CheckState::Invalid,
+            "jwt_key_not_issuers",
+            format!(
+                "{label}: the key the token carries is not listed under assertionMethod in the \
+                 document of the issuer {issuer} (OB 3.0 §8.2.5, CID 1.0 §3.3)"
+            ),
+        ),
+    }
 }
 
 /// The `proof` and `jwt_claims` checks of `jws`, whose credential is `doc`
@@ -55,13 +107,7 @@ pub(super) async fn jwt_checks(
                     ),
                 ),
                 Some(_) => Check::valid("proof", format!("{label}: signature verified")),
-                None => Check::valid(
-                    "proof",
-                    format!(
-                        "{label}: signature verified with the key the token carries \
-                         (OB 3.0 §8.2.5; no document ties it to the issuer)"
-                    ),
-                ),
+                None => header_key_check(&label, &v.key.jwk, &summary.issuer_id, cx).await,
             }
         }
     });

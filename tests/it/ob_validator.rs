@@ -9,9 +9,10 @@
 //! key this test cannot resolve offline — an `https://host/…#z6Mk…` fragment
 //! on a host that is not reachable, a did:web of such a host — makes the
 //! answer `CANNOT VERIFY` (`unknown`), never `NOT VALID`: a fragment proves
-//! nothing about who holds the key. Where that is the only gap, the CLI runs
-//! again with each fragment key given as a controller document
-//! (`--key-doc`, CID 1.0 §2.1), which shows the validator's own verdict.
+//! nothing about who holds the key; nor does a VC-JWT's header `jwk` that no
+//! document of the issuer lists. Where that is the only gap, the CLI runs
+//! again with each such key given as a controller document (`--key-doc`,
+//! CID 1.0 §2.1), which shows the validator's own verdict.
 
 use crate::support::{rosette, vector_path};
 use crate::verify_api::TestServer;
@@ -154,18 +155,52 @@ fn check(report: &Value, target: Target, case: &str) {
 }
 
 /// The credential JSON of a vector: the file itself, or what a baked
-/// image carries.
+/// image carries. For a baked VC-JWT, its payload with, beside it, the
+/// header's `jwk` as `headerJwk`.
 fn credential_json(bytes: &[u8]) -> Value {
     match rosette::render::bake::unbake(bytes) {
         Ok(rosette::render::bake::Baked::Json(text)) => serde_json::from_str(&text).unwrap(),
+        Ok(rosette::render::bake::Baked::Jws(text)) => {
+            use base64::Engine as _;
+            let part = |i: usize| -> Value {
+                let segment = text.trim().split('.').nth(i).unwrap();
+                let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(segment)
+                    .unwrap();
+                serde_json::from_slice(&raw).unwrap()
+            };
+            let mut payload = part(1);
+            payload["headerJwk"] = part(0)["jwk"].clone();
+            payload
+        }
         _ => serde_json::from_slice(bytes).unwrap_or(Value::Null),
     }
 }
 
 /// One controller document per controller whose verification methods in
 /// `doc` (at any depth: endorsements carry their own proofs) name their
-/// Multikey in the URL fragment, written under `dir`.
+/// Multikey in the URL fragment, written under `dir`; for a VC-JWT whose
+/// key is only its header's `jwk` (`headerJwk`, see [`credential_json`]),
+/// the issuer's document listing that key as `publicKeyJwk` (OB 3.0
+/// §8.2.5: the key must be the issuer's).
 fn key_documents(dir: &Path, doc: &Value) -> Vec<PathBuf> {
+    if let Some(jwk) = doc.get("headerJwk").filter(|j| j.is_object()) {
+        let issuer = doc["issuer"]["id"]
+            .as_str()
+            .or(doc["issuer"].as_str())
+            .unwrap();
+        let vm = format!("{issuer}#jwt-key");
+        let document = json!({
+            "@context": ["https://www.w3.org/ns/cid/v1"],
+            "id": issuer,
+            "verificationMethod": [{"id": vm, "type": "JsonWebKey", "controller": issuer,
+                                    "publicKeyJwk": jwk}],
+            "assertionMethod": [vm],
+        });
+        let path = dir.join("issuer-jwk.json");
+        std::fs::write(&path, serde_json::to_vec(&document).unwrap()).unwrap();
+        return vec![path];
+    }
     fn walk(v: &Value, found: &mut BTreeMap<String, Vec<(String, String)>>) {
         match v {
             Value::Object(o) => {
@@ -418,15 +453,33 @@ fn baked_simple_json_svg() {
     );
 }
 
+/// A VC-JWT whose key is only its header's `jwk`, which no document of
+/// the issuer lists offline (OB 3.0 §8.2.5).
+const JWT_KEY_UNBOUND: Target = Target {
+    verdict: "CANNOT VERIFY",
+    decisive: Some(("proof", "unknown", &["jwt_key_unbound"])),
+};
+
 // OB30Tests.testSimplePNGJWTValid: valid; RS256 with the key as a `jwk`
-// header (OB 3.0 §8.2).
+// header (OB 3.0 §8.2). The validator trusts that key; Rosette trusts it
+// only when the issuer's document lists it: offline `CANNOT VERIFY`, VALID
+// with a `--key-doc` document of the issuer giving the key as `publicKeyJwk`.
 #[test]
 fn baked_simple_jwt_png() {
-    expect("baked/simple-jwt.png", VALID, WithKeys::NotRun);
+    expect(
+        "baked/simple-jwt.png",
+        JWT_KEY_UNBOUND,
+        WithKeys::Target(VALID),
+    );
 }
 
-// OB30Tests.testSimpleJsonSVGJWTValid: valid; RS256 with a `jwk` header.
+// OB30Tests.testSimpleJsonSVGJWTValid: valid; RS256 with a `jwk` header,
+// bound to the issuer as for the PNG.
 #[test]
 fn baked_simple_jwt_svg() {
-    expect("baked/simple-jwt.svg", VALID, WithKeys::NotRun);
+    expect(
+        "baked/simple-jwt.svg",
+        JWT_KEY_UNBOUND,
+        WithKeys::Target(VALID),
+    );
 }

@@ -3,8 +3,9 @@
 //! `unknown`, never `invalid`), 1EdTech's `simple.json` credential as a
 //! VC-JWT signed by test Ed25519, P-256 and RSA keys, tampered, unsigned
 //! (`alg: none`), with a claim that disagrees, behind a `kid` DID URL, and
-//! baked in PNG and SVG; through the library, `rosette verify` and
-//! `POST /api/v1/verify`.
+//! baked in PNG and SVG; a header `jwk` counts only when the issuer's
+//! document lists it (OB 3.0 §8.2.5); through the library, `rosette verify`
+//! and `POST /api/v1/verify`.
 
 use crate::support::{block_on, rosette, vector_json, vector_path, vector_text};
 use crate::verify_api::TestServer;
@@ -139,6 +140,48 @@ fn verify(input: &[u8]) -> Report {
     verify_with(input, &OfflineResolver::new())
 }
 
+/// The issuer of [`simple_payload`].
+const SIMPLE_ISSUER: &str = "https://example.com/issuers/876543";
+
+/// A controller document of `issuer` listing `jwk` under `assertionMethod`
+/// as a `publicKeyJwk` (CID 1.0 §2.2.3).
+fn issuer_document(issuer: &str, jwk: &Value) -> Value {
+    let vm = format!("{issuer}#jwt-key");
+    json!({
+        "id": issuer,
+        "verificationMethod": [{"id": vm, "type": "JsonWebKey", "controller": issuer,
+                                "publicKeyJwk": jwk}],
+        "assertionMethod": [vm],
+    })
+}
+
+/// An offline resolver that holds the document of `issuer` listing `jwk`.
+fn bound(issuer: &str, jwk: &Value) -> OfflineResolver {
+    let mut r = OfflineResolver::new();
+    r.add_controller_document(&issuer_document(issuer, jwk))
+        .unwrap();
+    r
+}
+
+/// [`simple_payload`]'s issuer document listing `key`.
+fn simple_bound(key: &TestKey) -> OfflineResolver {
+    simple_bound_jwk(&key.public_jwk())
+}
+
+/// [`simple_payload`]'s issuer document listing `jwk`.
+fn simple_bound_jwk(jwk: &Value) -> OfflineResolver {
+    bound(SIMPLE_ISSUER, jwk)
+}
+
+/// The JOSE header of a compact JWS.
+fn jose_header(jwt: &str) -> Value {
+    let segment = jwt.trim().split('.').next().unwrap();
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(segment)
+        .unwrap();
+    serde_json::from_slice(&raw).unwrap()
+}
+
 fn check<'a>(report: &'a Report, name: &str) -> &'a verification::Check {
     report
         .checks
@@ -195,13 +238,14 @@ fn a_vc_claim_and_an_embedded_proof_in_the_payload() {
     let mut vc11 = Value::Object(claims);
     vc11["vc"] = Value::Object(credential);
     let header = json!({"alg": "RS256", "jwk": key.public_jwk()});
-    let report = verify(sign(&header, &vc11, &key).as_bytes());
+    let issuer_doc = simple_bound(&key);
+    let report = verify_with(sign(&header, &vc11, &key).as_bytes(), &issuer_doc);
     assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
 
     // simple.json's own Data Integrity proof kept in the payload: it is
     // checked too (its key, a URL fragment, is not trusted offline).
     payload["proof"] = vector_json("ob-v3p0-validator/simple.json")["proof"].clone();
-    let report = verify(sign(&header, &payload, &key).as_bytes());
+    let report = verify_with(sign(&header, &payload, &key).as_bytes(), &issuer_doc);
     let proofs: Vec<(CheckState, &str)> = report
         .checks
         .iter()
@@ -218,22 +262,71 @@ fn a_vc_claim_and_an_embedded_proof_in_the_payload() {
     assert_eq!(report.verdict, Verdict::Unknown);
 }
 
+/// The key a token carries in its header counts only when the issuer's
+/// controller document lists it (OB 3.0 §8.2.5): anyone can sign with a
+/// key of their own and name any issuer.
 #[test]
-fn the_same_credential_re_signed_with_each_algorithm_and_a_header_jwk_is_valid() {
+fn a_header_jwk_is_valid_only_when_the_issuers_document_lists_it() {
     for key in [ed(), TestKey::Ec, TestKey::Rsa] {
         let jwt = resigned(&key);
-        let report = verify(format!("\n  {jwt}\n").as_bytes());
+        let input = format!("\n  {jwt}\n");
+        let label = format!("VC-JWT ({}, key in the JOSE header 'jwk')", key.alg());
+
+        // No document of the issuer: the signature holds, the key is bound
+        // to no one.
+        let report = verify(input.as_bytes());
+        assert_eq!(
+            report.verdict,
+            Verdict::Unknown,
+            "{}: {report:#?}",
+            key.alg()
+        );
+        let proof = check(&report, "proof");
+        assert_eq!(
+            (proof.state, proof.code.as_str()),
+            (CheckState::Unknown, "jwt_key_unbound")
+        );
+        assert!(proof.message.starts_with(&label), "{}", proof.message);
+
+        // The issuer's document lists the key: valid, naming the method.
+        let report = verify_with(input.as_bytes(), &simple_bound(&key));
         assert_eq!(report.verdict, Verdict::Valid, "{}: {report:#?}", key.alg());
         let proof = check(&report, "proof");
+        assert!(proof.message.starts_with(&label), "{}", proof.message);
         assert!(
-            proof.message.starts_with(&format!(
-                "VC-JWT ({}, key in the JOSE header 'jwk')",
-                key.alg()
-            )),
+            proof.message.contains(&format!("{SIMPLE_ISSUER}#jwt-key")),
             "{}",
             proof.message
         );
+
+        // The issuer's document lists another key: not the issuer's.
+        let other = TestKey::Ed(Box::new(SigningKey::from_bytes(&[43; 32])));
+        let report = verify_with(input.as_bytes(), &simple_bound(&other));
+        assert_eq!(
+            report.verdict,
+            Verdict::Invalid,
+            "{}: {report:#?}",
+            key.alg()
+        );
+        let proof = check(&report, "proof");
+        assert_eq!(
+            (proof.state, proof.code.as_str()),
+            (CheckState::Invalid, "jwt_key_not_issuers")
+        );
     }
+    // A did:key issuer's document is known offline: a header key that is
+    // not the did:key's is refused.
+    let did = did_key(&SigningKey::from_bytes(&[7; 32]).verifying_key());
+    let key = ed();
+    let header = json!({"alg": "EdDSA", "jwk": key.public_jwk()});
+    let report = verify(sign(&header, &vc2_by(&did, None), &key).as_bytes());
+    assert_eq!(check(&report, "proof").code, "jwt_key_not_issuers");
+    assert_eq!(report.verdict, Verdict::Invalid);
+    // The did:key's own key in the header: listed, valid.
+    let own = TestKey::Ed(Box::new(SigningKey::from_bytes(&[7; 32])));
+    let header = json!({"alg": "EdDSA", "jwk": own.public_jwk()});
+    let report = verify(sign(&header, &vc2_by(&did, None), &own).as_bytes());
+    assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
 }
 
 #[test]
@@ -303,7 +396,10 @@ fn a_claim_that_disagrees_with_the_credential_is_refused_by_name() {
         let mut payload = simple_payload();
         payload[claim] = value;
         let header = json!({"alg": "ES256", "jwk": key.public_jwk()});
-        let report = verify(sign(&header, &payload, &key).as_bytes());
+        let report = verify_with(
+            sign(&header, &payload, &key).as_bytes(),
+            &simple_bound(&key),
+        );
         assert_eq!(report.verdict, Verdict::Invalid, "{claim}");
         // The signature holds; the claim does not.
         assert_eq!(check(&report, "proof").state, CheckState::Valid);
@@ -319,7 +415,10 @@ fn a_claim_that_disagrees_with_the_credential_is_refused_by_name() {
     let mut payload = simple_payload();
     payload.as_object_mut().unwrap().remove("sub");
     let header = json!({"alg": "ES256", "jwk": key.public_jwk()});
-    let report = verify(sign(&header, &payload, &key).as_bytes());
+    let report = verify_with(
+        sign(&header, &payload, &key).as_bytes(),
+        &simple_bound(&key),
+    );
     assert_eq!(report.verdict, Verdict::Valid);
     assert_eq!(
         check(&report, "jwt_claims").message,
@@ -437,10 +536,19 @@ fn es256_and_rs256_keys_behind_a_did_url_resolve_through_resolve_jwk() {
 #[test]
 fn baked_vc_jwts_in_png_and_svg_are_verified() {
     // 1EdTech's baked simple-jwt: a VC 2.0 credential signed RS256 with the
-    // key in the header (not the token of simple.jwt).
+    // key in the header (not the token of simple.jwt): unbound offline,
+    // valid once the issuer's document lists that key.
     for file in ["simple-jwt.png", "simple-jwt.svg"] {
         let bytes = std::fs::read(vector_path(&format!("baked/{file}"))).unwrap();
         let report = verify(&bytes);
+        assert_eq!(report.verdict, Verdict::Unknown, "{file}: {report:#?}");
+        assert_eq!(check(&report, "proof").code, "jwt_key_unbound");
+        let Ok(rosette::render::bake::Baked::Jws(jwt)) = rosette::render::bake::unbake(&bytes)
+        else {
+            panic!("{file}: no baked JWS");
+        };
+        let issuer = report.credential.as_ref().unwrap().issuer.clone();
+        let report = verify_with(&bytes, &bound(&issuer, &jose_header(&jwt)["jwk"]));
         assert_eq!(report.verdict, Verdict::Valid, "{file}: {report:#?}");
         assert!(check(&report, "parse").message.starts_with("compact JWS"));
         assert!(
@@ -453,13 +561,18 @@ fn baked_vc_jwts_in_png_and_svg_are_verified() {
     let png = std::fs::read(vector_path("baked/simple-json.png")).unwrap();
     let baked = rosette::render::bake::bake_png(&png, &unkeyed()).unwrap();
     assert_eq!(verify(&baked).verdict, Verdict::Unknown);
-    // Re-baked with a re-signed token: valid.
+    // Re-baked with a re-signed token: valid with the issuer's document.
     let jwt = resigned(&TestKey::Rsa);
+    let issuer_doc = simple_bound(&TestKey::Rsa);
     let baked_png = rosette::render::bake::bake_png(&png, &jwt).unwrap();
-    assert_eq!(verify(&baked_png).verdict, Verdict::Valid);
+    assert_eq!(verify(&baked_png).verdict, Verdict::Unknown);
+    assert_eq!(verify_with(&baked_png, &issuer_doc).verdict, Verdict::Valid);
     let svg = std::fs::read_to_string(vector_path("baked/simple-json.svg")).unwrap();
     let baked_svg = rosette::render::bake::bake_svg(&svg, &jwt).unwrap();
-    assert_eq!(verify(baked_svg.as_bytes()).verdict, Verdict::Valid);
+    assert_eq!(
+        verify_with(baked_svg.as_bytes(), &issuer_doc).verdict,
+        Verdict::Valid
+    );
 }
 
 #[test]
@@ -492,9 +605,31 @@ fn rosette_verify_reads_a_jwt_file() {
         .unwrap();
     assert_eq!(proof["state"], "unknown");
 
+    // A header jwk: unbound offline, VALID with the issuer's document
+    // (`--key-doc`, a P-256 publicKeyJwk).
     let file = dir.path().join("resigned.jwt");
     std::fs::write(&file, resigned(&TestKey::Ec)).unwrap();
-    let out = rosette(&data, &["verify", "--json", file.to_str().unwrap()]);
+    let out = rosette(
+        &data,
+        &["verify", "--json", "--offline", file.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["verdict"], "CANNOT VERIFY");
+    let doc = dir.path().join("issuer.json");
+    let issuer_doc = issuer_document(SIMPLE_ISSUER, &TestKey::Ec.public_jwk());
+    std::fs::write(&doc, issuer_doc.to_string()).unwrap();
+    let out = rosette(
+        &data,
+        &[
+            "verify",
+            "--json",
+            "--offline",
+            "--key-doc",
+            doc.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ],
+    );
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -507,7 +642,16 @@ fn rosette_verify_reads_a_jwt_file() {
 fn the_api_takes_a_jwt_raw_as_a_json_string_and_in_a_batch() {
     let server = TestServer::start();
     let simple = vector_text("ob-v3p0-validator/simple.jwt");
-    let good = resigned(&ed());
+    // A did:jwk `kid`: the key is the issuer's own identifier.
+    let key = ed();
+    let did = format!("did:jwk:{}", b64(key.public_jwk().to_string().as_bytes()));
+    let good = sign(
+        &json!({"alg": "EdDSA", "kid": format!("{did}#0")}),
+        &vc2_by(&did, None),
+        &key,
+    );
+    // A header jwk no document of the issuer lists: cannot verify.
+    let unbound = resigned(&key);
     let verdict = |r: crate::support::Response| -> String {
         assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
         let v: Value = serde_json::from_slice(&r.body).unwrap();
@@ -524,6 +668,7 @@ fn the_api_takes_a_jwt_raw_as_a_json_string_and_in_a_batch() {
         assert_eq!(verdict(post(&simple)), "NOT VALID", "{content_type}");
         assert_eq!(verdict(post(&unkeyed())), "CANNOT VERIFY", "{content_type}");
         assert_eq!(verdict(post(&good)), "VALID", "{content_type}");
+        assert_eq!(verdict(post(&unbound)), "CANNOT VERIFY", "{content_type}");
     }
     let as_string = server
         .client
@@ -535,7 +680,7 @@ fn the_api_takes_a_jwt_raw_as_a_json_string_and_in_a_batch() {
     let batch = server
         .client
         .post("/api/v1/verify")
-        .json(&json!({"credentials": [good, unkeyed(), simple.trim()]}))
+        .json(&json!({"credentials": [good, unkeyed(), simple.trim(), unbound]}))
         .send();
     assert_eq!(batch.status, 200);
     let v: Value = serde_json::from_slice(&batch.body).unwrap();
@@ -545,7 +690,10 @@ fn the_api_takes_a_jwt_raw_as_a_json_string_and_in_a_batch() {
         .iter()
         .map(|r| r["verdict"].as_str().unwrap())
         .collect();
-    assert_eq!(verdicts, ["VALID", "CANNOT VERIFY", "NOT VALID"]);
+    assert_eq!(
+        verdicts,
+        ["VALID", "CANNOT VERIFY", "NOT VALID", "CANNOT VERIFY"]
+    );
 }
 
 /// Interop: VC-JWTs signed by `jose` (panva's JOSE library, pinned in
@@ -571,7 +719,20 @@ fn vc_jwts_signed_by_jose_verify() {
             );
             let signed: Value = serde_json::from_slice(&out.stdout).unwrap();
             let jwt = signed["jwt"].as_str().unwrap();
-            let report = verify(jwt.as_bytes());
+            // A header jwk needs the issuer's document listing it.
+            let resolver = if form == "jwk" {
+                let report = verify(jwt.as_bytes());
+                assert_eq!(
+                    report.verdict,
+                    Verdict::Unknown,
+                    "{alg} {form}: {report:#?}"
+                );
+                assert_eq!(check(&report, "proof").code, "jwt_key_unbound");
+                simple_bound_jwk(&jose_header(jwt)["jwk"])
+            } else {
+                OfflineResolver::new()
+            };
+            let report = verify_with(jwt.as_bytes(), &resolver);
             assert_eq!(report.verdict, Verdict::Valid, "{alg} {form}: {report:#?}");
             if form == "did-jwk" {
                 let did = signed["did"].as_str().unwrap();
@@ -586,7 +747,7 @@ fn vc_jwts_signed_by_jose_verify() {
             let at = jwt.len() - 10;
             let swap = if &jwt[at..=at] == "A" { "B" } else { "A" };
             let tampered = format!("{}{swap}{}", &jwt[..at], &jwt[at + 1..]);
-            let report = verify(tampered.as_bytes());
+            let report = verify_with(tampered.as_bytes(), &resolver);
             assert_eq!(report.verdict, Verdict::Invalid, "{alg} {form} tampered");
             assert_eq!(check(&report, "proof").code, "signature_invalid");
         }
