@@ -746,7 +746,10 @@ fn an_employer_checks_a_team_by_ids_and_links_and_gets_a_spreadsheet() {
         "{csv}"
     );
     // Who issued it: this installation.
-    assert!(lines[1].ends_with(",true,this_issuer"), "{csv}");
+    assert!(
+        lines[1].ends_with(",did:web:certs.example.com,true,this Rosette's own issuer"),
+        "{csv}"
+    );
     assert!(
         lines[2].contains(",false,REVOKED,Ada Lovelace,") && lines[2].contains(",revoked,"),
         "{csv}"
