@@ -41,17 +41,12 @@ pub fn sniff(bytes: &[u8], declared: Option<&str>) -> Sniffed {
     }
 }
 
-/// A compact JWS/JWT (RFC 7515 §7.1): three base64url segments, with an
-/// optional SD-JWT `~` tail.
+/// A compact JWS/JWT as the verifier reads one
+/// ([`crate::proof::jwt::looks_like_compact_jws`]), with an optional SD-JWT
+/// `~` tail.
 fn is_compact_jwt(text: &[u8]) -> bool {
     let head = text.split(|&b| b == b'~').next().unwrap_or_default();
-    let segments: Vec<&[u8]> = head.split(|&b| b == b'.').collect();
-    segments.len() == 3
-        && segments[..2].iter().all(|s| !s.is_empty())
-        && segments.iter().all(|s| {
-            s.iter()
-                .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
+    crate::proof::jwt::looks_like_compact_jws(head)
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
