@@ -39,6 +39,7 @@ mod subject_rule;
 #[cfg(test)]
 pub(crate) mod test_rng;
 mod validate;
+pub mod vcdm;
 mod vocab;
 
 pub use credential::{
