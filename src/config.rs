@@ -81,6 +81,47 @@ pub struct Config {
     /// system's: a private PKI, or a test's throwaway CA. Relative to the
     /// data directory.
     pub fetch_ca_file: Option<PathBuf>,
+    /// Which DID names the issuer (`issuer_did`): the did:web of the
+    /// public URL (default) or the did:key of the current signing key.
+    pub issuer_did_method: IssuerDidMethod,
+}
+
+/// The DID method of the issuer id (`issuer_did = "did:web" | "did:key"`,
+/// env `ROSETTE_ISSUER_DID`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum IssuerDidMethod {
+    /// `did:web` of [`Config::public_url`] (did:web Method, "Method-specific
+    /// identifier"): one issuer id whatever the key; retired keys stay
+    /// published in `/.well-known/did.json`.
+    #[default]
+    Web,
+    /// `did:key` of the current signing key (did:key Method v0.7, "The
+    /// did:key Format"): no domain needed, nothing to publish; a new key is a
+    /// new issuer id.
+    Key,
+}
+
+impl IssuerDidMethod {
+    /// The setting's value: `did:web` or `did:key`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IssuerDidMethod::Web => "did:web",
+            IssuerDidMethod::Key => "did:key",
+        }
+    }
+}
+
+impl std::str::FromStr for IssuerDidMethod {
+    type Err = ConfigError;
+    fn from_str(s: &str) -> Result<Self, ConfigError> {
+        match s.trim() {
+            "did:web" => Ok(IssuerDidMethod::Web),
+            "did:key" => Ok(IssuerDidMethod::Key),
+            other => Err(ConfigError(format!(
+                "issuer_did {other:?} is neither \"did:web\" nor \"did:key\""
+            ))),
+        }
+    }
 }
 
 /// How log lines are written.
@@ -141,6 +182,7 @@ impl std::fmt::Debug for Config {
             .field("trusted_issuers", &self.trusted_issuers)
             .field("did_cache_seconds", &self.did_cache_seconds)
             .field("fetch_ca_file", &self.fetch_ca_file)
+            .field("issuer_did_method", &self.issuer_did_method)
             .finish()
     }
 }
@@ -250,6 +292,8 @@ pub struct FileSettings {
     pub did_cache_seconds: Option<u64>,
     /// See [`Config::fetch_ca_file`] (relative to the data directory).
     pub fetch_ca_file: Option<PathBuf>,
+    /// `did:web` or `did:key`, see [`Config::issuer_did_method`].
+    pub issuer_did: Option<String>,
 }
 
 /// A boolean `ROSETTE_*` variable (`true`/`false`, `1`/`0`), if set.
@@ -349,6 +393,7 @@ impl Config {
             trusted_issuers: None,
             did_cache_seconds: 300,
             fetch_ca_file: None,
+            issuer_did_method: IssuerDidMethod::Web,
         }
     }
 
@@ -422,6 +467,7 @@ impl Config {
                 .get("ROSETTE_FETCH_CA_FILE")
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from),
+            issuer_did: env.get("ROSETTE_ISSUER_DID").cloned(),
         };
         config.apply(&from_env, data_dir)?;
         config.apply(flags, data_dir)?;
@@ -530,6 +576,9 @@ impl Config {
         if let Some(v) = &s.fetch_ca_file {
             self.fetch_ca_file = Some(in_data_dir(v));
         }
+        if let Some(v) = &s.issuer_did {
+            self.issuer_did_method = v.parse()?;
+        }
         if let Some(v) = &s.linkedin_organization_id {
             self.linkedin_organization_id = Some(v.clone()).filter(|v| !v.trim().is_empty());
         }
@@ -562,10 +611,35 @@ impl Config {
         Ok(())
     }
 
-    /// The issuer's did:web, derived from the public URL.
+    /// The did:web derived from the public URL (did:web Method,
+    /// "Method-specific identifier"); the issuer id only in did:web mode —
+    /// see [`Config::issuer_id`].
     pub fn issuer_did(&self) -> Result<String, ConfigError> {
         crate::keys::did_web_from_base_url(&self.public_url)
             .map_err(|e| ConfigError(format!("public_url: {e}")))
+    }
+
+    /// The issuer id of credentials signed with `key`: the did:web of the
+    /// public URL, or in did:key mode `did:key:z6Mk…` of `key` (did:key
+    /// Method v0.7). The one rule every command and route names the issuer by.
+    pub fn issuer_id(&self, key: &crate::keys::VerifyingKey) -> Result<String, ConfigError> {
+        match self.issuer_did_method {
+            IssuerDidMethod::Web => self.issuer_did(),
+            IssuerDidMethod::Key => Ok(crate::keys::did_key(key)),
+        }
+    }
+
+    /// The signing key bound to its issuer id ([`Config::issuer_id`]):
+    /// verification method `did:web:…#z6Mk…` or `did:key:z6Mk…#z6Mk…`.
+    pub fn issuer_key(
+        &self,
+        secret: crate::keys::SigningKey,
+    ) -> Result<crate::keys::IssuerKey, ConfigError> {
+        match self.issuer_did_method {
+            IssuerDidMethod::Web => crate::keys::IssuerKey::did_web(secret, &self.issuer_did()?)
+                .map_err(|e| ConfigError(format!("public_url: {e}"))),
+            IssuerDidMethod::Key => Ok(crate::keys::IssuerKey::did_key(secret)),
+        }
     }
 
     /// `path` as rosette.toml writes it: relative to the data directory
@@ -610,12 +684,18 @@ impl Config {
              key_file = \"keys/issuer.pem\"\n\
              {badges_dir}\n\
              graders = [{graders}]\n\
-             suite = {:?}\n",
+             suite = {:?}\n\
+             {}\n",
             self.public_url,
             self.database_url_setting(),
             self.issuer_name,
             self.issuer_url.clone().unwrap_or_default(),
             self.suite.as_str(),
+            match self.issuer_did_method {
+                IssuerDidMethod::Key => "issuer_did = \"did:key\"".to_owned(),
+                IssuerDidMethod::Web =>
+                    "# issuer_did = \"did:key\"  # sign as the did:key of the current key; unset: the did:web of public_url".to_owned(),
+            },
         )
     }
 }
@@ -836,5 +916,52 @@ mod tests {
             [("ROSETTE_DID_CACHE_SECONDS".to_owned(), "soon".to_owned())].into();
         let e = Config::load(dir.path(), &bad, &Overrides::default()).unwrap_err();
         assert!(e.0.contains("ROSETTE_DID_CACHE_SECONDS"), "{e}");
+    }
+
+    #[test]
+    fn issuer_did_names_the_issuer_by_did_web_or_by_the_keys_did_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let none = HashMap::new();
+        let key = crate::keys::SigningKey::from_bytes(&[0; 32]);
+        let did_key = "did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp";
+        let c = Config::load(dir.path(), &none, &Overrides::default()).unwrap();
+        assert_eq!(c.issuer_did_method, IssuerDidMethod::Web);
+        assert_eq!(
+            c.issuer_id(&key.verifying_key()).unwrap(),
+            "did:web:127.0.0.1%3A8080"
+        );
+        std::fs::write(dir.path().join(CONFIG_FILE), "issuer_did = \"did:key\"\n").unwrap();
+        let c = Config::load(dir.path(), &none, &Overrides::default()).unwrap();
+        assert_eq!(c.issuer_did_method, IssuerDidMethod::Key);
+        assert_eq!(c.issuer_id(&key.verifying_key()).unwrap(), did_key);
+        let signer = c.issuer_key(key.clone()).unwrap();
+        use crate::keys::CredentialSigner as _;
+        assert_eq!(signer.issuer(), did_key);
+        assert_eq!(
+            signer.verification_method(),
+            format!("{did_key}#z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp")
+        );
+        assert!(c.to_toml().contains("\nissuer_did = \"did:key\"\n"));
+        let env: HashMap<String, String> =
+            [("ROSETTE_ISSUER_DID".to_owned(), "did:web".to_owned())].into();
+        let c = Config::load(dir.path(), &env, &Overrides::default()).unwrap();
+        assert_eq!(
+            c.issuer_did_method,
+            IssuerDidMethod::Web,
+            "env wins over the file"
+        );
+        assert!(
+            c.issuer_key(key)
+                .unwrap()
+                .verification_method()
+                .starts_with("did:web:")
+        );
+        let bad: HashMap<String, String> =
+            [("ROSETTE_ISSUER_DID".to_owned(), "did:jwk".to_owned())].into();
+        let e = Config::load(dir.path(), &bad, &Overrides::default()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "configuration: issuer_did \"did:jwk\" is neither \"did:web\" nor \"did:key\""
+        );
     }
 }

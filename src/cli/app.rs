@@ -54,7 +54,7 @@ impl App {
         }
         let catalog = load_catalog(&config)?;
         let secret = keyfile::read_secret_key_file(&config.key_file)?;
-        let key = IssuerKey::did_web(secret, &config.issuer_did()?)?;
+        let key = config.issuer_key(secret)?;
         let store = open_store(&config).await?;
         let clock = SystemClock;
         let keys = key_history(

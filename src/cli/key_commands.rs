@@ -8,7 +8,7 @@ use super::app::{cli_actor, key_file_refusal, rosette_env};
 use super::keyfile;
 use anyhow::{Context as _, bail};
 use rosette::clock::{Clock as _, SystemClock};
-use rosette::config::{CONFIG_FILE, Config, Overrides};
+use rosette::config::{CONFIG_FILE, Config, IssuerDidMethod, Overrides};
 use rosette::issuance::Actor;
 use rosette::issuance::keys::{key_history, rotate as record_rotation};
 use rosette::keys::{self, VerifyingKey, public_key_multibase};
@@ -18,8 +18,8 @@ use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// The configuration, the issuer DID and the database of a data directory.
-async fn open(data_dir: &Path, flags: &Overrides) -> anyhow::Result<(Config, String, SqlStore)> {
+/// The configuration and the database of a data directory.
+async fn open(data_dir: &Path, flags: &Overrides) -> anyhow::Result<(Config, SqlStore)> {
     if !data_dir.join(CONFIG_FILE).exists() {
         bail!(
             "{} is not initialized — run `rosette init` first",
@@ -27,9 +27,26 @@ async fn open(data_dir: &Path, flags: &Overrides) -> anyhow::Result<(Config, Str
         );
     }
     let config = Config::load(data_dir, &rosette_env(), flags)?;
-    let did = config.issuer_did()?;
+    config.issuer_did()?;
     let store = super::app::open_store(&config).await?;
-    Ok((config, did, store))
+    Ok((config, store))
+}
+
+/// The verification method id `key` signs as: `did:web:…#z6Mk…`, or in
+/// did:key mode `did:key:z6Mk…#z6Mk…` (`Config::issuer_id`).
+fn method_id(config: &Config, key: &VerifyingKey) -> anyhow::Result<String> {
+    Ok(format!(
+        "{}#{}",
+        config.issuer_id(key)?,
+        public_key_multibase(key)
+    ))
+}
+
+/// [`method_id`] of a stored key (its multibase as written in the database).
+fn stored_method_id(config: &Config, record: &IssuerKeyRecord) -> anyhow::Result<String> {
+    let key = keys::decode_public_key_multibase(&record.public_key_multibase)
+        .with_context(|| format!("stored key {}", record.public_key_multibase))?;
+    method_id(config, &key)
 }
 
 /// How this node's key file relates to the stored keys.
@@ -43,26 +60,35 @@ fn key_file_state(key: &VerifyingKey, records: &[IssuerKeyRecord]) -> &'static s
 }
 
 /// `rosette keys list [--json]`: every key of the issuer, current first,
-/// then retired keys (most recently retired first), as did:web verification
+/// then retired keys (most recently retired first), as verification
 /// method ids; and whether this node's key file holds the current key.
 pub async fn list(data_dir: &Path, flags: &Overrides, as_json: bool) -> anyhow::Result<ExitCode> {
-    let (config, did, store) = open(data_dir, flags).await?;
+    let (config, store) = open(data_dir, flags).await?;
     let records = store.issuer_keys().await?;
     let file_key = keyfile::read_secret_key_file(&config.key_file).map(|k| k.verifying_key());
+    // The issuer id now: the current key's (did:key mode), else the key file's.
+    let current = records
+        .iter()
+        .find(|r| r.state == IssuerKeyState::Current)
+        .and_then(|r| keys::decode_public_key_multibase(&r.public_key_multibase).ok());
+    let did = match current.or_else(|| file_key.as_ref().ok().copied()) {
+        Some(k) => config.issuer_id(&k)?,
+        None => config.issuer_did()?,
+    };
     let mut out = std::io::stdout().lock();
     if as_json {
         let keys: Vec<Value> = records
             .iter()
             .map(|r| {
-                json!({
-                    "id": format!("{did}#{}", r.public_key_multibase),
+                Ok(json!({
+                    "id": stored_method_id(&config, r)?,
                     "publicKeyMultibase": r.public_key_multibase,
                     "state": r.state.as_str(),
                     "addedAt": r.added_at,
                     "retiredAt": r.retired_at,
-                })
+                }))
             })
-            .collect();
+            .collect::<anyhow::Result<_>>()?;
         let key_file = match &file_key {
             Ok(k) => json!({
                 "path": config.key_file.display().to_string(),
@@ -87,8 +113,8 @@ pub async fn list(data_dir: &Path, flags: &Overrides, as_json: bool) -> anyhow::
             .unwrap_or_default();
         writeln!(
             out,
-            "{did}#{}  {:<7}  added {}{retired}",
-            r.public_key_multibase,
+            "{}  {:<7}  added {}{retired}",
+            stored_method_id(&config, r)?,
             r.state.as_str(),
             r.added_at
         )?;
@@ -147,14 +173,14 @@ pub async fn list(data_dir: &Path, flags: &Overrides, as_json: bool) -> anyhow::
 /// does not know (a run that stopped before step 4, or one running right
 /// now) is never deleted automatically: the message says to delete it.
 pub async fn rotate(data_dir: &Path, flags: &Overrides) -> anyhow::Result<ExitCode> {
-    let (config, did, store) = open(data_dir, flags).await?;
+    let (config, store) = open(data_dir, flags).await?;
     let key_file = config.key_file.as_path();
     let pending = keyfile::pending_key_path(key_file);
     let actor = Actor::admin(cli_actor());
     let now = SystemClock.now();
 
     if pending.exists() {
-        return finish_interrupted(data_dir, &did, &store, key_file, &pending).await;
+        return finish_interrupted(data_dir, &config, &store, key_file, &pending).await;
     }
 
     // 1. This node holds the current key.
@@ -214,7 +240,7 @@ pub async fn rotate(data_dir: &Path, flags: &Overrides) -> anyhow::Result<ExitCo
             public_key_multibase(&new)
         )
     })?;
-    report(&did, &old, &new, key_file, &archived)?;
+    report(&config, &old, &new, key_file, &archived)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -222,7 +248,7 @@ pub async fn rotate(data_dir: &Path, flags: &Overrides) -> anyhow::Result<ExitCo
 /// database recorded it; otherwise explain and change nothing.
 async fn finish_interrupted(
     data_dir: &Path,
-    did: &str,
+    config: &Config,
     store: &SqlStore,
     key_file: &Path,
     pending: &Path,
@@ -251,7 +277,7 @@ async fn finish_interrupted(
     keyfile::archive_secret_key_file(key_file, &old, &archived)?;
     keyfile::install_key_file(pending, key_file)?;
     eprintln!("finished an interrupted rotation");
-    report(did, &old, &new, key_file, &archived)?;
+    report(config, &old, &new, key_file, &archived)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -273,23 +299,28 @@ fn remove_pending(pending: &Path) {
 
 /// Prints the new verification method id (standard output) and what to do next.
 fn report(
-    did: &str,
+    config: &Config,
     old: &VerifyingKey,
     new: &VerifyingKey,
     key_file: &Path,
     archived: &Path,
 ) -> anyhow::Result<()> {
+    let (new_id, old_id) = (method_id(config, new)?, method_id(config, old)?);
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{did}#{}", public_key_multibase(new))?;
+    writeln!(out, "{new_id}")?;
+    let published = match config.issuer_did_method {
+        IssuerDidMethod::Web => "is retired and stays published in did.json",
+        IssuerDidMethod::Key => {
+            "is retired; its did:key names the key itself, and the issuer id of new credentials \
+             is the new did:key"
+        }
+    };
     eprintln!(
-        "rotated the issuer key: new credentials are signed with {did}#{new}\n\
-         the old key {did}#{old} is retired and stays published in did.json, so credentials \
-         it signed keep verifying\n\
+        "rotated the issuer key: new credentials are signed with {new_id}\n\
+         the old key {old_id} {published}, so credentials it signed keep verifying\n\
          wrote {key_file} (mode 0600); the old secret key is in {archived} (mode 0600)\n\
          next: restart every running `rosette serve`, and copy {key_file} to every other node \
          sharing this database — until then they refuse to sign with the old key",
-        new = public_key_multibase(new),
-        old = public_key_multibase(old),
         key_file = key_file.display(),
         archived = archived.display(),
     );

@@ -428,8 +428,10 @@ fn load_resolver(docs: &[PathBuf]) -> anyhow::Result<OfflineResolver> {
 /// This installation's own issuer keys, so `rosette verify` checks our
 /// credentials offline: every key in the database's history (current and
 /// retired — what did.json publishes), so credentials signed before a
-/// rotation keep verifying. Before any key is registered (or without a
-/// database), the key file's key. Nothing is written.
+/// rotation keep verifying; each under the issuer id the configuration
+/// gives it (`Config::issuer_id`: the did:web, or each key's own did:key).
+/// Before any key is registered (or without a database), the key file's
+/// key. Nothing is written.
 async fn own_issuer_methods(
     data_dir: &std::path::Path,
     flags: &rosette::config::Overrides,
@@ -439,19 +441,21 @@ async fn own_issuer_methods(
     let Ok(config) = rosette::config::Config::load(data_dir, &app::rosette_env(), flags) else {
         return Vec::new();
     };
-    let Ok(did) = config.issuer_did() else {
-        return Vec::new();
+    let method = |k: keys::VerifyingKey| {
+        config
+            .issuer_id(&k)
+            .ok()
+            .map(|id| keys::VerificationMethod::for_controller(&id, k))
     };
     if let Some(store) = store
         && let Ok(records) = store.issuer_keys().await
         && !records.is_empty()
     {
         // A corrupt row is skipped: it cannot vouch for a signature.
-        let keys = records
+        return records
             .iter()
-            .filter_map(|r| keys::decode_public_key_multibase(&r.public_key_multibase).ok());
-        return keys
-            .map(|k| keys::VerificationMethod::for_controller(&did, k))
+            .filter_map(|r| keys::decode_public_key_multibase(&r.public_key_multibase).ok())
+            .filter_map(method)
             .collect();
     }
     if !config.key_file.exists() {
@@ -460,9 +464,7 @@ async fn own_issuer_methods(
     let Ok(secret) = keyfile::read_secret_key_file(&config.key_file) else {
         return Vec::new();
     };
-    IssuerKey::did_web(secret, &did)
-        .map(|key| vec![key.method()])
-        .unwrap_or_default()
+    method(secret.verifying_key()).into_iter().collect()
 }
 
 /// The store of an initialized data directory, with its public URL.
@@ -493,12 +495,8 @@ fn trusted_issuers(
         flags.trusted_issuers = Some(ids.to_vec());
     }
     let config = rosette::config::Config::load(data_dir, &app::rosette_env(), &flags)?;
+    // This installation's own issuer ids are added by `verify`, from its keys.
     let mut trusted = verification::TrustedIssuers::new();
-    if data_dir.join(rosette::config::CONFIG_FILE).exists()
-        && let Ok(did) = config.issuer_did()
-    {
-        trusted = trusted.with_own(did);
-    }
     if let Some(list) = config.trusted_issuers {
         trusted = trusted.with_list(list);
     }
@@ -511,7 +509,7 @@ fn verify(
     flags: &rosette::config::Overrides,
 ) -> anyhow::Result<ExitCode> {
     let mut resolver = load_resolver(&args.key_docs)?;
-    let trusted = trusted_issuers(&args.trusted_issuers, data_dir, flags)?;
+    let mut trusted = trusted_issuers(&args.trusted_issuers, data_dir, flags)?;
     // Baked images may be larger than a credential; verify_input applies both limits.
     let bytes = read_limited(
         &args.input,
@@ -542,8 +540,11 @@ fn verify(
             .as_ref()
             .map(|f| f as &dyn verification::StatusSource);
         let own = own_store(data_dir, flags).await;
-        for method in own_issuer_methods(data_dir, flags, own.as_ref().map(|(s, _)| s)).await {
-            resolver.add_method(method);
+        if data_dir.join(rosette::config::CONFIG_FILE).exists() {
+            for method in own_issuer_methods(data_dir, flags, own.as_ref().map(|(s, _)| s)).await {
+                trusted = trusted.with_own(method.controller.clone());
+                resolver.add_method(method);
+            }
         }
         let own_lists = own
             .as_ref()

@@ -225,21 +225,21 @@ pub async fn init(data_dir: &Path, args: InitArgs, flags: Overrides) -> anyhow::
             .with_context(|| format!("writing {}", config_path.display()))?;
         eprintln!("wrote {}", config_path.display());
     }
-    let did = config.issuer_did()?;
-    if config.key_file.exists() {
-        keyfile::read_secret_key_file(&config.key_file)?;
+    config.issuer_did()?;
+    let public_key = if config.key_file.exists() {
+        let secret = keyfile::read_secret_key_file(&config.key_file)?;
         eprintln!("kept the issuer key {}", config.key_file.display());
+        secret.verifying_key()
     } else {
-        keyfile::write_secret_key_file(
-            &config.key_file,
-            &keys::generate_signing_key(&mut getrandom::SysRng)?,
-            false,
-        )?;
+        let secret = keys::generate_signing_key(&mut getrandom::SysRng)?;
+        keyfile::write_secret_key_file(&config.key_file, &secret, false)?;
         eprintln!(
             "generated the issuer key {} (mode 0600)",
             config.key_file.display()
         );
-    }
+        secret.verifying_key()
+    };
+    let did = config.issuer_id(&public_key)?;
     let catalog = load_catalog(&config)?;
     let store = rosette::store::SqlStore::connect(&config.database_url)
         .await

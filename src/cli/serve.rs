@@ -115,12 +115,12 @@ async fn serve(data_dir: &Path, flags: Overrides) -> anyhow::Result<ExitCode> {
     state.request_timeout = std::time::Duration::from_secs(config.request_timeout_secs);
     state.hsts = tls.is_some();
     state.trusted_proxies = config.trusted_proxies.clone().into();
+    // Own ids from the key history: in did:key mode, every key's DID.
+    let mut trusted = rosette::web::state::own_issuers(&state.key_ring);
     if let Some(list) = &config.trusted_issuers {
-        let trusted = rosette::verification::TrustedIssuers::new()
-            .with_own(parts.profile.id.clone())
-            .with_list(list.iter().cloned());
-        state.trusted_issuers = Arc::new(trusted);
+        trusted = trusted.with_list(list.iter().cloned());
     }
+    state.trusted_issuers = Arc::new(trusted);
     spawn_key_refresh(&state);
     spawn_audit_checkpoints(&state, &parts, config.audit_checkpoint_policy());
     spawn_grader_refresh(&state, data_dir, &flags);

@@ -71,6 +71,13 @@ impl TrustedIssuers {
         self.list.is_some()
     }
 
+    /// Whether `a` and `b` name the same issuer: equal strings, or both
+    /// this verifier's own ids (a did:key issuer has one id per key it has
+    /// signed with; its status lists are signed by the current one).
+    pub fn same_issuer(&self, a: &str, b: &str) -> bool {
+        a == b || (self.own.contains(a) && self.own.contains(b))
+    }
+
     /// Where `issuer_id` stands: own first, then the list.
     pub fn assess(&self, issuer_id: &str) -> IssuerTrust {
         if self.own.contains(issuer_id) {
@@ -110,6 +117,18 @@ mod tests {
             IssuerTrust::NotListed,
             "ids are compared whole"
         );
+
+        let keys = TrustedIssuers::new()
+            .with_own("did:key:z6MkA")
+            .with_own("did:key:z6MkB")
+            .with_list([other]);
+        assert!(keys.same_issuer("did:key:z6MkA", "did:key:z6MkB"));
+        assert!(keys.same_issuer(other, other));
+        assert!(
+            !keys.same_issuer("did:key:z6MkA", other),
+            "listed is not own"
+        );
+        assert!(!keys.same_issuer("did:key:z6MkA", "did:key:z6MkC"));
 
         let empty = TrustedIssuers::new().with_list(Vec::<String>::new());
         assert_eq!(empty.assess(other), IssuerTrust::NotListed);

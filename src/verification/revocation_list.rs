@@ -51,7 +51,7 @@ pub(super) async fn check(
         Ok(list) => list,
         Err(check) => return check,
     };
-    if let Some(check) = issuer_mismatch(&list, url, issuer_id) {
+    if let Some(check) = issuer_mismatch(&list, url, issuer_id, cx.issuers) {
         return check;
     }
     let ListContent::Revoked(revoked) = &list.content else {

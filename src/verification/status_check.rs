@@ -252,10 +252,23 @@ pub(super) fn issuer_of(doc: &Value) -> Option<String> {
 }
 
 /// Whether `list` is issued by `issuer_id` (a list that names no issuer
-/// passes; only a 1EdTech revocation list may name none).
-pub(super) fn issuer_mismatch(list: &CachedList, url: &str, issuer_id: &str) -> Option<Check> {
+/// passes; only a 1EdTech revocation list may name none). Two ids of this
+/// verifier's own issuer count as the same issuer
+/// ([`super::TrustedIssuers::same_issuer`]): a did:key issuer re-signs its
+/// lists with its current key (BSL §3.2 asks only that the list's proofs
+/// verify; issuer and list issuer may differ).
+pub(super) fn issuer_mismatch(
+    list: &CachedList,
+    url: &str,
+    issuer_id: &str,
+    issuers: Option<&super::TrustedIssuers>,
+) -> Option<Check> {
+    let same = |i: &str| match issuers {
+        Some(t) => t.same_issuer(i, issuer_id),
+        None => i == issuer_id,
+    };
     match &list.issuer {
-        Some(i) if i != issuer_id => Some(invalid(
+        Some(i) if !same(i) => Some(invalid(
             "status_list_issuer_mismatch",
             format!("the status list {url} is issued by {i}, not by the credential's issuer"),
         )),
@@ -288,7 +301,7 @@ async fn bitstring_check(
         Ok(list) => list,
         Err(check) => return check,
     };
-    if let Some(check) = issuer_mismatch(&list, url, issuer_id) {
+    if let Some(check) = issuer_mismatch(&list, url, issuer_id, cx.issuers) {
         return check;
     }
     let ListContent::Bits { purposes, bits } = &list.content else {

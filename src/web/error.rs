@@ -74,6 +74,8 @@ pub enum ErrorCode {
     GraderMismatch,
     /// 404: this server does not issue.
     NotIssuing,
+    /// 404: the issuer is a did:key: there is no did:web document.
+    NotDidWeb,
     /// 400: the body is not JSON.
     MalformedJson,
     /// 400: an object in the body names a member twice (RFC 7493 §2.3).
@@ -156,6 +158,7 @@ impl ErrorCode {
             ErrorCode::InsufficientScope => "insufficient_scope",
             ErrorCode::GraderMismatch => "grader_mismatch",
             ErrorCode::NotIssuing => "not_issuing",
+            ErrorCode::NotDidWeb => "not_did_web",
             ErrorCode::MalformedJson => "malformed_json",
             ErrorCode::JsonDuplicateKey => "json_duplicate_key",
             ErrorCode::InvalidRequest => "invalid_request",
@@ -203,6 +206,7 @@ impl ErrorCode {
             ErrorCode::InsufficientScope => "The token's scope does not allow this",
             ErrorCode::GraderMismatch => "A grader token records results as its own grader only",
             ErrorCode::NotIssuing => "This server does not issue credentials",
+            ErrorCode::NotDidWeb => "The issuer is a did:key; there is no did:web document",
             ErrorCode::MalformedJson => "The body is not JSON",
             ErrorCode::JsonDuplicateKey => "The body's JSON repeats an object key",
             ErrorCode::InvalidRequest => "The request does not have the expected shape",

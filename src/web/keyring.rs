@@ -4,6 +4,10 @@
 //! every node sharing one database serves the same `did.json` and accepts
 //! credentials signed with any current or retired key — without a restart.
 //! A node whose own signing key was retired meanwhile stops signing.
+//!
+//! A did:key issuer (`issuer_did = "did:key"`) publishes no document: each
+//! key is its own DID (did:key Method v0.7), so every key of the history is
+//! one of this issuer's ids, and `did.json` answers 404.
 
 use crate::keys::{KeyHistory, OfflineResolver, VerifyingKey};
 use std::sync::{Arc, RwLock};
@@ -15,8 +19,11 @@ pub struct KeyView {
     pub history: Option<KeyHistory>,
     /// Resolves every key of the history (and `did:key`s).
     pub resolver: Arc<OfflineResolver>,
-    /// `/.well-known/did.json`, when this server issues.
+    /// `/.well-known/did.json`, when this server issues as a did:web.
     pub did_document: Option<String>,
+    /// This issuer's ids: the did:web, or the did:key of every key of the
+    /// history (current first); empty when this server does not issue.
+    pub issuer_ids: Vec<String>,
 }
 
 /// The key view, swapped as a whole when the history changes.
@@ -44,11 +51,15 @@ impl KeyRing {
                 history: None,
                 resolver: Arc::new(OfflineResolver::new()),
                 did_document: None,
+                issuer_ids: Vec::new(),
             })),
         }
     }
 
-    /// The issuer `did` signing with `own`, publishing and trusting `history`.
+    /// The issuer `did` signing with `own`, publishing and trusting
+    /// `history`. A `did:key:` DID puts the ring in did:key mode: each key
+    /// of the history is named by its own did:key, and no document is
+    /// published.
     pub fn new(did: &str, own: VerifyingKey, history: KeyHistory) -> Self {
         let ring = KeyRing {
             did: Some(did.to_owned()),
@@ -57,10 +68,18 @@ impl KeyRing {
                 history: None,
                 resolver: Arc::new(OfflineResolver::new()),
                 did_document: None,
+                issuer_ids: Vec::new(),
             })),
         };
         ring.install(history);
         ring
+    }
+
+    /// Whether the issuer is a did:key (no did:web document to publish).
+    pub fn is_did_key(&self) -> bool {
+        self.did
+            .as_deref()
+            .is_some_and(|d| d.starts_with("did:key:"))
     }
 
     fn install(&self, history: KeyHistory) {
@@ -68,11 +87,22 @@ impl KeyRing {
             return;
         };
         let mut resolver = OfflineResolver::new();
-        for method in history.methods(did) {
-            resolver.add_method(method);
-        }
+        let (issuer_ids, did_document) = if self.is_did_key() {
+            let ids: Vec<String> = history.keys().iter().map(crate::keys::did_key).collect();
+            for (id, key) in ids.iter().zip(history.keys()) {
+                resolver.add_method(crate::keys::VerificationMethod::for_controller(id, *key));
+            }
+            (ids, None)
+        } else {
+            for method in history.methods(did) {
+                resolver.add_method(method);
+            }
+            let doc = history.did_web_document(did).to_string();
+            (vec![did.to_owned()], Some(doc))
+        };
         let view = KeyView {
-            did_document: Some(history.did_web_document(did).to_string()),
+            did_document,
+            issuer_ids,
             resolver: Arc::new(resolver),
             history: Some(history),
         };

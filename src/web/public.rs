@@ -20,17 +20,28 @@ use crate::status::DEFAULT_TTL_MS;
     tag = "credentials",
     summary = "The issuer's DID document (did:web)",
     description = "did:web \"Read (Resolve)\": every key the issuer has signed with (current and \
-retired), each listed by absolute id under `assertionMethod`.",
+retired), each listed by absolute id under `assertionMethod`. An issuer configured as a did:key \
+(`issuer_did = \"did:key\"`) has no document to publish: its DID is its key (did:key Method v0.7), \
+and this route answers 404 with code `not_did_web`.",
     responses(
         (status = 200, description = "The DID document.", body = dto::DidDocument,
             content_type = "application/did+json"),
-        (status = 404, description = "This server does not issue.",
+        (status = 404, description = "This server does not issue, or its issuer is a did:key \
+(code `not_did_web`).",
             body = error::Problem, content_type = "application/problem+json"),
         (status = 429, response = crate::web::error::RateLimited),
         (status = 503, response = crate::web::error::TimedOut),
     )
 )]
 pub async fn did_document(State(state): State<AppState>) -> Result<Response, ApiError> {
+    if state.key_ring.is_did_key() {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            error::ErrorCode::NotDidWeb,
+            "this issuer signs as a did:key, which resolves from the DID itself; there is no \
+             did:web document",
+        ));
+    }
     let Some(doc) = state.key_ring.view().did_document.clone() else {
         return Err(not_issuing());
     };

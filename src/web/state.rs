@@ -118,7 +118,7 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 pub struct IssuerParts {
     /// The certifications.
     pub catalog: crate::catalog::Catalog,
-    /// The signing key, bound to the issuer's did:web.
+    /// The signing key, bound to the issuer's did:web or did:key.
     pub key: crate::keys::IssuerKey,
     /// Issuer profile.
     pub profile: crate::issuance::IssuerProfile,
@@ -147,10 +147,7 @@ impl AppState {
             None => keyring::KeyRing::none(),
         };
         let graders = issuer.as_deref().map(|p| p.graders.clone());
-        let trusted_issuers = match issuer.as_deref() {
-            Some(p) => crate::verification::TrustedIssuers::new().with_own(p.profile.id.clone()),
-            None => crate::verification::TrustedIssuers::new(),
-        };
+        let trusted_issuers = own_issuers(&key_ring);
         AppState {
             trusted_issuers: Arc::new(trusted_issuers),
             graders: Arc::new(GraderRoster::new(graders.unwrap_or_default())),
@@ -202,6 +199,17 @@ impl AppState {
             graders: self.graders.current().as_ref().clone(),
         })
     }
+}
+
+/// The trusted issuers knowing `ring`'s issuer ids as this issuer's own
+/// (the did:web, or every did:key of the key history), with no list.
+pub fn own_issuers(ring: &keyring::KeyRing) -> crate::verification::TrustedIssuers {
+    ring.view()
+        .issuer_ids
+        .iter()
+        .fold(crate::verification::TrustedIssuers::new(), |t, id| {
+            t.with_own(id.clone())
+        })
 }
 
 /// What one verification request needs: this issuer's keys, third-party
