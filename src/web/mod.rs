@@ -8,6 +8,7 @@ pub mod auth;
 pub mod batch;
 pub mod certification_page;
 pub mod checks;
+pub mod conneg;
 pub mod docs;
 pub mod dto;
 pub mod error;

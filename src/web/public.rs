@@ -3,9 +3,8 @@
 //! status lists.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use sha2::{Digest, Sha256};
 
 use super::dto;
 use super::error::{self, ApiError};
@@ -80,25 +79,36 @@ fn wants_html(headers: &HeaderMap) -> bool {
     accept.contains("text/html") && !accept.contains("application/vc") && !accept.contains("json")
 }
 
-/// `GET /credentials/{id}`: the signed credential exactly as stored, as
-/// `application/vc` (VCDM 2.0 §6.2); a browser asking for HTML is sent to
-/// the verification page.
+/// `GET /credentials/{id}`: the signed credential exactly as stored
+/// (media type negotiated by [`super::conneg`]: `application/vc`, VCDM 2.0
+/// §6.2, unless a JSON type is preferred); a browser asking for HTML is
+/// sent to the verification page.
 #[utoipa::path(
     get,
     path = "/credentials/{id}",
     tag = "credentials",
     summary = "A credential as issued (JSON)",
-    description = "The signed credential exactly as stored, as `application/vc` (VCDM 2.0 §6.2). \
-A client that asks for HTML (`Accept: text/html` without JSON) is sent to the verification page \
-`/v/{id}` instead.",
+    description = "The signed credential exactly as stored, as `application/vc` (VCDM 2.0 §6.2) \
+by default and for `*/*`; as `application/ld+json` or `application/json` when `Accept` prefers one \
+of them over `application/vc` (q-values honoured; ties go to `application/vc`, then \
+`application/ld+json`). `Vary: Accept`; the `ETag` differs per media type; `If-None-Match` gets \
+304. A client that asks for HTML (`Accept: text/html` without JSON) is sent to the verification \
+page `/v/{id}` instead.",
     params(
         ("id" = String, Path, description = "The credential's UUID, or its full id `urn:uuid:…`.",
             example = "3f1c2a9e-8b7d-4c6e-9f10-2a3b4c5d6e7f"),
-        ("Accept" = Option<String>, Header, description = "`text/html` (without JSON types) redirects to the verification page."),
+        ("Accept" = Option<String>, Header, description = "`application/vc` (default), `application/ld+json` or `application/json`; `text/html` (without JSON types) redirects to the verification page."),
+        ("If-None-Match" = Option<String>, Header, description = "An `ETag` from an earlier answer."),
     ),
     responses(
         (status = 200, description = "The credential.", body = dto::Credential,
-            content_type = "application/vc"),
+            content(("application/vc"), ("application/ld+json"), ("application/json")),
+            headers(
+                ("ETag" = String, description = "Strong validator of this representation (one per media type)."),
+                ("Cache-Control" = String, description = "`public, max-age=300`"),
+                ("Vary" = String, description = "`Accept`"),
+            )),
+        (status = 304, description = "Not modified since the given `ETag`."),
         (status = 303, description = "A browser: see the verification page.",
             headers(("Location" = String, description = "`/v/{id}`"))),
         (status = 404, response = crate::web::error::NoSuchCredential),
@@ -118,8 +128,17 @@ pub async fn credential(
         return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response());
     }
     let rec = stored_credential(&state, &id).await?;
-    Ok(([(header::CONTENT_TYPE, "application/vc")], rec.document).into_response())
+    Ok(super::conneg::json_document(
+        &headers,
+        rec.document,
+        CREDENTIAL_CACHE_CONTROL,
+    ))
 }
+
+/// `Cache-Control` of a credential document: the signed document never
+/// changes (its status lives in the status list), but a correction may
+/// supersede it, so caches keep it for five minutes.
+const CREDENTIAL_CACHE_CONTROL: &str = "public, max-age=300";
 
 /// `GET /credentials/{id}/badge.png|badge.svg|og.png`: the badge with the
 /// credential baked in (OB 3.0 §5.3), or the Open Graph share image;
@@ -199,27 +218,33 @@ pub async fn credential_image(
 }
 
 /// `GET /status/{list}`: the signed `BitstringStatusListCredential`
-/// (`application/vc`), `Cache-Control: public, max-age=<ttl>`, a strong
-/// `ETag`, and `304 Not Modified` for a matching `If-None-Match`.
+/// (media type negotiated by [`super::conneg`]), `Cache-Control: public,
+/// max-age=<ttl>`, a strong `ETag`, and `304 Not Modified` for a matching
+/// `If-None-Match`.
 #[utoipa::path(
     get,
     path = "/status/{list}",
     tag = "status",
     summary = "A status list credential",
     description = "The signed `BitstringStatusListCredential` (Bitstring Status List v1.0) that \
-credentials point to in `credentialStatus`. Cacheable for the list's `ttl`; conditional requests \
-with `If-None-Match` get 304.",
+credentials point to in `credentialStatus`: `application/vc` by default and for `*/*`; \
+`application/ld+json` or `application/json` when `Accept` prefers one of them over \
+`application/vc` (q-values honoured; ties go to `application/vc`, then `application/ld+json`). \
+Cacheable for the list's `ttl`; `Vary: Accept`; the `ETag` differs per media type; conditional \
+requests with `If-None-Match` get 304.",
     params(
         ("list" = String, Path, description = "The list's name, e.g. `revocation-1` or `suspension-1`.",
             example = "revocation-1"),
+        ("Accept" = Option<String>, Header, description = "`application/vc` (default), `application/ld+json` or `application/json`."),
         ("If-None-Match" = Option<String>, Header, description = "An `ETag` from an earlier answer."),
     ),
     responses(
         (status = 200, description = "The status list credential.", body = dto::Credential,
-            content_type = "application/vc",
+            content(("application/vc"), ("application/ld+json"), ("application/json")),
             headers(
-                ("ETag" = String, description = "Strong validator of this version of the list."),
+                ("ETag" = String, description = "Strong validator of this version of the list in this media type."),
                 ("Cache-Control" = String, description = "`public, max-age=<ttl in seconds>`"),
+                ("Vary" = String, description = "`Accept`"),
             )),
         (status = 304, description = "Not modified since the given `ETag`."),
         (status = 404, description = "No such status list.",
@@ -246,26 +271,6 @@ pub async fn status_list(
             "no such status list",
         ));
     };
-    let etag = format!(
-        "\"{}\"",
-        hex::encode(&Sha256::digest(document.as_bytes())[..16])
-    );
     let cache = format!("public, max-age={}", DEFAULT_TTL_MS / 1000);
-    let matches = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    let mut response = if matches {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        ([(header::CONTENT_TYPE, "application/vc")], document).into_response()
-    };
-    let h = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&etag) {
-        h.insert(header::ETAG, v);
-    }
-    if let Ok(v) = HeaderValue::from_str(&cache) {
-        h.insert(header::CACHE_CONTROL, v);
-    }
-    Ok(response)
+    Ok(super::conneg::json_document(&headers, document, &cache))
 }
