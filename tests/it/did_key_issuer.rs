@@ -10,12 +10,12 @@ use rosette::keys::public_key_multibase;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-const GRADER: &str = "grader@example.com";
+pub(crate) const GRADER: &str = "grader@example.com";
 const CERT: &str = "gitlab-ci-cd-specialist";
 
 /// Both stages for `email`, then `issue --out -`; the credential is saved
 /// next to the data directory.
-fn issued(data: &Path, email: &str, name: &str) -> (PathBuf, Value) {
+pub(crate) fn issued(data: &Path, email: &str, name: &str) -> (PathBuf, Value) {
     ok(&rosette(
         data,
         &[
