@@ -138,7 +138,28 @@ pub fn method_from_controller_document(
     doc: &Value,
     vm_url: &str,
 ) -> Result<VerificationMethod, KeyError> {
-    let (method, doc_id) = assertion_method_entry(doc, vm_url)?;
+    method_for_relationship(doc, vm_url, "assertionMethod")
+}
+
+/// [`method_from_controller_document`] for the proof purpose
+/// `authentication` (DID Core §5.3.1; CID 1.0 §3.3): the method must be
+/// listed (or embedded) under `authentication` — how a presentation's
+/// holder proves control (VC Data Integrity 1.0 §4.4, VCDM 2.0 §4.13).
+pub fn authentication_method_from_controller_document(
+    doc: &Value,
+    vm_url: &str,
+) -> Result<VerificationMethod, KeyError> {
+    method_for_relationship(doc, vm_url, "authentication")
+}
+
+/// Steps 1–6 of [`method_from_controller_document`] with `relationship`
+/// (a DID Core §5.3 verification relationship) in place of `assertionMethod`.
+fn method_for_relationship(
+    doc: &Value,
+    vm_url: &str,
+    relationship: &str,
+) -> Result<VerificationMethod, KeyError> {
+    let (method, doc_id) = relationship_entry(doc, vm_url, relationship)?;
     // Step 6: the key.
     let public_key = parse_key(method, vm_url)?;
     Ok(VerificationMethod {
@@ -153,6 +174,15 @@ pub fn method_from_controller_document(
 pub(super) fn assertion_method_entry<'a>(
     doc: &'a Value,
     vm_url: &str,
+) -> Result<(&'a Map<String, Value>, &'a str), KeyError> {
+    relationship_entry(doc, vm_url, "assertionMethod")
+}
+
+/// [`assertion_method_entry`] for any verification `relationship`.
+fn relationship_entry<'a>(
+    doc: &'a Value,
+    vm_url: &str,
+    relationship: &str,
 ) -> Result<(&'a Map<String, Value>, &'a str), KeyError> {
     let (base, fragment) = split_vm_url(vm_url)?;
     let Some(obj) = doc.as_object() else {
@@ -183,7 +213,7 @@ pub(super) fn assertion_method_entry<'a>(
     let is_relative_ref = |id: &str| id == relative || id == fragment;
 
     let declared = entries(obj.get("verificationMethod"));
-    let assertion = entries(obj.get("assertionMethod"));
+    let assertion = entries(obj.get(relationship));
 
     // Step 3: find the method, declared or embedded.
     let mut found: Vec<&Map<String, Value>> = Vec::new();
@@ -259,12 +289,12 @@ pub(super) fn assertion_method_entry<'a>(
             INVALID_RELATIONSHIP,
             if relative_listed {
                 format!(
-                    "assertionMethod lists '{relative}' as a relative reference; it must list \
+                    "{relationship} lists '{relative}' as a relative reference; it must list \
                      the absolute id '{}'",
                     truncate(vm_url)
                 )
             } else {
-                format!("'{}' is not listed under assertionMethod", truncate(vm_url))
+                format!("'{}' is not listed under {relationship}", truncate(vm_url))
             },
         ));
     }

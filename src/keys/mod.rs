@@ -47,7 +47,10 @@ pub use did_key::{did_key, did_key_document, resolve_did_key};
 pub use did_web::{
     did_web_document, did_web_from_base_url, did_web_resolution_url, did_web_to_url,
 };
-pub use document::{VerificationMethod, method_from_controller_document};
+pub use document::{
+    VerificationMethod, authentication_method_from_controller_document,
+    method_from_controller_document,
+};
 pub use history::KeyHistory;
 pub use jwk::{
     JwkError, JwkKind, JwkMethod, MAX_RSA_BITS, MIN_RSA_BITS, PublicJwk, assertion_method_with_key,

@@ -10,6 +10,7 @@
 //! resolution are passed in.
 
 pub mod embedded;
+mod holder;
 mod issuers;
 mod proofs;
 mod report;
@@ -17,6 +18,7 @@ mod revocation_list;
 mod status_check;
 mod vc_jwt;
 
+pub use holder::HolderKeys;
 pub use issuers::{IssuerTrust, TrustedIssuers};
 pub use report::{Check, CheckState, CredentialInfo, PROOF_IGNORED, Report, Verdict};
 pub use status_check::{SourceError, StatusCache, StatusSource};

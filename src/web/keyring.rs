@@ -97,8 +97,11 @@ impl KeyRing {
             for method in history.methods(did) {
                 resolver.add_method(method);
             }
-            let doc = history.did_web_document(did).to_string();
-            (vec![did.to_owned()], Some(doc))
+            let doc = history.did_web_document(did);
+            // Kept as a document too: a presentation signed by this
+            // issuer's own key is checked against its `authentication`.
+            let _ = resolver.add_controller_document(&doc);
+            (vec![did.to_owned()], Some(doc.to_string()))
         };
         let view = KeyView {
             did_document,

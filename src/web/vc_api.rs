@@ -309,8 +309,12 @@ fn structure(vp: &Map<String, Value>, f: &mut Findings) -> Option<String> {
 }
 
 /// The proof checks (VC Data Integrity 1.0 §4.4 with purpose
-/// `authentication`): each proof verifies, its key is controlled by the
-/// holder, and it carries the expected challenge and domain.
+/// `authentication`): each proof verifies with an authentication method
+/// `resolver` gives (a did:key, or a did:web holder's), its key is
+/// controlled by the holder, and it carries the expected challenge and
+/// domain. A key that could not be obtained is reported as such
+/// (`PROOF_VERIFICATION_ERROR` with the resolver's code), not as a bad
+/// signature.
 async fn proof_checks(
     vp: &Value,
     holder: Option<&str>,
@@ -351,7 +355,6 @@ async fn proof_checks(
     for (outcome, p) in outcomes.iter().zip(&proofs) {
         let label = format!("proof {}", outcome.index);
         match (&outcome.result, &outcome.method) {
-            (Err(e), _) => f.error(&crypto, "proof", e.code(), format!("{label}: {e}")),
             (Ok(()), Some(m)) if holder.is_some_and(|h| h != m.controller) => f.error(
                 &crypto,
                 "proof",
@@ -362,20 +365,16 @@ async fn proof_checks(
                     holder.unwrap_or_default()
                 ),
             ),
-            // A did:key's one key is its own authentication method (did:key
-            // §3.1.2, "authentication" lists it). Other keys this verifier
-            // knows are the issuer's did:web keys, published for
-            // `assertionMethod` only: they may not authenticate a holder.
-            (Ok(()), Some(m)) if !m.controller.starts_with("did:key:") => f.error(
-                &crypto,
+            // The key could not be obtained: "could not check", not "invalid".
+            (Err(e), _) if e.is_unknown() => f.error(
+                &format!("{SECURITY}PROOF_VERIFICATION_ERROR"),
                 "proof",
-                "proof_purpose_not_authorized",
-                format!(
-                    "{label}: {} is not an authentication method of {} (only did:key holders \
-                     can be checked here)",
-                    m.id, m.controller
-                ),
+                e.code(),
+                format!("{label} could not be checked: {e}"),
             ),
+            (Err(e), _) => f.error(&crypto, "proof", e.code(), format!("{label}: {e}")),
+            // `resolver` gives authentication methods only (did:key, or a
+            // did:web document's `authentication`: [`verification::HolderKeys`]).
             (Ok(()), _) => {}
         }
         if let Some(challenge) = &expected.challenge
@@ -508,11 +507,14 @@ pub async fn verify_presentation(
         );
     } else {
         let holder = structure(vp, &mut f);
+        // did:web holders' documents are fetched only for a presentation
+        // that passed its structural checks.
+        let keys = verification::HolderKeys::new(cx.resolver, f.errors.is_empty());
         proof_checks(
             vp_value,
             holder.as_deref(),
             &expected,
-            cx.resolver,
+            &keys,
             cx.now,
             &mut f,
         )

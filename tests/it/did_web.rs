@@ -670,3 +670,157 @@ fn key_document_fetches_count_in_the_callers_outbound_budget() {
         "over budget: no request"
     );
 }
+
+/// A presentation of `holder`, signed for `authentication` by `key` with
+/// challenge `c-1` and domain `hr.example` (eddsa-rdfc-2022).
+fn holder_presentation(holder: &str, key: &IssuerKey) -> Value {
+    let vp = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "holder": holder,
+    });
+    let mut options = serde_json::Map::new();
+    for (k, v) in [
+        ("type", "DataIntegrityProof"),
+        ("cryptosuite", "eddsa-rdfc-2022"),
+        ("created", "2026-11-25T00:00:00Z"),
+        ("verificationMethod", key.verification_method()),
+        ("proofPurpose", "authentication"),
+        ("challenge", "c-1"),
+        ("domain", "hr.example"),
+    ] {
+        options.insert(k.into(), json!(v));
+    }
+    let map = vp.as_object().unwrap();
+    let proof =
+        rosette::proof::rdfc::create_proof(&rosette::proof::Unsecured::new(map), options, key)
+            .unwrap();
+    let mut signed = map.clone();
+    signed.insert("proof".into(), Value::Object(proof));
+    Value::Object(signed)
+}
+
+/// `POST /presentations/verify` with a did:web holder: the holder's DID
+/// document is fetched (https, loopback flag, the CA of the host) and
+/// cached; the key must be listed under `authentication`; a document that
+/// cannot be had is "could not check" (`key_unreachable`, not a cryptographic
+/// error); a presentation failing its structural checks fetches nothing.
+#[test]
+fn presentations_of_did_web_holders_are_checked_against_their_documents() {
+    let host = Host::start();
+    let holder_did = host.did("holder");
+    let holder_key = IssuerKey::did_web(signing_key(21), &holder_did).unwrap();
+    host.publish(
+        "holder",
+        &did_web_document(&holder_did, &[signing_key(21).verifying_key()]),
+        Answer {
+            cache_control: Some("max-age=600"),
+            ..Default::default()
+        },
+    );
+    // A document listing the key for assertionMethod only.
+    let assert_did = host.did("assert-only");
+    let assert_key = IssuerKey::did_web(signing_key(22), &assert_did).unwrap();
+    let mut doc = did_web_document(&assert_did, &[signing_key(22).verifying_key()]);
+    doc.as_object_mut().unwrap().remove("authentication");
+    host.publish("assert-only", &doc, Answer::default());
+    let gone_did = host.did("gone");
+    let gone_key = IssuerKey::did_web(signing_key(23), &gone_did).unwrap();
+
+    let data = host.dir.path().join("vp-server");
+    let server = ServerProcess::start(
+        &data,
+        &[
+            ("ROSETTE_FETCH_ALLOW_LOOPBACK", "true"),
+            ("ROSETTE_FETCH_CA_FILE", host.ca.as_str()),
+        ],
+        &[],
+    );
+    let client = Client::new(server.addr);
+    let verify = |vp: &Value, status: u16| {
+        client
+            .post("/presentations/verify")
+            .json(&json!({
+                "verifiablePresentation": vp,
+                "options": {"challenge": "c-1", "domain": "hr.example"},
+            }))
+            .send()
+            .expect(status, None)
+    };
+    let errors = |r: &Value| -> Vec<(String, String)> {
+        r["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["code"].as_str().unwrap().to_owned(),
+                    e["type"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+
+    let vp = holder_presentation(&holder_did, &holder_key);
+    for _ in 0..2 {
+        let r = verify(&vp, 200);
+        for check in ["structure", "proof", "challenge", "domain"] {
+            assert!(
+                r["checks"].as_array().unwrap().contains(&json!(check)),
+                "{r:#}"
+            );
+        }
+    }
+    assert_eq!(
+        host.seen("/holder/did.json").len(),
+        1,
+        "cached across requests"
+    );
+
+    // The holder's key, claimed by another holder: the controller differs.
+    let r = verify(&holder_presentation(&assert_did, &holder_key), 422);
+    assert_eq!(errors(&r)[0].0, "proof_controller_mismatch", "{r:#}");
+    // Tampered after signing: the signature fails.
+    let mut tampered = vp.clone();
+    tampered["id"] = json!("urn:uuid:0b7c2c40-1d1e-4a47-9e1d-6a1f0c6f7a11");
+    let r = verify(&tampered, 422);
+    assert_eq!(errors(&r)[0].0, "signature_invalid", "{r:#}");
+
+    // Listed for assertionMethod only: the document says no.
+    let r = verify(&holder_presentation(&assert_did, &assert_key), 422);
+    let e = errors(&r);
+    assert_eq!(e.len(), 1, "{r:#}");
+    assert!(e[0].1.ends_with("CRYPTOGRAPHIC_SECURITY_ERROR"), "{r:#}");
+    assert!(
+        r["errors"][0]["title"]
+            .as_str()
+            .unwrap()
+            .contains("not listed under authentication"),
+        "{r:#}"
+    );
+
+    // No document (the server's fetches say only that the fetch failed):
+    // could not check, never a cryptographic error.
+    let r = verify(&holder_presentation(&gone_did, &gone_key), 422);
+    assert_eq!(
+        errors(&r),
+        [(
+            "key_unreachable".to_owned(),
+            "https://w3id.org/security#PROOF_VERIFICATION_ERROR".to_owned()
+        )],
+        "{r:#}"
+    );
+    assert_eq!(host.seen("/gone/did.json").len(), 1);
+
+    // Failing the structural checks: the holder's document is not fetched.
+    let structural = host.did("structural");
+    let structural_key = IssuerKey::did_web(signing_key(24), &structural).unwrap();
+    let mut untyped = holder_presentation(&structural, &structural_key);
+    untyped["type"] = json!(["Presentation"]);
+    let r = verify(&untyped, 422);
+    assert!(errors(&r).iter().any(|(c, _)| c == "type_missing"), "{r:#}");
+    assert!(
+        host.seen("/structural/did.json").is_empty(),
+        "nothing fetched"
+    );
+}

@@ -383,8 +383,9 @@ fn vc_api_issue_and_presentation_verify() {
     )
     .expect(422, None);
     assert_eq!(error_codes(&r), ["proof_controller_mismatch"]);
-    // Signed with the issuer's own did:web key as holder: that key is
-    // published for assertionMethod only, so it may not authenticate.
+    // Signed with the issuer's own did:web key as holder: did.json lists
+    // that key under `authentication` too, so it authenticates the holder
+    // (did:web holders are resolved like any other, from their document).
     let pem = std::fs::read_to_string(server.data.join("keys/issuer.pem")).unwrap();
     let secret =
         <rosette::keys::SigningKey as ed25519_dalek::pkcs8::DecodePrivateKey>::from_pkcs8_pem(&pem)
@@ -397,8 +398,19 @@ fn vc_api_issue_and_presentation_verify() {
         &sign_vp(&as_issuer, &issuer_key, "c-1", "hr.example"),
         json!({}),
     )
+    .expect(200, None);
+    assert!(
+        r["checks"].as_array().unwrap().contains(&json!("proof")),
+        "{r:#}"
+    );
+    // The same key under another did:web holder is that holder's to prove.
+    as_issuer["holder"] = json!("did:web:elsewhere.example");
+    let r = pv(
+        &sign_vp(&as_issuer, &issuer_key, "c-1", "hr.example"),
+        json!({}),
+    )
     .expect(422, None);
-    assert_eq!(error_codes(&r), ["proof_purpose_not_authorized"]);
+    assert_eq!(error_codes(&r), ["proof_controller_mismatch"]);
     // A forged credential inside a well-signed presentation.
     let mut forged = vc.clone();
     forged["credentialSubject"]["name"] = json!("Mallory");
