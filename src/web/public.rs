@@ -101,8 +101,8 @@ page `/v/{id}` instead.",
         ("If-None-Match" = Option<String>, Header, description = "An `ETag` from an earlier answer."),
     ),
     responses(
-        (status = 200, description = "The credential.", body = dto::Credential,
-            content(("application/vc"), ("application/ld+json"), ("application/json")),
+        (status = 200, description = "The credential.", content((dto::Credential = "application/vc"), (dto::Credential = "application/ld+json"),
+                (dto::Credential = "application/json")),
             headers(
                 ("ETag" = String, description = "Strong validator of this representation (one per media type)."),
                 ("Cache-Control" = String, description = "`public, max-age=300`"),
@@ -239,8 +239,8 @@ requests with `If-None-Match` get 304.",
         ("If-None-Match" = Option<String>, Header, description = "An `ETag` from an earlier answer."),
     ),
     responses(
-        (status = 200, description = "The status list credential.", body = dto::Credential,
-            content(("application/vc"), ("application/ld+json"), ("application/json")),
+        (status = 200, description = "The status list credential.", content((dto::Credential = "application/vc"), (dto::Credential = "application/ld+json"),
+                (dto::Credential = "application/json")),
             headers(
                 ("ETag" = String, description = "Strong validator of this version of the list in this media type."),
                 ("Cache-Control" = String, description = "`public, max-age=<ttl in seconds>`"),

@@ -118,6 +118,24 @@ fn lists_are_served_with_cache_headers_and_verified_by_a_remote_verifier() {
         .await
         .unwrap();
         assert_eq!(again.status, 304, "{}", again.head);
+        // What the W3C suites' document loader asks for: the same list as
+        // JSON-LD, under a tag of its own (RFC 9110 §8.8.3); the vc tag
+        // does not make it a 304.
+        let vc_etag = response.header("etag").unwrap().to_owned();
+        let loader = tokio::task::spawn_blocking(move || {
+            client
+                .get("/status/revocation-1")
+                .header("Accept", "application/ld+json, application/json")
+                .header("If-None-Match", &vc_etag)
+                .send()
+        })
+        .await
+        .unwrap();
+        assert_eq!(loader.status, 200, "{}", loader.head);
+        assert_eq!(loader.header("content-type"), Some("application/ld+json"));
+        assert_eq!(loader.header("vary"), Some("Accept"));
+        assert_eq!(loader.json(), response.json(), "the same list");
+        assert_ne!(loader.header("etag"), response.header("etag"));
         let missing = tokio::task::spawn_blocking(move || client.get("/status/nope").send())
             .await
             .unwrap();
