@@ -155,3 +155,47 @@ impl KeyRing {
         Ok(true)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::{KeyResolver as _, SigningKey, did_key, public_key_multibase};
+
+    fn key(seed: u8) -> VerifyingKey {
+        SigningKey::from_bytes(&[seed; 32]).verifying_key()
+    }
+
+    #[test]
+    fn a_did_key_ring_names_every_key_by_its_did_key_and_publishes_no_document() {
+        let mut history = KeyHistory::new(key(1));
+        history.rotate(key(2));
+        let ring = KeyRing::new(&did_key(&key(2)), key(2), history.clone());
+        assert!(ring.is_did_key());
+        let view = ring.view();
+        assert_eq!(view.issuer_ids, [did_key(&key(2)), did_key(&key(1))]);
+        assert!(view.did_document.is_none());
+        assert!(ring.own_key_is_current());
+        let old = format!("{}#{}", did_key(&key(1)), public_key_multibase(&key(1)));
+        let resolved = block_on(ring.resolver().resolve(&old)).unwrap();
+        assert_eq!(resolved.controller, did_key(&key(1)));
+
+        let web = KeyRing::new("did:web:certs.example.com", key(2), history);
+        assert!(!web.is_did_key());
+        assert_eq!(web.view().issuer_ids, ["did:web:certs.example.com"]);
+        let doc = web.view().did_document.clone().unwrap();
+        assert!(doc.contains("\"authentication\""), "{doc}");
+        assert!(
+            web.resolver()
+                .document_now("did:web:certs.example.com")
+                .is_ok(),
+            "kept for presentations signed by this issuer's key"
+        );
+    }
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+}
