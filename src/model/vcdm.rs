@@ -293,11 +293,15 @@ pub fn is_text_value(v: &Value) -> bool {
     }
 }
 
+/// The language Rosette's pages and reports prefer when a name is given in
+/// several (VCDM 2.0 §11.1): they are written in English.
+pub const DISPLAY_LANG: &str = "en";
+
 /// The text to show for a `name` / `description` value (VCDM 2.0 §11.1):
 /// a string as is; from language value objects, the one whose `@language`
 /// matches `preferred_lang` (exactly, then by primary subtag, ignoring
-/// case), else a string without language, else the first value. `None`
-/// when `v` is not a text value or the chosen text is blank.
+/// case), else a string without language, else the first value, as
+/// written. `None` when `v` is not a text value or the chosen text is blank.
 pub fn display_text(v: &Value, preferred_lang: Option<&str>) -> Option<String> {
     if !is_text_value(v) {
         return None;
@@ -330,8 +334,7 @@ pub fn display_text(v: &Value, preferred_lang: Option<&str>) -> Option<String> {
         .or_else(|| items.iter().find(|i| lang(i).is_none()))
         .or_else(|| items.first())?;
     text(chosen)
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
+        .filter(|t| !t.trim().is_empty())
         .map(str::to_owned)
 }
 

@@ -807,7 +807,7 @@ fn display_text_picks_the_preferred_language() {
     assert_eq!(display_text(&mixed, Some("it")).as_deref(), Some("Dog"));
     assert_eq!(
         display_text(&json!("  Plain "), Some("fr")).as_deref(),
-        Some("Plain")
+        Some("  Plain ")
     );
     assert_eq!(
         display_text(
@@ -818,6 +818,10 @@ fn display_text_picks_the_preferred_language() {
         Some("عربي")
     );
     assert_eq!(display_text(&json!(""), None), None);
+    assert_eq!(
+        display_text(&json!([{"@value": " ", "@language": "en"}]), None),
+        None
+    );
     assert_eq!(display_text(&json!(7), None), None);
     assert_eq!(
         display_text(&json!({"@value": "x", "extra": 1}), None),
