@@ -72,6 +72,16 @@ pub fn check_generic_input(credential: &Value, issuer_id: &str) -> Checked<DataM
     let Some(doc) = credential.as_object() else {
         return Err(problem("credential", "must be a JSON object"));
     };
+    let depth = super::json_depth(credential);
+    if depth > super::MAX_JSON_DEPTH {
+        return Err(problem(
+            "credential",
+            format!(
+                "nests {depth} levels deep; the limit is {}",
+                super::MAX_JSON_DEPTH
+            ),
+        ));
+    }
     let model = check_contexts(doc)?;
     check_optional_id(doc, "id")?;
     check_credential_type(doc)?;
@@ -93,8 +103,33 @@ pub fn check_generic_input(credential: &Value, issuer_id: &str) -> Checked<DataM
         check_typed_objects(doc, key, section)?;
     }
     check_related_resources(doc)?;
+    check_signable_strings(credential, "")?;
     check_json_ld(credential)?;
     Ok(model)
+}
+
+/// Every string (and key) passes [`super::check_signable_text`]: control
+/// characters other than `\n` are escaped differently by canonical N-Quads
+/// implementations, so a credential carrying them would verify in some
+/// verifiers and fail in others. The caller bounds the depth.
+fn check_signable_strings(v: &Value, path: &str) -> Checked {
+    let field = |p: &str| pointer_field(p).unwrap_or_else(|| "credential".into());
+    match v {
+        Value::String(s) => super::check_signable_text(path, s).map_err(|e| match e {
+            super::ModelError::UnsignableText { reason, .. } => problem(field(path), reason),
+            other => problem(field(path), other.to_string()),
+        }),
+        Value::Array(a) => a.iter().enumerate().try_for_each(|(i, x)| {
+            check_signable_strings(x, &crate::jsonld::pointer_push(path, &i.to_string()))
+        }),
+        Value::Object(o) => o.iter().try_for_each(|(k, x)| {
+            let p = crate::jsonld::pointer_push(path, k);
+            super::check_signable_text(&p, k)
+                .map_err(|_| problem(field(&p), "the property name holds a control character"))?;
+            check_signable_strings(x, &p)
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// VCDM 2.0 §4.3 (VCDM 1.1 §4.1): `@context` is an ordered set whose first

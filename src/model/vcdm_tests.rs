@@ -828,3 +828,33 @@ fn display_text_picks_the_preferred_language() {
         None
     );
 }
+
+// Signable text (Rosette's rule for everything it signs) and depth.
+
+#[test]
+fn control_characters_are_refused_with_their_field() {
+    accepted(&with(
+        ok(),
+        "credentialSubject",
+        json!({"name": "Alice\nLiddell"}),
+    ));
+    let reason = refused(
+        &with(
+            ok(),
+            "credentialSubject",
+            json!([{"id": "did:example:a"}, {"name": "Alice\tLiddell"}]),
+        ),
+        "credentialSubject[1].name",
+    );
+    assert!(reason.contains("U+0009"), "{reason}");
+}
+
+#[test]
+fn deeply_nested_input_is_refused_before_any_walk() {
+    let mut deep = json!("x");
+    for _ in 0..200 {
+        deep = json!({ "name": deep });
+    }
+    let reason = refused(&with(ok(), "credentialSubject", deep), "credential");
+    assert!(reason.contains("limit"), "{reason}");
+}
