@@ -858,3 +858,38 @@ fn deeply_nested_input_is_refused_before_any_walk() {
     let reason = refused(&with(ok(), "credentialSubject", deep), "credential");
     assert!(reason.contains("limit"), "{reason}");
 }
+
+#[test]
+fn open_badges_from_the_1edtech_validator_pass_the_input_rules() {
+    // Real OB 3.0 credentials (tests/vectors/ob-v3p0-validator, Apache-2.0),
+    // with their proof removed, submitted as their own issuer: VCDM 2.0 and
+    // VCDM 1.1 shapes, issuer objects, extensions context, status entries,
+    // credentialSchema and refreshService.
+    for (file, model) in [
+        ("simple.json", DataModel::V2),
+        ("complete.json", DataModel::V2),
+        ("simple-did-web-method.json", DataModel::V2),
+        ("simple-did-key-method.json", DataModel::V2),
+        ("simple-context-version.json", DataModel::V2),
+        ("endorsement-valid.json", DataModel::V2),
+        ("bitstring-credential-status-revoked.json", DataModel::V2),
+        ("simple-eddsa-2022.json", DataModel::V1_1),
+        ("credential-status-revoked.json", DataModel::V1_1),
+        ("simple-noproof.json", DataModel::V1_1),
+    ] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/vectors/ob-v3p0-validator")
+            .join(file);
+        let mut v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        v.as_object_mut().unwrap().remove("proof");
+        let issuer = match &v["issuer"] {
+            Value::String(s) => s.clone(),
+            o => o["id"].as_str().unwrap().to_owned(),
+        };
+        assert_eq!(check_generic_input(&v, &issuer), Ok(model), "{file}");
+        // A misspelt property in the same credential is refused.
+        v["credentialSubject"]["acheivement"] = json!({"id": "https://example.org/a"});
+        let p = check_generic_input(&v, &issuer).unwrap_err();
+        assert_eq!(p.field, "credentialSubject.acheivement", "{file}: {p}");
+    }
+}
