@@ -4,6 +4,7 @@
 //! the same shapes, rewritten here, with the issuer the suite injects.
 
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256, Sha384};
 
 use super::*;
 
