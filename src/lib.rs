@@ -5,7 +5,8 @@
 //! # Layout
 //!
 //! Dependencies point one way: `cli` → `web` → `issuance`/`verification`
-//! → `proof`, `status`, `render`, `keys`, `model` → `clock`; `catalog`
+//! → `proof`, `status`, `render`, `keys`, `model` → `clock`; `model::vcdm`
+//! → `jsonld` → `contexts` (the generic input rules expand in safe mode); `catalog`
 //! → `render` (it keeps each certification's parsed badge template); `store`
 //! is reached through its traits (only `cli` and tests name `SqlStore`). The
 //! module graph has no cycle, also one level down (`web::*`, `render::*`).
@@ -19,7 +20,7 @@
 //! | module | owns |
 //! |---|---|
 //! | [`clock`] | the notion of "now" ([`clock::Clock`], system and fixed clocks) |
-//! | [`model`] | Open Badges 3.0 / VC 2.0 types (`credential`), their validation before signing (`validate`, with the one achievement-subject rule in `subject_rule`), newtypes, date forms, the inspection of third-party credentials (`inspect`, reporting [`model::Finding`]s), strict JSON parsing that refuses repeated keys (`strict_json`, the one parser for credentials, presentations, status lists and DID documents received) |
+//! | [`model`] | Open Badges 3.0 / VC 2.0 types (`credential`), their validation before signing (`validate`, with the one achievement-subject rule in `subject_rule`), newtypes, date forms, the inspection of third-party credentials (`inspect`, reporting [`model::Finding`]s), the VCDM input rules of generic VC-API issuance and the one reading of `name`/`description` values, strings or language value objects (`vcdm`), strict JSON parsing that refuses repeated keys (`strict_json`, the one parser for credentials, presentations, status lists and DID documents received) |
 //! | [`contexts`] | the JSON-LD contexts compiled in, checked by SHA-256; unknown URLs are errors |
 //! | [`jsonld`] | JSON-LD to RDF in safe mode: a fast path over pre-processed contexts and the general path (oxjsonld) it is tested against; RDFC-1.0 (`rdfc`, with the n-degree hashing of `ndegree` computed as jsonld.js does) |
 //! | [`keys`] | Ed25519 keys (generated from a caller's generator), Multikey, did:key, did:web documents, public JWKs and did:jwk (`jwk`, for VC-JWT), the key resolver trait, the rotation history |

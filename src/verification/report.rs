@@ -270,3 +270,56 @@ impl Report {
         self.checks.iter().find(|c| !c.passes())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::keys::OfflineResolver;
+    use crate::verification::{VerifyContext, verify_value};
+
+    /// The report names the issuer, holder and achievement from language
+    /// value objects (VCDM 2.0 §11.1), preferring English, even when the
+    /// credential does not verify (here: it has no proof).
+    #[tokio::test]
+    async fn names_given_as_language_value_objects_are_shown() {
+        let doc = json!({
+            "@context": [
+                "https://www.w3.org/ns/credentials/v2",
+                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+            ],
+            "id": "urn:uuid:8c9b3c5e-6f55-4a6e-9f55-1f0d4c0f2b11",
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "issuer": {
+                "id": "https://example.com/issuers/1",
+                "type": ["Profile"],
+                "name": [
+                    {"@value": "Exemple SA", "@language": "fr"},
+                    {"@value": "Example Corp", "@language": "en"}
+                ]
+            },
+            "validFrom": "2024-01-01T00:00:00Z",
+            "credentialSubject": {
+                "id": "did:example:alice",
+                "type": ["AchievementSubject"],
+                "name": {"@value": "Alice", "@language": "en"},
+                "achievement": {
+                    "id": "https://example.com/achievements/1",
+                    "type": ["Achievement"],
+                    "name": [{"@value": "Travail d'équipe", "@language": "fr"}],
+                    "description": {"@value": "Collaboration", "@language": "en"},
+                    "criteria": {"narrative": "Peers nominate."}
+                }
+            }
+        });
+        let resolver = OfflineResolver::new();
+        let now = chrono::DateTime::parse_from_rfc3339("2025-01-01T00:00:00Z")
+            .unwrap()
+            .to_utc();
+        let report = verify_value(&doc, VerifyContext::new(&resolver, now)).await;
+        let info = report.credential.expect("the credential is described");
+        assert_eq!(info.issuer_name.as_deref(), Some("Example Corp"));
+        assert_eq!(info.holder.as_deref(), Some("Alice"));
+        assert_eq!(info.achievement.as_deref(), Some("Travail d'équipe"));
+    }
+}

@@ -8,6 +8,7 @@ use super::checks;
 use super::layout::{self, day, document, respond, respond_with_csp, wrap_id};
 use super::state::AppState;
 use crate::issuance::badge_data::public_id;
+use crate::model::vcdm::{DISPLAY_LANG, display_text};
 use crate::verification::{self, Check, Verdict, VerifyContext};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -87,11 +88,17 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
     let verdict = report.verdict;
     state.metrics.observe_verification(verdict.as_str());
     let achievement = &doc["credentialSubject"]["achievement"];
-    let cert_name = achievement["name"].as_str().unwrap_or(&rec.certification);
-    let description = achievement["description"].as_str().unwrap_or("");
-    let issuer_name = doc["issuer"]["name"]
-        .as_str()
-        .unwrap_or(&parts.profile.name);
+    // Names may be strings or language value objects (VCDM 2.0 §11.1).
+    let text = |v: &Value| display_text(v, Some(DISPLAY_LANG));
+    let cert_name = text(&achievement["name"])
+        .or_else(|| text(&doc["name"]))
+        .unwrap_or_else(|| rec.certification.clone());
+    let cert_name = cert_name.as_str();
+    let description = text(&achievement["description"])
+        .or_else(|| text(&doc["description"]))
+        .unwrap_or_default();
+    let issuer_name = text(&doc["issuer"]["name"]).unwrap_or_else(|| parts.profile.name.clone());
+    let issuer_name = issuer_name.as_str();
     let uuid = public_id(&rec.id);
     let base = &parts.public_url;
     let page_url = format!("{base}/v/{uuid}");
@@ -107,7 +114,7 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
             let Some(d) = descs.iter().find(|d| d["id"] == rd) else {
                 continue;
             };
-            let name = d["name"].as_str().unwrap_or("Result");
+            let name = text(&d["name"]).unwrap_or_else(|| "Result".to_owned());
             let value = match (r["value"].as_str(), d["resultType"].as_str()) {
                 (Some(v), Some("Percent")) => format!(
                     "{v}% (pass mark {}%)",
@@ -119,15 +126,14 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
                     d["rubricCriterionLevel"]
                         .as_array()
                         .and_then(|ls| ls.iter().find(|l| l["id"] == level))
-                        .and_then(|l| l["name"].as_str())
-                        .unwrap_or("achieved")
-                        .to_owned()
+                        .and_then(|l| text(&l["name"]))
+                        .unwrap_or_else(|| "achieved".to_owned())
                 }
                 _ => r["status"].as_str().unwrap_or("completed").to_owned(),
             };
             results.push_str(&format!(
                 "<dt>{}</dt><dd>{}</dd>",
-                escape(name),
+                escape(&name),
                 escape(&value)
             ));
         }
@@ -267,7 +273,7 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
         issuer_e = escape(issuer_name),
         issued = escape(&issued),
         expires_e = escape(&expires),
-        desc = escape(description),
+        desc = escape(&description),
     );
     let title = format!("{}: {cert_name} — {}", verdict.label(), rec.holder_name);
     respond(

@@ -107,7 +107,9 @@ pub struct ResultSummary {
 }
 
 /// What [`inspect_credential`] read from a structurally sound credential.
-/// Strings are copies of the document's values, unchanged.
+/// Strings are copies of the document's values, unchanged; a name or
+/// description given as language value objects (VCDM 2.0 §11.1) is the
+/// `@value` of the English one, else of the first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CredentialSummary {
     /// `id`.
@@ -264,6 +266,15 @@ fn is_uri(s: &str) -> bool {
 
 fn opt_string(obj: &Map<String, Value>, key: &str) -> Option<String> {
     obj.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// A `name` / `description`: a string verbatim, or the text of a language
+/// value object or array chosen by [`super::vcdm::display_text`].
+fn opt_text(obj: &Map<String, Value>, key: &str) -> Option<String> {
+    match obj.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        other => super::vcdm::display_text(other, Some(super::vcdm::DISPLAY_LANG)),
+    }
 }
 
 /// Reads `@context`; returns the VC version when `@context[0]` is a VC base
@@ -569,12 +580,13 @@ pub fn inspect_credential(doc: &Value) -> Result<CredentialSummary, Vec<Finding>
             }
             match issuer.get("name") {
                 None => {}
-                Some(Value::String(s)) => issuer_name = Some(s.clone()),
+                Some(v) if super::vcdm::is_text_value(v) => issuer_name = opt_text(issuer, "name"),
                 Some(other) => f.error(
                     codes::ISSUER_NAME_INVALID,
                     "/issuer/name",
                     format!(
-                        "the issuer name must be a string, found {}",
+                        "the issuer name must be a string or a language value object \
+                         (or an array of them, VCDM 2.0 §11.1), found {}",
                         json_kind(other)
                     ),
                 ),

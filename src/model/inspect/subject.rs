@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::super::identity::IdentityObject;
 use super::super::subject_rule::{After, Requirement, SubjectReader, check_achievement_subject};
 use super::{
-    Findings, ResultSummary, array_items, codes, describe, has_type, is_uri, json_kind, opt_string,
+    Findings, ResultSummary, array_items, codes, describe, has_type, is_uri, json_kind, opt_text,
 };
 
 /// What [`inspect_subject`] read.
@@ -113,7 +113,7 @@ pub(super) fn inspect_subject(
             ),
         ),
     }
-    info.name = opt_string(subject, "name");
+    info.name = opt_text(subject, "name");
 
     if is_endorsement && !is_open_badge && info.id.is_none() {
         f.error(
@@ -253,12 +253,12 @@ impl SubjectReader for JsonSubject<'_, '_> {
             Requirement::AchievementName => (
                 codes::ACHIEVEMENT_NAME_MISSING,
                 format!("{ap}/name"),
-                "the achievement needs a string name",
+                "the achievement needs a name: a string or a language value object (VCDM 2.0 §11.1)",
             ),
             Requirement::AchievementDescription => (
                 codes::ACHIEVEMENT_DESCRIPTION_MISSING,
                 format!("{ap}/description"),
-                "the achievement needs a string description",
+                "the achievement needs a description: a string or a language value object (VCDM 2.0 §11.1)",
             ),
             Requirement::AchievementCriteria => (
                 codes::ACHIEVEMENT_CRITERIA_MISSING,
@@ -328,8 +328,8 @@ impl SubjectReader for JsonSubject<'_, '_> {
                 ),
             ),
         }
-        self.info.achievement_name = opt_string(a, "name");
-        self.info.achievement_description = opt_string(a, "description");
+        self.info.achievement_name = opt_text(a, "name");
+        self.info.achievement_description = opt_text(a, "description");
         self.achievement = Some(a);
         ControlFlow::Continue(true)
     }

@@ -91,6 +91,67 @@ fn base_document_is_clean() {
 }
 
 #[test]
+fn language_value_object_names_are_read_for_display() {
+    // VCDM 2.0 §11.1: name/description as a language value object or an
+    // array of them, on the issuer, the achievement and the subject.
+    let mut doc = base();
+    set(
+        &mut doc,
+        "/issuer/name",
+        Some(json!([
+            {"@value": "Exemple SA", "@language": "fr"},
+            {"@value": "Example Corp", "@language": "en"}
+        ])),
+    );
+    set(
+        &mut doc,
+        "/credentialSubject/achievement/name",
+        Some(json!({"@value": "Teamwork", "@language": "en"})),
+    );
+    set(
+        &mut doc,
+        "/credentialSubject/achievement/description",
+        Some(json!([{"@value": "Travail d'équipe", "@language": "fr"}])),
+    );
+    set(
+        &mut doc,
+        "/credentialSubject/name",
+        Some(json!({"@value": "Alice", "@language": "en", "@direction": "ltr"})),
+    );
+    set(
+        &mut doc,
+        "/name",
+        Some(json!({"@value": "Teamwork Badge", "@language": "en"})),
+    );
+    let s = inspect_credential(&doc).unwrap();
+    assert_eq!(s.issuer_name.as_deref(), Some("Example Corp"));
+    assert_eq!(s.achievement_name.as_deref(), Some("Teamwork"));
+    assert_eq!(
+        s.achievement_description.as_deref(),
+        Some("Travail d'équipe")
+    );
+    assert_eq!(s.subject_name.as_deref(), Some("Alice"));
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+
+    // An object that is not a language value object is still refused.
+    set(
+        &mut doc,
+        "/issuer/name",
+        Some(json!({"@value": "Example Corp", "url": "https://example.com"})),
+    );
+    let problems = inspect_credential(&doc).unwrap_err();
+    assert_eq!(codes_of(&problems), vec![codes::ISSUER_NAME_INVALID]);
+    set(&mut doc, "/issuer/name", Some(json!("Example Corp")));
+    set(
+        &mut doc,
+        "/credentialSubject/achievement/name",
+        Some(json!({"@language": "en"})),
+    );
+    let problems = inspect_credential(&doc).unwrap_err();
+    assert_eq!(codes_of(&problems), vec![codes::ACHIEVEMENT_NAME_MISSING]);
+}
+
+#[test]
 fn malformed_documents_yield_their_problem_code() {
     type Edit = Box<dyn Fn(&mut Value)>;
     fn e(f: impl Fn(&mut Value) + 'static) -> Edit {
