@@ -8,6 +8,7 @@ mod bad_input;
 mod badges;
 mod browser;
 mod cli_records;
+mod conformance;
 mod did_web;
 mod duplicate_keys;
 mod endorsements;
