@@ -45,7 +45,7 @@ fn issue_route_takes_an_issuer_token_and_ignores_unknown_options() {
         .server
         .client
         .get(&s.server.url("/api/v1/admin/credentials"))
-        .bearer(Some(&s.issuer_token))
+        .bearer(Some(s.issuer_token()))
         .send();
     assert_eq!(listing.status, 403, "{}", listing.text());
 

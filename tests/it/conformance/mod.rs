@@ -40,16 +40,15 @@ pub const SUITE_ACCEPT: &str = "application/ld+json, application/json";
 
 /// A Rosette set up as the suites' implementation config registers it:
 /// the server, its issuer id (the did:key of its signing key), an `issuer`
-/// token (what the suites send) and an `admin` token (for revocations).
+/// token (what the suites send) and an `admin` token (for revocations),
+/// each made when first needed.
 pub struct Suite {
     /// The server.
     pub server: HttpsServer,
     /// The registered issuer id: `did:key:z6Mk…`.
     pub issuer: String,
-    /// A bearer token of scope `issuer`.
-    pub issuer_token: String,
-    /// A bearer token of scope `admin`.
-    pub admin_token: String,
+    issuer_token: std::sync::OnceLock<String>,
+    admin_token: std::sync::OnceLock<String>,
 }
 
 impl Suite {
@@ -62,14 +61,24 @@ impl Suite {
     pub fn start_with(envs: &[(&str, &str)]) -> Suite {
         let server = HttpsServer::start(envs);
         let issuer = server.current_did_key();
-        let issuer_token = server.token("w3c-suite", "issuer");
-        let admin_token = server.token("operator", "admin");
         Suite {
             server,
             issuer,
-            issuer_token,
-            admin_token,
+            issuer_token: std::sync::OnceLock::new(),
+            admin_token: std::sync::OnceLock::new(),
         }
+    }
+
+    /// A bearer token of scope `issuer`, what the suites are registered with.
+    pub fn issuer_token(&self) -> &str {
+        self.issuer_token
+            .get_or_init(|| self.server.token("w3c-suite", "issuer"))
+    }
+
+    /// A bearer token of scope `admin`.
+    pub fn admin_token(&self) -> &str {
+        self.admin_token
+            .get_or_init(|| self.server.token("operator", "admin"))
     }
 
     /// `POST path` with a JSON body, the suites' `Accept` and `token`.
@@ -96,7 +105,7 @@ impl Suite {
     pub fn issue(&self, credential: &Value, options: &Value) -> Response {
         self.post(
             "/credentials/issue",
-            Some(&self.issuer_token),
+            Some(self.issuer_token()),
             &json!({ "credential": credential, "options": options }),
         )
     }

@@ -223,7 +223,7 @@ fn status_lists_are_served_over_https_to_the_suites_loader_and_follow_changes() 
     let change = |action: &str| {
         s.post(
             &format!("/api/v1/admin/credentials/{uuid}/{action}"),
-            Some(&s.admin_token),
+            Some(s.admin_token()),
             &json!({ "reason": "conformance test" }),
         )
     };
