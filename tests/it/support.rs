@@ -638,6 +638,7 @@ pub fn free_loopback_port() -> u16 {
 /// (`tls_cert`/`tls_key`), `fetch_allow_loopback` on with that CA trusted
 /// for outbound fetches, and no rate limits. Killed when dropped.
 pub struct HttpsServer {
+    /// Killed when dropped.
     process: ServerProcess,
     /// Its data directory.
     pub data: PathBuf,

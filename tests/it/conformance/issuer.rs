@@ -656,7 +656,7 @@ fn proofs_are_data_integrity_with_the_asked_cryptosuite_by_our_did_key() {
             &signed,
             "assertionMethod",
             &rosette::keys::OfflineResolver::new(),
-            chrono::Utc::now(),
+            rosette::clock::Clock::now(&rosette::clock::SystemClock),
         ))
         .unwrap();
         assert!(outcomes.iter().all(|o| o.result.is_ok()), "{signed:#}");

@@ -120,9 +120,10 @@ impl Suite {
         assert_eq!(
             r.status,
             201,
-            "{case}: the credential must be issued\n{}\n{}",
+            "{case}: the credential must be issued\n{}\n{}\n{}",
             r.head,
-            r.text()
+            r.text(),
+            self.server_log_tail()
         );
         assert!(
             r.header("content-type").is_some_and(|t| t.contains("json")),
@@ -163,6 +164,16 @@ impl Suite {
     ) -> String {
         let r = self.issue(credential, options);
         refusal(case, &r, fields)
+    }
+
+    /// The end of the server's log, for failure messages.
+    pub fn server_log_tail(&self) -> String {
+        let log = self.server.stderr();
+        let start = log.len().saturating_sub(3000);
+        let start = (start..log.len())
+            .find(|i| log.is_char_boundary(*i))
+            .unwrap_or(log.len());
+        format!("server log (end):\n{}", &log[start..])
     }
 
     /// `POST /credentials/verify` as the suites send it.
