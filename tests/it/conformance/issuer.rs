@@ -276,7 +276,7 @@ fn issuer_is_ours_as_a_url_or_an_object() {
     let as_object = with(&s.credential(), |m| {
         m.insert(
             "issuer".into(),
-            json!({ "id": s.issuer, "name": "Example Issuer", "url": "https://issuer.example" }),
+            json!({ "id": s.issuer, "name": "Example Issuer", "description": "Issues examples" }),
         );
     });
     let signed = s.issued("issuer object", &as_object, &json!({}));
