@@ -4,7 +4,7 @@
 //! one proof field spoiled at a time — and the answer they accept: valid →
 //! exactly 200, invalid → 400 or 422.
 
-use super::{EXAMPLES, Suite, V2, proofs, with};
+use super::{Suite, V2, proofs, with};
 use rosette::keys::{CredentialSigner as _, IssuerKey, SigningKey};
 use rosette::proof::{Cryptosuite, ProofOptions, add_proof};
 use serde_json::{Value, json};
@@ -14,20 +14,13 @@ fn suite_key(seed: u8) -> IssuerKey {
     IssuerKey::did_key(SigningKey::from_bytes(&[seed; 32]))
 }
 
-/// The suites' unsigned credential, issued by `key`'s did:key.
+/// The W3C unsigned credential of Data Integrity EdDSA v1.0 Appendix B.5
+/// (`tests/vectors/eddsa-rdfc-2022/proof-set-chain/unsigned.json`), issued
+/// by `key`'s did:key, as the suite signs its own credentials.
 fn unsigned(key: &IssuerKey) -> Value {
-    json!({
-        "@context": [V2, EXAMPLES],
-        "id": "urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33",
-        "type": ["VerifiableCredential", "ExampleAlumniCredential"],
-        "name": "Alumni Credential",
-        "issuer": key.issuer(),
-        "validFrom": "2023-01-01T00:00:00Z",
-        "credentialSubject": {
-            "id": "did:example:abcdefgh",
-            "alumniOf": "The School of Examples"
-        }
-    })
+    let mut doc = crate::support::vector_json("eddsa-rdfc-2022/proof-set-chain/unsigned.json");
+    doc["issuer"] = json!(key.issuer());
+    doc
 }
 
 fn options(suite: Cryptosuite, created: &str) -> ProofOptions {
