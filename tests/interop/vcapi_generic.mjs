@@ -8,11 +8,11 @@
 // verified, its issuer matching the credential's). Driven by
 // tests/it/interop.rs.
 //
-//   node vcapi_generic.mjs --credential FILE --ca FILE
+//   node vcapi_generic.mjs --credential FILE --ca FILE --origin https://HOST:PORT
 //
-// Contexts and did:key come from the offline loader (lib/loader.mjs); every
-// other https URL — the status lists — is fetched over https by jsonld.js's
-// own node document loader (`jsonld.documentLoaders.node`, which asks
+// Contexts and did:key come from the offline loader (lib/loader.mjs); URLs
+// under --origin (the test server: its status lists) are fetched over https
+// by jsonld.js's own node document loader (`jsonld.documentLoaders.node`, which asks
 // `Accept: application/ld+json, application/json` and takes a body only
 // when the answer's Content-Type is JSON), trusting the PEM root(s) of
 // --ca (the test server's throwaway CA) and nothing else.
@@ -43,7 +43,8 @@ import {
   UsageError, parseArgs, readJson, shortMessage, verifyingSuites
 } from './lib/common.mjs';
 
-const USAGE = 'usage: node vcapi_generic.mjs --credential FILE --ca FILE';
+const USAGE = 'usage: node vcapi_generic.mjs --credential FILE --ca FILE ' +
+  '--origin https://HOST:PORT';
 
 function proofsOf(credential) {
   const p = credential?.proof;
@@ -69,16 +70,20 @@ function errorMessage(error) {
 
 async function main(argv) {
   const {opts, positional} = parseArgs(argv, {
-    credential: 'single', ca: 'single', help: 'flag'
+    credential: 'single', ca: 'single', origin: 'single', help: 'flag'
   });
   if(opts.help) {
     process.stdout.write(USAGE + '\n');
     return 0;
   }
   if(positional.length !== 0 || opts.credential === undefined ||
-    opts.ca === undefined) {
-    throw new UsageError('--credential FILE and --ca FILE are required');
+    opts.ca === undefined || opts.origin === undefined) {
+    throw new UsageError('--credential, --ca and --origin are required');
   }
+  if(!/^https:\/\/[^/]+$/.test(opts.origin)) {
+    throw new UsageError(`--origin must be https://HOST[:PORT]: ${opts.origin}`);
+  }
+  const origin = opts.origin + '/';
   const credential = readJson(opts.credential);
   let ca;
   try {
@@ -94,7 +99,7 @@ async function main(argv) {
   });
   const fetched = [];
   const documentLoader = async url => {
-    if(url.startsWith('https://') && !CONTEXTS.has(url)) {
+    if(url.startsWith(origin) && !CONTEXTS.has(url)) {
       fetched.push(url);
       const result = await network(url);
       if(result.document === null) {

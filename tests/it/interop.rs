@@ -883,15 +883,23 @@ fn generic_vc_api_credentials_and_their_status_lists_verify_in_js_over_https() {
     let check = |file: &Path| -> Value {
         let out = node(
             "vcapi_generic.mjs",
-            &["--credential", path_str(file), "--ca", &ca],
+            &[
+                "--credential",
+                path_str(file),
+                "--ca",
+                &ca,
+                "--origin",
+                &s.server.base,
+            ],
         );
         assert_eq!(code(&out), 0, "vcapi_generic.mjs: {}", describe(&out));
         parse_stdout("vcapi_generic.mjs", &out)
     };
     for suite in [JCS, RDFC] {
+        // Only contexts the JS loader bundles (it has no examples context).
         let signed = s.issued(
             suite,
-            &s.example_credential(),
+            &s.credential(),
             &json!({ "cryptosuite": suite, "statusPurpose": "revocation" }),
         );
         let file = write_json(dir.path(), &format!("{suite}.json"), &signed);
