@@ -133,7 +133,9 @@ fn proof_sets_and_chains_verify_only_when_every_proof_does() {
 }
 
 /// "Wrong `type`, `cryptosuite`, purpose, missing `verificationMethod` or
-/// `proofPurpose`, missing or non-multibase `proofValue`: 400/422."
+/// `proofPurpose`, missing or non-multibase `proofValue`: 400/422." On the
+/// suite's own credentials, and on what this issuer signed through
+/// `POST /credentials/issue`.
 #[test]
 fn each_spoiled_proof_field_is_refused() {
     let s = Suite::start();
@@ -145,96 +147,13 @@ fn each_spoiled_proof_field_is_refused() {
             &key,
         )
         .unwrap();
-        s.verifies(suite.as_str(), &signed);
-        let spoil = |edit: &dyn Fn(&mut serde_json::Map<String, Value>)| {
-            with(&signed, |m| {
-                if let Some(p) = m.get_mut("proof").and_then(Value::as_object_mut) {
-                    edit(p);
-                }
-            })
-        };
-        let cases: Vec<(&str, Value)> = vec![
-            (
-                "type Ed25519Signature2020",
-                spoil(&|p| {
-                    p.insert("type".into(), json!("Ed25519Signature2020"));
-                }),
-            ),
-            (
-                "type missing",
-                spoil(&|p| {
-                    p.remove("type");
-                }),
-            ),
-            (
-                "cryptosuite unknown",
-                spoil(&|p| {
-                    p.insert("cryptosuite".into(), json!("eddsa-2099"));
-                }),
-            ),
-            (
-                "cryptosuite of the other suite",
-                spoil(&|p| {
-                    let other = if suite == RDFC { JCS } else { RDFC };
-                    p.insert("cryptosuite".into(), json!(other.as_str()));
-                }),
-            ),
-            (
-                "proofPurpose authentication",
-                spoil(&|p| {
-                    p.insert("proofPurpose".into(), json!("authentication"));
-                }),
-            ),
-            (
-                "proofPurpose missing",
-                spoil(&|p| {
-                    p.remove("proofPurpose");
-                }),
-            ),
-            (
-                "verificationMethod missing",
-                spoil(&|p| {
-                    p.remove("verificationMethod");
-                }),
-            ),
-            (
-                "verificationMethod of another key",
-                spoil(&|p| {
-                    let other = suite_key(4);
-                    p.insert(
-                        "verificationMethod".into(),
-                        json!(other.verification_method()),
-                    );
-                }),
-            ),
-            (
-                "proofValue missing",
-                spoil(&|p| {
-                    p.remove("proofValue");
-                }),
-            ),
-            (
-                "proofValue not multibase",
-                spoil(&|p| {
-                    let v = p["proofValue"].as_str().unwrap()[1..].to_owned();
-                    p.insert("proofValue".into(), json!(v));
-                }),
-            ),
-            (
-                "proofValue with a bad base58 character",
-                spoil(&|p| {
-                    let v = p["proofValue"].as_str().unwrap().to_owned();
-                    p.insert(
-                        "proofValue".into(),
-                        json!(format!("{}0", &v[..v.len() - 1])),
-                    );
-                }),
-            ),
-        ];
-        for (case, doc) in cases {
-            s.does_not_verify(&format!("{}: {case}", suite.as_str()), &doc);
-        }
-        // A proof that was made for another purpose, correctly signed.
+        spoiled_proofs_are_refused(
+            &s,
+            &format!("suite key, {}", suite.as_str()),
+            suite,
+            &signed,
+        );
+        // A proof made for another purpose, correctly signed.
         let authentication = add_proof(
             &unsigned(&key),
             &ProofOptions {
@@ -248,6 +167,118 @@ fn each_spoiled_proof_field_is_refused() {
             &format!("{}: signed for authentication", suite.as_str()),
             &authentication,
         );
+    }
+    for suite in [RDFC, JCS] {
+        let issued = s.issued(
+            suite.as_str(),
+            &s.example_credential(),
+            &json!({ "cryptosuite": suite.as_str() }),
+        );
+        spoiled_proofs_are_refused(
+            &s,
+            &format!("issued here, {}", suite.as_str()),
+            suite,
+            &issued,
+        );
+    }
+}
+
+/// `signed` verifies; with any one field of its first proof spoiled, it does not.
+#[track_caller]
+fn spoiled_proofs_are_refused(s: &Suite, label: &str, suite: Cryptosuite, signed: &Value) {
+    s.verifies(label, signed);
+    let spoil = |edit: &dyn Fn(&mut serde_json::Map<String, Value>)| {
+        with(signed, |m| {
+            let proof = match m.get_mut("proof") {
+                Some(Value::Array(items)) => items.first_mut(),
+                other => other,
+            };
+            if let Some(p) = proof.and_then(Value::as_object_mut) {
+                edit(p);
+            }
+        })
+    };
+    let other_suite = if suite == RDFC { JCS } else { RDFC };
+    let cases: Vec<(&str, Value)> = vec![
+        (
+            "type Ed25519Signature2020",
+            spoil(&|p| {
+                p.insert("type".into(), json!("Ed25519Signature2020"));
+            }),
+        ),
+        (
+            "type missing",
+            spoil(&|p| {
+                p.remove("type");
+            }),
+        ),
+        (
+            "cryptosuite unknown",
+            spoil(&|p| {
+                p.insert("cryptosuite".into(), json!("eddsa-2099"));
+            }),
+        ),
+        (
+            "cryptosuite of the other suite",
+            spoil(&|p| {
+                p.insert("cryptosuite".into(), json!(other_suite.as_str()));
+            }),
+        ),
+        (
+            "proofPurpose authentication",
+            spoil(&|p| {
+                p.insert("proofPurpose".into(), json!("authentication"));
+            }),
+        ),
+        (
+            "proofPurpose missing",
+            spoil(&|p| {
+                p.remove("proofPurpose");
+            }),
+        ),
+        (
+            "verificationMethod missing",
+            spoil(&|p| {
+                p.remove("verificationMethod");
+            }),
+        ),
+        (
+            "verificationMethod of another key",
+            spoil(&|p| {
+                let other = suite_key(4);
+                p.insert(
+                    "verificationMethod".into(),
+                    json!(other.verification_method()),
+                );
+            }),
+        ),
+        (
+            "proofValue missing",
+            spoil(&|p| {
+                p.remove("proofValue");
+            }),
+        ),
+        (
+            "proofValue not multibase",
+            spoil(&|p| {
+                let v = p["proofValue"].as_str().unwrap()[1..].to_owned();
+                p.insert("proofValue".into(), json!(v));
+            }),
+        ),
+        (
+            "proofValue with a bad base58 character",
+            spoil(&|p| {
+                let v = p["proofValue"].as_str().unwrap().to_owned();
+                p.insert(
+                    "proofValue".into(),
+                    json!(format!("{}0", &v[..v.len() - 1])),
+                );
+            }),
+        ),
+    ];
+    for (case, doc) in cases {
+        assert_ne!(&doc, signed, "{label}: {case} changed nothing");
+        s.does_not_verify(&format!("{label}: {case}"), &doc);
     }
 }
 
