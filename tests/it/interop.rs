@@ -858,3 +858,91 @@ fn truncate_half(v: &mut Value) {
     let s = v.as_str().expect("proofValue string");
     *v = json!(s[..s.len() / 2].to_owned());
 }
+
+// ---------------------------------------------------------------------------
+// Generic VC-API issuance, verified by the reference libraries over https.
+// ---------------------------------------------------------------------------
+
+/// A credential issued through generic VC-API (`POST /credentials/issue`
+/// with an `issuer` token, `options.cryptosuite`, a revocation entry) by a
+/// did:key `rosette serve` over HTTPS verifies in the pinned Digital Bazaar
+/// libraries (`vcapi_generic.mjs`): every proof, and `checkStatus` with the
+/// status list credential verified and its issuer matching — the list
+/// fetched by jsonld.js's own node document loader over https (the loader
+/// of the W3C suites, which reads no body from an `application/vc`
+/// answer). After a revocation through the admin API the library reads the
+/// bit as set.
+#[test]
+fn generic_vc_api_credentials_and_their_status_lists_verify_in_js_over_https() {
+    if !node_ready() {
+        return;
+    }
+    let s = crate::conformance::Suite::start();
+    let dir = tempdir();
+    let ca = s.server.ca.display().to_string();
+    let check = |file: &Path| -> Value {
+        let out = node(
+            "vcapi_generic.mjs",
+            &[
+                "--credential",
+                path_str(file),
+                "--ca",
+                &ca,
+                "--origin",
+                &s.server.base,
+            ],
+        );
+        assert_eq!(code(&out), 0, "vcapi_generic.mjs: {}", describe(&out));
+        parse_stdout("vcapi_generic.mjs", &out)
+    };
+    for suite in [JCS, RDFC] {
+        // Only contexts the JS loader bundles (it has no examples context).
+        let signed = s.issued(
+            suite,
+            &s.credential(),
+            &json!({ "cryptosuite": suite, "statusPurpose": "revocation" }),
+        );
+        let file = write_json(dir.path(), &format!("{suite}.json"), &signed);
+        let list = signed["credentialStatus"]
+            .as_array()
+            .and_then(|a| a.first())
+            .unwrap_or(&signed["credentialStatus"])["statusListCredential"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{suite}: no status entry: {signed:#}"))
+            .to_owned();
+
+        let line = check(&file);
+        assert_eq!(line["verified"], true, "{suite}: {line}");
+        assert_eq!(line["libraryVerified"], true, "{suite}: {line}");
+        assert_eq!(line["proofs"][0]["cryptosuite"], suite, "{line}");
+        assert_eq!(line["statusVerified"], true, "{suite}: {line}");
+        assert_eq!(
+            line["status"],
+            json!([{
+                "purpose": "revocation",
+                "index": signed["credentialStatus"][0]["statusListIndex"]
+                    .as_str()
+                    .or(signed["credentialStatus"]["statusListIndex"].as_str()),
+                "list": list,
+                "set": false
+            }]),
+            "{suite}: {line}"
+        );
+        assert_eq!(
+            line["fetched"],
+            json!([list]),
+            "only the list is fetched: {line}"
+        );
+
+        let uuid = crate::conformance::Suite::uuid_of(&signed);
+        let r = s.post(
+            &format!("/api/v1/admin/credentials/{uuid}/revoke"),
+            Some(s.admin_token()),
+            &json!({ "reason": "interop test" }),
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+        let line = check(&file);
+        assert_eq!(line["statusVerified"], true, "{suite}: {line}");
+        assert_eq!(line["status"][0]["set"], true, "{suite}: revoked: {line}");
+    }
+}

@@ -8,6 +8,7 @@ mod bad_input;
 mod badges;
 mod browser;
 mod cli_records;
+mod conformance;
 mod conneg;
 mod did_key_issuer;
 mod did_web;

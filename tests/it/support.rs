@@ -143,6 +143,17 @@ impl ServerProcess {
     /// `envs` added to the environment and `args` after `serve`; waits
     /// for its "serving on" line.
     pub fn start(data: &std::path::Path, envs: &[(&str, &str)], args: &[&str]) -> ServerProcess {
+        Self::start_on(data, "127.0.0.1:0", envs, args)
+    }
+
+    /// [`ServerProcess::start`] listening on `listen` (e.g. a port chosen
+    /// beforehand, so that `public_url` can name it).
+    pub fn start_on(
+        data: &std::path::Path,
+        listen: &str,
+        envs: &[(&str, &str)],
+        args: &[&str],
+    ) -> ServerProcess {
         use std::io::BufRead as _;
         std::fs::create_dir_all(data).unwrap();
         let stderr_path = data.with_extension(format!("{}.stderr", uuid::Uuid::new_v4().simple()));
@@ -150,7 +161,7 @@ impl ServerProcess {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_rosette"));
         cmd.arg("--data-dir")
             .arg(data)
-            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(["serve", "--listen", listen])
             .args(args)
             .env(
                 "ROSETTE_BADGES_DIR",
@@ -604,5 +615,242 @@ impl OwnPostgres {
 impl Drop for OwnPostgres {
     fn drop(&mut self) {
         let _ = self.pg_ctl(&["-m", "immediate", "stop"]);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// HTTPS: `rosette serve` as the W3C conformance suites reach it (TLS on
+// 127.0.0.1, `public_url` its own https address, a did:key issuer, the
+// loopback fetch flag), and a client trusting the test's certificate.
+
+/// A port on 127.0.0.1 that was free a moment ago (bound, then released).
+pub fn free_loopback_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+/// `rosette serve` over HTTPS on 127.0.0.1, set up as the W3C suites'
+/// implementation config expects: `public_url` is `https://127.0.0.1:<port>`
+/// (so status list URLs in credentials are https and dereferenceable),
+/// `issuer_did = "did:key"` (`ROSETTE_ISSUER_DID`), TLS from a throwaway CA
+/// (`tls_cert`/`tls_key`), `fetch_allow_loopback` on with that CA trusted
+/// for outbound fetches, and no rate limits. Killed when dropped.
+pub struct HttpsServer {
+    /// Killed when dropped.
+    process: ServerProcess,
+    /// Its data directory.
+    pub data: PathBuf,
+    /// `https://127.0.0.1:<port>`, also its `public_url`.
+    pub base: String,
+    /// The throwaway CA's certificate (PEM file) the server's certificate chains to.
+    pub ca: PathBuf,
+    /// A client trusting that CA.
+    pub client: HttpsClient,
+    envs: Vec<(String, String)>,
+    _dir: tempfile::TempDir,
+}
+
+impl HttpsServer {
+    /// Starts one; `envs` are added to (and win over) the settings above.
+    pub fn start(envs: &[(&str, &str)]) -> HttpsServer {
+        let dir = tempfile::tempdir().unwrap();
+        let (ca, cert, key) = crate::server_ops::test_certificates(dir.path());
+        let port = free_loopback_port();
+        let base = format!("https://127.0.0.1:{port}");
+        let mut all: Vec<(String, String)> = [
+            ("ROSETTE_PUBLIC_URL", base.as_str()),
+            ("ROSETTE_ISSUER_DID", "did:key"),
+            ("ROSETTE_FETCH_ALLOW_LOOPBACK", "true"),
+            ("ROSETTE_FETCH_CA_FILE", ca.as_str()),
+            ("ROSETTE_RATE_LIMIT_PER_MINUTE", "0"),
+            ("ROSETTE_AUTH_FAILURES_PER_MINUTE", "0"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+        for (k, v) in envs {
+            all.retain(|(name, _)| name != k);
+            all.push(((*k).to_owned(), (*v).to_owned()));
+        }
+        let pairs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let data = dir.path().join("data");
+        let process = ServerProcess::start_on(
+            &data,
+            &format!("127.0.0.1:{port}"),
+            &pairs,
+            &["--tls-cert", &cert, "--tls-key", &key],
+        );
+        let ca = PathBuf::from(ca);
+        let client = HttpsClient::new(&std::fs::read(&ca).unwrap());
+        HttpsServer {
+            process,
+            data,
+            base,
+            ca,
+            client,
+            envs: all,
+            _dir: dir,
+        }
+    }
+
+    /// The absolute URL of `path` on this server.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Runs the `rosette` CLI on this server's data directory with its settings.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        let pairs: Vec<(&str, &str)> = self
+            .envs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        rosette_with(&self.data, &pairs, args)
+    }
+
+    /// `rosette tokens create --name <name> --scope <scope>`: the secret.
+    pub fn token(&self, name: &str, scope: &str) -> String {
+        let secret = ok(&self.cli(&["tokens", "create", "--name", name, "--scope", scope]))
+            .trim()
+            .to_owned();
+        assert!(secret.starts_with("rst_"), "{secret}");
+        secret
+    }
+
+    /// The did:key of the current signing key (`rosette keys list --json`,
+    /// `keyFile.publicKeyMultibase`): what a did:key issuer signs as.
+    pub fn current_did_key(&self) -> String {
+        let out = ok(&self.cli(&["keys", "list", "--json"]));
+        let listing: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let multibase = listing["keyFile"]["publicKeyMultibase"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no keyFile.publicKeyMultibase in {listing:#}"));
+        assert!(multibase.starts_with("z6Mk"), "{multibase}");
+        format!("did:key:{multibase}")
+    }
+
+    /// What the server wrote to standard error.
+    pub fn stderr(&self) -> String {
+        self.process.stderr()
+    }
+}
+
+/// An HTTPS client trusting one PEM root (the test's CA) and nothing
+/// else's proxy settings: no proxy, no redirect followed, no compression,
+/// only the headers a test sets (plus reqwest's `Accept: */*` when none is
+/// set). Answers are [`Response`]s, so the plain-HTTP helpers apply.
+pub struct HttpsClient {
+    rt: tokio::runtime::Runtime,
+    client: reqwest::Client,
+}
+
+impl HttpsClient {
+    /// A client trusting `ca_pem`.
+    pub fn new(ca_pem: &[u8]) -> HttpsClient {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .add_root_certificate(reqwest::Certificate::from_pem(ca_pem).expect("CA PEM"))
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("https client");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        HttpsClient { rt, client }
+    }
+
+    /// A `method` request for the absolute `url`, sent by [`HttpsRequest::send`].
+    pub fn request(&self, method: &str, url: &str) -> HttpsRequest<'_> {
+        HttpsRequest {
+            client: self,
+            method: method.to_owned(),
+            url: url.to_owned(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// A `GET` request.
+    pub fn get(&self, url: &str) -> HttpsRequest<'_> {
+        self.request("GET", url)
+    }
+
+    /// A `POST` request.
+    pub fn post(&self, url: &str) -> HttpsRequest<'_> {
+        self.request("POST", url)
+    }
+}
+
+/// A request being built by [`HttpsClient`].
+#[must_use = "a request does nothing until sent"]
+pub struct HttpsRequest<'a> {
+    client: &'a HttpsClient,
+    method: String,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Option<Vec<u8>>,
+}
+
+impl HttpsRequest<'_> {
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Adds `Authorization: Bearer <token>` (RFC 6750 §2.1) when there is a token.
+    pub fn bearer(self, token: Option<&str>) -> Self {
+        match token {
+            Some(t) => self.header("Authorization", &format!("Bearer {t}")),
+            None => self,
+        }
+    }
+
+    /// Sets the body and its `Content-Type`.
+    pub fn body(mut self, content_type: &str, body: &[u8]) -> Self {
+        self.body = Some(body.to_vec());
+        self.header("Content-Type", content_type)
+    }
+
+    /// Sets a JSON body (`application/json`).
+    pub fn json(self, value: &serde_json::Value) -> Self {
+        self.body("application/json", value.to_string().as_bytes())
+    }
+
+    /// Sends the request and reads the whole answer.
+    pub fn send(self) -> Response {
+        let method = reqwest::Method::from_bytes(self.method.as_bytes()).expect("method");
+        let mut request = self.client.client.request(method, &self.url);
+        for (k, v) in &self.headers {
+            request = request.header(k, v);
+        }
+        if let Some(body) = self.body {
+            request = request.body(body);
+        }
+        let what = format!("{} {}", self.method, self.url);
+        self.client.rt.block_on(async move {
+            let answer = request
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{what}: {e:?}"));
+            let mut head = format!("HTTP/1.1 {}", answer.status());
+            for (name, value) in answer.headers() {
+                head.push_str(&format!(
+                    "\r\n{name}: {}",
+                    String::from_utf8_lossy(value.as_bytes())
+                ));
+            }
+            let status = answer.status().as_u16();
+            let body = answer
+                .bytes()
+                .await
+                .unwrap_or_else(|e| panic!("{what}: body: {e}"))
+                .to_vec();
+            Response { status, head, body }
+        })
     }
 }
