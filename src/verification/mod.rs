@@ -1,6 +1,7 @@
 //! The verification pipeline and its report.
 //!
-//! parse → structure (OB 3.0 §9.1 step 1, VCDM 2.0 §4) → proofs (VC-DI §4.4,
+//! parse → structure (OB 3.0 §9.1 step 1, VCDM 2.0 §4) → terms (JSON-LD
+//! safe mode, when no proof already ran it: `terms`) → proofs (VC-DI §4.4,
 //! §4.5; the method's controller must be the issuer, OB 3.0 §8.5) →
 //! validity window (VCDM 2.0 §4.9, with clock skew) → status → embedded
 //! endorsements (OB 3.0 §9.1 step 6, [`embedded`]). A VC-JWT (OB 3.0
@@ -16,6 +17,7 @@ mod proofs;
 mod report;
 mod revocation_list;
 mod status_check;
+mod terms;
 mod vc_jwt;
 
 pub use holder::HolderKeys;
@@ -209,6 +211,11 @@ pub(super) async fn verify_document(
         valid_until: summary.valid_until.as_ref().map(|d| d.as_str().to_owned()),
     };
 
+    // VC-DI 1.0 §4.4 / VCDM 2.0 §4.1: no term may be silently dropped,
+    // whichever way the document is secured.
+    if let Some(c) = doc.as_object().and_then(terms::terms_check) {
+        checks.push(c);
+    }
     let proof_checks = match jws {
         Some(jws) => vc_jwt::jwt_checks(jws, doc, &summary, cx).await,
         None => proof_checks(doc, &summary.issuer_id, cx).await,

@@ -43,6 +43,10 @@ pub fn plain_lines(report: &Report, doc: &Value, issuer: &str, since: Option<&st
                 lines.push(line(c.state, "A well-formed Open Badges 3.0 credential"));
             }
             ("structure", _) => lines.push(failed("Not a well-formed credential")),
+            ("terms", CheckState::Valid) => {}
+            ("terms", _) => lines.push(failed(
+                "Holds data its JSON-LD contexts do not define (it would be silently dropped)",
+            )),
             ("proof", CheckState::Valid) => lines.push(line(
                 c.state,
                 format!("Signed by {issuer} — signature verified"),
