@@ -12,7 +12,9 @@ use crate::model::{
     OpenBadgeCredential, Profile, Uri, XsdDateTime,
 };
 use crate::proof::{self, ProofOptions};
-use crate::store::{AssessmentRecord, CandidateRecord, CredentialRecord, CredentialState};
+use crate::store::{
+    AssessmentRecord, CandidateRecord, CredentialKind, CredentialRecord, CredentialState,
+};
 
 impl Issuer<'_> {
     /// Builds and signs a credential record (not stored). `valid_until`
@@ -48,7 +50,8 @@ impl Issuer<'_> {
         )?;
         Ok(CredentialRecord {
             id: id.to_string(),
-            candidate_id: candidate.id.clone(),
+            kind: CredentialKind::Certification,
+            candidate_id: Some(candidate.id.clone()),
             certification: cert.slug.to_string(),
             attempt,
             issuance_key,

@@ -54,6 +54,9 @@ pub enum Role {
     Admin,
     /// Records lab results only.
     Grader,
+    /// Issues generic credentials over VC-API ([`Issuer::issue_generic`]),
+    /// never a catalog certification.
+    Issuer,
 }
 
 impl Actor {
@@ -69,6 +72,13 @@ impl Actor {
         Actor {
             name: name.into(),
             role: Role::Grader,
+        }
+    }
+    /// A VC-API client issuing generic credentials.
+    pub fn issuer(name: impl Into<String>) -> Self {
+        Actor {
+            name: name.into(),
+            role: Role::Issuer,
         }
     }
 }
@@ -670,8 +680,9 @@ impl Issuer<'_> {
             tx.supersede(old, &record.id).await?;
             self.set_bit(&mut *tx, old, "revocation", true, now).await?;
             // A correction also fixes the candidate's name for later issuances.
-            tx.rename_candidate(&record.candidate_id, &record.holder_name)
-                .await?;
+            if let Some(candidate) = &record.candidate_id {
+                tx.rename_candidate(candidate, &record.holder_name).await?;
+            }
         }
         tx.append_audit(&[audit(&record)], &at).await?;
         tx.commit().await?;
@@ -814,15 +825,21 @@ impl Issuer<'_> {
         ),
         IssuanceError,
     > {
+        let Some(candidate_id) = old.candidate_id.as_deref() else {
+            return Err(invalid(
+                "credential",
+                "only a certification can be renewed or corrected; this is a generic credential",
+            ));
+        };
         let cert = self.certification(&old.certification)?;
         let candidate = self
             .store
-            .candidate(&old.candidate_id)
+            .candidate(candidate_id)
             .await?
-            .ok_or_else(|| IssuanceError::UnknownCandidate(old.candidate_id.clone()))?;
+            .ok_or_else(|| IssuanceError::UnknownCandidate(candidate_id.to_owned()))?;
         let assessments = self
             .store
-            .assessments(&old.candidate_id, &old.certification, old.attempt)
+            .assessments(candidate_id, &old.certification, old.attempt)
             .await?;
         let (written, lab) = passed_stages(&assessments)?;
         Ok((cert, candidate, written, lab))

@@ -3,7 +3,8 @@
 use crate::support::{block_on, fresh_postgres_database, sqlite_url};
 use rosette::audit::{AuditDraft, ChainCheck};
 use rosette::store::{
-    AssessmentKind, AssessmentRecord, CandidateRecord, CredentialFilter, CredentialRecord,
+    AssessmentKind, AssessmentRecord, CandidateRecord, CredentialFilter, CredentialKind,
+    CredentialRecord,
     CredentialState, IssuerKeyRecord, IssuerKeyState, SqlStore, Store, StoreError,
 };
 use serde_json::json;
@@ -42,7 +43,8 @@ fn assessment(c: &CandidateRecord, kind: AssessmentKind) -> AssessmentRecord {
 fn credential(c: &CandidateRecord, n: u32) -> CredentialRecord {
     CredentialRecord {
         id: format!("urn:uuid:00000000-0000-4000-8000-{n:012}"),
-        candidate_id: c.id.clone(),
+        kind: CredentialKind::Certification,
+        candidate_id: Some(c.id.clone()),
         certification: "gitlab-ci-cd-specialist".into(),
         attempt: 1,
         issuance_key: format!("issue:{}:gitlab-ci-cd-specialist:{n}", c.id),
