@@ -157,9 +157,20 @@ impl Issuer<'_> {
         unsigned: &serde_json::Value,
         now: DateTime<Utc>,
     ) -> Result<String, IssuanceError> {
+        self.sign_with(unsigned, self.suite, now)
+    }
+
+    /// [`Self::sign`] with `suite` instead of the configured one (a VC-API
+    /// client's `options.cryptosuite`).
+    pub fn sign_with(
+        &self,
+        unsigned: &serde_json::Value,
+        suite: proof::Cryptosuite,
+        now: DateTime<Utc>,
+    ) -> Result<String, IssuanceError> {
         let signed = proof::add_proof(
             unsigned,
-            &ProofOptions::assertion(self.suite, Some(stamp(now))),
+            &ProofOptions::assertion(suite, Some(stamp(now))),
             self.signer,
         )?;
         Ok(proof::proof_as_array(signed).to_string())

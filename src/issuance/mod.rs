@@ -13,6 +13,7 @@ pub mod badge_data;
 pub mod bulk;
 pub mod checkpoints;
 mod document;
+pub mod generic;
 mod graders;
 pub mod keys;
 pub mod revocation;
@@ -173,6 +174,16 @@ pub enum IssuanceError {
     /// list permutation keys); nothing was written.
     #[error("the operating system's random generator failed: {0}")]
     Random(String),
+    /// A credential submitted over VC-API breaks an input rule
+    /// ([`model::vcdm::check_generic_input`] and [`generic`]'s own).
+    #[error("{0}")]
+    Input(model::vcdm::InputProblem),
+    /// A credential naming one of the catalog's certifications was sent by
+    /// a caller who may issue only generic credentials.
+    #[error(
+        "certifications are issued only after both assessment stages; this credential names one of this issuer's certifications"
+    )]
+    CertificationGated,
 }
 
 impl IssuanceError {
@@ -198,6 +209,8 @@ impl IssuanceError {
             IssuanceError::Store(StoreError::Conflict(_)) => "conflict",
             IssuanceError::Store(_) => "store_error",
             IssuanceError::Random(_) => "random_failed",
+            IssuanceError::Input(_) => "invalid_credential",
+            IssuanceError::CertificationGated => "certification_gated",
         }
     }
 }
