@@ -81,6 +81,13 @@ pub struct Config {
     /// system's: a private PKI, or a test's throwaway CA. Relative to the
     /// data directory.
     pub fetch_ca_file: Option<PathBuf>,
+
+    // Generic VC-API issuance.
+    /// The status purposes (`revocation`, `suspension`) a credential issued
+    /// over VC-API gets when its request asks for none
+    /// (`options.statusPurpose` / `options.credentialStatus`). Default both;
+    /// empty: none. Env `ROSETTE_GENERIC_STATUS_PURPOSES`, comma-separated.
+    pub generic_status_purposes: Vec<&'static str>,
 }
 
 /// How log lines are written.
@@ -141,6 +148,7 @@ impl std::fmt::Debug for Config {
             .field("trusted_issuers", &self.trusted_issuers)
             .field("did_cache_seconds", &self.did_cache_seconds)
             .field("fetch_ca_file", &self.fetch_ca_file)
+            .field("generic_status_purposes", &self.generic_status_purposes)
             .finish()
     }
 }
@@ -250,6 +258,30 @@ pub struct FileSettings {
     pub did_cache_seconds: Option<u64>,
     /// See [`Config::fetch_ca_file`] (relative to the data directory).
     pub fetch_ca_file: Option<PathBuf>,
+
+    // Generic VC-API issuance.
+    /// See [`Config::generic_status_purposes`].
+    pub generic_status_purposes: Option<Vec<String>>,
+}
+
+/// The `generic_status_purposes` setting: each `revocation` or
+/// `suspension`, kept once, in order.
+fn generic_status_purposes(given: &[String]) -> Result<Vec<&'static str>, ConfigError> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for p in given {
+        let known = crate::issuance::generic::GENERIC_PURPOSES
+            .into_iter()
+            .find(|k| k == p)
+            .ok_or_else(|| {
+                ConfigError(format!(
+                    "generic_status_purposes: {p:?} is not revocation or suspension"
+                ))
+            })?;
+        if !out.contains(&known) {
+            out.push(known);
+        }
+    }
+    Ok(out)
 }
 
 /// A boolean `ROSETTE_*` variable (`true`/`false`, `1`/`0`), if set.
@@ -349,6 +381,7 @@ impl Config {
             trusted_issuers: None,
             did_cache_seconds: 300,
             fetch_ca_file: None,
+            generic_status_purposes: crate::issuance::generic::GENERIC_PURPOSES.to_vec(),
         }
     }
 
@@ -422,6 +455,13 @@ impl Config {
                 .get("ROSETTE_FETCH_CA_FILE")
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from),
+            generic_status_purposes: env.get("ROSETTE_GENERIC_STATUS_PURPOSES").map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            }),
         };
         config.apply(&from_env, data_dir)?;
         config.apply(flags, data_dir)?;
@@ -529,6 +569,9 @@ impl Config {
         }
         if let Some(v) = &s.fetch_ca_file {
             self.fetch_ca_file = Some(in_data_dir(v));
+        }
+        if let Some(v) = &s.generic_status_purposes {
+            self.generic_status_purposes = generic_status_purposes(v)?;
         }
         if let Some(v) = &s.linkedin_organization_id {
             self.linkedin_organization_id = Some(v.clone()).filter(|v| !v.trim().is_empty());
@@ -836,5 +879,38 @@ mod tests {
             [("ROSETTE_DID_CACHE_SECONDS".to_owned(), "soon".to_owned())].into();
         let e = Config::load(dir.path(), &bad, &Overrides::default()).unwrap_err();
         assert!(e.0.contains("ROSETTE_DID_CACHE_SECONDS"), "{e}");
+    }
+
+    #[test]
+    fn generic_status_purposes_default_to_both_and_layer_like_the_other_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let none = HashMap::new();
+        let c = Config::load(dir.path(), &none, &Overrides::default()).unwrap();
+        assert_eq!(c.generic_status_purposes, ["revocation", "suspension"]);
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            "generic_status_purposes = [\"suspension\", \"suspension\"]\n",
+        )
+        .unwrap();
+        let c = Config::load(dir.path(), &none, &Overrides::default()).unwrap();
+        assert_eq!(c.generic_status_purposes, ["suspension"]);
+        let env: HashMap<String, String> = [(
+            "ROSETTE_GENERIC_STATUS_PURPOSES".to_owned(),
+            "revocation, suspension".to_owned(),
+        )]
+        .into();
+        let c = Config::load(dir.path(), &env, &Overrides::default()).unwrap();
+        assert_eq!(c.generic_status_purposes, ["revocation", "suspension"]);
+        let empty: HashMap<String, String> =
+            [("ROSETTE_GENERIC_STATUS_PURPOSES".to_owned(), String::new())].into();
+        let c = Config::load(dir.path(), &empty, &Overrides::default()).unwrap();
+        assert!(c.generic_status_purposes.is_empty());
+        let bad: HashMap<String, String> = [(
+            "ROSETTE_GENERIC_STATUS_PURPOSES".to_owned(),
+            "revocation,message".to_owned(),
+        )]
+        .into();
+        let e = Config::load(dir.path(), &bad, &Overrides::default()).unwrap_err();
+        assert!(e.0.contains("generic_status_purposes"), "{e}");
     }
 }

@@ -115,6 +115,7 @@ async fn serve(data_dir: &Path, flags: Overrides) -> anyhow::Result<ExitCode> {
     state.request_timeout = std::time::Duration::from_secs(config.request_timeout_secs);
     state.hsts = tls.is_some();
     state.trusted_proxies = config.trusted_proxies.clone().into();
+    state.generic_status_purposes = config.generic_status_purposes.clone().into();
     if let Some(list) = &config.trusted_issuers {
         let trusted = rosette::verification::TrustedIssuers::new()
             .with_own(parts.profile.id.clone())
