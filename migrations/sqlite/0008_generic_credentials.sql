@@ -1,4 +1,5 @@
--- Generic credentials (VC-API issuance of any VCDM credential): a credential
+-- Generic credentials (VC-API issuance of any VCDM credential) and the token
+-- scope that issues them. A credential
 -- is of kind 'certification' (a candidate's attempt, as before) or 'generic'
 -- (no candidate; certification '' and attempt 0). SQLite cannot drop a NOT
 -- NULL constraint, so the credentials table is rebuilt. The runner holds a
@@ -58,3 +59,18 @@ INSERT INTO status_entries (list_id, idx, credential_id, purpose, value, changed
 SELECT list_id, idx, credential_id, purpose, value, changed_at FROM status_entries_0008;
 CREATE INDEX status_entries_credential ON status_entries (credential_id);
 DROP TABLE status_entries_0008;
+
+-- Token scope `issuer` (VC-API generic issuance only): the scope check is
+-- widened, again by a rebuild (no table references api_tokens).
+CREATE TABLE api_tokens_0008 (
+    id           TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    scope        TEXT NOT NULL CHECK (scope IN ('admin', 'grader', 'issuer')),
+    token_hash   TEXT NOT NULL UNIQUE,
+    created_at   TEXT NOT NULL,
+    revoked_at   TEXT
+);
+INSERT INTO api_tokens_0008 (id, name, scope, token_hash, created_at, revoked_at)
+SELECT id, name, scope, token_hash, created_at, revoked_at FROM api_tokens;
+DROP TABLE api_tokens;
+ALTER TABLE api_tokens_0008 RENAME TO api_tokens;

@@ -215,7 +215,8 @@ impl Issuer<'_> {
     ///   ([`proof::context::inject_data_integrity_context`]);
     /// * a `BitstringStatusListEntry` per asked purpose, allocated in this
     ///   issuer's lists as certifications' are, appended to any
-    ///   `credentialStatus` the input carries;
+    ///   `credentialStatus` the input carries (for VCDM 1.1 input, with the
+    ///   Bitstring Status List context appended when needed);
     /// * the proof with `options.cryptosuite`, or the configured suite.
     ///
     /// The credential, its status entries and the
@@ -294,6 +295,9 @@ impl Issuer<'_> {
                 entries.push(entry);
             }
             doc.insert("credentialStatus".into(), Value::Array(entries));
+            if model == DataModel::V1_1 {
+                proof::context::inject_status_context(&mut doc);
+            }
         }
         let types: Vec<Value> = doc
             .get("type")
