@@ -230,8 +230,8 @@ impl Issuer<'_> {
         if !matches!(actor.role, Role::Admin | Role::Issuer) {
             return Err(IssuanceError::Forbidden(actor.name.clone()));
         }
-        let model =
-            vcdm::check_generic_input(credential, &self.profile.id).map_err(IssuanceError::Input)?;
+        let model = vcdm::check_generic_input(credential, &self.profile.id)
+            .map_err(IssuanceError::Input)?;
         let Some(submitted) = credential.as_object() else {
             return Err(IssuanceError::Input(problem(
                 "credential",
@@ -269,7 +269,11 @@ impl Issuer<'_> {
         let at = stamp(now);
         let key = format!("generic:{id}");
         let mut tx = self.store.begin().await?;
-        if !tx.credentials_by_keys(&[key.clone()], &[]).await?.is_empty() {
+        if !tx
+            .credentials_by_keys(std::slice::from_ref(&key), &[])
+            .await?
+            .is_empty()
+        {
             return Err(IssuanceError::Store(StoreError::Conflict(format!(
                 "a credential with id {id} was issued before"
             ))));
@@ -357,8 +361,10 @@ mod tests {
 
     #[test]
     fn options_choose_the_suite_and_unknown_options_are_ignored() {
-        let o = parse(json!({ "cryptosuite": "eddsa-jcs-2022", "type": "DataIntegrityProof", "foo": [1] }))
-            .unwrap();
+        let o = parse(
+            json!({ "cryptosuite": "eddsa-jcs-2022", "type": "DataIntegrityProof", "foo": [1] }),
+        )
+        .unwrap();
         assert_eq!(o.cryptosuite, Some(Cryptosuite::EddsaJcs2022));
         assert_eq!(o.status_purposes, BOTH);
         let o = GenericOptions::from_request(None, &[]).unwrap();
@@ -393,7 +399,8 @@ mod tests {
         let e = parse(json!({ "credentialStatus": [{ "type": "StatusList2021Entry", "statusPurpose": "revocation" }] }))
             .unwrap_err();
         assert_eq!(e.field, "options.credentialStatus[0].type");
-        let e = parse(json!({ "credentialStatus": { "type": "BitstringStatusListEntry" } })).unwrap_err();
+        let e = parse(json!({ "credentialStatus": { "type": "BitstringStatusListEntry" } }))
+            .unwrap_err();
         assert_eq!(e.field, "options.credentialStatus.statusPurpose");
     }
 
@@ -403,14 +410,18 @@ mod tests {
         assert_eq!(named_achievements(&one), ["https://x/a"]);
         let many = json!({ "credentialSubject": [{ "id": "did:example:1" }, { "achievement": "https://x/b" }] });
         assert_eq!(named_achievements(&many), ["https://x/b"]);
-        assert!(named_achievements(&json!({ "credentialSubject": { "id": "did:example:1" } })).is_empty());
+        assert!(
+            named_achievements(&json!({ "credentialSubject": { "id": "did:example:1" } }))
+                .is_empty()
+        );
     }
 
     #[test]
     fn the_holder_is_the_first_subjects_plain_name() {
         let doc = json!({ "credentialSubject": [{ "name": " Ada " }, { "name": "Grace" }] });
         assert_eq!(holder_name(doc.as_object().unwrap()), "Ada");
-        let doc = json!({ "credentialSubject": { "name": { "@value": "Ada", "@language": "en" } } });
+        let doc =
+            json!({ "credentialSubject": { "name": { "@value": "Ada", "@language": "en" } } });
         assert_eq!(holder_name(doc.as_object().unwrap()), "");
     }
 }

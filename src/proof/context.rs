@@ -102,7 +102,8 @@ mod tests {
             ])
         );
         // A single string becomes an array.
-        let (appended, doc) = inject_di(json!({ "@context": "https://www.w3.org/2018/credentials/v1" }));
+        let (appended, doc) =
+            inject_di(json!({ "@context": "https://www.w3.org/2018/credentials/v1" }));
         assert!(appended);
         assert_eq!(
             doc["@context"],
@@ -115,7 +116,10 @@ mod tests {
         for context in [
             json!(["https://www.w3.org/ns/credentials/v2"]),
             json!(["https://www.w3.org/2018/credentials/v1", DATA_INTEGRITY_V2]),
-            json!(["https://www.w3.org/2018/credentials/v1", "https://w3id.org/security/data-integrity/v1"]),
+            json!([
+                "https://www.w3.org/2018/credentials/v1",
+                "https://w3id.org/security/data-integrity/v1"
+            ]),
             json!(["https://www.w3.org/2018/credentials/v1", { "DataIntegrityProof": "https://w3id.org/security#DataIntegrityProof" }]),
         ] {
             let (appended, doc) = inject_di(json!({ "@context": context.clone() }));

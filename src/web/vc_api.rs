@@ -118,11 +118,9 @@ pub async fn issue(
     if request.get("options").is_some_and(|o| !o.is_object()) {
         return Err(bad_request("options must be an object"));
     }
-    let options = GenericOptions::from_request(
-        request.get("options"),
-        &state.generic_status_purposes,
-    )
-    .map_err(|p| bad_request(&p.to_string()).field(p.field))?;
+    let options =
+        GenericOptions::from_request(request.get("options"), &state.generic_status_purposes)
+            .map_err(|p| bad_request(&p.to_string()).field(p.field))?;
     let record = issuer
         .issue_over_vc_api(credential, &options, &caller.actor)
         .await

@@ -105,7 +105,12 @@ fn an_issuer_token_issues_generic_credentials_that_verify_and_can_be_revoked() {
         for e in entries {
             assert_eq!(e["type"], "BitstringStatusListEntry");
             assert!(e["statusListIndex"].is_string(), "{e}");
-            assert!(e["statusListCredential"].as_str().unwrap().contains("/status/"));
+            assert!(
+                e["statusListCredential"]
+                    .as_str()
+                    .unwrap()
+                    .contains("/status/")
+            );
         }
         assert_eq!(
             r.header("location"),
@@ -191,7 +196,10 @@ fn an_issuer_token_issues_generic_credentials_that_verify_and_can_be_revoked() {
         before["credentialSubject"]["encodedList"],
         after["credentialSubject"]["encodedList"]
     );
-    assert_eq!(server.page_verdict(issued[0]["id"].as_str().unwrap()), "REVOKED");
+    assert_eq!(
+        server.page_verdict(issued[0]["id"].as_str().unwrap()),
+        "REVOKED"
+    );
     verify(&issued[0]).expect(422, None);
     // Suspend and reinstate the jcs one; a revocation-only one cannot be suspended.
     let jcs = uuid_of(&issued[1]);
@@ -203,11 +211,17 @@ fn an_issuer_token_issues_generic_credentials_that_verify_and_can_be_revoked() {
                 &json!({ "reason": "checking" }),
             )
             .expect(200, None);
-        assert_eq!(server.page_verdict(issued[1]["id"].as_str().unwrap()), verdict);
+        assert_eq!(
+            server.page_verdict(issued[1]["id"].as_str().unwrap()),
+            verdict
+        );
     }
     server
         .post(
-            &format!("/api/v1/admin/credentials/{}/suspend", uuid_of(&only_revocation)),
+            &format!(
+                "/api/v1/admin/credentials/{}/suspend",
+                uuid_of(&only_revocation)
+            ),
             a,
             &json!({ "reason": "checking" }),
         )
@@ -228,7 +242,10 @@ fn an_issuer_token_issues_generic_credentials_that_verify_and_can_be_revoked() {
         assert!(listed.contains(&vc["id"].as_str().unwrap()));
     }
     let shown = server
-        .get(&format!("/api/v1/admin/credentials/{}", uuid_of(&issued[0])), a)
+        .get(
+            &format!("/api/v1/admin/credentials/{}", uuid_of(&issued[0])),
+            a,
+        )
         .expect(200, None);
     assert_eq!(shown["credential"]["kind"], "generic");
     assert_eq!(shown["credential"]["status"], "revoked");
@@ -245,7 +262,10 @@ fn an_issuer_token_issues_generic_credentials_that_verify_and_can_be_revoked() {
         .iter()
         .find(|e| e["action"] == "credential.issue_generic" && e["subject"] == issued[1]["id"])
         .expect("credential.issue_generic entry");
-    assert!(entry["actor"].as_str().unwrap().ends_with(":lms"), "{entry}");
+    assert!(
+        entry["actor"].as_str().unwrap().ends_with(":lms"),
+        "{entry}"
+    );
     let details: Value = serde_json::from_str(entry["details"].as_str().unwrap()).unwrap();
     assert_eq!(details["cryptosuite"], "eddsa-jcs-2022");
     assert_eq!(details["types"], input["type"]);
@@ -269,7 +289,14 @@ fn generic_issuance_refuses_bad_input_and_certifications_stay_gated() {
     let public = std::fs::read_to_string(server.data.join("rosette.toml"))
         .unwrap()
         .lines()
-        .find_map(|l| l.strip_prefix("public_url").map(|v| v.trim_start_matches([' ', '=']).trim().trim_matches('"').to_owned()))
+        .find_map(|l| {
+            l.strip_prefix("public_url").map(|v| {
+                v.trim_start_matches([' ', '='])
+                    .trim()
+                    .trim_matches('"')
+                    .to_owned()
+            })
+        })
         .unwrap();
     let cert = json!({
         "@context": [V2, OB],
@@ -281,13 +308,20 @@ fn generic_issuance_refuses_bad_input_and_certifications_stay_gated() {
         ]
     });
     let p = issue(&cert, json!({})).expect(403, Some("certification_gated"));
-    assert!(p["detail"].as_str().unwrap().contains("both assessment stages"), "{p}");
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("both assessment stages"),
+        "{p}"
+    );
 
     // Options Rosette cannot honour: 400 naming the option.
     let p = issue(&plain(&did), json!({ "cryptosuite": "ecdsa-rdfc-2019" }))
         .expect(400, Some("invalid_request"));
     assert_eq!(p["field"], "options.cryptosuite");
-    let p = issue(&plain(&did), json!({ "statusPurpose": "message" })).expect(400, Some("invalid_request"));
+    let p = issue(&plain(&did), json!({ "statusPurpose": "message" }))
+        .expect(400, Some("invalid_request"));
     assert_eq!(p["field"], "options.statusPurpose");
 
     // Input rules: 422 naming the field.
@@ -297,10 +331,16 @@ fn generic_issuance_refuses_bad_input_and_certifications_stay_gated() {
     assert_eq!(p["field"], "proof");
     let mut other = plain(&did);
     other["issuer"] = json!("did:example:someone-else");
-    assert_eq!(issue(&other, json!({})).expect(422, Some("invalid_credential"))["field"], "issuer");
+    assert_eq!(
+        issue(&other, json!({})).expect(422, Some("invalid_credential"))["field"],
+        "issuer"
+    );
     let mut bad_id = plain(&did);
     bad_id["id"] = json!("not a url");
-    assert_eq!(issue(&bad_id, json!({})).expect(422, Some("invalid_credential"))["field"], "id");
+    assert_eq!(
+        issue(&bad_id, json!({})).expect(422, Some("invalid_credential"))["field"],
+        "id"
+    );
 
     // A client's id is kept, once; a URL id is reachable by the admin API.
     let mut with_id = plain(&did);
@@ -325,7 +365,10 @@ fn generic_issuance_refuses_bad_input_and_certifications_stay_gated() {
         ("POST", "/api/v1/admin/assessments/written"),
         ("POST", "/api/v1/admin/assessments/lab"),
         ("GET", "/api/v1/admin/audit"),
-        ("POST", "/api/v1/admin/credentials/00000000-0000-4000-8000-000000000000/revoke"),
+        (
+            "POST",
+            "/api/v1/admin/credentials/00000000-0000-4000-8000-000000000000/revoke",
+        ),
     ] {
         server
             .call(method, path, t, "application/json", b"{}")

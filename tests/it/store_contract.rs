@@ -4,8 +4,8 @@ use crate::support::{block_on, fresh_postgres_database, sqlite_url};
 use rosette::audit::{AuditDraft, ChainCheck};
 use rosette::store::{
     AssessmentKind, AssessmentRecord, CandidateRecord, CredentialFilter, CredentialKind,
-    CredentialRecord,
-    CredentialState, IssuerKeyRecord, IssuerKeyState, SqlStore, Store, StoreError,
+    CredentialRecord, CredentialState, IssuerKeyRecord, IssuerKeyState, SqlStore, Store,
+    StoreError,
 };
 use serde_json::json;
 

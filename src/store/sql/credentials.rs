@@ -5,8 +5,8 @@ use super::{AnyQuery, CHUNK, SqlTx, fetch_optional, param_list, ph, q, values_li
 use crate::future::BoxFuture;
 use crate::store::{
     AssessmentKind, AssessmentRecord, Backend, CandidateRecord, CredentialFilter, CredentialHit,
-    CredentialKind, CredentialRecord, CredentialSearch, CredentialState, CredentialStatusFilter, CredentialTx,
-    StoreError,
+    CredentialKind, CredentialRecord, CredentialSearch, CredentialState, CredentialStatusFilter,
+    CredentialTx, StoreError,
 };
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyPool, Executor, Row};
