@@ -1,6 +1,6 @@
 //! W3C VC-API routes: `POST /credentials/verify` ("Verify Credential",
 //! public), `POST /credentials/issue`
-//! ("Issue Credential", admin token, no CORS) and `POST /presentations/verify`
+//! ("Issue Credential", `admin` or `issuer` token, no CORS) and `POST /presentations/verify`
 //! ("Verify Presentation", public).
 
 use super::auth::{IssuerCaller, signing_issuer_of};
@@ -25,8 +25,9 @@ use utoipa::ToSchema;
 /// VC-API "Issue Credential" request.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct IssueRequest {
-    /// The unsigned credential: an Open Badges 3.0 `OpenBadgeCredential`
-    /// for one of this issuer's certifications (see the route description).
+    /// The unsigned credential: any VCDM 2.0 credential (or VCDM 1.1
+    /// input) issued by this issuer, or an Open Badges 3.0 credential for
+    /// one of this issuer's certifications (see the route description).
     #[schema(value_type = Object)]
     pub credential: Value,
     /// Issuance options; unknown keys are accepted and ignored.

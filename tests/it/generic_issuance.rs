@@ -256,6 +256,23 @@ fn an_issuer_token_issues_generic_credentials_that_verify_and_can_be_revoked() {
         .expect(200, None);
     assert_eq!(certs["credentials"], json!([]));
 
+    // --- Listed by the CLI too.
+    let out = crate::support::rosette(
+        &server.data,
+        &["credentials", "list", "--kind", "generic", "--json"],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 6);
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["kind"] == "generic" && l["candidate_id"].is_null())
+    );
+
     // --- Audited with the token's name, suite and types.
     let audit = server.audit();
     let entry = audit
