@@ -84,6 +84,13 @@ pub struct Config {
     /// Which DID names the issuer (`issuer_did`): the did:web of the
     /// public URL (default) or the did:key of the current signing key.
     pub issuer_did_method: IssuerDidMethod,
+
+    // Generic VC-API issuance.
+    /// The status purposes (`revocation`, `suspension`) a credential issued
+    /// over VC-API gets when its request asks for none
+    /// (`options.statusPurpose` / `options.credentialStatus`). Default both;
+    /// empty: none. Env `ROSETTE_GENERIC_STATUS_PURPOSES`, comma-separated.
+    pub generic_status_purposes: Vec<&'static str>,
 }
 
 /// The DID method of the issuer id (`issuer_did = "did:web" | "did:key"`,
@@ -183,6 +190,7 @@ impl std::fmt::Debug for Config {
             .field("did_cache_seconds", &self.did_cache_seconds)
             .field("fetch_ca_file", &self.fetch_ca_file)
             .field("issuer_did_method", &self.issuer_did_method)
+            .field("generic_status_purposes", &self.generic_status_purposes)
             .finish()
     }
 }
@@ -294,6 +302,30 @@ pub struct FileSettings {
     pub fetch_ca_file: Option<PathBuf>,
     /// `did:web` or `did:key`, see [`Config::issuer_did_method`].
     pub issuer_did: Option<String>,
+
+    // Generic VC-API issuance.
+    /// See [`Config::generic_status_purposes`].
+    pub generic_status_purposes: Option<Vec<String>>,
+}
+
+/// The `generic_status_purposes` setting: each `revocation` or
+/// `suspension`, kept once, in order.
+fn generic_status_purposes(given: &[String]) -> Result<Vec<&'static str>, ConfigError> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for p in given {
+        let known = crate::issuance::generic::GENERIC_PURPOSES
+            .into_iter()
+            .find(|k| k == p)
+            .ok_or_else(|| {
+                ConfigError(format!(
+                    "generic_status_purposes: {p:?} is not revocation or suspension"
+                ))
+            })?;
+        if !out.contains(&known) {
+            out.push(known);
+        }
+    }
+    Ok(out)
 }
 
 /// A boolean `ROSETTE_*` variable (`true`/`false`, `1`/`0`), if set.
@@ -394,6 +426,7 @@ impl Config {
             did_cache_seconds: 300,
             fetch_ca_file: None,
             issuer_did_method: IssuerDidMethod::Web,
+            generic_status_purposes: crate::issuance::generic::GENERIC_PURPOSES.to_vec(),
         }
     }
 
@@ -468,6 +501,13 @@ impl Config {
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from),
             issuer_did: env.get("ROSETTE_ISSUER_DID").cloned(),
+            generic_status_purposes: env.get("ROSETTE_GENERIC_STATUS_PURPOSES").map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            }),
         };
         config.apply(&from_env, data_dir)?;
         config.apply(flags, data_dir)?;
@@ -578,6 +618,9 @@ impl Config {
         }
         if let Some(v) = &s.issuer_did {
             self.issuer_did_method = v.parse()?;
+        }
+        if let Some(v) = &s.generic_status_purposes {
+            self.generic_status_purposes = generic_status_purposes(v)?;
         }
         if let Some(v) = &s.linkedin_organization_id {
             self.linkedin_organization_id = Some(v.clone()).filter(|v| !v.trim().is_empty());
@@ -963,5 +1006,38 @@ mod tests {
             e.to_string(),
             "configuration: issuer_did \"did:jwk\" is neither \"did:web\" nor \"did:key\""
         );
+    }
+
+    #[test]
+    fn generic_status_purposes_default_to_both_and_layer_like_the_other_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let none = HashMap::new();
+        let c = Config::load(dir.path(), &none, &Overrides::default()).unwrap();
+        assert_eq!(c.generic_status_purposes, ["revocation", "suspension"]);
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            "generic_status_purposes = [\"suspension\", \"suspension\"]\n",
+        )
+        .unwrap();
+        let c = Config::load(dir.path(), &none, &Overrides::default()).unwrap();
+        assert_eq!(c.generic_status_purposes, ["suspension"]);
+        let env: HashMap<String, String> = [(
+            "ROSETTE_GENERIC_STATUS_PURPOSES".to_owned(),
+            "revocation, suspension".to_owned(),
+        )]
+        .into();
+        let c = Config::load(dir.path(), &env, &Overrides::default()).unwrap();
+        assert_eq!(c.generic_status_purposes, ["revocation", "suspension"]);
+        let empty: HashMap<String, String> =
+            [("ROSETTE_GENERIC_STATUS_PURPOSES".to_owned(), String::new())].into();
+        let c = Config::load(dir.path(), &empty, &Overrides::default()).unwrap();
+        assert!(c.generic_status_purposes.is_empty());
+        let bad: HashMap<String, String> = [(
+            "ROSETTE_GENERIC_STATUS_PURPOSES".to_owned(),
+            "revocation,message".to_owned(),
+        )]
+        .into();
+        let e = Config::load(dir.path(), &bad, &Overrides::default()).unwrap_err();
+        assert!(e.0.contains("generic_status_purposes"), "{e}");
     }
 }

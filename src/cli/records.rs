@@ -8,7 +8,7 @@ use rosette::config::{CONFIG_FILE, Config, Overrides};
 use rosette::issuance::bulk::{BulkOptions, inert_cell};
 use rosette::issuance::{Actor, IssueOutcome, LabInput, WrittenInput};
 use rosette::keys;
-use rosette::store::{CredentialFilter, CredentialRecord, CredentialState, Store};
+use rosette::store::{CredentialFilter, CredentialKind, CredentialRecord, CredentialState, Store};
 use serde_json::Value;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -148,6 +148,9 @@ pub fn csv_columns_help() -> String {
 pub enum CredentialsCommand {
     /// List credentials, newest first.
     List {
+        /// Only certifications, or only generic credentials (VC-API).
+        #[arg(long)]
+        kind: Option<KindArg>,
         /// Only this certification.
         #[arg(long)]
         certification: Option<String>,
@@ -175,6 +178,15 @@ pub enum CredentialsCommand {
         #[arg(long)]
         document: bool,
     },
+}
+
+/// Credential kind filter.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    /// Catalog certifications.
+    Certification,
+    /// Credentials issued over VC-API from a client's document.
+    Generic,
 }
 
 /// Credential state filter.
@@ -559,6 +571,7 @@ pub async fn correct(app: &App, id: &str, name: &str, reason: &str) -> anyhow::R
 pub async fn credentials(app: &App, cmd: CredentialsCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         CredentialsCommand::List {
+            kind,
             certification,
             holder,
             state,
@@ -567,6 +580,10 @@ pub async fn credentials(app: &App, cmd: CredentialsCommand) -> anyhow::Result<E
             json,
         } => {
             let filter = CredentialFilter {
+                kind: kind.map(|k| match k {
+                    KindArg::Certification => CredentialKind::Certification,
+                    KindArg::Generic => CredentialKind::Generic,
+                }),
                 certification,
                 candidate_id: None,
                 state: state.map(|s| match s {
@@ -591,7 +608,10 @@ pub async fn credentials(app: &App, cmd: CredentialsCommand) -> anyhow::Result<E
                         out,
                         "{}  {:<38} {:<11} {}  until {}",
                         r.id,
-                        r.certification,
+                        match r.kind {
+                            CredentialKind::Certification => r.certification.as_str(),
+                            CredentialKind::Generic => "(generic)",
+                        },
                         match r.state {
                             CredentialState::Active => "active",
                             CredentialState::Superseded => "superseded",
@@ -746,6 +766,9 @@ pub enum ScopeArg {
     Admin,
     /// Lab results only.
     Grader,
+    /// VC-API `POST /credentials/issue` only, for credentials other than
+    /// the catalog's certifications.
+    Issuer,
 }
 
 /// `rosette tokens create|list|revoke`.
@@ -757,6 +780,7 @@ pub async fn tokens(app: &App, cmd: TokensCommand) -> anyhow::Result<ExitCode> {
             let scope = match scope {
                 ScopeArg::Admin => Scope::Admin,
                 ScopeArg::Grader => Scope::Grader,
+                ScopeArg::Issuer => Scope::Issuer,
             };
             let (token, secret) = app
                 .issuer()

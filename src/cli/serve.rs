@@ -117,6 +117,7 @@ async fn serve(data_dir: &Path, flags: Overrides) -> anyhow::Result<ExitCode> {
     state.trusted_proxies = config.trusted_proxies.clone().into();
     // Own ids from the key history: in did:key mode, every key's DID.
     let mut trusted = rosette::web::state::own_issuers(&state.key_ring);
+    state.generic_status_purposes = config.generic_status_purposes.clone().into();
     if let Some(list) = &config.trusted_issuers {
         trusted = trusted.with_list(list.iter().cloned());
     }

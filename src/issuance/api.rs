@@ -13,8 +13,8 @@ use crate::audit::AuditDraft;
 use crate::catalog::Certification;
 use crate::model::{self, CredentialId, IdentityObject, OpenBadgeCredential};
 use crate::store::{
-    AssessmentKind, AssessmentRecord, CandidateRecord, CredentialRecord, CredentialState,
-    StoreError,
+    AssessmentKind, AssessmentRecord, CandidateRecord, CredentialKind, CredentialRecord,
+    CredentialState, StoreError,
 };
 use serde_json::{Map, Value, json};
 
@@ -266,7 +266,8 @@ impl Issuer<'_> {
                     let document = self.sign(&credential.to_json_value(), now)?;
                     Ok(CredentialRecord {
                         id: id.clone(),
-                        candidate_id: candidate.id.clone(),
+                        kind: CredentialKind::Certification,
+                        candidate_id: Some(candidate.id.clone()),
                         certification: cert.slug.to_string(),
                         attempt,
                         issuance_key: key.clone(),

@@ -691,7 +691,7 @@ impl Issuer<'_> {
         // Only the candidates an issued credential names are registered.
         let used: std::collections::HashSet<&str> = credentials
             .iter()
-            .map(|c| c.candidate_id.as_str())
+            .filter_map(|c| c.candidate_id.as_deref())
             .collect();
         new_candidates.retain(|c| used.contains(c.id.as_str()));
         let mut entries: Vec<AuditDraft> = new_candidates

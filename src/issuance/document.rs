@@ -12,7 +12,9 @@ use crate::model::{
     OpenBadgeCredential, Profile, Uri, XsdDateTime,
 };
 use crate::proof::{self, ProofOptions};
-use crate::store::{AssessmentRecord, CandidateRecord, CredentialRecord, CredentialState};
+use crate::store::{
+    AssessmentRecord, CandidateRecord, CredentialKind, CredentialRecord, CredentialState,
+};
 
 impl Issuer<'_> {
     /// Builds and signs a credential record (not stored). `valid_until`
@@ -48,7 +50,8 @@ impl Issuer<'_> {
         )?;
         Ok(CredentialRecord {
             id: id.to_string(),
-            candidate_id: candidate.id.clone(),
+            kind: CredentialKind::Certification,
+            candidate_id: Some(candidate.id.clone()),
             certification: cert.slug.to_string(),
             attempt,
             issuance_key,
@@ -154,9 +157,20 @@ impl Issuer<'_> {
         unsigned: &serde_json::Value,
         now: DateTime<Utc>,
     ) -> Result<String, IssuanceError> {
+        self.sign_with(unsigned, self.suite, now)
+    }
+
+    /// [`Self::sign`] with `suite` instead of the configured one (a VC-API
+    /// client's `options.cryptosuite`).
+    pub fn sign_with(
+        &self,
+        unsigned: &serde_json::Value,
+        suite: proof::Cryptosuite,
+        now: DateTime<Utc>,
+    ) -> Result<String, IssuanceError> {
         let signed = proof::add_proof(
             unsigned,
-            &ProofOptions::assertion(self.suite, Some(stamp(now))),
+            &ProofOptions::assertion(suite, Some(stamp(now))),
             self.signer,
         )?;
         Ok(proof::proof_as_array(signed).to_string())

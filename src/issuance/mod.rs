@@ -13,6 +13,7 @@ pub mod badge_data;
 pub mod bulk;
 pub mod checkpoints;
 mod document;
+pub mod generic;
 mod graders;
 pub mod keys;
 pub mod revocation;
@@ -54,6 +55,9 @@ pub enum Role {
     Admin,
     /// Records lab results only.
     Grader,
+    /// Issues generic credentials over VC-API ([`Issuer::issue_generic`]),
+    /// never a catalog certification.
+    Issuer,
 }
 
 impl Actor {
@@ -69,6 +73,13 @@ impl Actor {
         Actor {
             name: name.into(),
             role: Role::Grader,
+        }
+    }
+    /// A VC-API client issuing generic credentials.
+    pub fn issuer(name: impl Into<String>) -> Self {
+        Actor {
+            name: name.into(),
+            role: Role::Issuer,
         }
     }
 }
@@ -163,6 +174,16 @@ pub enum IssuanceError {
     /// list permutation keys); nothing was written.
     #[error("the operating system's random generator failed: {0}")]
     Random(String),
+    /// A credential submitted over VC-API breaks an input rule
+    /// ([`model::vcdm::check_generic_input`] and [`generic`]'s own).
+    #[error("{0}")]
+    Input(model::vcdm::InputProblem),
+    /// A credential naming one of the catalog's certifications was sent by
+    /// a caller who may issue only generic credentials.
+    #[error(
+        "certifications are issued only after both assessment stages; this credential names one of this issuer's certifications"
+    )]
+    CertificationGated,
 }
 
 impl IssuanceError {
@@ -188,6 +209,8 @@ impl IssuanceError {
             IssuanceError::Store(StoreError::Conflict(_)) => "conflict",
             IssuanceError::Store(_) => "store_error",
             IssuanceError::Random(_) => "random_failed",
+            IssuanceError::Input(_) => "invalid_credential",
+            IssuanceError::CertificationGated => "certification_gated",
         }
     }
 }
@@ -670,8 +693,9 @@ impl Issuer<'_> {
             tx.supersede(old, &record.id).await?;
             self.set_bit(&mut *tx, old, "revocation", true, now).await?;
             // A correction also fixes the candidate's name for later issuances.
-            tx.rename_candidate(&record.candidate_id, &record.holder_name)
-                .await?;
+            if let Some(candidate) = &record.candidate_id {
+                tx.rename_candidate(candidate, &record.holder_name).await?;
+            }
         }
         tx.append_audit(&[audit(&record)], &at).await?;
         tx.commit().await?;
@@ -814,15 +838,21 @@ impl Issuer<'_> {
         ),
         IssuanceError,
     > {
+        let Some(candidate_id) = old.candidate_id.as_deref() else {
+            return Err(invalid(
+                "credential",
+                "only a certification can be renewed or corrected; this is a generic credential",
+            ));
+        };
         let cert = self.certification(&old.certification)?;
         let candidate = self
             .store
-            .candidate(&old.candidate_id)
+            .candidate(candidate_id)
             .await?
-            .ok_or_else(|| IssuanceError::UnknownCandidate(old.candidate_id.clone()))?;
+            .ok_or_else(|| IssuanceError::UnknownCandidate(candidate_id.to_owned()))?;
         let assessments = self
             .store
-            .assessments(&old.candidate_id, &old.certification, old.attempt)
+            .assessments(candidate_id, &old.certification, old.attempt)
             .await?;
         let (written, lab) = passed_stages(&assessments)?;
         Ok((cert, candidate, written, lab))

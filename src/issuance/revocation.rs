@@ -132,8 +132,20 @@ impl Issuer<'_> {
         n: usize,
         now: DateTime<Utc>,
     ) -> Result<Vec<Vec<StatusSlot>>, IssuanceError> {
-        let mut out: Vec<Vec<StatusSlot>> = vec![Vec::with_capacity(2); n];
-        for purpose in PURPOSES {
+        self.allocate_status_for(tx, &PURPOSES, n, now).await
+    }
+
+    /// [`Self::allocate_status`] for the given purposes only (each one of
+    /// [`PURPOSES`]), in that order: `n` lists of one slot per purpose.
+    pub(crate) async fn allocate_status_for(
+        &self,
+        tx: &mut dyn StoreTx,
+        purposes: &[&str],
+        n: usize,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Vec<StatusSlot>>, IssuanceError> {
+        let mut out: Vec<Vec<StatusSlot>> = vec![Vec::with_capacity(purposes.len()); n];
+        for &purpose in purposes {
             let mut filled = 0;
             while filled < n {
                 let list = match tx.open_status_list(purpose).await? {
@@ -290,13 +302,20 @@ impl Issuer<'_> {
         }
         let entries = tx.status_entries(credential_id).await?;
         let current = |p: &str| entries.iter().find(|e| e.purpose == p).map(|e| e.value);
-        let (Some(revoked), Some(suspended)) = (current("revocation"), current("suspension"))
-        else {
+        // A generic credential may carry one purpose only: the change needs
+        // an entry of its own purpose; a missing one counts as a clear bit.
+        let needed = match change {
+            StatusChange::Revoke => "revocation",
+            StatusChange::Suspend | StatusChange::Reinstate => "suspension",
+        };
+        if current(needed).is_none() {
             return Err(IssuanceError::Invalid {
                 field: "credential",
-                message: "this credential has no status list entries".into(),
+                message: format!("this credential has no {needed} status list entry"),
             });
-        };
+        }
+        let revoked = current("revocation").unwrap_or(false);
+        let suspended = current("suspension").unwrap_or(false);
         let (purpose, value) = match change {
             StatusChange::Revoke if revoked => {
                 return Err(IssuanceError::StatusConflict(

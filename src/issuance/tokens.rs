@@ -1,4 +1,5 @@
-//! Bearer tokens for the admin API, scoped `admin` or `grader`. A token is
+//! Bearer tokens for the admin API and VC-API issuance, scoped `admin`,
+//! `grader` or `issuer`. A token is
 //! shown once when created; only its SHA-256 is stored, and every token
 //! operation is audited (without the secret).
 
@@ -19,22 +20,37 @@ pub enum Scope {
     Admin,
     /// Recording lab results only.
     Grader,
+    /// VC-API `POST /credentials/issue` only, for credentials other than
+    /// the catalog's certifications (an LMS, a wallet, a test suite).
+    Issuer,
 }
 
 impl Scope {
-    /// `admin` or `grader`.
+    /// `admin`, `grader` or `issuer`.
     pub fn as_str(self) -> &'static str {
         match self {
             Scope::Admin => "admin",
             Scope::Grader => "grader",
+            Scope::Issuer => "issuer",
         }
     }
 
-    fn parse(s: &str) -> Option<Scope> {
+    /// The scope named `s`, if any.
+    pub fn parse(s: &str) -> Option<Scope> {
         match s {
             "admin" => Some(Scope::Admin),
             "grader" => Some(Scope::Grader),
+            "issuer" => Some(Scope::Issuer),
             _ => None,
+        }
+    }
+
+    /// The role a token of this scope acts with.
+    pub fn role(self) -> Role {
+        match self {
+            Scope::Admin => Role::Admin,
+            Scope::Grader => Role::Grader,
+            Scope::Issuer => Role::Issuer,
         }
     }
 }
@@ -77,12 +93,10 @@ pub async fn authenticate(
     if token.revoked_at.is_some() {
         return Err(AuthError::Revoked);
     }
+    // A stored scope this build does not know gets the narrowest role.
     let actor = Actor {
         name: format!("token:{}:{}", token.id, token.name),
-        role: match Scope::parse(&token.scope) {
-            Some(Scope::Admin) => Role::Admin,
-            _ => Role::Grader,
-        },
+        role: Scope::parse(&token.scope).map_or(Role::Grader, Scope::role),
     };
     Ok((token, actor))
 }

@@ -10,6 +10,7 @@
 //!
 //! The other proof format of Open Badges 3.0 (§8.2), VC-JWT, is in [`jwt`].
 
+pub mod context;
 pub mod ed25519_2020;
 pub mod jcs;
 pub mod jwt;

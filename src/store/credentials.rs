@@ -83,23 +83,49 @@ pub enum CredentialState {
     Superseded,
 }
 
+/// What a stored credential is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CredentialKind {
+    /// A catalog certification issued to a candidate for a passed attempt.
+    Certification,
+    /// A credential a VC-API client submitted for signing (W3C VC-API
+    /// "Issue Credential"): no candidate, no certification, no attempt.
+    Generic,
+}
+
+impl CredentialKind {
+    /// `certification` or `generic`, as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CredentialKind::Certification => "certification",
+            CredentialKind::Generic => "generic",
+        }
+    }
+}
+
 /// A stored, signed credential.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CredentialRecord {
-    /// The credential `id` (`urn:uuid:…`).
+    /// The credential `id` (`urn:uuid:…` for certifications; any URL for
+    /// generic credentials).
     pub id: String,
-    /// The holder.
-    pub candidate_id: String,
-    /// Certification slug.
+    /// Certification or generic. The store keeps the two consistent with
+    /// `candidate_id`: a certification has a candidate, a generic credential none.
+    pub kind: CredentialKind,
+    /// The holder (certifications only).
+    pub candidate_id: Option<String>,
+    /// Certification slug; empty for a generic credential.
     pub certification: String,
-    /// Attempt the credential was issued for.
+    /// Attempt the credential was issued for; 0 for a generic credential.
     pub attempt: i64,
     /// What makes an issuance unique: `issue:<candidate>:<certification>:<attempt>`,
-    /// `renew:<credential>`, `correct:<credential>`.
+    /// `renew:<credential>`, `correct:<credential>`, `generic:<credential>`.
     pub issuance_key: String,
     /// Caller-supplied id of the issuance (e.g. the exam system's record), unique.
     pub external_id: Option<String>,
-    /// Holder name as signed.
+    /// Holder name as signed (for a generic credential, the first
+    /// subject's `name` when it is a string, else empty).
     pub holder_name: String,
     /// When it was issued.
     pub issued_at: String,
@@ -122,6 +148,8 @@ pub struct CredentialRecord {
 /// Filters for listing credentials.
 #[derive(Debug, Clone, Default)]
 pub struct CredentialFilter {
+    /// Only this kind.
+    pub kind: Option<CredentialKind>,
     /// Only this certification.
     pub certification: Option<String>,
     /// Only this candidate.
@@ -156,6 +184,8 @@ pub enum CredentialStatusFilter {
 /// Dates are compared as the stored `YYYY-MM-DDTHH:MM:SSZ` text.
 #[derive(Debug, Clone, Default)]
 pub struct CredentialSearch {
+    /// Only this kind.
+    pub kind: Option<CredentialKind>,
     /// Only this certification.
     pub certification: Option<String>,
     /// Holder name or e-mail contains this text (case-insensitive).
@@ -181,7 +211,8 @@ pub struct CredentialSearch {
 pub struct CredentialHit {
     /// The record; `document` is empty (fetch the credential for it).
     pub record: CredentialRecord,
-    /// The holder's e-mail (from the candidate record).
+    /// The holder's e-mail (from the candidate record; empty for a generic
+    /// credential, which has no candidate).
     pub holder_email: String,
     /// The revocation bit is set.
     pub revoked: bool,

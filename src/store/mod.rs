@@ -25,7 +25,8 @@ use crate::future::BoxFuture;
 pub use audit::AuditTx;
 pub use credentials::{
     AssessmentKind, AssessmentRecord, CandidateRecord, CredentialFilter, CredentialHit,
-    CredentialRecord, CredentialSearch, CredentialState, CredentialStatusFilter, CredentialTx,
+    CredentialKind, CredentialRecord, CredentialSearch, CredentialState, CredentialStatusFilter,
+    CredentialTx,
 };
 pub use issuer_keys::{IssuerKeyRecord, IssuerKeyState, KeyTx};
 pub use sql::SqlStore;

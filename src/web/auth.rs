@@ -1,5 +1,5 @@
-//! Who may call the admin API: bearer tokens (RFC 6750) scoped `admin` or
-//! `grader`, created by `rosette tokens create` and stored hashed; the
+//! Who may call the admin API and VC-API issuance: bearer tokens (RFC 6750)
+//! scoped `admin`, `grader` or `issuer`, created by `rosette tokens create` and stored hashed; the
 //! throttling of failed token checks per client; and the audit entries of
 //! reads and refusals.
 
@@ -108,6 +108,10 @@ pub struct AdminCaller(pub Caller);
 /// An extractor: a caller whose token has the `admin` or `grader` scope.
 pub struct StaffCaller(pub Caller);
 
+/// An extractor: a caller whose token has the `admin` or `issuer` scope
+/// (VC-API `POST /credentials/issue`).
+pub struct IssuerCaller(pub Caller);
+
 impl FromRequestParts<AppState> for AdminCaller {
     type Rejection = ApiError;
 
@@ -130,6 +134,17 @@ impl FromRequestParts<AppState> for StaffCaller {
     }
 }
 
+impl FromRequestParts<AppState> for IssuerCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let route = route_of(&parts.method, &parts.extensions, parts.uri.path());
+        admit(state, &parts.headers, Admits::AdminOrIssuer, route)
+            .await
+            .map(IssuerCaller)
+    }
+}
+
 /// Which scopes a route admits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Admits {
@@ -137,6 +152,19 @@ enum Admits {
     Admin,
     /// `admin` or `grader`.
     AdminOrGrader,
+    /// `admin` or `issuer`.
+    AdminOrIssuer,
+}
+
+impl Admits {
+    /// Whether a token acting with `role` may call such a route.
+    fn admits(self, role: Role) -> bool {
+        match self {
+            Admits::Admin => role == Role::Admin,
+            Admits::AdminOrGrader => matches!(role, Role::Admin | Role::Grader),
+            Admits::AdminOrIssuer => matches!(role, Role::Admin | Role::Issuer),
+        }
+    }
 }
 
 const REALM: &str = "Bearer realm=\"rosette\"";
@@ -191,11 +219,7 @@ async fn admit(
             )));
         }
     };
-    let allowed = match admits {
-        Admits::Admin => actor.role == Role::Admin,
-        Admits::AdminOrGrader => true,
-    };
-    if !allowed {
+    if !admits.admits(actor.role) {
         if let Some(issuer) = state.issuer() {
             audit(
                 &issuer,

@@ -209,9 +209,10 @@ pub enum BadgeImage {
     OgPng,
 }
 
-/// A credential id from a path: `urn:…` as given, a bare UUID as `urn:uuid:…`.
+/// A credential id from a path: a URL (`urn:…`, or a generic credential's
+/// `https://…`, percent-encoded in the path) as given, a bare UUID as `urn:uuid:…`.
 pub fn full_id(id: &str) -> String {
-    if id.starts_with("urn:") {
+    if id.contains(':') {
         id.to_owned()
     } else {
         format!("urn:uuid:{id}")

@@ -102,6 +102,8 @@ pub enum ErrorCode {
     NotAGrader,
     /// 403: not allowed.
     Forbidden,
+    /// 403: an `issuer` token sent a catalog certification over VC-API.
+    CertificationGated,
     /// 422: an assessment stage is missing.
     StageMissing,
     /// 422: an assessment stage was not passed.
@@ -172,6 +174,7 @@ impl ErrorCode {
             ErrorCode::InvalidInput => "invalid_input",
             ErrorCode::NotAGrader => "not_a_grader",
             ErrorCode::Forbidden => "forbidden",
+            ErrorCode::CertificationGated => "certification_gated",
             ErrorCode::StageMissing => "stage_missing",
             ErrorCode::StageFailed => "stage_failed",
             ErrorCode::AlreadyRecorded => "already_recorded",
@@ -220,6 +223,9 @@ impl ErrorCode {
             ErrorCode::InvalidInput => "The request is invalid",
             ErrorCode::NotAGrader => "Not a registered grader",
             ErrorCode::Forbidden => "Not allowed",
+            ErrorCode::CertificationGated => {
+                "Certifications are issued only after both assessment stages"
+            }
             ErrorCode::StageMissing => "An assessment stage is missing",
             ErrorCode::StageFailed => "An assessment stage was not passed",
             ErrorCode::AlreadyRecorded => "Already recorded with a different result",
@@ -246,7 +252,7 @@ impl ErrorCode {
     }
 
     /// Every code, for parsing wire strings back.
-    const ALL: [ErrorCode; 40] = [
+    const ALL: [ErrorCode; 41] = [
         ErrorCode::Unauthorized,
         ErrorCode::InvalidToken,
         ErrorCode::InsufficientScope,
@@ -265,6 +271,7 @@ impl ErrorCode {
         ErrorCode::InvalidInput,
         ErrorCode::NotAGrader,
         ErrorCode::Forbidden,
+        ErrorCode::CertificationGated,
         ErrorCode::StageMissing,
         ErrorCode::StageFailed,
         ErrorCode::AlreadyRecorded,
@@ -609,7 +616,9 @@ impl From<IssuanceError> for ApiError {
     fn from(e: IssuanceError) -> Self {
         let status = match &e {
             IssuanceError::UnknownCredential(_) => StatusCode::NOT_FOUND,
-            IssuanceError::Forbidden(_) => StatusCode::FORBIDDEN,
+            IssuanceError::Forbidden(_) | IssuanceError::CertificationGated => {
+                StatusCode::FORBIDDEN
+            }
             IssuanceError::AlreadyRecorded(_)
             | IssuanceError::StatusConflict(_)
             | IssuanceError::Superseded(..)
@@ -628,6 +637,7 @@ impl From<IssuanceError> for ApiError {
             | IssuanceError::StageMissing(_)
             | IssuanceError::StageFailed { .. }
             | IssuanceError::DateRefused { .. }
+            | IssuanceError::Input(_)
             | IssuanceError::Model(_) => StatusCode::UNPROCESSABLE_ENTITY,
         };
         let code = ErrorCode::of_issuance(&e);
@@ -644,8 +654,10 @@ impl From<IssuanceError> for ApiError {
             }
             other => ApiError::new(status, code, other.to_string()),
         };
-        if let IssuanceError::Invalid { field, .. } = &e {
-            err.0.field = Some((*field).to_owned());
+        match &e {
+            IssuanceError::Invalid { field, .. } => err.0.field = Some((*field).to_owned()),
+            IssuanceError::Input(p) => err.0.field = Some(p.field.clone()),
+            _ => {}
         }
         err
     }

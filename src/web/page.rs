@@ -156,6 +156,18 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
         .as_deref()
         .map(day)
         .unwrap_or_else(|| "no expiry".into());
+    if rec.kind == crate::store::CredentialKind::Generic {
+        let facts = GenericFacts {
+            verdict,
+            issuer_name,
+            issued: &issued,
+            expires: &expires,
+            since: since.as_deref(),
+            checks_html: &checks_html,
+            technical: &technical,
+        };
+        return generic_credential_page(&doc, &rec.id, &facts, &parts.profile.name);
+    }
     // A credential that no longer stands may have a successor (a correction
     // or a renewal): point the visitor to it. Valid ones skip the lookup.
     let successor = if verdict == Verdict::Valid {
@@ -279,6 +291,93 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
     respond(
         StatusCode::OK,
         document(&title, &meta, Some(&parts.profile.name), &main),
+    )
+}
+
+/// What the page of a generic credential shows besides the document.
+struct GenericFacts<'a> {
+    verdict: Verdict,
+    issuer_name: &'a str,
+    issued: &'a str,
+    expires: &'a str,
+    since: Option<&'a str>,
+    checks_html: &'a str,
+    technical: &'a str,
+}
+
+/// A generic credential's display name: its `name` (a string, a language
+/// value object or the first of an array of them, VCDM 2.0 §4.6), else its
+/// most specific type.
+fn generic_name(doc: &Value) -> String {
+    let value_of = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Object(o) => o.get("@value").and_then(Value::as_str).map(str::to_owned),
+        _ => None,
+    };
+    let name = match &doc["name"] {
+        Value::Array(items) => items.iter().find_map(value_of),
+        one => value_of(one),
+    };
+    name.or_else(|| match &doc["type"] {
+        Value::Array(types) => types.last().and_then(Value::as_str).map(str::to_owned),
+        Value::String(t) => Some(t.clone()),
+        _ => None,
+    })
+    .unwrap_or_else(|| "Credential".to_owned())
+}
+
+/// The verification page of a credential issued over VC-API from a
+/// client's document: the verdict, the credential's name, issuer and
+/// dates, and what was checked. No badge, results or sharing links: those
+/// belong to certifications. Never indexed.
+fn generic_credential_page(
+    doc: &Value,
+    id: &str,
+    facts: &GenericFacts<'_>,
+    site_issuer: &str,
+) -> Response {
+    let name = generic_name(doc);
+    let since_words = facts
+        .since
+        .map(|s| format!(" on {}", day(s)))
+        .unwrap_or_default();
+    let sub = match facts.verdict {
+        Verdict::Valid => "This credential is genuine and current.".to_owned(),
+        Verdict::Revoked => format!("The issuer revoked this credential{since_words}."),
+        Verdict::Suspended => format!("The issuer suspended this credential{since_words}."),
+        Verdict::Expired => format!("This credential expired on {}.", facts.expires),
+        Verdict::Invalid => "This credential did not pass verification.".to_owned(),
+        Verdict::NotFound => NOT_FOUND_TEXT.to_owned(),
+        Verdict::Unknown => {
+            "Its status could not be checked right now; try again in a moment.".to_owned()
+        }
+    };
+    let uuid = escape(public_id(id));
+    let main = format!(
+        "<section class=\"verdict {class}\" id=\"verdict\"><h1>{label}</h1><p>{sub}</p></section>\
+<section class=\"card\"><dl><dt>Credential</dt><dd id=\"credential-name\">{name}</dd><dt>Issuer</dt><dd>{issuer}</dd>\
+<dt>Issued</dt><dd>{issued}</dd><dt>Expires</dt><dd>{expires}</dd></dl></section>\
+<section class=\"card\" id=\"checked\"><h2>What was checked</h2>{checks}{technical}</section>\
+<section class=\"card links\" id=\"links\"><h2>Downloads</h2><a href=\"/credentials/{uuid}\" type=\"application/vc\">Credential (JSON)</a></section>",
+        class = verdict_class(facts.verdict),
+        label = facts.verdict.label(),
+        sub = escape(&sub),
+        name = escape(&name),
+        issuer = escape(facts.issuer_name),
+        issued = escape(facts.issued),
+        expires = escape(facts.expires),
+        checks = facts.checks_html,
+        technical = facts.technical,
+    );
+    let title = format!("{}: {name}", facts.verdict.label());
+    respond(
+        StatusCode::OK,
+        document(
+            &title,
+            "<meta name=\"robots\" content=\"noindex\">",
+            Some(site_issuer),
+            &main,
+        ),
     )
 }
 

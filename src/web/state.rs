@@ -61,6 +61,9 @@ pub struct AppState {
     /// (`trusted_issuers`), for the report's `issued_here` and
     /// `issuer_trust`; [`AppState::new`] starts it with the DID alone.
     pub trusted_issuers: Arc<crate::verification::TrustedIssuers>,
+    /// The status purposes a generic VC-API credential gets when its request
+    /// asks for none (configuration `generic_status_purposes`).
+    pub generic_status_purposes: Arc<[&'static str]>,
 }
 
 /// The registered graders, swapped as a whole when the configuration
@@ -175,6 +178,7 @@ impl AppState {
             request_timeout: std::time::Duration::from_secs(30),
             hsts: false,
             trusted_proxies: Arc::from(Vec::new()),
+            generic_status_purposes: Arc::from(crate::issuance::generic::GENERIC_PURPOSES),
         }
     }
 

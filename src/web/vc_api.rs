@@ -1,14 +1,15 @@
 //! W3C VC-API routes: `POST /credentials/verify` ("Verify Credential",
 //! public), `POST /credentials/issue`
-//! ("Issue Credential", admin token, no CORS) and `POST /presentations/verify`
+//! ("Issue Credential", `admin` or `issuer` token, no CORS) and `POST /presentations/verify`
 //! ("Verify Presentation", public).
 
-use super::auth::{AdminCaller, signing_issuer_of};
+use super::auth::{IssuerCaller, signing_issuer_of};
 use super::dto::{VcProblem, VcVerifyResult};
 use super::error::{ApiError, ErrorCode, vc_json_body, vc_problem as problem};
 use super::state::AppState;
 use super::state::{Pieces, count};
 use crate::issuance::IssuanceError;
+use crate::issuance::generic::GenericOptions;
 use crate::model;
 use crate::proof;
 use crate::verification::{self, CheckState, Report};
@@ -24,8 +25,9 @@ use utoipa::ToSchema;
 /// VC-API "Issue Credential" request.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct IssueRequest {
-    /// The unsigned credential: an Open Badges 3.0 `OpenBadgeCredential`
-    /// for one of this issuer's certifications (see the route description).
+    /// The unsigned credential: any VCDM 2.0 credential (or VCDM 1.1
+    /// input) issued by this issuer, or an Open Badges 3.0 credential for
+    /// one of this issuer's certifications (see the route description).
     #[schema(value_type = Object)]
     pub credential: Value,
     /// Issuance options; unknown keys are accepted and ignored.
@@ -46,59 +48,66 @@ fn bad_request(detail: &str) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, detail)
 }
 
-/// `POST /credentials/issue` (W3C VC-API "Issue Credential"): body
-/// `{"credential": {…}, "options": {…}}`, unknown option keys accepted; an
-/// `admin` token is required. 201 with `{"verifiableCredential": …}`.
+/// `POST /credentials/issue` (W3C VC-API "Issue Credential", VC-API
+/// §3.2.1): body `{"credential": {…}, "options": {…}}`, unknown option keys
+/// ignored; an `admin` or `issuer` token is required. 201 with
+/// `{"verifiableCredential": …}`.
 ///
-/// What a VC-API client sends maps onto Rosette's records as
-/// [`crate::issuance::Issuer::issue_submitted`] describes: an unsigned
-/// Open Badges 3.0 credential (VC 2.0) naming one of the catalog's
-/// achievements by `credentialSubject.achievement.id`, the holder's name in
-/// `credentialSubject.name` and e-mail as an unhashed `emailAddress`
-/// IdentityObject (a registered candidate who passed both stages of an
-/// attempt not issued before). The server fills what it owns — `id` (when
-/// absent), the issuer profile, the catalog's achievement, `validFrom` /
-/// `validUntil` (when absent), the salted e-mail hash, the two Bitstring
-/// Status List entries (revocation and suspension) and the proof — then
-/// stores the credential (public page `/v/{uuid}`, revocable like any
-/// other) and audits `credential.issue`. 400 for a malformed request, 422
-/// for a credential that cannot be issued (issuer not this one, unknown
-/// achievement, missing fields, `proof` or `credentialStatus` present…),
-/// 409 when the id or the attempt was issued before (`revoked` when that
-/// credential is revoked, [`crate::issuance::check_repeat`]).
+/// [`crate::issuance::Issuer::issue_over_vc_api`] decides the path: a
+/// credential naming one of the catalog's certifications (a subject's
+/// `achievement.id`) is a certification, issued for an `admin` token as
+/// [`crate::issuance::Issuer::issue_submitted`] describes and refused with
+/// 403 `certification_gated` for an `issuer` token; any other credential
+/// is signed as given by [`crate::issuance::Issuer::issue_generic`], with
+/// `options.cryptosuite` and the status entries `options.statusPurpose` /
+/// `options.credentialStatus` (or the configuration) ask for. 400 for a
+/// malformed request or option, 422 for a credential that breaks an input
+/// rule (the problem's `field` names it), 409 when the id was issued before.
 #[utoipa::path(
     post,
     path = "/credentials/issue",
     tag = "vc-api",
     summary = "VC-API: issue a credential",
-    description = "W3C VC-API \"Issue Credential\" (admin token). The credential must be an unsigned \
-Open Badges 3.0 credential (VC 2.0 contexts) for one of this issuer's certifications: \
-`credentialSubject.achievement.id` is the certification's achievement id, `credentialSubject.name` the \
-holder's name, and `credentialSubject.identifier` holds the holder's e-mail as \
+    description = "W3C VC-API \"Issue Credential\" (`admin` or `issuer` token). Two paths, chosen by the credential:\n\n\
+**Certifications** — a credential whose `credentialSubject.achievement.id` (in any subject) is one of this issuer's \
+certifications. Only an `admin` token may issue one (an `issuer` token gets 403 `certification_gated`: certifications \
+are issued only after both assessment stages). It must be an unsigned Open Badges 3.0 credential (VC 2.0 contexts): \
+`credentialSubject.name` is the holder's name, and `credentialSubject.identifier` holds the holder's e-mail as \
 `{\"type\": \"IdentityObject\", \"identityType\": \"emailAddress\", \"hashed\": false, \"identityHash\": \"…\"}` — \
 a registered candidate who passed the written and lab stages of an attempt not issued before. `issuer` may \
 be absent or this issuer; `proof` and `credentialStatus` must be absent. The server assigns `id` when absent, \
 writes its issuer profile and the catalog's achievement, replaces the e-mail by a salted hash, defaults \
 `validFrom` to now and `validUntil` to the catalog's validity, adds the revocation and suspension status \
 entries and the proof, and stores the credential (public page `/v/{uuid}`, revocable). An attempt \
-issued before is a 409: `conflict`, or `revoked` when that credential is revoked.",
+issued before is a 409: `conflict`, or `revoked` when that credential is revoked.\n\n\
+**Any other credential** (`admin` or `issuer` token) — a VCDM 2.0 credential, or VCDM 1.1 input, whose `issuer` is \
+this issuer; it is signed as given (`@context`, `issuer`, `credentialSubject` unchanged; `id` assigned as \
+`urn:uuid:…` when absent; the Data Integrity v2 context appended to VCDM 1.1 contexts that do not define \
+`DataIntegrityProof`). `options.cryptosuite` (`eddsa-rdfc-2022` or `eddsa-jcs-2022`) chooses the proof; \
+`options.statusPurpose` (`revocation`, `suspension` or an array) and `options.credentialStatus` \
+(`{\"type\": \"BitstringStatusListEntry\", \"statusPurpose\": …}`, one or an array) ask for status entries, \
+appended to any `credentialStatus` given; with neither, the configured `generic_status_purposes` apply. Other \
+options are ignored. The credential is stored (listable, revocable and suspendable through the admin API) and \
+audited as `credential.issue_generic`.",
     request_body(content = IssueRequest, content_type = "application/json"),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Issued; `Location` is the credential's URL.", body = IssueResponse),
-        (status = 400, description = "The body is not JSON, or `credential` or `options` is not an object.",
+        (status = 400, description = "The body is not JSON, `credential` or `options` is not an object, or an option has a value Rosette cannot honour (`field` names it, e.g. `options.cryptosuite`).",
+            body = super::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`certification_gated`: an `issuer` token sent a certification; `insufficient_scope`: a token of another scope.",
             body = super::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`conflict`: the id is taken, or the attempt was issued before; `revoked`: the attempt was issued before and that credential is revoked.",
             body = super::error::Problem, content_type = "application/problem+json"),
         (status = 413, response = crate::web::error::BodyTooLarge),
-        (status = 422, description = "The credential cannot be issued (issuer, achievement, holder, fields, stages).",
+        (status = 422, description = "The credential cannot be issued: an input rule is broken (`invalid_credential`, `field` names it), or for a certification the issuer, achievement, holder, fields or stages.",
             body = super::error::Problem, content_type = "application/problem+json"),
         crate::web::error::AdminScope,
     )
 )]
 pub async fn issue(
     State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
+    IssuerCaller(caller): IssuerCaller,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let issuer = signing_issuer_of(&state)?;
@@ -110,8 +119,11 @@ pub async fn issue(
     if request.get("options").is_some_and(|o| !o.is_object()) {
         return Err(bad_request("options must be an object"));
     }
+    let options =
+        GenericOptions::from_request(request.get("options"), &state.generic_status_purposes)
+            .map_err(|p| bad_request(&p.to_string()).field(p.field))?;
     let record = issuer
-        .issue_submitted(credential, &caller.actor)
+        .issue_over_vc_api(credential, &options, &caller.actor)
         .await
         .map_err(|e| match e {
             // The client's data could not be canonicalized or signed.

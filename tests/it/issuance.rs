@@ -364,7 +364,7 @@ fn renewal_and_correction_keep_history() {
         assert_eq!(doc["credentialSubject"]["name"], "Grace Hopper");
         assert_eq!(
             store
-                .candidate(&fixed.candidate_id)
+                .candidate(fixed.candidate_id.as_deref().unwrap())
                 .await
                 .unwrap()
                 .unwrap()

@@ -16,6 +16,7 @@ mod duplicate_keys;
 mod endorsements;
 mod fresh_dir;
 mod fuzz_replay;
+mod generic_issuance;
 mod graders;
 mod interop;
 mod issuance;

@@ -3,8 +3,9 @@
 use crate::support::{block_on, fresh_postgres_database, sqlite_url};
 use rosette::audit::{AuditDraft, ChainCheck};
 use rosette::store::{
-    AssessmentKind, AssessmentRecord, CandidateRecord, CredentialFilter, CredentialRecord,
-    CredentialState, IssuerKeyRecord, IssuerKeyState, SqlStore, Store, StoreError,
+    AssessmentKind, AssessmentRecord, CandidateRecord, CredentialFilter, CredentialKind,
+    CredentialRecord, CredentialState, IssuerKeyRecord, IssuerKeyState, SqlStore, Store,
+    StoreError,
 };
 use serde_json::json;
 
@@ -42,7 +43,8 @@ fn assessment(c: &CandidateRecord, kind: AssessmentKind) -> AssessmentRecord {
 fn credential(c: &CandidateRecord, n: u32) -> CredentialRecord {
     CredentialRecord {
         id: format!("urn:uuid:00000000-0000-4000-8000-{n:012}"),
-        candidate_id: c.id.clone(),
+        kind: CredentialKind::Certification,
+        candidate_id: Some(c.id.clone()),
         certification: "gitlab-ci-cd-specialist".into(),
         attempt: 1,
         issuance_key: format!("issue:{}:gitlab-ci-cd-specialist:{n}", c.id),
@@ -87,7 +89,8 @@ fn migrations_are_applied_once_with_the_same_names() {
                 "0004_issuer_keys".to_owned(),
                 "0005_holder_search".to_owned(),
                 "0006_status_changed_at".to_owned(),
-                "0007_audit_checkpoints".to_owned()
+                "0007_audit_checkpoints".to_owned(),
+                "0008_generic_credentials".to_owned()
             ]
         );
     });
@@ -434,5 +437,225 @@ fn issuer_keys_have_one_current_and_retired_keys_most_recent_first() {
             );
         }
         assert_eq!(key_rows(&store).await, after);
+    });
+}
+
+fn generic_credential(n: u32) -> CredentialRecord {
+    CredentialRecord {
+        id: format!("https://university.example/credentials/{n}"),
+        kind: CredentialKind::Generic,
+        candidate_id: None,
+        certification: String::new(),
+        attempt: 0,
+        issuance_key: format!("generic:https://university.example/credentials/{n}"),
+        external_id: None,
+        holder_name: "Ünïcode Holder".into(),
+        issued_at: AT.into(),
+        valid_from: AT.into(),
+        valid_until: None,
+        state: CredentialState::Active,
+        renews: None,
+        replaces: None,
+        superseded_by: None,
+        document: format!("{{\"id\":\"{n}\"}}"),
+    }
+}
+
+#[test]
+fn generic_credentials_are_stored_without_a_candidate_and_filtered_by_kind() {
+    on_both(async |store| {
+        let c = candidate(1);
+        let mut tx = store.begin().await.unwrap();
+        tx.insert_candidates(std::slice::from_ref(&c))
+            .await
+            .unwrap();
+        tx.insert_credentials(&[credential(&c, 1), generic_credential(2)])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            store.credential(&generic_credential(2).id).await.unwrap(),
+            Some(generic_credential(2))
+        );
+        let kind = |kind| CredentialFilter {
+            kind: Some(kind),
+            limit: 10,
+            ..CredentialFilter::default()
+        };
+        let generic = store
+            .list_credentials(&kind(CredentialKind::Generic))
+            .await
+            .unwrap();
+        assert_eq!(generic, vec![generic_credential(2)]);
+        let certs = store
+            .list_credentials(&kind(CredentialKind::Certification))
+            .await
+            .unwrap();
+        assert_eq!(certs, vec![credential(&c, 1)]);
+        // The search (joined with candidates) lists both; a generic one has no e-mail.
+        let hits = store
+            .search_credentials(&rosette::store::CredentialSearch {
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(hits.len(), 2);
+        let hit = hits
+            .iter()
+            .find(|h| h.record.kind == CredentialKind::Generic)
+            .unwrap();
+        assert_eq!(hit.holder_email, "");
+        let found = store
+            .search_credentials(&rosette::store::CredentialSearch {
+                kind: Some(CredentialKind::Generic),
+                text: Some("ünïcode".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(found.len(), 1);
+        // Kind and candidate go together.
+        let mut orphan = credential(&c, 3);
+        orphan.candidate_id = None;
+        let mut owned = generic_credential(4);
+        owned.candidate_id = Some(c.id.clone());
+        for bad in [orphan, owned] {
+            let mut tx = store.begin().await.unwrap();
+            assert!(
+                tx.insert_credentials(std::slice::from_ref(&bad))
+                    .await
+                    .is_err(),
+                "{bad:?}"
+            );
+        }
+    });
+}
+
+/// Applies the migrations before 0008 by hand to an empty database and
+/// fills it, as a Rosette of the previous release left it.
+async fn database_at_0007(url: &str, backend: &[rosette::store::migrations::Migration]) {
+    use sqlx::Connection as _;
+    sqlx::any::install_default_drivers();
+    let url = if url.starts_with("sqlite") {
+        format!("{url}?mode=rwc")
+    } else {
+        url.to_owned()
+    };
+    let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+    let raw = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
+    raw("CREATE TABLE rosette_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)".into())
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    for m in backend.iter().take_while(|m| m.name < "0008") {
+        raw(m.sql.to_owned()).execute(&mut conn).await.unwrap();
+        raw(format!(
+            "INSERT INTO rosette_migrations (name, applied_at) VALUES ('{}', 'migrated')",
+            m.name
+        ))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    }
+    raw(format!(
+        "INSERT INTO candidates (id, name, email, external_id, created_at) VALUES ('cand-1', 'Ada', 'ada@example.com', NULL, '{AT}');
+         INSERT INTO credentials (id, candidate_id, certification, attempt, issuance_key, external_id, holder_name, issued_at, valid_from, valid_until, state, renews, replaces, superseded_by, document, holder_search)
+         VALUES ('urn:uuid:1', 'cand-1', 'gitlab-ci-cd-specialist', 1, 'issue:cand-1:x:1', 'EXT-1', 'Ada', '{AT}', '{AT}', NULL, 'superseded', NULL, NULL, NULL, '{{\"a\":1}}', 'ada');
+         INSERT INTO credentials (id, candidate_id, certification, attempt, issuance_key, external_id, holder_name, issued_at, valid_from, valid_until, state, renews, replaces, superseded_by, document, holder_search)
+         VALUES ('urn:uuid:2', 'cand-1', 'gitlab-ci-cd-specialist', 1, 'correct:urn:uuid:1', NULL, 'Ada L.', '{AT}', '{AT}', '2028-01-01T00:00:00Z', 'active', NULL, 'urn:uuid:1', NULL, '{{\"a\":2}}', 'ada l.');
+         UPDATE credentials SET superseded_by = 'urn:uuid:2' WHERE id = 'urn:uuid:1';
+         INSERT INTO status_lists (id, purpose, size, allocated, permutation_key, created_at) VALUES ('revocation-1', 'revocation', 131072, 2, 'ab', '{AT}');
+         INSERT INTO status_entries (list_id, idx, credential_id, purpose, value, changed_at) VALUES ('revocation-1', 17, 'urn:uuid:1', 'revocation', 1, '{AT}');
+         INSERT INTO status_entries (list_id, idx, credential_id, purpose, value, changed_at) VALUES ('revocation-1', 99, 'urn:uuid:2', 'revocation', 0, NULL);
+         INSERT INTO api_tokens (id, name, scope, token_hash, created_at, revoked_at) VALUES ('t1', 'ops', 'admin', 'h1', '{AT}', NULL);"
+    ))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+}
+
+#[test]
+fn a_database_at_migration_0007_with_data_migrates_losslessly() {
+    block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let mut urls = vec![(sqlite_url(dir.path()), rosette::store::migrations::SQLITE)];
+        if let Some(url) = fresh_postgres_database().await {
+            urls.push((url, rosette::store::migrations::POSTGRES));
+        }
+        for (url, migrations) in urls {
+            database_at_0007(&url, migrations).await;
+            let store = SqlStore::connect(&url).await.expect("migrates");
+            assert_eq!(
+                store.applied_migrations().await.unwrap().len(),
+                migrations.len()
+            );
+            let old = store.credential("urn:uuid:1").await.unwrap().unwrap();
+            let new = store.credential("urn:uuid:2").await.unwrap().unwrap();
+            assert_eq!(old.kind, CredentialKind::Certification);
+            assert_eq!(old.candidate_id.as_deref(), Some("cand-1"));
+            assert_eq!(old.state, CredentialState::Superseded);
+            assert_eq!(old.superseded_by.as_deref(), Some("urn:uuid:2"));
+            assert_eq!(old.external_id.as_deref(), Some("EXT-1"));
+            assert_eq!(old.document, "{\"a\":1}");
+            assert_eq!(new.replaces.as_deref(), Some("urn:uuid:1"));
+            assert_eq!(new.valid_until.as_deref(), Some("2028-01-01T00:00:00Z"));
+            let entries = store.status_entries("urn:uuid:1").await.unwrap();
+            assert_eq!(entries.len(), 1);
+            assert_eq!((entries[0].idx, entries[0].value), (17, true));
+            assert_eq!(entries[0].changed_at.as_deref(), Some(AT));
+            assert_eq!(store.status_entries("urn:uuid:2").await.unwrap().len(), 1);
+            let hits = store
+                .search_credentials(&rosette::store::CredentialSearch {
+                    text: Some("ada l".into()),
+                    limit: 10,
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+            assert_eq!(hits.len(), 1);
+            assert_eq!(hits[0].holder_email, "ada@example.com");
+            let tokens = store.tokens().await.unwrap();
+            assert_eq!(tokens.len(), 1);
+            assert_eq!(tokens[0].scope, "admin");
+            // References are still enforced after the rebuild, and the new
+            // scope is accepted.
+            let mut tx = store.begin().await.unwrap();
+            assert!(
+                tx.insert_status_entries(&[rosette::store::StatusEntryRecord {
+                    list_id: "revocation-1".into(),
+                    idx: 5,
+                    credential_id: "urn:uuid:missing".into(),
+                    purpose: "revocation".into(),
+                    value: false,
+                    changed_at: None,
+                }])
+                .await
+                .is_err()
+            );
+            drop(tx);
+            let mut renewal = generic_credential(1);
+            renewal.renews = Some("urn:uuid:missing".into());
+            let mut tx = store.begin().await.unwrap();
+            assert!(
+                tx.insert_credentials(std::slice::from_ref(&renewal))
+                    .await
+                    .is_err()
+            );
+            drop(tx);
+            let mut tx = store.begin().await.unwrap();
+            tx.insert_token(&rosette::store::TokenRecord {
+                id: "t2".into(),
+                name: "lms".into(),
+                scope: "issuer".into(),
+                token_hash: "h2".into(),
+                created_at: AT.into(),
+                revoked_at: None,
+            })
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+        }
     });
 }

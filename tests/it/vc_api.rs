@@ -237,12 +237,15 @@ fn vc_api_issue_and_presentation_verify() {
     let mut c = submitted(&achievement, "erin@example.com", "Erin");
     c["proof"] = json!([]);
     issue(c).expect(422, Some("invalid_input"));
-    issue(submitted(
+    // Not a catalog achievement: the generic path, whose input rules
+    // want this issuer as `issuer`.
+    let p = issue(submitted(
         "https://elsewhere.example/a/1",
         "erin@example.com",
         "Erin",
     ))
-    .expect(422, Some("unknown_certification"));
+    .expect(422, Some("invalid_credential"));
+    assert_eq!(p["field"], "issuer");
     let mut c = submitted(&achievement, "erin@example.com", "Erin");
     c["credentialSubject"]
         .as_object_mut()

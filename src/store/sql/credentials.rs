@@ -5,15 +5,15 @@ use super::{AnyQuery, CHUNK, SqlTx, fetch_optional, param_list, ph, q, values_li
 use crate::future::BoxFuture;
 use crate::store::{
     AssessmentKind, AssessmentRecord, Backend, CandidateRecord, CredentialFilter, CredentialHit,
-    CredentialRecord, CredentialSearch, CredentialState, CredentialStatusFilter, CredentialTx,
-    StoreError,
+    CredentialKind, CredentialRecord, CredentialSearch, CredentialState, CredentialStatusFilter,
+    CredentialTx, StoreError,
 };
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyPool, Executor, Row};
 
 const CANDIDATE_COLS: &str = "id, name, email, external_id, created_at";
 const ASSESSMENT_COLS: &str = "id, candidate_id, certification, attempt, kind, score, pass_mark, passed, grader, notes, reference, assessed_on, recorded_at, recorded_by";
-const CREDENTIAL_COLS: &str = "id, candidate_id, certification, attempt, issuance_key, external_id, holder_name, issued_at, valid_from, valid_until, state, renews, replaces, superseded_by, document";
+const CREDENTIAL_COLS: &str = "id, kind, candidate_id, certification, attempt, issuance_key, external_id, holder_name, issued_at, valid_from, valid_until, state, renews, replaces, superseded_by, document";
 
 fn candidate_from(row: &AnyRow) -> Result<CandidateRecord, StoreError> {
     Ok(CandidateRecord {
@@ -51,8 +51,14 @@ fn assessment_from(row: &AnyRow) -> Result<AssessmentRecord, StoreError> {
 
 fn credential_from(row: &AnyRow) -> Result<CredentialRecord, StoreError> {
     let state: String = row.try_get("state")?;
+    let kind: String = row.try_get("kind")?;
     Ok(CredentialRecord {
         id: row.try_get("id")?,
+        kind: match kind.as_str() {
+            "certification" => CredentialKind::Certification,
+            "generic" => CredentialKind::Generic,
+            other => return Err(StoreError::Corrupt(format!("credential kind {other:?}"))),
+        },
         candidate_id: row.try_get("candidate_id")?,
         certification: row.try_get("certification")?,
         attempt: row.try_get("attempt")?,
@@ -102,6 +108,10 @@ pub(super) async fn list_credentials(
 ) -> Result<Vec<CredentialRecord>, StoreError> {
     let mut clauses = Vec::new();
     let mut binds: Vec<String> = Vec::new();
+    if let Some(k) = filter.kind {
+        binds.push(k.as_str().to_owned());
+        clauses.push(format!("kind = ${}", binds.len()));
+    }
     if let Some(c) = &filter.certification {
         binds.push(c.clone());
         clauses.push(format!("certification = ${}", binds.len()));
@@ -246,6 +256,10 @@ fn search_sql(search: &CredentialSearch) -> (String, Vec<String>) {
     let suspended = BIT.replace("{p}", "suspension");
     let mut clauses: Vec<String> = Vec::new();
     let mut binds: Vec<String> = Vec::new();
+    if let Some(k) = search.kind {
+        binds.push(k.as_str().to_owned());
+        clauses.push(format!("c.kind = ${}", binds.len()));
+    }
     if let Some(c) = &search.certification {
         binds.push(c.clone());
         clauses.push(format!("c.certification = ${}", binds.len()));
@@ -260,7 +274,7 @@ fn search_sql(search: &CredentialSearch) -> (String, Vec<String>) {
         let name = binds.len();
         binds.push(pattern);
         clauses.push(format!(
-            "(c.holder_search LIKE ${name} ESCAPE '\\' OR LOWER(k.email) LIKE ${} ESCAPE '\\')",
+            "(c.holder_search LIKE ${name} ESCAPE '\\' OR LOWER(COALESCE(k.email, '')) LIKE ${} ESCAPE '\\')",
             binds.len()
         ));
     }
@@ -326,10 +340,10 @@ fn search_sql(search: &CredentialSearch) -> (String, Vec<String>) {
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
-        "SELECT {cols}, k.email AS holder_email, \
+        "SELECT {cols}, COALESCE(k.email, '') AS holder_email, \
          CAST(CASE WHEN {revoked} THEN 1 ELSE 0 END AS BIGINT) AS revoked, \
          CAST(CASE WHEN {suspended} THEN 1 ELSE 0 END AS BIGINT) AS suspended \
-         FROM credentials c JOIN candidates k ON k.id = c.candidate_id {where_sql} \
+         FROM credentials c LEFT JOIN candidates k ON k.id = c.candidate_id {where_sql} \
          ORDER BY c.issued_at DESC, c.id LIMIT {limit} OFFSET {offset}"
     );
     (sql, binds)
@@ -531,11 +545,12 @@ impl CredentialTx for SqlTx {
             for chunk in rows.chunks(CHUNK) {
                 let mut query = q(format!(
                     "INSERT INTO credentials ({CREDENTIAL_COLS}, holder_search) VALUES {}",
-                    values_list(self.backend, chunk.len(), 16, 1)
+                    values_list(self.backend, chunk.len(), 17, 1)
                 ));
                 for c in chunk {
                     query = query
                         .bind(c.id.clone())
+                        .bind(c.kind.as_str())
                         .bind(c.candidate_id.clone())
                         .bind(c.certification.clone())
                         .bind(c.attempt)

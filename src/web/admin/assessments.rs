@@ -196,6 +196,14 @@ pub async fn record_lab(
             }
             caller.token_name.clone()
         }
+        // StaffCaller admits no other scope; refused all the same.
+        Role::Issuer => {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                ErrorCode::InsufficientScope,
+                format!("an issuer token may not call {}", caller.route),
+            ));
+        }
         Role::Admin => req
             .grader
             .clone()

@@ -7,7 +7,9 @@ use super::{
 };
 use crate::issuance::revocation::CredentialStatus;
 use crate::issuance::{self, IssuanceError, IssueOutcome, Issuer};
-use crate::store::{CredentialHit, CredentialSearch, CredentialState, CredentialStatusFilter};
+use crate::store::{
+    CredentialHit, CredentialKind, CredentialSearch, CredentialState, CredentialStatusFilter,
+};
 use crate::web::auth::{AdminCaller, Caller, audit, audit_read, issuer_of, signing_issuer_of};
 use crate::web::error::{ErrorCode, Problem, store_failure};
 use crate::web::state::AppState;
@@ -384,6 +386,8 @@ pub async fn bulk_issue(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Only this kind: `certification` or `generic` (VC-API issuance).
+    pub kind: Option<String>,
     /// Only this certification (slug).
     pub certification: Option<String>,
     /// Holder name or e-mail contains this text (case-insensitive).
@@ -431,6 +435,17 @@ impl ListQuery {
                 ));
             }
         };
+        let kind = match self.kind.as_deref() {
+            None | Some("") => None,
+            Some("certification") => Some(CredentialKind::Certification),
+            Some("generic") => Some(CredentialKind::Generic),
+            Some(other) => {
+                return Err(unprocessable(
+                    "kind",
+                    format!("kind {other:?} is not certification or generic"),
+                ));
+            }
+        };
         let from = self
             .issued_from
             .as_deref()
@@ -457,6 +472,7 @@ impl ListQuery {
             ));
         }
         Ok(CredentialSearch {
+            kind,
             certification: self.certification.clone().filter(|c| !c.is_empty()),
             text: self
                 .q
@@ -530,7 +546,7 @@ pub async fn list_credentials(
                 view(
                     &issuer,
                     record,
-                    Some(holder_email),
+                    Some(holder_email).filter(|e| !e.is_empty()),
                     CredentialStatus {
                         revoked,
                         suspended,

@@ -1,6 +1,9 @@
 //! The admin API under `/api/v1/admin/` (and VC-API `POST /credentials/issue`,
-//! [`super::vc_api::issue`]), with bearer tokens (RFC 6750) scoped `admin`
-//! or `grader`, created by `rosette tokens create` and stored hashed.
+//! [`super::vc_api::issue`]), with bearer tokens (RFC 6750) scoped `admin`,
+//! `grader` or `issuer`, created by `rosette tokens create` and stored
+//! hashed. An `issuer` token may call `POST /credentials/issue` only (for
+//! credentials other than the catalog's certifications); every route here
+//! answers it 403.
 //!
 //! | method | path | scope | success |
 //! |---|---|---|---|

@@ -60,18 +60,21 @@ impl From<crate::store::AssessmentRecord> for AssessmentView {
 /// A credential as the admin API shows it (without the signed document).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CredentialView {
-    /// The credential id (`urn:uuid:…`).
+    /// The credential id (`urn:uuid:…`, or the URL a VC-API client gave).
     pub id: String,
-    /// Certification slug.
+    /// `certification`, or `generic` for a credential issued over VC-API
+    /// from a client's document (no candidate, certification or attempt).
+    pub kind: String,
+    /// Certification slug (empty for a generic credential).
     pub certification: String,
     /// The holder's name as signed.
     pub holder_name: String,
     /// The holder's e-mail (never in the credential itself).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holder_email: Option<String>,
-    /// The candidate's internal id.
-    pub candidate_id: String,
-    /// Attempt it was issued for.
+    /// The candidate's internal id (none for a generic credential).
+    pub candidate_id: Option<String>,
+    /// Attempt it was issued for (0 for a generic credential).
     pub attempt: i64,
     /// The caller's id of the issuance, if given.
     pub external_id: Option<String>,
@@ -128,6 +131,7 @@ pub(super) fn view(
         verification_url: format!("{}/v/{public}", issuer.public_url),
         credential_url: format!("{}/credentials/{public}", issuer.public_url),
         id: record.id,
+        kind: record.kind.as_str().into(),
         certification: record.certification,
         holder_name: record.holder_name,
         holder_email,
@@ -151,12 +155,15 @@ pub(super) async fn full_view(
         .credential_status(&record.id)
         .await
         .map_err(ApiError::from)?;
-    let email = issuer
-        .store
-        .candidate(&record.candidate_id)
-        .await
-        .map_err(store_failure("the candidate could not be read"))?
-        .map(|c| c.email);
+    let email = match record.candidate_id.as_deref() {
+        Some(candidate) => issuer
+            .store
+            .candidate(candidate)
+            .await
+            .map_err(store_failure("the candidate could not be read"))?
+            .map(|c| c.email),
+        None => None,
+    };
     let document = serde_json::from_str(&record.document).unwrap_or(Value::Null);
     Ok((view(issuer, record, email, bits), document))
 }
