@@ -287,10 +287,10 @@ impl Walk {
                     let l = v.as_str().ok_or_else(|| {
                         JsonLdError::Invalid(format!("@language must be a string at {path}"))
                     })?;
-                    language = Some(super::language_tag(l, &pointer_push(path, k))?.into_owned());
+                    language = Some(super::language_tag(l, path)?.into_owned());
                 }
                 Some("@direction") => {
-                    direction = Some(super::base_direction(v, &pointer_push(path, k))?);
+                    direction = Some(super::base_direction(v, path)?);
                 }
                 Some("@context") => return Err(unsupported("@context in a value object")),
                 Some("@index") => return Err(unsupported("@index")),

@@ -15,7 +15,7 @@
 //! - Every context (inline or compiled-in) is prepared so that nothing
 //!   removes the sentinel: a `null` context entry is followed by the sentinel
 //!   context again, `"@vocab": null` becomes the sentinel vocabulary, and a
-//!   term mapped to `null` is mapped to a sentinel IRI instead ([`guard_context`]).
+//!   term mapped to `null` is mapped to a sentinel IRI instead (`guard_context`).
 //! - The document is converted twice, strictly and leniently (lenient
 //!   `oxjsonld` keeps the IRIs and language tags that strict conversion
 //!   drops); different quads mean strict conversion dropped something.
@@ -24,7 +24,7 @@
 //! a base direction in a value object becomes its `i18n-datatype` literal
 //! type (`oxjsonld` has no such rdfDirection mode), and a context entry that
 //! is an object with its own `@context` member is unwrapped
-//! ([`unwrap_local_context`]).
+//! (`unwrap_local_context`).
 //!
 //! One known difference from jsonld.js remains on this path: a non-integral
 //! JSON number whose shortest round-trip form has 17 significant digits
@@ -121,7 +121,7 @@ fn unwrap_local_context(ctx: Value, path: &str) -> Result<(Vec<Value>, bool), Js
 
 /// Prepares a local context (at `path`) for `oxjsonld` in place: unwraps it
 /// the jsonld.js way, keeps the sentinel vocabulary in force after every
-/// `null` entry, and guards each context map ([`guard_context`]). Returns
+/// `null` entry, and guards each context map (`guard_context`). Returns
 /// whether it changed anything; an unchanged context is left byte for byte
 /// as it was.
 fn guard_local_context(ctx: &mut Value, path: &str, depth: usize) -> Result<bool, JsonLdError> {
@@ -211,7 +211,8 @@ fn guard_context(
                     ));
                 }
                 if let Some(scoped) = d.get_mut("@context") {
-                    changed |= guard_local_context(scoped, &pointer_push(&p, "@context"), depth + 1)?;
+                    changed |=
+                        guard_local_context(scoped, &pointer_push(&p, "@context"), depth + 1)?;
                 }
             }
             _ => {}
@@ -225,11 +226,8 @@ fn guard_context(
 /// `oxjsonld` converts to the literal jsonld.js produces (JSON-LD 1.1 API,
 /// Object to RDF Conversion step 13). The checks are those of the fast path.
 fn rewrite_direction(m: &mut Map<String, Value>, path: &str) -> Result<(), JsonLdError> {
-    let direction = super::base_direction(
-        m.get("@direction").unwrap_or(&Value::Null),
-        &pointer_push(path, "@direction"),
-    )?
-    .to_owned();
+    let direction =
+        super::base_direction(m.get("@direction").unwrap_or(&Value::Null), path)?.to_owned();
     if m.contains_key("@type") {
         return Err(JsonLdError::Invalid(format!(
             "a value object with @type cannot have @language or @direction at {path}"
@@ -249,13 +247,14 @@ fn rewrite_direction(m: &mut Map<String, Value>, path: &str) -> Result<(), JsonL
         .keys()
         .find(|k| !matches!(k.as_str(), "@value" | "@language" | "@direction" | "@index"))
     {
-        return Err(safe(format!("{k} beside @direction is not supported"), path));
+        return Err(safe(
+            format!("{k} beside @direction is not supported"),
+            path,
+        ));
     }
     let language = match m.remove("@language") {
         None | Some(Value::Null) => None,
-        Some(Value::String(l)) => {
-            Some(super::language_tag(&l, &pointer_push(path, "@language"))?.into_owned())
-        }
+        Some(Value::String(l)) => Some(super::language_tag(&l, path)?.into_owned()),
         Some(_) => {
             return Err(JsonLdError::Invalid(format!(
                 "@language must be a string at {path}"
@@ -310,7 +309,7 @@ fn prepare(v: &mut Value, path: &str, depth: usize) -> Result<bool, JsonLdError>
                     ("@context", _) => continue,
                     ("@value", Value::Null) => return Err(safe("null @value", &p)),
                     ("@language", Value::String(l)) => {
-                        super::language_tag(l, &p)?;
+                        super::language_tag(l, path)?;
                     }
                     (_, Value::String(s)) if s.contains(['\u{FFFE}', '\u{FFFF}']) => {
                         return Err(safe(
@@ -337,8 +336,9 @@ fn prepare(v: &mut Value, path: &str, depth: usize) -> Result<bool, JsonLdError>
 /// inline context ([`guard_local_context`]; e.g. the VC 2.0 context's
 /// `verifiableCredential` resets the context with `null`). Computed once per URL.
 fn guarded_remote(url: &str) -> Result<(Arc<Vec<u8>>, &'static str), JsonLdError> {
-    static GUARDED: LazyLock<RwLock<HashMap<&'static str, Arc<Vec<u8>>>>> =
-        LazyLock::new(RwLock::default);
+    /// Guarded context documents by URL (at most one per compiled-in context).
+    type Guarded = RwLock<HashMap<&'static str, Arc<Vec<u8>>>>;
+    static GUARDED: LazyLock<Guarded> = LazyLock::new(RwLock::default);
     let ctx = contexts::load(url)?;
     if let Ok(map) = GUARDED.read()
         && let Some(bytes) = map.get(ctx.url)

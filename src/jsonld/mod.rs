@@ -179,8 +179,8 @@ pub fn i18n_datatype(language: Option<&str>, direction: &str) -> String {
     )
 }
 
-/// Checks a base direction (JSON-LD 1.1, "Base Direction": `ltr` or
-/// `rtl`; JSON-LD 1.1 API, Expansion step 13.4.8).
+/// Checks the base direction of the value object at `path` (JSON-LD 1.1,
+/// "Base Direction": `ltr` or `rtl`; JSON-LD 1.1 API, Expansion step 13.4.8).
 pub(crate) fn base_direction<'a>(value: &'a Value, path: &str) -> Result<&'a str, JsonLdError> {
     match value.as_str() {
         Some(d @ ("ltr" | "rtl")) => Ok(d),
@@ -193,12 +193,16 @@ pub(crate) fn base_direction<'a>(value: &'a Value, path: &str) -> Result<&'a str
     }
 }
 
-/// A value object's `@language`, lower-cased as JSON-LD expansion does. It
+/// The `@language` of the value object at `path`, lower-cased as JSON-LD
+/// expansion does. It
 /// must be well-formed for both implementations: jsonld.js's safe mode
 /// refuses a tag outside `[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*` ("invalid
 /// @language value"), and RDF 1.1 Concepts §3.3 requires a BCP 47 tag (a tag
 /// `oxrdf` rejects would otherwise be dropped).
-pub fn language_tag<'a>(tag: &'a str, path: &str) -> Result<std::borrow::Cow<'a, str>, JsonLdError> {
+pub fn language_tag<'a>(
+    tag: &'a str,
+    path: &str,
+) -> Result<std::borrow::Cow<'a, str>, JsonLdError> {
     let mut subtags = tag.split('-');
     let first_ok = subtags
         .next()
@@ -208,7 +212,11 @@ pub fn language_tag<'a>(tag: &'a str, path: &str) -> Result<std::borrow::Cow<'a,
     if !first_ok || !rest_ok || oxrdf::Literal::new_language_tagged_literal("", tag).is_err() {
         return Err(JsonLdError::SafeMode {
             reason: format!("{tag:?} is not a well-formed language tag"),
-            path: if path.is_empty() { "/".into() } else { path.to_owned() },
+            path: if path.is_empty() {
+                "/".into()
+            } else {
+                path.to_owned()
+            },
         });
     }
     Ok(if tag.bytes().any(|b| b.is_ascii_uppercase()) {

@@ -772,8 +772,12 @@ mod tests {
     #[test]
     fn different_proofs_with_one_id_are_refused() {
         let rdfc = Cryptosuite::EddsaRdfc2022;
-        let first = add_proof(&credential(), &options(rdfc, Some("urn:uuid:p1"), &[]), &signer())
-            .unwrap();
+        let first = add_proof(
+            &credential(),
+            &options(rdfc, Some("urn:uuid:p1"), &[]),
+            &signer(),
+        )
+        .unwrap();
         let mut other = options(rdfc, Some("urn:uuid:p1"), &[]);
         other.created = Some("2026-01-02T00:00:00Z".into());
         let both = add_proof(&first, &other, &signer());
@@ -794,10 +798,18 @@ mod tests {
     fn previous_proof_as_string_or_array_is_honoured() {
         let rdfc = Cryptosuite::EddsaRdfc2022;
         let jcs = Cryptosuite::EddsaJcs2022;
-        let p1 = add_proof(&credential(), &options(rdfc, Some("urn:uuid:p1"), &[]), &signer())
-            .unwrap();
-        let p2 = add_proof(&p1, &options(jcs, Some("urn:uuid:p2"), &["urn:uuid:p1"]), &signer())
-            .unwrap();
+        let p1 = add_proof(
+            &credential(),
+            &options(rdfc, Some("urn:uuid:p1"), &[]),
+            &signer(),
+        )
+        .unwrap();
+        let p2 = add_proof(
+            &p1,
+            &options(jcs, Some("urn:uuid:p2"), &["urn:uuid:p1"]),
+            &signer(),
+        )
+        .unwrap();
         let p3 = add_proof(
             &p2,
             &options(rdfc, None, &["urn:uuid:p1", "urn:uuid:p2"]),
@@ -835,7 +847,11 @@ mod tests {
         let err = add_proof(&p1, &options(jcs, None, &["urn:uuid:nope"]), &signer()).unwrap_err();
         assert_eq!(err.code(), "previous_proof_missing");
         // previousProof must be a string or an array of strings.
-        for bad in [json!(5), json!(["urn:uuid:p1", 5]), json!({ "id": "urn:uuid:p1" })] {
+        for bad in [
+            json!(5),
+            json!(["urn:uuid:p1", 5]),
+            json!({ "id": "urn:uuid:p1" }),
+        ] {
             let mut doc = p3.clone();
             doc["proof"][1]["previousProof"] = bad.clone();
             assert_eq!(codes(&doc).unwrap()[1], Err("proof_malformed"), "{bad}");
@@ -852,8 +868,12 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.code(), "proof_malformed");
-        let mut doc = add_proof(&credential(), &options(rdfc, Some("urn:uuid:p1"), &[]), &signer())
-            .unwrap();
+        let mut doc = add_proof(
+            &credential(),
+            &options(rdfc, Some("urn:uuid:p1"), &[]),
+            &signer(),
+        )
+        .unwrap();
         doc["proof"]["previousProof"] = json!(["urn:uuid:p1"]);
         assert_eq!(codes(&doc), Ok(vec![Err("proof_malformed")]));
     }
@@ -868,15 +888,31 @@ mod tests {
         .unwrap();
         let cases: Vec<(&str, Option<Value>, &str)> = vec![
             ("type", None, "proof_malformed"),
-            ("type", Some(json!("Ed25519Signature2018")), "cryptosuite_unsupported"),
+            (
+                "type",
+                Some(json!("Ed25519Signature2018")),
+                "cryptosuite_unsupported",
+            ),
             ("cryptosuite", None, "proof_malformed"),
-            ("cryptosuite", Some(json!("ecdsa-rdfc-2019")), "cryptosuite_unsupported"),
+            (
+                "cryptosuite",
+                Some(json!("ecdsa-rdfc-2019")),
+                "cryptosuite_unsupported",
+            ),
             ("proofPurpose", None, "proof_malformed"),
-            ("proofPurpose", Some(json!("authentication")), "proof_purpose_mismatch"),
+            (
+                "proofPurpose",
+                Some(json!("authentication")),
+                "proof_purpose_mismatch",
+            ),
             ("verificationMethod", None, "proof_malformed"),
             ("verificationMethod", Some(json!(5)), "proof_malformed"),
             ("proofValue", None, "proof_malformed"),
-            ("proofValue", Some(json!("x3FXQje")), "proof_value_malformed"),
+            (
+                "proofValue",
+                Some(json!("x3FXQje")),
+                "proof_value_malformed",
+            ),
             ("proofValue", Some(json!("z0OIl")), "proof_value_malformed"),
             ("proofValue", Some(json!("")), "proof_value_malformed"),
         ];

@@ -73,43 +73,140 @@ fn corpus() -> Vec<(&'static str, Value, Expect)> {
     use Expect::*;
     let ob: Vec<(&'static str, Edit, Expect)> = vec![
         // Language value objects and arrays of them (VCDM 2.0 §4.6).
-        ("credential name in a language", |d| d["name"] = lang("Certificat", "fr"), Same),
-        ("credential description, two languages", |d| {
-            d["description"] = json!([lang("Described", "en"), lang("Décrit", "fr-CA")])
-        }, Same),
-        ("issuer name, string and language object", |d| {
-            d["issuer"]["name"] = json!(["Issuer", lang("Émetteur", "fr")])
-        }, Same),
-        ("issuer description in a language", |d| d["issuer"]["description"] = lang("Un émetteur", "fr"), Same),
-        ("achievement name and description in languages", |d| {
-            d["credentialSubject"]["achievement"]["name"] = json!([lang("Achievement", "en"), lang("Leistung", "de")]);
-            d["credentialSubject"]["achievement"]["description"] = json!([lang("Described", "en-GB"), lang("説明", "ja")]);
-        }, Same),
-        ("upper-case language tag (lower-cased)", |d| d["name"] = lang("Credential", "EN-US"), Same),
-        ("language tag with a script subtag", |d| d["name"] = lang("認定", "zh-Hant-TW"), Same),
-        ("null @language is no language", |d| d["name"] = json!({ "@value": "x", "@language": null }), Same),
-        ("malformed language tag", |d| d["name"] = lang("x", "en_US"), BothRefuse("jsonld_data_loss")),
-        ("empty language tag", |d| d["name"] = lang("x", ""), BothRefuse("jsonld_data_loss")),
-        ("overlong language subtag", |d| d["name"] = lang("x", "en-abcdefghi"), BothRefuse("jsonld_data_loss")),
-        ("language tag jsonld.js allows but BCP 47 does not", |d| d["name"] = lang("x", "a"), WeRefuse("jsonld_data_loss")),
+        (
+            "credential name in a language",
+            |d| d["name"] = lang("Certificat", "fr"),
+            Same,
+        ),
+        (
+            "credential description, two languages",
+            |d| d["description"] = json!([lang("Described", "en"), lang("Décrit", "fr-CA")]),
+            Same,
+        ),
+        (
+            "issuer name, string and language object",
+            |d| d["issuer"]["name"] = json!(["Issuer", lang("Émetteur", "fr")]),
+            Same,
+        ),
+        (
+            "issuer description in a language",
+            |d| d["issuer"]["description"] = lang("Un émetteur", "fr"),
+            Same,
+        ),
+        (
+            "achievement name and description in languages",
+            |d| {
+                d["credentialSubject"]["achievement"]["name"] =
+                    json!([lang("Achievement", "en"), lang("Leistung", "de")]);
+                d["credentialSubject"]["achievement"]["description"] =
+                    json!([lang("Described", "en-GB"), lang("説明", "ja")]);
+            },
+            Same,
+        ),
+        (
+            "upper-case language tag (lower-cased)",
+            |d| d["name"] = lang("Credential", "EN-US"),
+            Same,
+        ),
+        (
+            "language tag with a script subtag",
+            |d| d["name"] = lang("認定", "zh-Hant-TW"),
+            Same,
+        ),
+        (
+            "null @language is no language",
+            |d| d["name"] = json!({ "@value": "x", "@language": null }),
+            Same,
+        ),
+        (
+            "malformed language tag",
+            |d| d["name"] = lang("x", "en_US"),
+            BothRefuse("jsonld_data_loss"),
+        ),
+        (
+            "empty language tag",
+            |d| d["name"] = lang("x", ""),
+            BothRefuse("jsonld_data_loss"),
+        ),
+        (
+            "overlong language subtag",
+            |d| d["name"] = lang("x", "en-abcdefghi"),
+            BothRefuse("jsonld_data_loss"),
+        ),
+        (
+            "language tag jsonld.js allows but BCP 47 does not",
+            |d| d["name"] = lang("x", "a"),
+            WeRefuse("jsonld_data_loss"),
+        ),
         // Base direction (i18n-datatype).
-        ("name with language and direction", |d| d["name"] = dir("شهادة", Some("ar"), "rtl"), Same),
-        ("name with direction only", |d| d["name"] = dir("x", None, "ltr"), Same),
-        ("upper-case language with direction", |d| d["name"] = dir("x", Some("AR-EG"), "rtl"), Same),
-        ("issuer name with direction", |d| d["issuer"]["name"] = dir("מנפיק", Some("he"), "rtl"), Same),
-        ("achievement name and description with directions", |d| {
-            d["credentialSubject"]["achievement"]["name"] = json!([dir("إنجاز", Some("ar"), "rtl"), lang("Achievement", "en")]);
-            d["credentialSubject"]["achievement"]["description"] = dir("وصف", Some("ar"), "rtl");
-        }, Same),
-        ("direction with null language", |d| d["name"] = json!({ "@value": "x", "@language": null, "@direction": "rtl" }), Same),
-        ("direction that is neither ltr nor rtl", |d| d["name"] = dir("x", Some("en"), "up"), BothRefuse("jsonld_invalid")),
-        ("null direction", |d| d["name"] = json!({ "@value": "x", "@direction": null }), BothRefuse("jsonld_invalid")),
-        ("direction beside @type", |d| {
-            d["name"] = json!({ "@value": "x", "@type": "https://example.com/dt", "@direction": "rtl" })
-        }, BothRefuse("jsonld_invalid")),
-        ("direction with a malformed language", |d| d["name"] = dir("x", Some("e n"), "rtl"), BothRefuse("jsonld_data_loss")),
-        ("direction on a number (JSON-LD drops it)", |d| d["name"] = json!({ "@value": 5, "@direction": "rtl" }), WeRefuse("jsonld_data_loss")),
-        ("direction in a node object (JSON-LD drops it)", |d| d["credentialSubject"]["@direction"] = json!("rtl"), WeRefuse("jsonld_data_loss")),
+        (
+            "name with language and direction",
+            |d| d["name"] = dir("شهادة", Some("ar"), "rtl"),
+            Same,
+        ),
+        (
+            "name with direction only",
+            |d| d["name"] = dir("x", None, "ltr"),
+            Same,
+        ),
+        (
+            "upper-case language with direction",
+            |d| d["name"] = dir("x", Some("AR-EG"), "rtl"),
+            Same,
+        ),
+        (
+            "issuer name with direction",
+            |d| d["issuer"]["name"] = dir("מנפיק", Some("he"), "rtl"),
+            Same,
+        ),
+        (
+            "achievement name and description with directions",
+            |d| {
+                d["credentialSubject"]["achievement"]["name"] =
+                    json!([dir("إنجاز", Some("ar"), "rtl"), lang("Achievement", "en")]);
+                d["credentialSubject"]["achievement"]["description"] =
+                    dir("وصف", Some("ar"), "rtl");
+            },
+            Same,
+        ),
+        (
+            "direction with null language",
+            |d| d["name"] = json!({ "@value": "x", "@language": null, "@direction": "rtl" }),
+            Same,
+        ),
+        (
+            "direction that is neither ltr nor rtl",
+            |d| d["name"] = dir("x", Some("en"), "up"),
+            BothRefuse("jsonld_invalid"),
+        ),
+        (
+            "null direction",
+            |d| d["name"] = json!({ "@value": "x", "@direction": null }),
+            BothRefuse("jsonld_invalid"),
+        ),
+        (
+            "direction beside @type",
+            |d| {
+                d["name"] =
+                    json!({ "@value": "x", "@type": "https://example.com/dt", "@direction": "rtl" })
+            },
+            BothRefuse("jsonld_invalid"),
+        ),
+        (
+            "direction with a malformed language",
+            |d| d["name"] = dir("x", Some("e n"), "rtl"),
+            BothRefuse("jsonld_data_loss"),
+        ),
+        (
+            "direction on a number (JSON-LD drops it)",
+            |d| d["name"] = json!({ "@value": 5, "@direction": "rtl" }),
+            WeRefuse("jsonld_data_loss"),
+        ),
+        (
+            "direction in a node object (JSON-LD drops it)",
+            |d| d["credentialSubject"]["@direction"] = json!("rtl"),
+            WeRefuse("jsonld_data_loss"),
+        ),
     ];
     let mut docs: Vec<(&'static str, Value, Expect)> = ob
         .into_iter()
@@ -340,7 +437,8 @@ fn directions_take_the_fast_path_when_the_contexts_are_compiled_in() {
 
 #[test]
 fn wrapped_context_entries_are_unwrapped() {
-    let mut wrapped = vc(json!([V2, { "@context": { "extra": "https://example.com/vocab#extra" } }]));
+    let mut wrapped =
+        vc(json!([V2, { "@context": { "extra": "https://example.com/vocab#extra" } }]));
     wrapped["credentialSubject"]["extra"] = json!("value");
     let mut plain = vc(json!([V2, { "extra": "https://example.com/vocab#extra" }]));
     plain["credentialSubject"]["extra"] = json!("value");
@@ -381,7 +479,8 @@ fn i18n_credentials(issuer: &str) -> Vec<(&'static str, Value)> {
     ob["credentialSubject"]["achievement"]["name"] = lang("Leistung", "DE");
     ob["credentialSubject"]["achievement"]["description"] =
         json!([lang("Described", "en"), dir("وصف", Some("ar"), "rtl")]);
-    let mut general = vc(json!([V2, { "@context": { "extra": "https://example.com/vocab#extra" } }]));
+    let mut general =
+        vc(json!([V2, { "@context": { "extra": "https://example.com/vocab#extra" } }]));
     general["issuer"] = json!(issuer);
     general["credentialSubject"]["extra"] = dir("قيمة", Some("ar-EG"), "rtl");
     general["name"] = json!([lang("Plain", "en"), dir("x", None, "rtl")]);
@@ -415,12 +514,16 @@ fn directions_and_languages_sign_and_verify_in_rosette() {
             assert_eq!(verify_codes(&signed), vec![Ok(())], "{name} {suite:?}");
             // Changing only the direction changes the signed bytes.
             let mut flipped = signed.clone();
-            let text = serde_json::to_string(&flipped).unwrap().replacen("\"rtl\"", "\"ltr\"", 1);
+            let text = serde_json::to_string(&flipped)
+                .unwrap()
+                .replacen("\"rtl\"", "\"ltr\"", 1);
             flipped = serde_json::from_str(&text).unwrap();
             assert_ne!(flipped, signed);
             assert_eq!(
                 verify_codes(&flipped),
-                vec![Err("signature_invalid: the signature does not verify".into())],
+                vec![Err(
+                    "signature_invalid: the signature does not verify".into()
+                )],
                 "{name} {suite:?}"
             );
         }
@@ -440,7 +543,12 @@ fn directions_and_languages_verify_across_implementations() {
         let mut signed = unsigned.clone();
         // The reference eddsa-jcs-2022 verifier compares `@context` entries
         // with `!==`, so it cannot verify a jcs proof over an inline context.
-        let suites: &[Cryptosuite] = if unsigned["@context"].as_array().unwrap().iter().all(Value::is_string) {
+        let suites: &[Cryptosuite] = if unsigned["@context"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(Value::is_string)
+        {
             &[Cryptosuite::EddsaRdfc2022, Cryptosuite::EddsaJcs2022]
         } else {
             &[Cryptosuite::EddsaRdfc2022]
