@@ -157,14 +157,14 @@ fn guard_local_context(ctx: &mut Value, path: &str, depth: usize) -> Result<bool
 /// `"@vocab": null` becomes the sentinel vocabulary, a term mapped to `null`
 /// (directly or by `"@id": null`) is mapped to a sentinel IRI, and scoped
 /// contexts are guarded in turn. `@direction` in a context (a default base
-/// direction, a term's direction mapping, or an alias) is refused: only
-/// value objects may carry a base direction.
+/// direction other than `null`, a term's direction mapping, or an alias) is
+/// refused: only value objects may carry a base direction.
 fn guard_context(
     m: &mut Map<String, Value>,
     path: &str,
     depth: usize,
 ) -> Result<bool, JsonLdError> {
-    if m.contains_key("@direction") {
+    if m.get("@direction").is_some_and(|d| !d.is_null()) {
         return Err(safe(
             "@direction in a context is not supported; give the direction in each value object",
             &pointer_push(path, "@direction"),
@@ -204,7 +204,7 @@ fn guard_context(
                     }
                     _ => {}
                 }
-                if d.contains_key("@direction") {
+                if d.get("@direction").is_some_and(|x| !x.is_null()) {
                     return Err(safe(
                         "a term's @direction mapping is not supported; give the direction in each value object",
                         &p,

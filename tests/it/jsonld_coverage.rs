@@ -250,6 +250,11 @@ fn corpus() -> Vec<(&'static str, Value, Expect)> {
             d["name"] = json!({ "@value": "x", "dir": "rtl" });
             d
         }, WeRefuse("jsonld_data_loss")),
+        ("context and term @direction null (no direction)", {
+            let mut d = vc(json!([V2, { "@direction": null, "extra": { "@id": "https://example.com/vocab#extra", "@direction": null } }]));
+            d["credentialSubject"]["extra"] = json!("x");
+            d
+        }, Same),
         // Context entries wrapped in their own @context (jsonld.js unwraps them).
         ("wrapped inline context entry", {
             let mut d = vc(json!([V2, { "@context": extra.clone() }]));
