@@ -4,7 +4,8 @@
 //!
 //! Safe mode is enforced here natively: every place where the algorithms
 //! would drop data (an undefined term, a relative `@id` or `@type`, a
-//! `@direction`, a `null` `@value`) is an error with a JSON pointer.
+//! `@direction` outside a value object, a `null` `@value`, a malformed
+//! language tag) is an error with a JSON pointer.
 
 use super::context::{self, ActiveContext, Container, TermDef};
 use super::{JsonLdError, Quad, Term, pointer_push};
@@ -252,6 +253,9 @@ impl Walk {
         }
     }
 
+    /// A value object (Expansion §5.1.2 step 15, Value Expansion) to an RDF
+    /// literal (Object to RDF Conversion), with a base direction converted
+    /// under the `i18n-datatype` rdfDirection ([`super::i18n_datatype`]).
     fn value_object(
         &mut self,
         ctx: &ActiveContext,
@@ -261,6 +265,7 @@ impl Walk {
         let mut value = None;
         let mut datatype = None;
         let mut language = None;
+        let mut direction = None;
         for (k, v) in map {
             match ctx.keyword_of(k) {
                 Some("@value") => value = Some(v),
@@ -276,24 +281,16 @@ impl Walk {
                         .ok_or_else(|| safe("null @type", path))?;
                     datatype = Some(checked_iri(e, "@type", &pointer_push(path, k))?);
                 }
+                // A null @language expands as if it were absent (as jsonld.js has it).
+                Some("@language") if v.is_null() => {}
                 Some("@language") => {
                     let l = v.as_str().ok_or_else(|| {
                         JsonLdError::Invalid(format!("@language must be a string at {path}"))
                     })?;
-                    if l.is_empty()
-                        || !l
-                            .bytes()
-                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-                    {
-                        return Err(unsupported("language tag needing normalization"));
-                    }
-                    language = Some(l.to_owned());
+                    language = Some(super::language_tag(l, path)?.into_owned());
                 }
                 Some("@direction") => {
-                    return Err(safe(
-                        "@direction has no RDF form (rdfDirection not set)",
-                        &pointer_push(path, k),
-                    ));
+                    direction = Some(super::base_direction(v, path)?);
                 }
                 Some("@context") => return Err(unsupported("@context in a value object")),
                 Some("@index") => return Err(unsupported("@index")),
@@ -308,13 +305,28 @@ impl Walk {
         if value.is_null() {
             return Err(safe("null @value", path));
         }
-        if language.is_some() && (datatype.is_some() || !value.is_string()) {
+        if (language.is_some() || direction.is_some()) && datatype.is_some() {
+            return Err(JsonLdError::Invalid(format!(
+                "a value object with @type cannot have @language or @direction at {path}"
+            )));
+        }
+        if language.is_some() && !value.is_string() {
             return Err(JsonLdError::Invalid(format!(
                 "invalid language-tagged value at {path}"
             )));
         }
         if value.is_object() || value.is_array() {
             return Err(JsonLdError::Invalid(format!("invalid @value at {path}")));
+        }
+        if let Some(direction) = direction {
+            if !value.is_string() {
+                return Err(safe(
+                    "@direction on a value that is not a string would be dropped",
+                    path,
+                ));
+            }
+            let datatype = super::i18n_datatype(language.as_deref(), direction);
+            return literal(value, Some(&datatype), None, path);
         }
         literal(value, datatype.as_deref(), language, path)
     }
@@ -463,7 +475,7 @@ impl Walk {
                     "@id" | "@type" | "@context" => continue,
                     "@direction" => {
                         return Err(safe(
-                            "@direction has no RDF form (rdfDirection not set)",
+                            "@direction outside a value object would be dropped",
                             &p,
                         ));
                     }

@@ -10,8 +10,21 @@
 //! - the **general path** ([`general`]): `oxjsonld` with the offline loader.
 //!
 //! Safe mode (VC Data Integrity 1.0 §2.4.3, `DATA_LOSS_DETECTION_ERROR`;
-//! jsonld.js `safe: true`): an undefined term, a relative IRI, a value JSON-LD
-//! would drop, or `@direction` is an error, never silently dropped.
+//! jsonld.js `safe: true`): an undefined term, a relative or invalid IRI, a
+//! language tag that is not well-formed, or any other value JSON-LD would
+//! drop is an error, never silently dropped.
+//!
+//! Base direction: both paths convert with the `i18n-datatype` rdfDirection
+//! (JSON-LD 1.1 API, Object to RDF Conversion step 13, and the
+//! `JsonLdOptions.rdfDirection` option), which is what the `eddsa-rdfc-2022`
+//! implementations in the field sign with: a value object
+//! `{"@value": "…", "@language": "ar", "@direction": "rtl"}` becomes the
+//! literal `"…"^^<https://www.w3.org/ns/i18n#ar_rtl>` ([`i18n_datatype`]).
+//! Still refused: `@direction` in a context (a default direction or a term's
+//! direction mapping, which jsonld.js applies inconsistently), an alias of
+//! `@direction`, `@direction` on a non-string value or outside a value
+//! object (JSON-LD would drop it), and, on the general path, a document that
+//! needs such a rewrite while also carrying a JSON literal (`@json`).
 
 pub mod context;
 pub mod expand;
@@ -152,6 +165,65 @@ pub fn canonicalize_general(doc: &Value) -> Result<String, JsonLdError> {
 pub fn canonicalize_fast(doc: &Value) -> Result<String, JsonLdError> {
     let (quads, blanks) = expand::to_rdf(doc)?;
     rdfc::canonical_nquads(&quads, blanks)
+}
+
+/// The datatype IRI of a value object with a base direction under the
+/// `i18n-datatype` rdfDirection (JSON-LD 1.1 API, Object to RDF Conversion
+/// step 13.2): `https://www.w3.org/ns/i18n#` + the language tag in lower
+/// case (empty when absent) + `_` + the direction. `language` is already
+/// checked and lower-cased by [`language_tag`]; `direction` is `ltr` or `rtl`.
+pub fn i18n_datatype(language: Option<&str>, direction: &str) -> String {
+    format!(
+        "https://www.w3.org/ns/i18n#{}_{direction}",
+        language.unwrap_or("")
+    )
+}
+
+/// Checks the base direction of the value object at `path` (JSON-LD 1.1,
+/// "Base Direction": `ltr` or `rtl`; JSON-LD 1.1 API, Expansion step 13.4.8).
+pub(crate) fn base_direction<'a>(value: &'a Value, path: &str) -> Result<&'a str, JsonLdError> {
+    match value.as_str() {
+        Some(d @ ("ltr" | "rtl")) => Ok(d),
+        Some(d) => Err(JsonLdError::Invalid(format!(
+            "@direction must be \"ltr\" or \"rtl\", not {d:?}, at {path}"
+        ))),
+        None => Err(JsonLdError::Invalid(format!(
+            "@direction must be a string at {path}"
+        ))),
+    }
+}
+
+/// The `@language` of the value object at `path`, lower-cased as JSON-LD
+/// expansion does. It
+/// must be well-formed for both implementations: jsonld.js's safe mode
+/// refuses a tag outside `[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*` ("invalid
+/// @language value"), and RDF 1.1 Concepts §3.3 requires a BCP 47 tag (a tag
+/// `oxrdf` rejects would otherwise be dropped).
+pub fn language_tag<'a>(
+    tag: &'a str,
+    path: &str,
+) -> Result<std::borrow::Cow<'a, str>, JsonLdError> {
+    let mut subtags = tag.split('-');
+    let first_ok = subtags
+        .next()
+        .is_some_and(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic()));
+    let rest_ok =
+        subtags.all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if !first_ok || !rest_ok || oxrdf::Literal::new_language_tagged_literal("", tag).is_err() {
+        return Err(JsonLdError::SafeMode {
+            reason: format!("{tag:?} is not a well-formed language tag"),
+            path: if path.is_empty() {
+                "/".into()
+            } else {
+                path.to_owned()
+            },
+        });
+    }
+    Ok(if tag.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(tag.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(tag)
+    })
 }
 
 /// Writes a JSON pointer segment (RFC 6901 escaping).

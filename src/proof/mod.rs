@@ -104,9 +104,10 @@ pub enum ProofError {
     /// The proof expired before the verification time.
     #[error("the proof expired at {0}")]
     Expired(String),
-    /// The same proof appears twice in the proof set.
-    #[error("proof {0} appears more than once")]
-    Duplicated(usize),
+    /// Two different proofs of the set carry the same `id`, so a
+    /// `previousProof` naming it would be ambiguous (see [`proofs_of`]).
+    #[error("two different proofs have the id {0:?}")]
+    DuplicateId(String),
     /// `previousProof` names a proof that is not in the document.
     #[error("previousProof {0:?} names no proof of this document")]
     PreviousProofMissing(String),
@@ -139,7 +140,7 @@ impl ProofError {
             ProofError::ProofValue(_) => "proof_value_malformed",
             ProofError::Date(_) => "proof_date_malformed",
             ProofError::Expired(_) => "proof_expired",
-            ProofError::Duplicated(_) => "proof_duplicated",
+            ProofError::DuplicateId(_) => "proof_id_duplicated",
             ProofError::PreviousProofMissing(_) => "previous_proof_missing",
             ProofError::BadSignature => "signature_invalid",
             ProofError::Key(e) => e.code(),
@@ -243,7 +244,17 @@ pub fn check_date_time_stamp(s: &str) -> Result<chrono::DateTime<chrono::FixedOf
         .ok_or_else(|| ProofError::Date(format!("{s:?} is not an XML Schema dateTimeStamp")))
 }
 
-/// The proofs of a secured document, in order (`proof` may be one map or an array).
+/// The proofs of a secured document, in order (`proof` may be one map or an
+/// array; VC-DI 1.0 §2.1.2 "Proof Sets").
+///
+/// Duplicates: a proof identical to another proof of the set (same JSON:
+/// same key, same `created`, same `proofValue`, which is what signing the
+/// same document twice within one second with a deterministic Ed25519 key
+/// gives) is kept and verified like any other proof, as the JavaScript
+/// reference verifier (`jsonld-signatures` `ProofSet`) does: it repeats a
+/// claim without hiding or changing one. What is refused is two *different*
+/// proofs with the same `id` ([`ProofError::DuplicateId`]): VC-DI 1.0 §4.5
+/// selects a chained proof by its `id`, so such a set has no single meaning.
 pub fn proofs_of(doc: &Value) -> Result<Vec<&Map<String, Value>>, ProofError> {
     match doc.get("proof") {
         None | Some(Value::Null) => Err(ProofError::Missing),
@@ -259,8 +270,14 @@ pub fn proofs_of(doc: &Value) -> Result<Vec<&Map<String, Value>>, ProofError> {
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             for (i, p) in proofs.iter().enumerate() {
-                if proofs[..i].contains(p) {
-                    return Err(ProofError::Duplicated(i));
+                let Some(id) = p.get("id").and_then(Value::as_str) else {
+                    continue;
+                };
+                if proofs[..i]
+                    .iter()
+                    .any(|q| q.get("id").and_then(Value::as_str) == Some(id) && q != p)
+                {
+                    return Err(ProofError::DuplicateId(id.to_owned()));
                 }
             }
             Ok(proofs)
@@ -268,6 +285,17 @@ pub fn proofs_of(doc: &Value) -> Result<Vec<&Map<String, Value>>, ProofError> {
         Some(_) => Err(ProofError::Malformed(
             "proof must be an object or array".into(),
         )),
+    }
+}
+
+/// A proof cannot chain to itself (VC-DI 1.0 §4.5: `previousProof` names
+/// proofs that existed before this one was made).
+fn check_not_self_chained(own_id: Option<&str>, previous: &[&str]) -> Result<(), ProofError> {
+    match own_id {
+        Some(id) if previous.contains(&id) => Err(ProofError::Malformed(format!(
+            "previousProof names the proof's own id {id:?}"
+        ))),
+        _ => Ok(()),
     }
 }
 
@@ -408,6 +436,14 @@ pub fn add_proof(
         check_date_time_stamp(e)?;
     }
     let previous: Vec<&str> = options.previous_proof.iter().map(String::as_str).collect();
+    check_not_self_chained(options.id.as_deref(), &previous)?;
+    if let Some(id) = &options.id
+        && existing
+            .iter()
+            .any(|p| p.get("id").and_then(Value::as_str) == Some(id))
+    {
+        return Err(ProofError::DuplicateId(id.clone()));
+    }
     let unsecured = Unsecured::chained(map, &existing, &previous)?;
     let mut proof = Map::new();
     if let Some(id) = &options.id {
@@ -590,6 +626,7 @@ async fn verify_one(
         }
     }
     let previous = previous_ids(proof)?;
+    check_not_self_chained(proof.get("id").and_then(Value::as_str), &previous)?;
     let unsecured = Unsecured::chained(doc, all, &previous)?;
     let mut options = proof.clone();
     options.remove("proofValue");
@@ -644,4 +681,252 @@ pub fn check_signature(
     let sig = Signature::from_bytes(signature);
     key.verify_strict(message, &sig)
         .map_err(|_| ProofError::BadSignature)
+}
+
+#[cfg(test)]
+mod tests {
+    //! Proof-set rules (VC-DI 1.0 §2.1.2, §4.5) and the members every proof
+    //! must carry (§4.4 step 3).
+    use super::*;
+    use crate::keys::{IssuerKey, OfflineResolver, SigningKey};
+    use serde_json::json;
+
+    const CREATED: &str = "2026-01-01T00:00:00Z";
+
+    fn signer() -> IssuerKey {
+        IssuerKey::did_key(SigningKey::from_bytes(&[7; 32]))
+    }
+
+    fn credential() -> Value {
+        let issuer = signer().method().controller;
+        json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "id": "urn:uuid:00000000-0000-4000-8000-000000000001",
+            "type": ["VerifiableCredential"],
+            "issuer": issuer,
+            "validFrom": "2026-01-01T00:00:00Z",
+            "credentialSubject": { "id": "did:example:subject" }
+        })
+    }
+
+    fn options(suite: Cryptosuite, id: Option<&str>, previous: &[&str]) -> ProofOptions {
+        let mut o = ProofOptions::assertion(suite, Some(CREATED.into()));
+        o.id = id.map(str::to_owned);
+        o.previous_proof = previous.iter().map(|s| (*s).to_owned()).collect();
+        o
+    }
+
+    fn codes(doc: &Value) -> Result<Vec<Result<(), &'static str>>, &'static str> {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z")
+            .unwrap()
+            .to_utc();
+        let outcomes = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(verify_proofs(
+                doc,
+                "assertionMethod",
+                &OfflineResolver::new(),
+                now,
+            ))
+            .map_err(|e| e.code())?;
+        Ok(outcomes
+            .into_iter()
+            .map(|o| o.result.map_err(|e| e.code()))
+            .collect())
+    }
+
+    #[test]
+    fn identical_duplicate_proofs_each_verify() {
+        for suite in [Cryptosuite::EddsaRdfc2022, Cryptosuite::EddsaJcs2022] {
+            let once = add_proof(&credential(), &options(suite, None, &[]), &signer()).unwrap();
+            // Signing the same document again in the same second gives the same proof.
+            let mut twice = once.clone();
+            twice.as_object_mut().unwrap().remove("proof");
+            let twice = add_proof(
+                &proof_as_array(add_proof(&twice, &options(suite, None, &[]), &signer()).unwrap()),
+                &options(suite, None, &[]),
+                &signer(),
+            )
+            .unwrap();
+            let proofs = twice["proof"].as_array().unwrap();
+            assert_eq!(proofs.len(), 2);
+            assert_eq!(proofs[0], proofs[1], "{suite:?}: deterministic signatures");
+            assert_eq!(codes(&twice), Ok(vec![Ok(()), Ok(())]), "{suite:?}");
+            // Identical proofs with the same id are still one proof twice.
+            let mut with_id = credential();
+            with_id["proof"] = json!([once["proof"].clone(), once["proof"].clone()]);
+            with_id["proof"][0]["id"] = json!("urn:uuid:p1");
+            with_id["proof"][1]["id"] = json!("urn:uuid:p1");
+            assert!(proofs_of(&with_id).is_ok());
+            // A duplicate still has to verify on its own.
+            let mut tampered = twice.clone();
+            tampered["proof"][1]["created"] = json!("2026-01-01T00:00:01Z");
+            assert_eq!(
+                codes(&tampered),
+                Ok(vec![Ok(()), Err("signature_invalid")]),
+                "{suite:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn different_proofs_with_one_id_are_refused() {
+        let rdfc = Cryptosuite::EddsaRdfc2022;
+        let first = add_proof(
+            &credential(),
+            &options(rdfc, Some("urn:uuid:p1"), &[]),
+            &signer(),
+        )
+        .unwrap();
+        let mut other = options(rdfc, Some("urn:uuid:p1"), &[]);
+        other.created = Some("2026-01-02T00:00:00Z".into());
+        let both = add_proof(&first, &other, &signer());
+        assert_eq!(both.unwrap_err().code(), "proof_id_duplicated");
+        // The same set assembled by hand fails verification as a whole.
+        let mut doc = first.clone();
+        let mut second = first["proof"].clone();
+        second["created"] = json!("2026-01-02T00:00:00Z");
+        doc["proof"] = json!([first["proof"].clone(), second]);
+        assert_eq!(codes(&doc), Err("proof_id_duplicated"));
+        // Without ids, two different proofs are an ordinary proof set.
+        doc["proof"][0].as_object_mut().unwrap().remove("id");
+        doc["proof"][1].as_object_mut().unwrap().remove("id");
+        assert!(proofs_of(&doc).is_ok());
+    }
+
+    #[test]
+    fn previous_proof_as_string_or_array_is_honoured() {
+        let rdfc = Cryptosuite::EddsaRdfc2022;
+        let jcs = Cryptosuite::EddsaJcs2022;
+        let p1 = add_proof(
+            &credential(),
+            &options(rdfc, Some("urn:uuid:p1"), &[]),
+            &signer(),
+        )
+        .unwrap();
+        let p2 = add_proof(
+            &p1,
+            &options(jcs, Some("urn:uuid:p2"), &["urn:uuid:p1"]),
+            &signer(),
+        )
+        .unwrap();
+        let p3 = add_proof(
+            &p2,
+            &options(rdfc, None, &["urn:uuid:p1", "urn:uuid:p2"]),
+            &signer(),
+        )
+        .unwrap();
+        assert_eq!(p3["proof"][1]["previousProof"], json!("urn:uuid:p1"));
+        assert_eq!(
+            p3["proof"][2]["previousProof"],
+            json!(["urn:uuid:p1", "urn:uuid:p2"])
+        );
+        assert_eq!(codes(&p3), Ok(vec![Ok(()), Ok(()), Ok(())]));
+
+        // The chained proofs cover their predecessors: changing p1 breaks them too.
+        let mut changed = p3.clone();
+        changed["proof"][0]["created"] = json!("2026-01-01T00:00:01Z");
+        assert_eq!(
+            codes(&changed),
+            Ok(vec![
+                Err("signature_invalid"),
+                Err("signature_invalid"),
+                Err("signature_invalid")
+            ])
+        );
+        // A dangling reference, in a string or in an array, fails.
+        let mut dangling = p3.clone();
+        dangling["proof"].as_array_mut().unwrap().remove(0);
+        assert_eq!(
+            codes(&dangling),
+            Ok(vec![
+                Err("previous_proof_missing"),
+                Err("previous_proof_missing")
+            ])
+        );
+        let err = add_proof(&p1, &options(jcs, None, &["urn:uuid:nope"]), &signer()).unwrap_err();
+        assert_eq!(err.code(), "previous_proof_missing");
+        // previousProof must be a string or an array of strings.
+        for bad in [
+            json!(5),
+            json!(["urn:uuid:p1", 5]),
+            json!({ "id": "urn:uuid:p1" }),
+        ] {
+            let mut doc = p3.clone();
+            doc["proof"][1]["previousProof"] = bad.clone();
+            assert_eq!(codes(&doc).unwrap()[1], Err("proof_malformed"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_proof_cannot_chain_to_itself() {
+        let rdfc = Cryptosuite::EddsaRdfc2022;
+        let err = add_proof(
+            &credential(),
+            &options(rdfc, Some("urn:uuid:p1"), &["urn:uuid:p1"]),
+            &signer(),
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "proof_malformed");
+        let mut doc = add_proof(
+            &credential(),
+            &options(rdfc, Some("urn:uuid:p1"), &[]),
+            &signer(),
+        )
+        .unwrap();
+        doc["proof"]["previousProof"] = json!(["urn:uuid:p1"]);
+        assert_eq!(codes(&doc), Ok(vec![Err("proof_malformed")]));
+    }
+
+    #[test]
+    fn every_proof_needs_its_members() {
+        let signed = add_proof(
+            &credential(),
+            &options(Cryptosuite::EddsaRdfc2022, None, &[]),
+            &signer(),
+        )
+        .unwrap();
+        let cases: Vec<(&str, Option<Value>, &str)> = vec![
+            ("type", None, "proof_malformed"),
+            (
+                "type",
+                Some(json!("Ed25519Signature2018")),
+                "cryptosuite_unsupported",
+            ),
+            ("cryptosuite", None, "proof_malformed"),
+            (
+                "cryptosuite",
+                Some(json!("ecdsa-rdfc-2019")),
+                "cryptosuite_unsupported",
+            ),
+            ("proofPurpose", None, "proof_malformed"),
+            (
+                "proofPurpose",
+                Some(json!("authentication")),
+                "proof_purpose_mismatch",
+            ),
+            ("verificationMethod", None, "proof_malformed"),
+            ("verificationMethod", Some(json!(5)), "proof_malformed"),
+            ("proofValue", None, "proof_malformed"),
+            (
+                "proofValue",
+                Some(json!("x3FXQje")),
+                "proof_value_malformed",
+            ),
+            ("proofValue", Some(json!("z0OIl")), "proof_value_malformed"),
+            ("proofValue", Some(json!("")), "proof_value_malformed"),
+        ];
+        assert_eq!(codes(&signed), Ok(vec![Ok(())]));
+        for (member, value, code) in cases {
+            let mut doc = signed.clone();
+            match &value {
+                Some(v) => doc["proof"][member] = v.clone(),
+                None => {
+                    doc["proof"].as_object_mut().unwrap().remove(member);
+                }
+            }
+            assert_eq!(codes(&doc), Ok(vec![Err(code)]), "{member} = {value:?}");
+        }
+    }
 }

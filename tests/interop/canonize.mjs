@@ -1,5 +1,8 @@
 // Canonicalizes JSON-LD documents with jsonld.js in safe mode (RDFC-1.0),
-// as the eddsa-rdfc-2022 cryptosuite does, using the offline loader.
+// as the eddsa-rdfc-2022 cryptosuite does (including its
+// `rdfDirection: 'i18n-datatype'`, see
+// @digitalbazaar/eddsa-rdfc-2022-cryptosuite lib/canonize.js), using the
+// offline loader.
 //
 //   node canonize.mjs FILE
 //
@@ -20,7 +23,8 @@ const out = [];
 for(const doc of docs) {
   try {
     const nquads = await jsonld.canonize(doc, {
-      algorithm: 'RDFC-1.0', format: 'application/n-quads', safe: true, base: null, documentLoader
+      algorithm: 'RDFC-1.0', format: 'application/n-quads', safe: true, base: null,
+      rdfDirection: 'i18n-datatype', documentLoader
     });
     out.push({nquads});
   } catch(e) {

@@ -277,14 +277,16 @@ fn verify_rejects_bad_input_with_clear_codes() {
             "proof_missing",
         ),
         (
-            "duplicated proof",
+            "two different proofs with one id",
             mutate(&fx.signed, |v| {
-                let p = v["proof"][0].clone();
+                v["proof"][0]["id"] = json!("urn:uuid:proof-1");
+                let mut p = v["proof"][0].clone();
+                p["created"] = json!("2020-01-01T00:00:00Z");
                 v["proof"].as_array_mut().unwrap().push(p);
             }),
             &[],
             1,
-            "proof_duplicated",
+            "proof_id_duplicated",
         ),
         (
             "proof is a string",

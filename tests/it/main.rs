@@ -21,6 +21,7 @@ mod graders;
 mod interop;
 mod issuance;
 mod issuer_trust;
+mod jsonld_coverage;
 mod jsonld_diff;
 mod key_rotation;
 mod legacy_suites;
