@@ -252,12 +252,13 @@ impl ErrorCode {
     }
 
     /// Every code, for parsing wire strings back.
-    const ALL: [ErrorCode; 41] = [
+    const ALL: [ErrorCode; 42] = [
         ErrorCode::Unauthorized,
         ErrorCode::InvalidToken,
         ErrorCode::InsufficientScope,
         ErrorCode::GraderMismatch,
         ErrorCode::NotIssuing,
+        ErrorCode::NotDidWeb,
         ErrorCode::MalformedJson,
         ErrorCode::JsonDuplicateKey,
         ErrorCode::InvalidRequest,
