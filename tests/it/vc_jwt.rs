@@ -753,3 +753,31 @@ fn vc_jwts_signed_by_jose_verify() {
         }
     }
 }
+
+/// A VC-JWT signs JSON text, not linked data: its credential still gets the
+/// JSON-LD safe-mode `terms` check, so a term its contexts do not define
+/// (which a JSON-LD processor would silently drop) makes it NOT VALID.
+#[test]
+fn a_term_the_contexts_do_not_define_fails_the_terms_check() {
+    let signing = SigningKey::from_bytes(&[9; 32]);
+    let did = did_key(&signing.verifying_key());
+    let kid = format!("{did}#{}", &did["did:key:".len()..]);
+    let key = TestKey::Ed(Box::new(signing));
+    let header = json!({"alg": "EdDSA", "typ": "JWT", "kid": kid});
+
+    let good = sign(&header, &vc2_by(&did, None), &key);
+    let report = verify(good.as_bytes());
+    assert_eq!(report.verdict, Verdict::Valid, "{report:#?}");
+    assert_eq!(check(&report, "terms").state, CheckState::Valid);
+
+    let mut payload = vc2_by(&did, None);
+    payload["credentialSubject"]["favouriteColour"] = json!("blue");
+    let undefined = sign(&header, &payload, &key);
+    let report = verify(undefined.as_bytes());
+    assert_eq!(report.verdict, Verdict::Invalid, "{report:#?}");
+    let terms = check(&report, "terms");
+    assert_eq!(terms.code, "jsonld_data_loss", "{terms:?}");
+    assert!(terms.message.contains("favouriteColour"), "{terms:?}");
+    // The signature itself is fine: only the data is refused.
+    assert_eq!(check(&report, "proof").state, CheckState::Valid);
+}
