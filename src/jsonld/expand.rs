@@ -57,14 +57,7 @@ struct Walk {
 }
 
 fn safe(reason: impl Into<String>, path: &str) -> JsonLdError {
-    JsonLdError::SafeMode {
-        reason: reason.into(),
-        path: if path.is_empty() {
-            "/".into()
-        } else {
-            path.to_owned()
-        },
-    }
+    JsonLdError::safe_mode(reason, path)
 }
 
 fn unsupported(what: impl Into<String>) -> JsonLdError {

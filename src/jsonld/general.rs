@@ -42,14 +42,7 @@ const SENTINEL_BASE: &str = "https://relative-reference.rosette.invalid/";
 const RDF_JSON: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON";
 
 fn safe(reason: impl Into<String>, path: &str) -> JsonLdError {
-    JsonLdError::SafeMode {
-        reason: reason.into(),
-        path: if path.is_empty() {
-            "/".into()
-        } else {
-            path.to_owned()
-        },
-    }
+    JsonLdError::safe_mode(reason, path)
 }
 
 fn sentinel_context() -> Value {

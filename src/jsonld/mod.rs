@@ -92,6 +92,18 @@ pub enum JsonLdError {
 }
 
 impl JsonLdError {
+    /// A safe-mode refusal at the JSON pointer `path` (`/` for the root).
+    pub(crate) fn safe_mode(reason: impl Into<String>, path: &str) -> Self {
+        JsonLdError::SafeMode {
+            reason: reason.into(),
+            path: if path.is_empty() {
+                "/".into()
+            } else {
+                path.to_owned()
+            },
+        }
+    }
+
     /// Stable machine code for reports.
     pub fn code(&self) -> &'static str {
         match self {

@@ -140,6 +140,19 @@ impl ModelError {
     }
 }
 
+/// How a JSON value is described in an error message ("a string", "an array"…).
+pub(crate) fn json_kind(v: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 /// Checks that `value` may appear in a signed credential.
 ///
 /// Refuses U+0000–U+001F except U+000A (`\n`, allowed for Markdown

@@ -176,7 +176,7 @@ fn check_contexts(doc: &Map<String, Value>) -> Checked<DataModel> {
                     field,
                     format!(
                         "must be a context URL or a context object, found {}",
-                        kind(other)
+                        super::json_kind(other)
                     ),
                 ));
             }
@@ -228,7 +228,10 @@ fn check_url(v: &Value, field: &str) -> Checked {
             .map_err(|why| problem(field, format!("must be a single URL: {why} (found {s:?})"))),
         other => Err(problem(
             field,
-            format!("must be a single URL string, found {}", kind(other)),
+            format!(
+                "must be a single URL string, found {}",
+                super::json_kind(other)
+            ),
         )),
     }
 }
@@ -266,7 +269,7 @@ fn type_values<'a>(obj: &'a Map<String, Value>, field: &str) -> Checked<Vec<&'a 
                     field,
                     format!(
                         "must be a term or an absolute URL string (or an array of them), found {}",
-                        kind(other)
+                        super::json_kind(other)
                     ),
                 ));
             }
@@ -418,7 +421,7 @@ fn check_issuer(doc: &Map<String, Value>, issuer_id: &str) -> Checked {
                 "issuer",
                 format!(
                     "must be a URL or an object with a URL id, found {}",
-                    kind(other)
+                    super::json_kind(other)
                 ),
             ));
         }
@@ -455,7 +458,7 @@ fn objects<'a>(
             other => {
                 return Err(problem(
                     field,
-                    format!("must be an object, found {}", kind(other)),
+                    format!("must be an object, found {}", super::json_kind(other)),
                 ));
             }
         }
@@ -500,7 +503,10 @@ fn date(doc: &Map<String, Value>, key: &str) -> Checked<Option<XsdDateTime>> {
         }),
         Some(other) => Err(problem(
             key,
-            format!("must be a dateTimeStamp string, found {}", kind(other)),
+            format!(
+                "must be a dateTimeStamp string, found {}",
+                super::json_kind(other)
+            ),
         )),
     }
 }
@@ -706,17 +712,6 @@ fn locate_term(v: &Value, term: &str, path: &str, depth: usize) -> Option<String
             .enumerate()
             .find_map(|(i, x)| locate_term(x, term, &format!("{path}[{i}]"), depth + 1)),
         _ => None,
-    }
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

@@ -2,6 +2,7 @@
 //! verification): [`inspect_credential`] reads a `serde_json::Value` without
 //! changing it and reports a [`CredentialSummary`] or [`Finding`]s.
 
+use super::json_kind;
 use std::fmt;
 
 use serde_json::{Map, Value};
@@ -214,17 +215,6 @@ impl Findings {
 
     fn warn(&mut self, code: &'static str, path: impl Into<String>, message: impl Into<String>) {
         self.warnings.push(Finding::new(code, path, message));
-    }
-}
-
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
