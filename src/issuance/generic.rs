@@ -132,20 +132,32 @@ impl GenericOptions {
     }
 }
 
-/// The ids of the achievements a credential's subjects name
-/// (`credentialSubject.achievement.id`, or `achievement` as a string), for
-/// one subject or several.
-fn named_achievements(credential: &Value) -> Vec<&str> {
+/// The achievements a credential's subjects name, for one subject or
+/// several: each one's `id` (`credentialSubject.achievement.id`, or
+/// `achievement` as a string) and its display name, if any.
+fn named_achievements(credential: &Value) -> Vec<(Option<&str>, Option<String>)> {
     let Some(subjects) = credential.get("credentialSubject") else {
         return Vec::new();
     };
     one_or_many(subjects)
         .into_iter()
         .filter_map(|s| match s.get("achievement")? {
-            Value::Object(a) => a.get("id").and_then(Value::as_str),
-            Value::String(id) => Some(id.as_str()),
+            Value::Object(a) => Some((
+                a.get("id").and_then(Value::as_str),
+                a.get("name")
+                    .and_then(|n| vcdm::display_text(n, Some("en"))),
+            )),
+            Value::String(id) => Some((Some(id.as_str()), None)),
             _ => None,
         })
+        .collect()
+}
+
+/// Names compared as a reader would: case, spacing and punctuation aside.
+fn name_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
         .collect()
 }
 
@@ -171,14 +183,21 @@ fn date_of(doc: &Map<String, Value>, keys: &[&str]) -> Option<String> {
 }
 
 impl Issuer<'_> {
-    /// Whether a submitted credential names one of the catalog's
-    /// certifications: any subject's achievement id is a catalog
-    /// achievement id.
+    /// Whether a submitted credential names, or passes itself off as, one
+    /// of the catalog's certifications: a subject's achievement id is a
+    /// catalog achievement id or lies under this issuer's
+    /// `/certifications/` path, or its achievement's name is a catalog
+    /// certification's name (case, spacing and punctuation aside). Such a
+    /// credential signed by this issuer would read as the certification.
     pub fn names_certification(&self, credential: &Value) -> bool {
-        let named = named_achievements(credential);
-        self.catalog
-            .iter()
-            .any(|c| named.contains(&c.achievement_id(&self.public_url).as_str()))
+        let ours = format!("{}/certifications/", self.public_url.trim_end_matches('/'));
+        let names: Vec<String> = self.catalog.iter().map(|c| name_key(&c.name)).collect();
+        named_achievements(credential).iter().any(|(id, name)| {
+            id.is_some_and(|id| id.starts_with(&ours))
+                || name
+                    .as_deref()
+                    .is_some_and(|n| names.contains(&name_key(n)))
+        })
     }
 
     /// VC-API "Issue Credential": the one rule deciding the path. A

@@ -55,7 +55,8 @@ fn bad_request(detail: &str) -> ApiError {
 ///
 /// [`crate::issuance::Issuer::issue_over_vc_api`] decides the path: a
 /// credential naming one of the catalog's certifications (a subject's
-/// `achievement.id`) is a certification, issued for an `admin` token as
+/// `achievement.id`, or a look-alike: see
+/// [`crate::issuance::Issuer::names_certification`]) is a certification, issued for an `admin` token as
 /// [`crate::issuance::Issuer::issue_submitted`] describes and refused with
 /// 403 `certification_gated` for an `issuer` token; any other credential
 /// is signed as given by [`crate::issuance::Issuer::issue_generic`], with
@@ -70,7 +71,8 @@ fn bad_request(detail: &str) -> ApiError {
     summary = "VC-API: issue a credential",
     description = "W3C VC-API \"Issue Credential\" (`admin` or `issuer` token). Two paths, chosen by the credential:\n\n\
 **Certifications** — a credential whose `credentialSubject.achievement.id` (in any subject) is one of this issuer's \
-certifications. Only an `admin` token may issue one (an `issuer` token gets 403 `certification_gated`: certifications \
+certifications, or that passes itself off as one (an achievement named like a certification, or an id under this \
+issuer's `/certifications/` path). Only an `admin` token may issue one (an `issuer` token gets 403 `certification_gated`: certifications \
 are issued only after both assessment stages). It must be an unsigned Open Badges 3.0 credential (VC 2.0 contexts): \
 `credentialSubject.name` is the holder's name, and `credentialSubject.identifier` holds the holder's e-mail as \
 `{\"type\": \"IdentityObject\", \"identityType\": \"emailAddress\", \"hashed\": false, \"identityHash\": \"…\"}` — \

@@ -333,6 +333,25 @@ fn generic_issuance_refuses_bad_input_and_certifications_stay_gated() {
         "{p}"
     );
 
+    // Look-alikes are gated too: an achievement elsewhere that carries a
+    // catalog certification's name (a language value, other case and
+    // spacing), and an id under this issuer's /certifications/ path that is
+    // not in the catalog. Signed by this issuer they would read as the
+    // certification.
+    for achievement in [
+        json!({ "id": "https://elsewhere.example/b", "type": ["Achievement"],
+                "name": { "@value": "gitlab  CI/CD specialist", "@language": "en" } }),
+        json!({ "id": format!("{public}/certifications/gitlab-chief-wizard"), "type": ["Achievement"] }),
+    ] {
+        let look_alike = json!({
+            "@context": [V2, OB],
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "issuer": did,
+            "credentialSubject": { "id": "did:example:2", "type": ["AchievementSubject"], "achievement": achievement }
+        });
+        issue(&look_alike, json!({})).expect(403, Some("certification_gated"));
+    }
+
     // Options Rosette cannot honour: 400 naming the option.
     let p = issue(&plain(&did), json!({ "cryptosuite": "ecdsa-rdfc-2019" }))
         .expect(400, Some("invalid_request"));
