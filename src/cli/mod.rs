@@ -362,8 +362,20 @@ fn sign(args: SignArgs) -> anyhow::Result<ExitCode> {
     if bytes.len() > limit {
         bail!("{}: larger than {limit} bytes", args.input);
     }
-    let doc: Value = rosette::model::strict_json::from_slice(&bytes)
+    let mut doc: Value = rosette::model::strict_json::from_slice(&bytes)
         .map_err(|e| anyhow!("{}: {e} ({})", args.input, e.code()))?;
+    // VC-DI 1.0 §2.4.1: VCDM 1.1 input whose contexts do not define
+    // `DataIntegrityProof` gets the Data Integrity context — only before
+    // the first proof, since a proof set's earlier proofs cover the contexts.
+    if let Some(map) = doc.as_object_mut()
+        && !map.contains_key("proof")
+        && proof::context::inject_data_integrity_context(map)
+    {
+        eprintln!(
+            "note: appended {} to @context (its contexts do not define DataIntegrityProof)",
+            rosette::contexts::DATA_INTEGRITY_V2
+        );
+    }
     if !doc.is_object() {
         bail!("{}: a credential must be a JSON object", args.input);
     }

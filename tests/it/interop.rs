@@ -946,3 +946,47 @@ fn generic_vc_api_credentials_and_their_status_lists_verify_in_js_over_https() {
         assert_eq!(line["status"][0]["set"], true, "{suite}: revoked: {line}");
     }
 }
+
+/// VC-DI 1.0 §2.4.1 (CONFORMANCE: "the Data Integrity v2 context appended
+/// when signing 1.1 input whose contexts do not define
+/// `DataIntegrityProof`"): `rosette sign` of VCDM 1.1 input appends the
+/// context, as the JavaScript issuer does, and the result verifies in both.
+#[test]
+fn rosette_sign_adds_the_data_integrity_context_to_vcdm_1_1_input() {
+    if !node_ready() {
+        return;
+    }
+    let dir = tempdir();
+    let (key, did) = rosette_keygen(dir.path());
+    let unsigned = serde_json::json!({
+        "@context": ["https://www.w3.org/2018/credentials/v1"],
+        "id": "urn:uuid:7d7c3a5e-3f0e-4a43-9a3b-0f3d2b9e1c11",
+        "type": ["VerifiableCredential"],
+        "issuer": did,
+        "issuanceDate": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:ebfeb1f712ebc6f1c276e12ec21"}
+    });
+    for suite in ["eddsa-rdfc-2022", "eddsa-jcs-2022"] {
+        let signed = rosette_sign_all(dir.path(), &key, &unsigned, &[suite]);
+        assert_eq!(
+            signed["@context"],
+            serde_json::json!([
+                "https://www.w3.org/2018/credentials/v1",
+                "https://w3id.org/security/data-integrity/v2"
+            ]),
+            "{suite}: {signed}"
+        );
+        let file = write_json(dir.path(), &format!("v11-{suite}.json"), &signed);
+        let ours = rosette_verify(&file);
+        assert_eq!(ours.code, 0, "{suite}: {ours}");
+        let js = js_verify(&[&file], &[]);
+        assert!(js[0].verified, "{suite}: {}", js[0].line);
+    }
+    // Signing again (a proof set) leaves the contexts alone: the first
+    // proof covers them.
+    let once = rosette_sign_all(dir.path(), &key, &unsigned, &["eddsa-rdfc-2022"]);
+    let twice = rosette_sign_all(dir.path(), &key, &once, &["eddsa-jcs-2022"]);
+    assert_eq!(twice["@context"], once["@context"]);
+    let file = write_json(dir.path(), "v11-set.json", &twice);
+    assert_eq!(rosette_verify(&file).code, 0);
+}
