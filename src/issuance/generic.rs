@@ -426,9 +426,19 @@ mod tests {
     #[test]
     fn achievements_are_found_in_every_subject() {
         let one = json!({ "credentialSubject": { "achievement": { "id": "https://x/a" } } });
-        assert_eq!(named_achievements(&one), ["https://x/a"]);
+        assert_eq!(named_achievements(&one), [(Some("https://x/a"), None)]);
         let many = json!({ "credentialSubject": [{ "id": "did:example:1" }, { "achievement": "https://x/b" }] });
-        assert_eq!(named_achievements(&many), ["https://x/b"]);
+        assert_eq!(named_achievements(&many), [(Some("https://x/b"), None)]);
+        let named = json!({ "credentialSubject": { "achievement": {
+            "name": [{ "@value": "Spezialist", "@language": "de" }, { "@value": "Specialist", "@language": "en" }] } } });
+        assert_eq!(
+            named_achievements(&named),
+            [(None, Some("Specialist".to_owned()))]
+        );
+        assert_eq!(
+            name_key(" GitLab CI/CD  specialist"),
+            "gitlabcicdspecialist"
+        );
         assert!(
             named_achievements(&json!({ "credentialSubject": { "id": "did:example:1" } }))
                 .is_empty()
