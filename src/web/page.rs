@@ -305,25 +305,17 @@ struct GenericFacts<'a> {
     technical: &'a str,
 }
 
-/// A generic credential's display name: its `name` (a string, a language
-/// value object or the first of an array of them, VCDM 2.0 §4.6), else its
-/// most specific type.
+/// A generic credential's display name: its `name` read as every name on
+/// the page is ([`display_text`], VCDM 2.0 §4.6, §11.1), else its most
+/// specific type.
 fn generic_name(doc: &Value) -> String {
-    let value_of = |v: &Value| match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Object(o) => o.get("@value").and_then(Value::as_str).map(str::to_owned),
-        _ => None,
-    };
-    let name = match &doc["name"] {
-        Value::Array(items) => items.iter().find_map(value_of),
-        one => value_of(one),
-    };
-    name.or_else(|| match &doc["type"] {
-        Value::Array(types) => types.last().and_then(Value::as_str).map(str::to_owned),
-        Value::String(t) => Some(t.clone()),
-        _ => None,
-    })
-    .unwrap_or_else(|| "Credential".to_owned())
+    display_text(&doc["name"], Some(DISPLAY_LANG))
+        .or_else(|| match &doc["type"] {
+            Value::Array(types) => types.last().and_then(Value::as_str).map(str::to_owned),
+            Value::String(t) => Some(t.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| "Credential".to_owned())
 }
 
 /// The verification page of a credential issued over VC-API from a
