@@ -91,6 +91,23 @@ pub struct Config {
     /// (`options.statusPurpose` / `options.credentialStatus`). Default both;
     /// empty: none. Env `ROSETTE_GENERIC_STATUS_PURPOSES`, comma-separated.
     pub generic_status_purposes: Vec<&'static str>,
+
+    // Webhooks and expiry warnings.
+    /// How long after an event its failed webhook deliveries are retried
+    /// before they are marked failed, in seconds (default 86,400: 24 h).
+    pub webhook_retry_period_secs: u64,
+    /// The wait after a delivery's first failed attempt, in milliseconds
+    /// (default 5,000); each later wait doubles, up to an hour.
+    pub webhook_first_retry_ms: u64,
+    /// How often the delivery worker looks for due deliveries, in
+    /// milliseconds (default 1,000).
+    pub webhook_poll_ms: u64,
+    /// Longest one delivery attempt may take, in seconds (default 10).
+    pub webhook_timeout_secs: u64,
+    /// The warning windows of the daily expiry pass, in days (default
+    /// `[60, 30]`): each credential gets one `credential.expiring` event per
+    /// window. Empty: no pass. Env `ROSETTE_EXPIRY_WARNING_DAYS`, comma-separated.
+    pub expiry_warning_days: Vec<i64>,
 }
 
 /// The DID method of the issuer id (`issuer_did = "did:web" | "did:key"`,
@@ -191,6 +208,11 @@ impl std::fmt::Debug for Config {
             .field("fetch_ca_file", &self.fetch_ca_file)
             .field("issuer_did_method", &self.issuer_did_method)
             .field("generic_status_purposes", &self.generic_status_purposes)
+            .field("webhook_retry_period_secs", &self.webhook_retry_period_secs)
+            .field("webhook_first_retry_ms", &self.webhook_first_retry_ms)
+            .field("webhook_poll_ms", &self.webhook_poll_ms)
+            .field("webhook_timeout_secs", &self.webhook_timeout_secs)
+            .field("expiry_warning_days", &self.expiry_warning_days)
             .finish()
     }
 }
@@ -306,6 +328,18 @@ pub struct FileSettings {
     // Generic VC-API issuance.
     /// See [`Config::generic_status_purposes`].
     pub generic_status_purposes: Option<Vec<String>>,
+
+    // Webhooks and expiry warnings.
+    /// See [`Config::webhook_retry_period_secs`].
+    pub webhook_retry_period_secs: Option<u64>,
+    /// See [`Config::webhook_first_retry_ms`].
+    pub webhook_first_retry_ms: Option<u64>,
+    /// See [`Config::webhook_poll_ms`].
+    pub webhook_poll_ms: Option<u64>,
+    /// See [`Config::webhook_timeout_secs`].
+    pub webhook_timeout_secs: Option<u64>,
+    /// See [`Config::expiry_warning_days`].
+    pub expiry_warning_days: Option<Vec<i64>>,
 }
 
 /// The `generic_status_purposes` setting: each `revocation` or
@@ -427,6 +461,11 @@ impl Config {
             fetch_ca_file: None,
             issuer_did_method: IssuerDidMethod::Web,
             generic_status_purposes: crate::issuance::generic::GENERIC_PURPOSES.to_vec(),
+            webhook_retry_period_secs: 86_400,
+            webhook_first_retry_ms: 5_000,
+            webhook_poll_ms: 1_000,
+            webhook_timeout_secs: 10,
+            expiry_warning_days: vec![60, 30],
         }
     }
 
@@ -508,6 +547,26 @@ impl Config {
                     .map(str::to_owned)
                     .collect()
             }),
+            webhook_retry_period_secs: env_number(env, "ROSETTE_WEBHOOK_RETRY_PERIOD_SECS")?,
+            webhook_first_retry_ms: env_number(env, "ROSETTE_WEBHOOK_FIRST_RETRY_MS")?,
+            webhook_poll_ms: env_number(env, "ROSETTE_WEBHOOK_POLL_MS")?,
+            webhook_timeout_secs: env_number(env, "ROSETTE_WEBHOOK_TIMEOUT_SECS")?,
+            expiry_warning_days: match env.get("ROSETTE_EXPIRY_WARNING_DAYS") {
+                None => None,
+                Some(v) => Some(
+                    v.split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(|d| {
+                            d.parse().map_err(|_| {
+                                ConfigError(format!(
+                                    "ROSETTE_EXPIRY_WARNING_DAYS: {d:?} is not a whole number"
+                                ))
+                            })
+                        })
+                        .collect::<Result<_, _>>()?,
+                ),
+            },
         };
         config.apply(&from_env, data_dir)?;
         config.apply(flags, data_dir)?;
@@ -625,7 +684,47 @@ impl Config {
         if let Some(v) = &s.linkedin_organization_id {
             self.linkedin_organization_id = Some(v.clone()).filter(|v| !v.trim().is_empty());
         }
+        if let Some(v) = s.webhook_retry_period_secs {
+            self.webhook_retry_period_secs = v;
+        }
+        if let Some(v) = s.webhook_first_retry_ms {
+            self.webhook_first_retry_ms = v;
+        }
+        if let Some(v) = s.webhook_poll_ms {
+            self.webhook_poll_ms = v;
+        }
+        if let Some(v) = s.webhook_timeout_secs {
+            self.webhook_timeout_secs = v;
+        }
+        if let Some(v) = &s.expiry_warning_days {
+            let max = crate::issuance::expiry::MAX_WINDOW_DAYS;
+            if let Some(bad) = v.iter().find(|d| !(1..=max).contains(*d)) {
+                return Err(ConfigError(format!(
+                    "expiry_warning_days: {bad} is not between 1 and {max}"
+                )));
+            }
+            let mut days = v.clone();
+            days.sort_unstable_by(|a, b| b.cmp(a));
+            days.dedup();
+            self.expiry_warning_days = days;
+        }
         Ok(())
+    }
+
+    /// The webhook delivery worker's settings.
+    pub fn delivery_settings(&self) -> crate::issuance::webhooks::DeliverySettings {
+        let ms = |n: u64| chrono::Duration::milliseconds(i64::try_from(n).unwrap_or(i64::MAX));
+        crate::issuance::webhooks::DeliverySettings {
+            retry: crate::notify::RetryPolicy {
+                first_delay: ms(self.webhook_first_retry_ms.max(1)),
+                max_delay: chrono::Duration::hours(1),
+                give_up_after: ms(self.webhook_retry_period_secs.saturating_mul(1000)),
+            },
+            attempt_timeout: std::time::Duration::from_secs(
+                self.webhook_timeout_secs.clamp(1, 300),
+            ),
+            batch: 32,
+        }
     }
 
     fn check(&self) -> Result<(), ConfigError> {

@@ -53,6 +53,7 @@ pub mod issuance;
 pub mod jsonld;
 pub mod keys;
 pub mod model;
+pub mod notify;
 pub mod proof;
 pub mod render;
 pub mod status;

@@ -10,6 +10,7 @@ mod keyfile;
 mod records;
 mod render;
 mod serve;
+mod webhooks;
 
 use anyhow::{Context as _, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
@@ -136,6 +137,9 @@ enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Webhook subscriptions: status-change events posted to HR systems, signed (Standard Webhooks).
+    #[command(subcommand)]
+    Webhooks(webhooks::WebhooksCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -308,6 +312,7 @@ async fn dispatch(app: &app::App, command: Command) -> anyhow::Result<ExitCode> 
         }
         Command::Credentials(cmd) => records::credentials(app, cmd).await,
         Command::Tokens(cmd) => records::tokens(app, cmd).await,
+        Command::Webhooks(cmd) => webhooks::webhooks(app, cmd).await,
         Command::Render {
             id,
             format,

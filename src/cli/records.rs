@@ -170,6 +170,18 @@ pub enum CredentialsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// List the credentials expiring within a window (current, not revoked, not renewed), soonest first, and raise `credential.expiring` once per credential for that window.
+    Expiring {
+        /// The window: 60d, 8w or a number of days.
+        #[arg(long, default_value = "60d")]
+        within: String,
+        /// JSON lines instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Only list; raise no event.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Show one credential: record, lineage, and optionally the signed JSON.
     Show {
         /// Credential id (`urn:uuid:…` or the bare UUID).
@@ -570,6 +582,11 @@ pub async fn correct(app: &App, id: &str, name: &str, reason: &str) -> anyhow::R
 /// `rosette credentials list|show`.
 pub async fn credentials(app: &App, cmd: CredentialsCommand) -> anyhow::Result<ExitCode> {
     match cmd {
+        CredentialsCommand::Expiring {
+            within,
+            json,
+            dry_run,
+        } => return super::webhooks::expiring(app, &within, json, dry_run).await,
         CredentialsCommand::List {
             kind,
             certification,

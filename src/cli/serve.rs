@@ -125,6 +125,8 @@ async fn serve(data_dir: &Path, flags: Overrides) -> anyhow::Result<ExitCode> {
     spawn_key_refresh(&state);
     spawn_audit_checkpoints(&state, &parts, config.audit_checkpoint_policy());
     spawn_grader_refresh(&state, data_dir, &flags);
+    spawn_webhook_delivery(&state, &parts, &config)?;
+    spawn_expiry_pass(&state, config.expiry_warning_days.clone());
     let scheme = if tls.is_some() { "https" } else { "http" };
     let options = rosette::web::ServerOptions {
         tls,
@@ -259,6 +261,87 @@ fn spawn_grader_refresh(state: &rosette::web::AppState, data_dir: &Path, flags: 
                     last_error = Some(e);
                 }
                 Err(_) => {}
+            }
+        }
+    });
+}
+
+/// The webhook delivery worker: every `webhook_poll_ms`, claims the due
+/// deliveries (each held by this node only while it attempts it) and
+/// posts them through the outbound fetcher's address rules, with
+/// `webhook_timeout_secs` per attempt.
+fn spawn_webhook_delivery(
+    state: &rosette::web::AppState,
+    parts: &Arc<rosette::web::IssuerParts>,
+    config: &rosette::config::Config,
+) -> anyhow::Result<()> {
+    let settings = config.delivery_settings();
+    let mut policy = app::fetch_policy(config, config.fetch_allow_loopback)?;
+    policy.total_timeout = settings.attempt_timeout;
+    policy.connect_timeout = policy.connect_timeout.min(settings.attempt_timeout);
+    let fetcher = rosette::fetch::HttpFetcher::new(policy)?;
+    let store = state.store.clone();
+    let parts = parts.clone();
+    let poll = std::time::Duration::from_millis(config.webhook_poll_ms.max(10));
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(poll);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_error = None;
+        loop {
+            tick.tick().await;
+            let pass = rosette::issuance::webhooks::deliver_due(
+                store.as_ref(),
+                &fetcher,
+                parts.clock.as_ref(),
+                &parts.public_url,
+                &settings,
+            )
+            .await;
+            match pass {
+                // A full batch: more may be due; go on at once.
+                Ok(p) if p.attempted as i64 >= settings.batch => tick.reset_immediately(),
+                Ok(_) => last_error = None,
+                Err(e) => {
+                    let e = e.to_string();
+                    if last_error.as_ref() != Some(&e) {
+                        tracing::warn!(error = %e, "cannot read the webhook deliveries");
+                        last_error = Some(e);
+                    }
+                }
+            }
+        }
+    });
+    Ok(())
+}
+
+/// The daily expiry pass: at start and every 24 hours, raises
+/// `credential.expiring` for the credentials inside each warning window
+/// not yet warned about (once per credential and window, whichever node runs it).
+fn spawn_expiry_pass(state: &rosette::web::AppState, windows: Vec<i64>) {
+    if windows.is_empty() {
+        return;
+    }
+    let state = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(rosette::issuance::expiry::PASS_INTERVAL);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let actor = rosette::issuance::Actor::admin("system:expiry-pass".to_owned());
+        loop {
+            tick.tick().await;
+            let Some(issuer) = state.issuer() else { return };
+            match issuer.warn_expiring(&windows, &actor).await {
+                Ok(done) => {
+                    for (window, ids) in done.iter().filter(|(_, ids)| !ids.is_empty()) {
+                        tracing::info!(
+                            window_days = window,
+                            credentials = ids.len(),
+                            "expiry warnings raised"
+                        );
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "the expiry pass failed; it runs again in 24 h")
+                }
             }
         }
     });

@@ -228,10 +228,20 @@ pub enum Conditional {
 /// timeouts, and a body size cap.
 ///
 /// Cheap to clone (the connection pool is shared).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct HttpFetcher {
     client: reqwest::Client,
     policy: FetchPolicy,
+    lookup: Arc<LookupFn>,
+}
+
+impl std::fmt::Debug for HttpFetcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpFetcher")
+            .field("client", &self.client)
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
 }
 
 /// How names are turned into addresses; the system resolver in production,
@@ -253,7 +263,7 @@ impl HttpFetcher {
         let resolver = GuardedResolver {
             allow_private: policy.allow_private,
             allow_localhost: policy.allow_private || policy.allow_loopback,
-            lookup,
+            lookup: lookup.clone(),
         };
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -266,7 +276,11 @@ impl HttpFetcher {
             .user_agent(concat!("rosette/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| FetchError::Failed(format!("building the HTTP client: {}", chain(&e))))?;
-        Ok(HttpFetcher { client, policy })
+        Ok(HttpFetcher {
+            client,
+            policy,
+            lookup,
+        })
     }
 
     /// The limits this fetcher enforces.
@@ -280,6 +294,77 @@ impl HttpFetcher {
         let mut fetcher = self.clone();
         fetcher.policy.max_bytes = fetcher.policy.max_bytes.min(max_bytes);
         fetcher
+    }
+
+    /// Checks, before anything is sent, that `url` is a destination this
+    /// fetcher may reach: the URL rules, and for a DNS name every address
+    /// it resolves to now. A request checks again when it connects, so a
+    /// name whose answer changes later is still refused then.
+    pub async fn check_destination(&self, url: &str) -> Result<(), FetchError> {
+        let parsed = Url::parse(url).map_err(|e| FetchError::InvalidUrl(format!("{url}: {e}")))?;
+        let loopback = check_target(&parsed, None, &self.policy)?;
+        let Some(name) = parsed.domain() else {
+            return Ok(());
+        };
+        if loopback || self.policy.allow_private {
+            return Ok(());
+        }
+        let name = name.to_owned();
+        let lookup = self.lookup.clone();
+        let resolved = tokio::task::spawn_blocking(move || {
+            let ips = lookup(&name).map_err(|e| format!("{name}: {e}"))?;
+            address::screen_addresses(&name, ips, false).map_err(|e| {
+                match e.downcast::<AddressRefused>() {
+                    Ok(refused) => format!("refused:{}", refused.address),
+                    Err(other) => other.to_string(),
+                }
+            })
+        })
+        .await
+        .map_err(|e| FetchError::Failed(e.to_string()))?;
+        match resolved {
+            Ok(_) => Ok(()),
+            Err(e) => match e.strip_prefix("refused:") {
+                Some(address) => Err(FetchError::PrivateAddress {
+                    host: parsed.host_str().unwrap_or_default().to_owned(),
+                    address: address.to_owned(),
+                }),
+                None => Err(FetchError::Failed(e)),
+            },
+        }
+    }
+
+    /// POSTs `body` to `url` with `headers` under the policy (its address
+    /// rules and timeouts). No redirect is followed: only a 2xx answer
+    /// succeeds (its status is returned); any other status, a 3xx
+    /// included, is [`FetchError::Status`]. The answer's body is discarded.
+    pub async fn post(
+        &self,
+        url: &str,
+        headers: &[(&'static str, String)],
+        body: Vec<u8>,
+    ) -> Result<u16, FetchError> {
+        let target = Url::parse(url).map_err(|e| FetchError::InvalidUrl(format!("{url}: {e}")))?;
+        let loopback = check_target(&target, None, &self.policy)?;
+        let mut request = self.client.post(target.clone()).body(body);
+        for (name, value) in headers {
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| FetchError::Failed(format!("invalid {name} header value")))?;
+            request = request.header(*name, value);
+        }
+        let send = async {
+            let response = request.send().await.map_err(map_reqwest_error)?;
+            check_peer(&target, response.remote_addr(), loopback, &self.policy)?;
+            let status = response.status().as_u16();
+            if !response.status().is_success() {
+                return Err(FetchError::Status { status });
+            }
+            Ok(status)
+        };
+        match tokio::time::timeout(self.policy.total_timeout, send).await {
+            Ok(result) => result,
+            Err(_) => Err(FetchError::Timeout),
+        }
     }
 
     /// GETs `url` with the `Accept` header `accept`, following redirects under

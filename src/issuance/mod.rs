@@ -14,12 +14,14 @@ pub mod badge_data;
 pub mod bulk;
 pub mod checkpoints;
 mod document;
+pub mod expiry;
 pub mod generic;
 mod graders;
 pub mod keys;
 pub mod revocation;
 mod rules;
 pub mod tokens;
+pub mod webhooks;
 
 pub use assessments::{LabInput, WrittenInput};
 use assessments::{assessment_audit, same_result};

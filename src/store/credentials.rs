@@ -199,6 +199,10 @@ pub struct CredentialSearch {
     pub issued_from: Option<String>,
     /// Issued strictly before this time (or date).
     pub issued_before: Option<String>,
+    /// `validUntil` strictly after this time.
+    pub expires_after: Option<String>,
+    /// `validUntil` at or before this time.
+    pub expires_by: Option<String>,
     /// Page size (1–1000).
     pub limit: i64,
     /// Rows to skip.

@@ -18,6 +18,7 @@ mod credentials;
 mod issuer_keys;
 mod status;
 mod tokens;
+mod webhooks;
 
 use crate::audit::{AuditRecord, SignedCheckpoint};
 use crate::future::BoxFuture;
@@ -32,6 +33,10 @@ pub use issuer_keys::{IssuerKeyRecord, IssuerKeyState, KeyTx};
 pub use sql::SqlStore;
 pub use status::{StatusEntryRecord, StatusListRecord, StatusTx};
 pub use tokens::{TokenRecord, TokenTx};
+pub use webhooks::{
+    ClaimedDelivery, DeliveryFilter, DeliveryOutcome, DeliveryRecord, DeliveryState,
+    SubscriptionRecord, WebhookTx,
+};
 
 /// Which database a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -226,13 +231,39 @@ pub trait Store: Send + Sync {
         &'a self,
         search: &'a CredentialSearch,
     ) -> BoxFuture<'a, Result<Vec<CredentialHit>, StoreError>>;
+    /// Every webhook subscription, removed ones too, oldest first.
+    fn webhook_subscriptions(&self) -> BoxFuture<'_, Result<Vec<SubscriptionRecord>, StoreError>>;
+    /// Webhook deliveries matching a filter, newest event first.
+    fn webhook_deliveries<'a>(
+        &'a self,
+        filter: &'a DeliveryFilter,
+    ) -> BoxFuture<'a, Result<Vec<DeliveryRecord>, StoreError>>;
+    /// Takes a lease until `lease_until` on at most `limit` pending
+    /// deliveries due at `now` whose lease (if any) has run out, counting
+    /// the attempt: a claimed delivery is attempted by this caller only,
+    /// until the lease runs out. Its own statement, outside any
+    /// [`StoreTx`] (times `YYYY-MM-DDTHH:MM:SS.mmmZ`).
+    fn claim_webhook_deliveries<'a>(
+        &'a self,
+        now: &'a str,
+        lease_until: &'a str,
+        limit: i64,
+    ) -> BoxFuture<'a, Result<Vec<ClaimedDelivery>, StoreError>>;
+    /// Records how a claimed attempt ended; false (nothing written) when
+    /// the lease `lease_until` is no longer held.
+    fn finish_webhook_delivery<'a>(
+        &'a self,
+        id: &'a str,
+        lease_until: &'a str,
+        outcome: &'a DeliveryOutcome,
+    ) -> BoxFuture<'a, Result<bool, StoreError>>;
 }
 
 /// One write transaction: the union of the per-concern transaction traits,
 /// so callers write `tx.method()` whatever the concern. Slice arguments let
 /// bulk imports write many rows per statement; single operations pass one
 /// item. Dropping a transaction without [`StoreTx::commit`] rolls it back.
-pub trait StoreTx: CredentialTx + StatusTx + TokenTx + AuditTx + KeyTx {
+pub trait StoreTx: CredentialTx + StatusTx + TokenTx + AuditTx + KeyTx + WebhookTx {
     /// Commits everything written in this transaction.
     fn commit(self: Box<Self>) -> BoxFuture<'static, Result<(), StoreError>>;
 }

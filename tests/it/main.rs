@@ -43,3 +43,4 @@ mod vc_api;
 mod vc_jwt;
 mod vectors;
 mod verify_api;
+mod webhooks;

@@ -123,6 +123,8 @@ impl AuditTx for SqlTx {
                 .bind(hash)
                 .execute(&mut *self.tx)
                 .await?;
+            // The outbox: each credential change's webhook event, in this transaction.
+            super::webhooks::enqueue_events(self, &records).await?;
             Ok(records)
         })
     }

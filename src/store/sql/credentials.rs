@@ -321,6 +321,14 @@ fn search_sql(search: &CredentialSearch) -> (String, Vec<String>) {
         binds.push(before.clone());
         clauses.push(format!("c.issued_at < ${}", binds.len()));
     }
+    if let Some(after) = &search.expires_after {
+        binds.push(after.clone());
+        clauses.push(format!("c.valid_until > ${}", binds.len()));
+    }
+    if let Some(by) = &search.expires_by {
+        binds.push(by.clone());
+        clauses.push(format!("c.valid_until <= ${}", binds.len()));
+    }
     let where_sql = if clauses.is_empty() {
         String::new()
     } else {

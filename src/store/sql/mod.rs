@@ -12,6 +12,7 @@ mod credentials;
 mod issuer_keys;
 mod status;
 mod tokens;
+mod webhooks;
 
 use super::migrations::{self, Migration};
 use super::{
@@ -355,6 +356,43 @@ impl Store for SqlStore {
         search: &'a CredentialSearch,
     ) -> BoxFuture<'a, Result<Vec<CredentialHit>, StoreError>> {
         Box::pin(credentials::search_credentials(&self.pool, search))
+    }
+
+    fn webhook_subscriptions(
+        &self,
+    ) -> BoxFuture<'_, Result<Vec<crate::store::SubscriptionRecord>, StoreError>> {
+        Box::pin(webhooks::subscriptions(&self.pool))
+    }
+
+    fn webhook_deliveries<'a>(
+        &'a self,
+        filter: &'a crate::store::DeliveryFilter,
+    ) -> BoxFuture<'a, Result<Vec<crate::store::DeliveryRecord>, StoreError>> {
+        Box::pin(webhooks::deliveries(&self.pool, filter))
+    }
+
+    fn claim_webhook_deliveries<'a>(
+        &'a self,
+        now: &'a str,
+        lease_until: &'a str,
+        limit: i64,
+    ) -> BoxFuture<'a, Result<Vec<crate::store::ClaimedDelivery>, StoreError>> {
+        Box::pin(webhooks::claim(
+            &self.pool,
+            self.backend,
+            now,
+            lease_until,
+            limit,
+        ))
+    }
+
+    fn finish_webhook_delivery<'a>(
+        &'a self,
+        id: &'a str,
+        lease_until: &'a str,
+        outcome: &'a crate::store::DeliveryOutcome,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(webhooks::finish(&self.pool, id, lease_until, outcome))
     }
 }
 

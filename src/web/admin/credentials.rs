@@ -486,6 +486,8 @@ impl ListQuery {
             issued_before: to
                 .and_then(|d| d.succ_opt())
                 .map(|d| d.format("%Y-%m-%d").to_string()),
+            expires_after: None,
+            expires_by: None,
             limit: page_limit(self.limit, 50)?,
             offset,
         })

@@ -16,8 +16,13 @@
 //! | POST | `/api/v1/admin/credentials/{id}/renew` | admin | 201, 200 renewed before |
 //! | POST | `/api/v1/admin/credentials/{id}/correct` | admin | 201 |
 //! | POST | `/api/v1/admin/credentials/{id}/revoke\|suspend\|reinstate` | admin | 200 |
+//! | GET | `/api/v1/admin/credentials/expiring` | admin | 200 |
 //! | GET | `/api/v1/admin/audit` | admin | 200 |
 //! | GET | `/api/v1/admin/audit/checkpoint` | admin | 200 |
+//! | POST | `/api/v1/admin/webhooks` | admin | 201 (the secret, once) |
+//! | GET | `/api/v1/admin/webhooks` | admin | 200 |
+//! | DELETE | `/api/v1/admin/webhooks/{id}` | admin | 204 |
+//! | GET | `/api/v1/admin/webhooks/deliveries` | admin | 200 |
 //!
 //! Errors are RFC 9457 problem details with a stable `code`: 401 (with
 //! `WWW-Authenticate: Bearer`) without a token or with an unknown or
@@ -41,6 +46,7 @@ pub mod audit;
 pub mod credentials;
 pub mod status;
 pub mod views;
+pub mod webhooks;
 
 use super::error::{ApiError, ErrorCode};
 use super::state::AppState;
@@ -51,7 +57,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use credentials::{
     bulk_issue, correct, issue_credential, list_credentials, renew, show_credential,
 };
@@ -79,8 +85,24 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/admin/credentials/{id}/revoke", post(revoke))
         .route("/api/v1/admin/credentials/{id}/suspend", post(suspend))
         .route("/api/v1/admin/credentials/{id}/reinstate", post(reinstate))
+        .route(
+            "/api/v1/admin/credentials/expiring",
+            get(webhooks::list_expiring),
+        )
         .route("/api/v1/admin/audit", get(audit_log))
         .route("/api/v1/admin/audit/checkpoint", get(audit_checkpoint))
+        .route(
+            "/api/v1/admin/webhooks",
+            post(webhooks::add_webhook).get(webhooks::list_webhooks),
+        )
+        .route(
+            "/api/v1/admin/webhooks/deliveries",
+            get(webhooks::list_deliveries),
+        )
+        .route(
+            "/api/v1/admin/webhooks/{id}",
+            delete(webhooks::remove_webhook),
+        )
 }
 
 /// Parses a JSON body (400 not JSON, 413 too large, 422 wrong shape).
