@@ -1139,4 +1139,52 @@ mod tests {
         let e = Config::load(dir.path(), &bad, &Overrides::default()).unwrap_err();
         assert!(e.0.contains("generic_status_purposes"), "{e}");
     }
+
+    #[test]
+    fn webhook_and_expiry_settings_default_as_documented_and_layer() {
+        let dir = tempfile::tempdir().unwrap();
+        let none = HashMap::new();
+        let c = Config::load(dir.path(), &none, &Overrides::default()).unwrap();
+        assert_eq!(c.expiry_warning_days, [60, 30]);
+        assert_eq!(
+            c.delivery_settings().retry,
+            crate::notify::RetryPolicy::default()
+        );
+        assert_eq!(c.delivery_settings().attempt_timeout.as_secs(), 10);
+        assert_eq!(c.webhook_poll_ms, 1000);
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            "expiry_warning_days = [7, 90, 7]\nwebhook_retry_period_secs = 60\n",
+        )
+        .unwrap();
+        let c = Config::load(dir.path(), &none, &Overrides::default()).unwrap();
+        assert_eq!(c.expiry_warning_days, [90, 7]);
+        assert_eq!(
+            c.delivery_settings().retry.give_up_after,
+            chrono::Duration::seconds(60)
+        );
+        let env: HashMap<String, String> = [
+            ("ROSETTE_EXPIRY_WARNING_DAYS".to_owned(), String::new()),
+            (
+                "ROSETTE_WEBHOOK_FIRST_RETRY_MS".to_owned(),
+                "250".to_owned(),
+            ),
+        ]
+        .into();
+        let c = Config::load(dir.path(), &env, &Overrides::default()).unwrap();
+        assert!(c.expiry_warning_days.is_empty());
+        assert_eq!(
+            c.delivery_settings().retry.first_delay,
+            chrono::Duration::milliseconds(250)
+        );
+        for bad in ["0", "60,x", "2000"] {
+            let env: HashMap<String, String> =
+                [("ROSETTE_EXPIRY_WARNING_DAYS".to_owned(), bad.to_owned())].into();
+            let e = Config::load(dir.path(), &env, &Overrides::default()).unwrap_err();
+            assert!(
+                e.0.to_lowercase().contains("expiry_warning_days"),
+                "{bad}: {e}"
+            );
+        }
+    }
 }

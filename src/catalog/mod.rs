@@ -78,6 +78,10 @@ pub struct Certification {
     pub validity_months: u32,
     /// Keywords (OB `tag`), in file order, each unique.
     pub tags: Vec<String>,
+    /// How a holder renews before `validUntil` (plain text), shown on the
+    /// public page of a credential about to expire; `None`: the page says
+    /// to contact the issuer.
+    pub renewal: Option<String>,
     /// Short code shown to people, e.g. "GL-CICD" (OB `humanCode`); unique
     /// across the catalog, ignoring case.
     pub human_code: Option<String>,
@@ -568,6 +572,8 @@ struct RawCertification {
     tags: Vec<String>,
     #[serde(default)]
     human_code: Option<String>,
+    #[serde(default)]
+    renewal: Option<String>,
     written: RawWritten,
     lab: RawLab,
     art: RawArt,
@@ -667,6 +673,11 @@ fn check_certification(
     let name = line(file, "name", &raw.name)?;
     let description = block(file, "description", &raw.description)?;
     let criteria_narrative = block(file, "criteria", &raw.criteria)?;
+    let renewal = raw
+        .renewal
+        .as_deref()
+        .map(|r| block(file, "renewal", r))
+        .transpose()?;
 
     let achievement_type = match raw.achievement_type.as_deref() {
         None => AchievementType::Certification,
@@ -821,6 +832,7 @@ fn check_certification(
         achievement_type,
         validity_months,
         tags,
+        renewal,
         human_code,
         written,
         lab,

@@ -806,3 +806,78 @@ fn default_policy() {
     assert!(!p.allow_private);
     assert!(!p.allow_loopback);
 }
+
+#[tokio::test]
+async fn a_destination_is_checked_by_its_url_and_every_address_its_name_resolves_to() {
+    let (f, lookups) = fetcher_with_table(
+        FetchPolicy::default(),
+        &[
+            ("hr.example", IpAddr::from([93, 184, 216, 34])),
+            ("intranet.example", IpAddr::from([10, 0, 0, 5])),
+            ("metadata.example", IpAddr::from([169, 254, 169, 254])),
+        ],
+    );
+    assert!(
+        f.check_destination("https://hr.example/hooks")
+            .await
+            .is_ok()
+    );
+    for (url, want) in [
+        ("https://intranet.example/hooks", "fetch_private_address"),
+        ("https://metadata.example/", "fetch_private_address"),
+        ("https://10.0.0.5/hooks", "fetch_private_address"),
+        ("https://127.0.0.1/hooks", "fetch_private_address"),
+        ("http://hr.example/hooks", "fetch_scheme_refused"),
+        ("https://unknown.example/", "fetch_failed"),
+        ("not a url", "fetch_invalid_url"),
+    ] {
+        assert_eq!(code(f.check_destination(url).await), want, "{url}");
+    }
+    assert_eq!(
+        lookups.load(Ordering::SeqCst),
+        4,
+        "names only are looked up"
+    );
+}
+
+#[tokio::test]
+async fn a_post_is_sent_with_its_headers_and_only_a_2xx_succeeds() {
+    let (port, _) = serve(|req, _port, s| match req.path.as_str() {
+        "/hook" if req.headers.get("webhook-id").map(String::as_str) == Some("msg_1") => {
+            s.write_all(b"HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n")
+                .ok();
+        }
+        "/moved" => {
+            s.write_all(b"HTTP/1.1 307 Temporary Redirect\r\nlocation: /hook\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                .ok();
+        }
+        _ => {
+            s.write_all(
+                b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+            )
+            .ok();
+        }
+    });
+    let f = fetcher(test_policy());
+    let headers = [("webhook-id", "msg_1".to_owned())];
+    let url = |p: &str| format!("http://127.0.0.1:{port}{p}");
+    assert_eq!(
+        f.post(&url("/hook"), &headers, b"{}".to_vec()).await,
+        Ok(204)
+    );
+    // A redirect is not followed: it is a failure like any other non-2xx.
+    assert_eq!(
+        f.post(&url("/moved"), &headers, b"{}".to_vec()).await,
+        Err(FetchError::Status { status: 307 })
+    );
+    assert_eq!(
+        f.post(&url("/hook"), &[], b"{}".to_vec()).await,
+        Err(FetchError::Status { status: 400 })
+    );
+    // Loopback needs the policy's allowance.
+    let strict = fetcher(FetchPolicy::default());
+    assert_eq!(
+        code(strict.post(&url("/hook"), &headers, Vec::new()).await),
+        "fetch_private_address"
+    );
+}

@@ -192,6 +192,11 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
         ),
         None => String::new(),
     };
+    let notice = if verdict == Verdict::Valid {
+        renewal_notice(&state, parts, &rec, now, issuer_name).await
+    } else {
+        notice
+    };
     let since_words = since
         .as_deref()
         .map(|s| format!(" on {}", day(s)))
@@ -531,4 +536,56 @@ pub async fn favicon() -> Response {
 /// `GET /assets/rosette.css`: the pages' stylesheet.
 pub async fn stylesheet() -> Response {
     asset("text/css; charset=utf-8", STYLE)
+}
+
+/// How close to `validUntil` the page tells the holder how to renew.
+pub const RENEWAL_NOTICE_DAYS: i64 = 30;
+
+/// For a current certification that expires within
+/// [`RENEWAL_NOTICE_DAYS`]: when, and how to renew (the catalog's
+/// `renewal` text), or a link to the renewal already issued.
+async fn renewal_notice(
+    state: &AppState,
+    parts: &super::IssuerParts,
+    rec: &crate::store::CredentialRecord,
+    now: chrono::DateTime<chrono::Utc>,
+    issuer_name: &str,
+) -> String {
+    let Some(until) = rec
+        .valid_until
+        .as_deref()
+        .and_then(|u| chrono::DateTime::parse_from_rfc3339(u).ok())
+    else {
+        return String::new();
+    };
+    let left = until.to_utc() - now;
+    if left <= chrono::Duration::zero() || left > chrono::Duration::days(RENEWAL_NOTICE_DAYS) {
+        return String::new();
+    }
+    let on = escape(&day(rec.valid_until.as_deref().unwrap_or_default()));
+    let renewal = state.store.successors(&rec.id).await.ok().and_then(|s| {
+        s.into_iter()
+            .find(|n| n.renews.as_deref() == Some(rec.id.as_str()))
+    });
+    if let Some(next) = renewal {
+        return format!(
+            "<section class=\"card notice\" id=\"renewal\"><p>This certification expires on {on}; it has been renewed. \
+<a href=\"/v/{u}\">View the renewed credential</a>.</p></section>",
+            u = escape(public_id(&next.id)),
+        );
+    }
+    let days = match left.num_days() {
+        0 => "less than a day".to_owned(),
+        1 => "1 day".to_owned(),
+        n => format!("{n} days"),
+    };
+    let how = parts
+        .catalog
+        .get(&rec.certification)
+        .and_then(|c| c.renewal.clone())
+        .unwrap_or_else(|| format!("To renew it, contact {issuer_name}."));
+    format!(
+        "<section class=\"card notice\" id=\"renewal\"><h2>Expires in {days}</h2><p>This certification expires on {on}.</p><p>{how}</p></section>",
+        how = escape(&how),
+    )
 }

@@ -14,6 +14,7 @@ mod did_key_issuer;
 mod did_web;
 mod duplicate_keys;
 mod endorsements;
+mod expiry;
 mod fresh_dir;
 mod fuzz_replay;
 mod generic_issuance;
