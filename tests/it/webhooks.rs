@@ -350,6 +350,14 @@ fn every_change_reaches_a_loopback_receiver_signed_and_without_a_reason() {
         .expect(200, None);
     assert_eq!(list["webhooks"].as_array().unwrap().len(), 2);
     assert!(!list.to_string().contains("whsec_"), "{list}");
+    // Nor does the audit log (the subscription is there, its secret is not).
+    let audit = Client::new(server.addr)
+        .get("/api/v1/admin/audit?limit=500")
+        .bearer(Some(&setup.token))
+        .send()
+        .expect(200, None);
+    assert!(audit.to_string().contains("webhook.add"), "{audit}");
+    assert!(!audit.to_string().contains(&secret[6..]), "{audit}");
 
     let ids = setup.issue(
         &server,
