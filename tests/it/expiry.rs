@@ -5,7 +5,7 @@
 //! runs.
 
 use crate::issuance::{catalog, issuer, test_key};
-use crate::support::{block_on, fresh_postgres_database, sqlite_url};
+use crate::support::{block_on, sqlite_url};
 use rosette::catalog::Catalog;
 use rosette::clock::FixedClock;
 use rosette::fetch::{FetchPolicy, HttpFetcher};
@@ -250,13 +250,7 @@ async fn check(store: SqlStore) {
 
 #[test]
 fn exactly_the_expiring_credentials_are_listed_and_warned_about_once_per_window() {
-    block_on(async {
-        let dir = tempfile::tempdir().unwrap();
-        check(SqlStore::connect(&sqlite_url(dir.path())).await.unwrap()).await;
-        if let Some(url) = fresh_postgres_database().await {
-            check(SqlStore::connect(&url).await.unwrap()).await;
-        }
-    });
+    crate::issuance::on_both(check);
 }
 
 /// The server's pass at start, the CLI and the admin API on a real data

@@ -94,7 +94,8 @@ pub async fn verify(
     .await
 }
 
-fn on_both(check: impl AsyncFn(SqlStore)) {
+/// Runs `check` on a fresh SQLite store, then on a fresh PostgreSQL database.
+pub(crate) fn on_both(check: impl AsyncFn(SqlStore)) {
     block_on(async {
         let dir = tempfile::tempdir().unwrap();
         check(SqlStore::connect(&sqlite_url(dir.path())).await.unwrap()).await;

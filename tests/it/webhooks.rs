@@ -185,6 +185,19 @@ fn check_signature(secret: &str, r: &Received) {
     );
 }
 
+/// Each received event's `(type, data.credentialId)`.
+fn type_and_credential(got: &[Received]) -> Vec<(String, String)> {
+    got.iter()
+        .map(|r| {
+            let b = r.json();
+            (
+                b["type"].as_str().unwrap().to_owned(),
+                b["data"]["credentialId"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
 /// Polls `cond` every 50 ms for up to `secs` seconds.
 pub(crate) fn wait_until(secs: u64, what: &str, mut cond: impl FnMut() -> bool) {
     let end = Instant::now() + Duration::from_secs(secs);
@@ -402,16 +415,7 @@ fn every_change_reaches_a_loopback_receiver_signed_and_without_a_reason() {
     });
     std::thread::sleep(Duration::from_millis(500));
     let got = all.received();
-    let events: Vec<(String, String)> = got
-        .iter()
-        .map(|r| {
-            let b = r.json();
-            (
-                b["type"].as_str().unwrap().to_owned(),
-                b["data"]["credentialId"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let events: Vec<(String, String)> = type_and_credential(&got);
     let mut want = vec![
         ("credential.issued".to_owned(), ada.clone()),
         ("credential.issued".to_owned(), grace.clone()),
@@ -588,17 +592,7 @@ fn a_receiver_down_for_a_while_gets_every_event_after_it_returns() {
     wait_until(10, "all delivered", || {
         setup.deliveries(&server, "?state=delivered").len() == 4
     });
-    let mut got: Vec<(String, String)> = receiver
-        .received()
-        .iter()
-        .map(|r| {
-            let b = r.json();
-            (
-                b["type"].as_str().unwrap().to_owned(),
-                b["data"]["credentialId"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let mut got: Vec<(String, String)> = type_and_credential(&receiver.received());
     got.sort();
     got.dedup();
     assert_eq!(got.len(), 4, "{got:?}");
@@ -720,16 +714,7 @@ fn two_nodes_on_one_postgres_deliver_each_event_exactly_once() {
     }
     let twice: Vec<_> = by_id.iter().filter(|(_, n)| **n > 1).collect();
     assert!(twice.is_empty(), "delivered more than once: {twice:?}");
-    let mut have: Vec<(String, String)> = got
-        .iter()
-        .map(|r| {
-            let b = r.json();
-            (
-                b["type"].as_str().unwrap().to_owned(),
-                b["data"]["credentialId"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let mut have: Vec<(String, String)> = type_and_credential(&got);
     have.sort();
     expected.sort();
     assert_eq!(have, expected);
