@@ -22,6 +22,32 @@ use serde_json::{Map, Value, json};
 const MAX_ATTEMPT: i64 = 1000;
 
 impl Issuer<'_> {
+    /// Records a written result (admin API and console): the certification
+    /// is checked first, then a candidate whose e-mail is new is registered
+    /// under `name` (without a name: [`IssuanceError::UnknownCandidate`]),
+    /// then the result is recorded — so a refused call leaves nothing behind.
+    pub async fn record_written_registering(
+        &self,
+        mut input: super::WrittenInput,
+        name: Option<&str>,
+        candidate_id: Option<&str>,
+        actor: &Actor,
+    ) -> Result<AssessmentRecord, IssuanceError> {
+        input.email = super::normalize_email(&input.email)?;
+        self.certification(&input.certification)?;
+        if self.store.candidate_by_email(&input.email).await?.is_none() {
+            let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
+                return Err(IssuanceError::UnknownCandidate(format!(
+                    "{} is not registered yet: give `name` to register the candidate",
+                    input.email
+                )));
+            };
+            self.register_candidate(name, &input.email, candidate_id, actor)
+                .await?;
+        }
+        self.record_written(&input, actor).await
+    }
+
     /// Records a lab result graded by `grader` (who must be a registered
     /// grader, [`Issuer::check_grader`]), recorded by `actor` (an admin, or
     /// the grader's own token). Unlike [`Issuer::record_lab`], the audit

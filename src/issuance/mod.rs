@@ -20,6 +20,7 @@ mod graders;
 pub mod keys;
 pub mod revocation;
 mod rules;
+pub mod sessions;
 pub mod tokens;
 pub mod webhooks;
 

@@ -224,6 +224,20 @@ pub struct CredentialHit {
     pub suspended: bool,
 }
 
+/// How many credentials stand where (the console's dashboard), counted by
+/// the same rules as [`CredentialStatusFilter`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct CredentialCounts {
+    /// Current, neither revoked nor suspended, not expired.
+    pub active: i64,
+    /// Current, suspended, not revoked.
+    pub suspended: i64,
+    /// Current, revoked.
+    pub revoked: i64,
+    /// Certifications issued since the given time, per certification slug.
+    pub issued_since: Vec<(String, i64)>,
+}
+
 /// Transaction reads and writes of candidates, assessments and credentials.
 /// Slice arguments let bulk imports write many rows per statement; single
 /// operations pass one item.

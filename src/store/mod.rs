@@ -16,6 +16,7 @@ pub mod sql;
 mod audit;
 mod credentials;
 mod issuer_keys;
+mod sessions;
 mod status;
 mod tokens;
 mod webhooks;
@@ -25,11 +26,12 @@ use crate::future::BoxFuture;
 
 pub use audit::AuditTx;
 pub use credentials::{
-    AssessmentKind, AssessmentRecord, CandidateRecord, CredentialFilter, CredentialHit,
-    CredentialKind, CredentialRecord, CredentialSearch, CredentialState, CredentialStatusFilter,
-    CredentialTx,
+    AssessmentKind, AssessmentRecord, CandidateRecord, CredentialCounts, CredentialFilter,
+    CredentialHit, CredentialKind, CredentialRecord, CredentialSearch, CredentialState,
+    CredentialStatusFilter, CredentialTx,
 };
 pub use issuer_keys::{IssuerKeyRecord, IssuerKeyState, KeyTx};
+pub use sessions::{SessionRecord, SessionTx};
 pub use sql::SqlStore;
 pub use status::{StatusEntryRecord, StatusListRecord, StatusTx};
 pub use tokens::{TokenRecord, TokenTx};
@@ -231,6 +233,20 @@ pub trait Store: Send + Sync {
         &'a self,
         search: &'a CredentialSearch,
     ) -> BoxFuture<'a, Result<Vec<CredentialHit>, StoreError>>;
+    /// Credentials counted by status at `now`, and certifications issued
+    /// since `since` per certification (times `YYYY-MM-DDTHH:MM:SSZ`).
+    fn credential_counts<'a>(
+        &'a self,
+        now: &'a str,
+        since: &'a str,
+    ) -> BoxFuture<'a, Result<CredentialCounts, StoreError>>;
+    /// Candidates whose name or e-mail contains `text` (Unicode lower case,
+    /// as the credential search compares), by name, at most `limit`.
+    fn search_candidates<'a>(
+        &'a self,
+        text: &'a str,
+        limit: i64,
+    ) -> BoxFuture<'a, Result<Vec<CandidateRecord>, StoreError>>;
     /// Every webhook subscription, removed ones too, oldest first.
     fn webhook_subscriptions(&self) -> BoxFuture<'_, Result<Vec<SubscriptionRecord>, StoreError>>;
     /// Webhook deliveries matching a filter, newest event first.
@@ -249,6 +265,18 @@ pub trait Store: Send + Sync {
         lease_until: &'a str,
         limit: i64,
     ) -> BoxFuture<'a, Result<Vec<ClaimedDelivery>, StoreError>>;
+    /// A console session by the hash of its secret, with its token.
+    fn console_session<'a>(
+        &'a self,
+        id_hash: &'a str,
+    ) -> BoxFuture<'a, Result<Option<(SessionRecord, TokenRecord)>, StoreError>>;
+    /// Refreshes an active session's last use (its own statement, outside
+    /// any [`StoreTx`]: using the console takes no audit lock).
+    fn touch_console_session<'a>(
+        &'a self,
+        id_hash: &'a str,
+        at: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
     /// Records how a claimed attempt ended; false (nothing written) when
     /// the lease `lease_until` is no longer held.
     fn finish_webhook_delivery<'a>(
@@ -263,7 +291,9 @@ pub trait Store: Send + Sync {
 /// so callers write `tx.method()` whatever the concern. Slice arguments let
 /// bulk imports write many rows per statement; single operations pass one
 /// item. Dropping a transaction without [`StoreTx::commit`] rolls it back.
-pub trait StoreTx: CredentialTx + StatusTx + TokenTx + AuditTx + KeyTx + WebhookTx {
+pub trait StoreTx:
+    CredentialTx + StatusTx + TokenTx + AuditTx + KeyTx + WebhookTx + SessionTx
+{
     /// Commits everything written in this transaction.
     fn commit(self: Box<Self>) -> BoxFuture<'static, Result<(), StoreError>>;
 }

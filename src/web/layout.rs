@@ -167,7 +167,28 @@ form.lookup button{padding:8px 16px;font-size:16px;border:0;border-radius:6px;ba
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}\
 pre{overflow-x:auto;background:#f4f4f7;padding:8px;border-radius:6px;margin:8px 0 0}\
 .ok{color:#1a7f37}.bad{color:#c62828}.unk{color:#b35900}\
-.valid{background:#1a7f37}.suspended{background:#b35900}.failed{background:#c62828}.neutral{background:#555}";
+.valid{background:#1a7f37}.suspended{background:#b35900}.failed{background:#c62828}.neutral{background:#555}\
+.console-nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:4px 14px;padding:0;margin:0 0 8px}\
+.console-nav form{display:flex;gap:8px;align-items:center;justify-content:flex-end;margin-bottom:8px}\
+.console table{display:block;overflow-x:auto;border-collapse:collapse;width:100%}\
+.console th,.console td{text-align:left;padding:6px 8px;border-bottom:1px solid #e3e2e8;vertical-align:top}\
+.console-form{display:flex;flex-direction:column;gap:6px;margin:8px 0}\
+.console-form label,.console-form legend{font-weight:600}\
+.console-form fieldset label{font-weight:400;margin-right:12px}\
+.console-form input:not([type=radio]):not([type=checkbox]),.console-form select,.console-form textarea{flex:none;padding:8px;font-size:16px;border:1px solid #6e6d78;border-radius:6px;background:#fff}\
+.console-form fieldset{border:1px solid #e3e2e8;border-radius:6px}\
+.console-form button{align-self:flex-start}\
+.console button,.console-nav button{padding:8px 16px;font-size:16px;border:0;border-radius:6px;background:#6b4fbb;color:#fff;cursor:pointer}\
+.console-nav button{padding:4px 12px;font-size:14px}\
+.console .danger button{background:#b3261e}\
+.console .confirm{display:flex;gap:8px;align-items:center}\
+.verdict-word{display:inline-block;font-weight:700;padding:4px 10px;border-radius:6px;background:#fff;border:2px solid #1f1e24}\
+.field-error,.console .error{color:#b3261e;font-weight:600}\
+.console .ok{color:#1a6b30}\
+.tiles{list-style:none;display:flex;flex-wrap:wrap;gap:12px;padding:0}\
+.tiles li{background:#fff;border-radius:12px;padding:12px 16px;box-shadow:0 1px 3px rgba(0,0,0,.08);min-width:120px}\
+.tiles .n{display:block;font-size:28px;font-weight:700}\
+.console a:focus-visible,.console button:focus-visible,.console input:focus-visible,.console select:focus-visible,.console textarea:focus-visible,.console-nav a:focus-visible,.console-nav button:focus-visible{outline:3px solid #1f75cb;outline-offset:2px}";
 
 #[cfg(test)]
 mod tests {

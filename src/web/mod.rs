@@ -9,6 +9,7 @@ pub mod batch;
 pub mod certification_page;
 pub mod checks;
 pub mod conneg;
+pub mod console;
 pub mod docs;
 pub mod dto;
 pub mod error;
@@ -87,6 +88,7 @@ pub fn router(state: AppState) -> Router {
             &state,
         ))
         .merge(operations)
+        .merge(console::routes())
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(state.max_body_bytes))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(

@@ -68,23 +68,7 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
         }
     };
     let now = parts.clock.now();
-    let lists = crate::issuance::revocation::OwnStatusLists::new(
-        state.store.as_ref(),
-        &parts.public_url,
-        None,
-    )
-    .with_shared_versions(&state.list_versions);
-    let resolver = state.key_ring.resolver();
-    let cx = VerifyContext::new(resolver.as_ref(), now).with_status(&lists, &state.status_cache);
-    // Parsed once, for the verification and for the page.
-    let (report, doc) = match serde_json::from_str::<Value>(&rec.document) {
-        Ok(doc) => (verification::verify_value(&doc, cx).await, doc),
-        // A stored document that no longer parses: the report says so.
-        Err(_) => (
-            verification::verify_bytes(rec.document.as_bytes(), cx).await,
-            Value::Null,
-        ),
-    };
+    let (report, doc) = stored_report(&state, parts, &rec, now).await;
     let verdict = report.verdict;
     state.metrics.observe_verification(verdict.as_str());
     let achievement = &doc["credentialSubject"]["achievement"];
@@ -588,4 +572,35 @@ async fn renewal_notice(
         "<section class=\"card notice\" id=\"renewal\"><h2>Expires in {days}</h2><p>This certification expires on {on}.</p><p>{how}</p></section>",
         how = escape(&how),
     )
+}
+
+/// Verifies a stored credential as its public page does (this issuer's
+/// keys and own status lists, at `now`): the report, and the document
+/// parsed once (`Null` when it no longer parses). The console shows the
+/// same verdict through this function.
+pub(crate) async fn stored_report(
+    state: &AppState,
+    parts: &super::IssuerParts,
+    rec: &crate::store::CredentialRecord,
+    now: chrono::DateTime<chrono::Utc>,
+) -> (verification::Report, Value) {
+    let lists = crate::issuance::revocation::OwnStatusLists::new(
+        state.store.as_ref(),
+        &parts.public_url,
+        None,
+    )
+    .with_shared_versions(&state.list_versions);
+    let resolver = state.key_ring.resolver();
+    let cx = VerifyContext::new(resolver.as_ref(), now).with_status(&lists, &state.status_cache);
+    // Parsed once, for the verification and for the page.
+    let (report, doc): (verification::Report, Value) =
+        match serde_json::from_str::<Value>(&rec.document) {
+            Ok(doc) => (verification::verify_value(&doc, cx).await, doc),
+            // A stored document that no longer parses: the report says so.
+            Err(_) => (
+                verification::verify_bytes(rec.document.as_bytes(), cx).await,
+                Value::Null,
+            ),
+        };
+    (report, doc)
 }

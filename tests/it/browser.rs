@@ -138,6 +138,100 @@ fn the_verification_page_shows_its_verdict_in_a_headless_browser() {
     );
 }
 
+/// The admin console's walk (issue 16) in the browser: `console.mjs`
+/// signs in, records both stages, issues, finds, revokes, checks the public
+/// page, bulk-issues a CSV with a bad row, and checks CSRF, the grader's
+/// rights, sign-out, labels, focus and phone width, with no console error
+/// or CSP violation. The screenshots (every page, desktop and phone) go to
+/// a temporary folder outside the repository; their paths are printed.
+#[test]
+fn the_console_walk_passes_in_a_headless_browser() {
+    let Some(chromium) = browser_ready() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&rosette(&data, &["init", "--grader", GRADER]));
+    let token = |name: &str, scope: &str| {
+        ok(&rosette(
+            &data,
+            &["tokens", "create", "--name", name, "--scope", scope],
+        ))
+        .trim()
+        .to_owned()
+    };
+    let (admin, grader) = (token("Console Walk", "admin"), token(GRADER, "grader"));
+    let envs = [("ROSETTE_RATE_LIMIT_PER_MINUTE", "0")];
+    let server = ServerProcess::start(&data, &envs, &[]);
+    let today = rosette::clock::Clock::now(&rosette::clock::SystemClock).date_naive();
+    let yesterday = today - chrono::Duration::days(1);
+    let csv = dir.path().join("rows.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "name,email,certification,written_score,written_date,lab_result,grader,lab_date\n\
+             Grace Hopper,grace@example.com,gitlab-certified-associate,88,{yesterday},pass,{GRADER},{today}\n\
+             Alan Turing,alan@example.com,gitlab-certified-associate,41,{yesterday},pass,{GRADER},{today}\n\
+             Edsger Dijkstra,edsger@example.com,gitlab-certified-associate,95,{yesterday},pass,{GRADER},{today}\n"
+        ),
+    )
+    .unwrap();
+    let shots = std::env::temp_dir().join(format!(
+        "rosette-console-screenshots-{}",
+        std::process::id()
+    ));
+    let out = Command::new("node")
+        .current_dir(INTEROP_DIR)
+        .arg("console.mjs")
+        .args(["--base", &format!("http://{}", server.addr)])
+        .args(["--admin-token", &admin, "--grader-token", &grader])
+        .arg("--csv")
+        .arg(&csv)
+        .arg("--out")
+        .arg(&shots)
+        .arg("--chromium")
+        .arg(&chromium)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run node console.mjs: {e}"));
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "console.mjs could not run: {}",
+        describe(&out)
+    );
+    let report: Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim())
+        .unwrap_or_else(|e| panic!("console.mjs printed no JSON line ({e}): {}", describe(&out)));
+    let files: Vec<&str> = report["screenshots"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    eprintln!(
+        "console screenshots ({}):\n  {}",
+        files.len(),
+        files.join("\n  ")
+    );
+    assert!(
+        report["ok"] == true && out.status.success(),
+        "the console walk failed:\n  {}\nserver log:\n{}",
+        report["problems"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| p.as_str().unwrap_or("?").to_owned())
+            .collect::<Vec<_>>()
+            .join("\n  "),
+        server_problems(&server.stderr())
+    );
+    // Nine pages at two widths, and the grader's lab page.
+    assert_eq!(files.len(), 20, "{files:?}");
+    for f in &files {
+        let phone = f.ends_with("-phone.png");
+        assert_png(Path::new(f), if phone { 390 * 2 } else { 1280 });
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Helpers.
 // ---------------------------------------------------------------------------

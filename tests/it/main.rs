@@ -10,6 +10,7 @@ mod browser;
 mod cli_records;
 mod conformance;
 mod conneg;
+mod console;
 mod did_key_issuer;
 mod did_web;
 mod duplicate_keys;

@@ -187,7 +187,10 @@ fn served_routes() -> BTreeSet<(String, String)> {
                 "{name}: route {path}: no method in `{}`",
                 expr.trim()
             );
-            for m in methods {
+            // The admin console (`/admin`, `/admin/…`) is HTML for people
+            // with a session cookie, not part of the JSON API's contract.
+            let console = path == "/admin" || path.starts_with("/admin/");
+            for m in methods.into_iter().filter(|_| !console) {
                 routes.insert((m.to_uppercase(), path.to_owned()));
             }
             rest = tail;

@@ -242,6 +242,72 @@ pub(super) async fn search_credentials(
         .collect()
 }
 
+/// See [`crate::store::Store::credential_counts`].
+pub(super) async fn counts(
+    pool: &AnyPool,
+    now: &str,
+    since: &str,
+) -> Result<crate::store::CredentialCounts, StoreError> {
+    const BIT: &str = "EXISTS (SELECT 1 FROM status_entries e WHERE e.credential_id = c.id AND e.purpose = '{p}' AND e.value = 1)";
+    let rev = BIT.replace("{p}", "revocation");
+    let sus = BIT.replace("{p}", "suspension");
+    let sum = |cond: String| {
+        format!("CAST(COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0) AS BIGINT)")
+    };
+    let row = q(format!(
+        "SELECT {} AS active, {} AS suspended, {} AS revoked FROM credentials c WHERE c.state = 'active'",
+        sum(format!("NOT {rev} AND NOT {sus} AND (c.valid_until IS NULL OR c.valid_until > $1)")),
+        sum(format!("NOT {rev} AND {sus}")),
+        sum(rev.clone()),
+    ))
+    .bind(now.to_owned())
+    .fetch_one(pool)
+    .await?;
+    let rows = sqlx::query(
+        "SELECT certification, COUNT(*) AS n FROM credentials WHERE kind = 'certification' \
+         AND issued_at >= $1 GROUP BY certification ORDER BY certification",
+    )
+    .bind(since.to_owned())
+    .fetch_all(pool)
+    .await?;
+    Ok(crate::store::CredentialCounts {
+        active: row.try_get("active")?,
+        suspended: row.try_get("suspended")?,
+        revoked: row.try_get("revoked")?,
+        issued_since: rows
+            .iter()
+            .map(|r| Ok((r.try_get("certification")?, r.try_get("n")?)))
+            .collect::<Result<_, StoreError>>()?,
+    })
+}
+
+/// See [`crate::store::Store::search_candidates`]: the folded text is
+/// compared with each candidate's folded name and e-mail in Rust (SQLite's
+/// `LOWER` knows ASCII only), over the candidates in name order.
+pub(super) async fn search_candidates(
+    pool: &AnyPool,
+    text: &str,
+    limit: i64,
+) -> Result<Vec<CandidateRecord>, StoreError> {
+    let needle = search_fold(text.trim());
+    let rows = q(format!(
+        "SELECT {CANDIDATE_COLS} FROM candidates ORDER BY name, id"
+    ))
+    .fetch_all(pool)
+    .await?;
+    let mut out = Vec::new();
+    for row in &rows {
+        let c = candidate_from(row)?;
+        if search_fold(&c.name).contains(&needle) || search_fold(&c.email).contains(&needle) {
+            out.push(c);
+            if out.len() as i64 >= limit.clamp(1, 1000) {
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Text as the search compares it: Unicode lower case (`Łukasz` → `łukasz`).
 fn search_fold(text: &str) -> String {
     text.to_lowercase()

@@ -10,6 +10,7 @@
 mod audit;
 mod credentials;
 mod issuer_keys;
+mod sessions;
 mod status;
 mod tokens;
 mod webhooks;
@@ -358,6 +359,22 @@ impl Store for SqlStore {
         Box::pin(credentials::search_credentials(&self.pool, search))
     }
 
+    fn credential_counts<'a>(
+        &'a self,
+        now: &'a str,
+        since: &'a str,
+    ) -> BoxFuture<'a, Result<crate::store::CredentialCounts, StoreError>> {
+        Box::pin(credentials::counts(&self.pool, now, since))
+    }
+
+    fn search_candidates<'a>(
+        &'a self,
+        text: &'a str,
+        limit: i64,
+    ) -> BoxFuture<'a, Result<Vec<CandidateRecord>, StoreError>> {
+        Box::pin(credentials::search_candidates(&self.pool, text, limit))
+    }
+
     fn webhook_subscriptions(
         &self,
     ) -> BoxFuture<'_, Result<Vec<crate::store::SubscriptionRecord>, StoreError>> {
@@ -384,6 +401,21 @@ impl Store for SqlStore {
             lease_until,
             limit,
         ))
+    }
+
+    fn console_session<'a>(
+        &'a self,
+        id_hash: &'a str,
+    ) -> BoxFuture<'a, Result<Option<(crate::store::SessionRecord, TokenRecord)>, StoreError>> {
+        Box::pin(sessions::session(&self.pool, id_hash))
+    }
+
+    fn touch_console_session<'a>(
+        &'a self,
+        id_hash: &'a str,
+        at: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(sessions::touch(&self.pool, id_hash, at))
     }
 
     fn finish_webhook_delivery<'a>(

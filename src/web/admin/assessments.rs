@@ -4,7 +4,7 @@
 use super::{ApiError, default_attempt, json_body, json_response};
 use crate::issuance::{self, IssuanceError, LabInput, Role, WrittenInput};
 use crate::web::auth::{AdminCaller, StaffCaller, issuer_of};
-use crate::web::error::{ErrorCode, Problem, store_failure};
+use crate::web::error::{ErrorCode, Problem};
 use crate::web::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -70,33 +70,8 @@ pub async fn record_written(
 ) -> Result<Response, ApiError> {
     let issuer = issuer_of(&state)?;
     let req: WrittenRequest = json_body(body)?;
-    let email = issuance::normalize_email(&req.email).map_err(ApiError::from)?;
-    // Checked before a new candidate is registered, so a refused call
-    // leaves nothing behind.
-    if let Err(unknown) = issuer.catalog.find(&req.certification) {
-        return Err(ApiError::from(issuance::IssuanceError::from(unknown)));
-    }
-    let known = issuer
-        .store
-        .candidate_by_email(&email)
-        .await
-        .map_err(store_failure("the candidate could not be read"))?;
-    if known.is_none() {
-        let Some(name) = req.name.as_deref() else {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorCode::UnknownCandidate,
-                format!("{email} is not registered yet: give `name` to register the candidate"),
-            )
-            .field("name"));
-        };
-        issuer
-            .register_candidate(name, &email, req.candidate_id.as_deref(), &caller.actor)
-            .await
-            .map_err(ApiError::from)?;
-    }
     let input = WrittenInput {
-        email,
+        email: req.email,
         certification: req.certification,
         attempt: req.attempt,
         score: req.score,
@@ -104,9 +79,18 @@ pub async fn record_written(
         reference: req.reference,
     };
     let record = issuer
-        .record_written(&input, &caller.actor)
+        .record_written_registering(
+            input,
+            req.name.as_deref(),
+            req.candidate_id.as_deref(),
+            &caller.actor,
+        )
         .await
-        .map_err(ApiError::from)?;
+        .map_err(|e| {
+            let unknown = matches!(e, issuance::IssuanceError::UnknownCandidate(_));
+            let err = ApiError::from(e);
+            if unknown { err.field("name") } else { err }
+        })?;
     Ok(json_response(
         StatusCode::CREATED,
         &AssessmentView::from(record),

@@ -418,7 +418,7 @@ pub struct CredentialPage {
 }
 
 impl ListQuery {
-    fn search(&self) -> Result<CredentialSearch, ApiError> {
+    pub(crate) fn search(&self) -> Result<CredentialSearch, ApiError> {
         let status = match self.status.as_deref() {
             None | Some("") => None,
             Some("active") => Some(CredentialStatusFilter::Active),

@@ -116,7 +116,7 @@ fn status_word(record: &CredentialRecord, bits: &CredentialStatus, now: &str) ->
     }
 }
 
-pub(super) fn view(
+pub(crate) fn view(
     issuer: &Issuer<'_>,
     record: CredentialRecord,
     holder_email: Option<String>,

@@ -1,0 +1,408 @@
+//! The admin console (issue 16): sessions on both backends with fixed
+//! clocks (idle time, lifetime, sign-out, a revoked token), and on a real
+//! server the walk an administrator makes — sign in, record both stages,
+//! issue, revoke with a reason, see REVOKED on the public page, bulk issue
+//! a CSV with a bad row — with the CSRF and authorization rules.
+
+use crate::issuance::{catalog, issuer, on_both, test_key};
+use crate::support::{Client, ServerProcess, ok, rosette_with};
+use rosette::clock::{Clock as _, FixedClock};
+use rosette::issuance::Actor;
+use rosette::issuance::sessions::{SessionError, console_session};
+use rosette::issuance::tokens::Scope;
+use rosette::store::Store as _;
+
+#[test]
+fn sessions_end_when_idle_at_their_lifetime_at_sign_out_and_with_their_token() {
+    on_both(async |store| {
+        let (catalog, key) = (catalog(), test_key());
+        let t0 = FixedClock::parse("2026-12-01T08:00:00Z").unwrap();
+        let iss = issuer(&store, &catalog, &key, &t0);
+        let admin = Actor::admin("admin@example.com");
+        let (token, secret) = iss
+            .create_token("console", Scope::Admin, &admin)
+            .await
+            .unwrap();
+        let (_, grader_secret) = iss
+            .create_token("grader@example.com", Scope::Grader, &admin)
+            .await
+            .unwrap();
+        let (_, issuer_secret) = iss
+            .create_token("lms", Scope::Issuer, &admin)
+            .await
+            .unwrap();
+        assert_eq!(
+            iss.sign_in("rst_nope").await.unwrap_err(),
+            SessionError::Unknown
+        );
+        assert_eq!(
+            iss.sign_in(&issuer_secret).await.unwrap_err(),
+            SessionError::WrongScope
+        );
+        let (session, cookie) = iss.sign_in(&secret).await.unwrap();
+        assert_eq!(session.actor.name, format!("token:{}:console", token.id));
+        assert_ne!(cookie, secret, "the cookie is a new secret, not the token");
+        let at = |t: &str| FixedClock::parse(t).unwrap().now();
+        // Used 29 minutes later: fine, and the use is recorded.
+        let s = console_session(&store, &cookie, at("2026-12-01T08:29:00Z"))
+            .await
+            .unwrap();
+        assert_eq!(s.csrf, session.csrf);
+        // 25 minutes after that use (54 after sign-in): still fine.
+        console_session(&store, &cookie, at("2026-12-01T08:54:00Z"))
+            .await
+            .unwrap();
+        // 31 idle minutes: ended.
+        assert_eq!(
+            console_session(&store, &cookie, at("2026-12-01T09:25:01Z"))
+                .await
+                .unwrap_err(),
+            SessionError::Ended
+        );
+        // A busy session still ends 12 hours after sign-in.
+        let (_, busy) = iss.sign_in(&secret).await.unwrap();
+        let mut t = FixedClock::parse("2026-12-01T08:00:00Z").unwrap().now();
+        while t < at("2026-12-01T20:00:00Z") {
+            t += chrono::Duration::minutes(20);
+            let r = console_session(&store, &busy, t).await;
+            if t <= at("2026-12-01T20:00:00Z") {
+                r.unwrap();
+            } else {
+                assert_eq!(r.unwrap_err(), SessionError::Ended);
+            }
+        }
+        assert_eq!(
+            console_session(&store, &busy, at("2026-12-01T20:00:01Z"))
+                .await
+                .unwrap_err(),
+            SessionError::Ended
+        );
+        // Sign-out ends it at once.
+        let (s, out) = iss.sign_in(&secret).await.unwrap();
+        iss.sign_out(&s).await.unwrap();
+        assert_eq!(
+            console_session(&store, &out, at("2026-12-01T08:01:00Z"))
+                .await
+                .unwrap_err(),
+            SessionError::Ended
+        );
+        // Revoking the token ends its sessions.
+        let (g, grader_cookie) = iss.sign_in(&grader_secret).await.unwrap();
+        assert_eq!(g.scope, Scope::Grader);
+        let gid = g.actor.name.split(':').nth(1).unwrap().to_owned();
+        iss.revoke_token(&gid, &admin).await.unwrap();
+        assert_eq!(
+            console_session(&store, &grader_cookie, at("2026-12-01T08:01:00Z"))
+                .await
+                .unwrap_err(),
+            SessionError::Revoked
+        );
+        assert!(
+            console_session(&store, "garbage", at("2026-12-01T08:01:00Z"))
+                .await
+                .is_err()
+        );
+        // Sign-in and sign-out are audited with the token's actor.
+        let (head, _) = store.audit_head().await.unwrap();
+        let entries = store.audit_entries(0, head).await.unwrap();
+        let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+        assert!(actions.contains(&"console.sign_in") && actions.contains(&"console.sign_out"));
+    });
+}
+
+/// The value of the first `name="csrf"` field of a page.
+fn csrf_of(html: &str) -> String {
+    html.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("a CSRF field")
+        .to_owned()
+}
+
+/// `a=b&c=d`, form-encoded.
+fn form(fields: &[(&str, &str)]) -> Vec<u8> {
+    serde_urlencoded::to_string(fields).unwrap().into_bytes()
+}
+
+struct Browser {
+    client: Client,
+    cookie: String,
+}
+
+impl Browser {
+    fn sign_in(client: Client, token: &str) -> Browser {
+        let r = client
+            .post("/admin/sign-in")
+            .body(
+                "application/x-www-form-urlencoded",
+                &form(&[("token", token)]),
+            )
+            .send();
+        assert_eq!(r.status, 303, "{}", r.text());
+        let set = r.header("set-cookie").expect("a session cookie").to_owned();
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+            "{set}"
+        );
+        assert!(set.contains("Path=/admin"), "{set}");
+        Browser {
+            client,
+            cookie: set.split(';').next().unwrap().to_owned(),
+        }
+    }
+
+    fn get(&self, path: &str) -> crate::support::Response {
+        self.client.get(path).header("cookie", &self.cookie).send()
+    }
+
+    fn post(&self, path: &str, fields: &[(&str, &str)]) -> crate::support::Response {
+        self.client
+            .post(path)
+            .header("cookie", &self.cookie)
+            .body("application/x-www-form-urlencoded", &form(fields))
+            .send()
+    }
+}
+
+#[test]
+fn an_admin_records_issues_revokes_and_bulk_issues_from_the_console() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("node");
+    let envs = [
+        ("ROSETTE_GRADERS", "grader@example.com"),
+        ("ROSETTE_RATE_LIMIT_PER_MINUTE", "0"),
+    ];
+    ok(&rosette_with(&data, &envs, &["init"]));
+    let token = |name: &str, scope: &str| {
+        ok(&rosette_with(
+            &data,
+            &envs,
+            &["tokens", "create", "--name", name, "--scope", scope],
+        ))
+        .trim()
+        .to_owned()
+    };
+    let (admin_token, grader_token) = (
+        token("Programme Admin", "admin"),
+        token("grader@example.com", "grader"),
+    );
+    let server = ServerProcess::start(&data, &envs, &[]);
+    let client = Client::new(server.addr);
+    // Without a session: sent to sign in; a wrong token is 401 with the form.
+    let r = client.get("/admin").send();
+    assert_eq!(
+        (r.status, r.header("location")),
+        (303, Some("/admin/sign-in"))
+    );
+    let r = client
+        .post("/admin/sign-in")
+        .body(
+            "application/x-www-form-urlencoded",
+            &form(&[("token", "rst_wrong")]),
+        )
+        .send();
+    assert_eq!(r.status, 401);
+    assert!(r.text().contains("not valid"), "{}", r.text());
+
+    let admin = Browser::sign_in(client, &admin_token);
+    let page = admin.get("/admin/candidates");
+    assert_eq!(page.status, 200);
+    let csp = page.header("content-security-policy").unwrap();
+    assert!(
+        csp.contains("form-action 'self'") && !csp.contains("script-src"),
+        "{csp}"
+    );
+    let csrf = csrf_of(&page.text());
+    let today = rosette::clock::SystemClock.now().date_naive();
+    let yesterday = (today - chrono::Duration::days(1)).to_string();
+    let written = [
+        ("email", "ada@example.com"),
+        ("name", "Ada Lovelace"),
+        ("certification", "gitlab-ci-cd-specialist"),
+        ("score", "91"),
+        ("date", yesterday.as_str()),
+    ];
+    // A POST without the session's CSRF token is refused, and records nothing.
+    let r = admin.post("/admin/assessments/written", &written);
+    assert_eq!(r.status, 403, "{}", r.text());
+    assert!(r.text().contains("CSRF"), "{}", r.text());
+    // A refused field is shown next to it, the form kept filled.
+    let mut bad = written.to_vec();
+    bad.push(("csrf", &csrf));
+    bad[3] = ("score", "191");
+    let r = admin.post("/admin/assessments/written", &bad);
+    assert_eq!(r.status, 422);
+    let html = r.text();
+    assert!(html.contains("id=\"written-score-error\""), "{html}");
+    assert!(
+        html.contains("value=\"ada@example.com\""),
+        "kept filled: {html}"
+    );
+    let mut good = written.to_vec();
+    good.push(("csrf", &csrf));
+    assert_eq!(admin.post("/admin/assessments/written", &good).status, 303);
+    // Search folds case as the API does, beyond ASCII.
+    let polish = [
+        ("csrf", csrf.as_str()),
+        ("email", "lukasz@example.com"),
+        ("name", "Łukasz Żółw"),
+        ("certification", "gitlab-ci-cd-specialist"),
+        ("score", "55"),
+        ("date", yesterday.as_str()),
+    ];
+    assert_eq!(
+        admin.post("/admin/assessments/written", &polish).status,
+        303
+    );
+    let found = admin
+        .get("/admin/candidates?q=%C5%82UKASZ%20%C5%BC%C3%93%C5%81W")
+        .text();
+    assert!(
+        found.contains("Łukasz Żółw") && found.contains("written 55% — failed"),
+        "{found}"
+    );
+    let today_s = today.to_string();
+    let lab = [
+        ("csrf", csrf.as_str()),
+        ("email", "ada@example.com"),
+        ("certification", "gitlab-ci-cd-specialist"),
+        ("result", "pass"),
+        ("grader", "grader@example.com"),
+        ("date", today_s.as_str()),
+    ];
+    assert_eq!(admin.post("/admin/assessments/lab", &lab).status, 303);
+    let r = admin.post(
+        "/admin/issue",
+        &[
+            ("csrf", &csrf),
+            ("email", "ada@example.com"),
+            ("certification", "gitlab-ci-cd-specialist"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    let at = r.header("location").unwrap().to_owned();
+    let uuid = at.rsplit('/').next().unwrap().to_owned();
+    // Found by the search, shown with the verdict the public page computes.
+    let list = admin.get("/admin/credentials?q=lovelace").text();
+    assert!(list.contains(&uuid), "{list}");
+    let page = admin.get(&at).text();
+    assert!(page.contains("id=\"verdict\">VALID<"), "{page}");
+    // Revocation asks for confirmation, then is final.
+    let r = admin.post(
+        &format!("{at}/revoke"),
+        &[("csrf", &csrf), ("reason", "copied lab")],
+    );
+    assert_eq!(r.status, 422);
+    let r = admin.post(
+        &format!("{at}/revoke"),
+        &[
+            ("csrf", &csrf),
+            ("reason", "copied lab"),
+            ("confirm", "yes"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    assert!(admin.get(&at).text().contains("id=\"verdict\">REVOKED<"));
+    let public = Client::new(server.addr)
+        .get(&format!("/v/{uuid}"))
+        .send()
+        .text();
+    assert!(public.contains("REVOKED"), "{public}");
+    // The CSV export has it.
+    let csv = admin.get("/admin/credentials.csv?status=revoked");
+    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert!(csv.text().contains(&uuid));
+
+    // Bulk: three rows, one with a failed written score.
+    let rows = format!(
+        "name,email,certification,written_score,written_date,lab_result,grader,lab_date\n\
+         Grace Hopper,grace@example.com,gitlab-certified-associate,88,{yesterday},pass,grader@example.com,{today_s}\n\
+         Alan Turing,alan@example.com,gitlab-certified-associate,42,{yesterday},pass,grader@example.com,{today_s}\n\
+         Edsger Dijkstra,edsger@example.com,gitlab-certified-associate,95,{yesterday},pass,grader@example.com,{today_s}\n"
+    );
+    let boundary = "----rosette-test";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"csv\"; filename=\"rows.csv\"\r\nContent-Type: text/csv\r\n\r\n{rows}\r\n--{boundary}--\r\n"
+    );
+    let r = admin
+        .client
+        .post("/admin/bulk")
+        .header("cookie", &admin.cookie)
+        .body(
+            &format!("multipart/form-data; boundary={boundary}"),
+            body.as_bytes(),
+        )
+        .send();
+    assert_eq!(r.status, 200, "{}", r.text());
+    let html = r.text();
+    assert!(
+        html.contains("3 rows: 2 issued, 0 already issued, 1 refused."),
+        "{html}"
+    );
+    assert!(html.contains("bulk-results.csv"), "{html}");
+
+    // A grader sees the lab page only: issuing and the lists are 403.
+    let grader = Browser::sign_in(Client::new(server.addr), &grader_token);
+    let r = grader.get("/admin");
+    assert_eq!((r.status, r.header("location")), (303, Some("/admin/lab")));
+    let gpage = grader.get("/admin/lab").text();
+    assert!(!gpage.contains("/admin/credentials"), "{gpage}");
+    let gcsrf = csrf_of(&gpage);
+    let r = grader.post(
+        "/admin/issue",
+        &[
+            ("csrf", &gcsrf),
+            ("email", "ada@example.com"),
+            ("certification", "gitlab-ci-cd-specialist"),
+        ],
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(grader.get("/admin/credentials").status, 403);
+    // The audit log names the console's token as the API would.
+    let audit = admin.get("/admin/audit?after=0").text();
+    assert!(audit.contains("id=\"chain\">Audit log intact"), "{audit}");
+    assert!(audit.contains("console.sign_in"), "{audit}");
+    assert!(audit.contains(":Programme Admin"), "{audit}");
+    // Sign-out ends the session: the old cookie is sent to sign in.
+    let out = admin.post("/admin/sign-out", &[("csrf", &csrf)]);
+    assert_eq!(out.status, 303);
+    let r = admin.get("/admin");
+    assert_eq!(
+        (r.status, r.header("location")),
+        (303, Some("/admin/sign-in"))
+    );
+}
+
+/// Over TLS the session cookie is `Secure`; wrong tokens spend the
+/// client's failed-attempt budget, as on the admin API, until 429.
+#[test]
+fn over_tls_the_cookie_is_secure_and_wrong_tokens_are_throttled() {
+    let server = crate::support::HttpsServer::start(&[("ROSETTE_AUTH_FAILURES_PER_MINUTE", "1")]);
+    let token = server.token("console", "admin");
+    let r = server
+        .client
+        .post(&server.url("/admin/sign-in"))
+        .body(
+            "application/x-www-form-urlencoded",
+            &form(&[("token", &token)]),
+        )
+        .send();
+    assert_eq!(r.status, 303, "{}", r.text());
+    let cookie = r.header("set-cookie").unwrap();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    let mut statuses = Vec::new();
+    for _ in 0..14 {
+        let r = server
+            .client
+            .post(&server.url("/admin/sign-in"))
+            .body(
+                "application/x-www-form-urlencoded",
+                &form(&[("token", "rst_guess")]),
+            )
+            .send();
+        statuses.push(r.status);
+    }
+    assert_eq!(statuses[0], 401);
+    assert_eq!(*statuses.last().unwrap(), 429, "{statuses:?}");
+}
