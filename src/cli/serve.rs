@@ -127,6 +127,7 @@ async fn serve(data_dir: &Path, flags: Overrides) -> anyhow::Result<ExitCode> {
     spawn_grader_refresh(&state, data_dir, &flags);
     spawn_webhook_delivery(&state, &parts, &config)?;
     spawn_expiry_pass(&state, config.expiry_warning_days.clone());
+    spawn_bulk_jobs(&state);
     let scheme = if tls.is_some() { "https" } else { "http" };
     let options = rosette::web::ServerOptions {
         tls,
@@ -341,6 +342,31 @@ fn spawn_expiry_pass(state: &rosette::web::AppState, windows: Vec<i64>) {
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "the expiry pass failed; it runs again in 24 h")
+                }
+            }
+        }
+    });
+}
+
+/// The console's background bulk imports: every second, claims a waiting
+/// job (or one whose node stopped) and runs it; several nodes share the
+/// queue, one job per node at a time.
+fn spawn_bulk_jobs(state: &rosette::web::AppState) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(rosette::web::console::jobs::JOB_POLL);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_error = None;
+        loop {
+            tick.tick().await;
+            match rosette::web::console::jobs::run_next_job(&state).await {
+                Ok(_) => last_error = None,
+                Err(e) => {
+                    let e = e.to_string();
+                    if last_error.as_ref() != Some(&e) {
+                        tracing::warn!(error = %e, "cannot read the bulk job queue");
+                        last_error = Some(e);
+                    }
                 }
             }
         }

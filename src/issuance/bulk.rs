@@ -86,7 +86,7 @@ pub struct RowOutcome {
 }
 
 /// Totals of an import.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Rows read.
     pub rows: u64,

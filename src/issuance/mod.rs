@@ -12,6 +12,7 @@ pub mod api;
 mod assessments;
 pub mod badge_data;
 pub mod bulk;
+pub mod bulk_jobs;
 pub mod checkpoints;
 mod document;
 pub mod expiry;

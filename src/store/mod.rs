@@ -16,6 +16,7 @@ pub mod sql;
 mod audit;
 mod credentials;
 mod issuer_keys;
+mod jobs;
 mod sessions;
 mod status;
 mod tokens;
@@ -31,6 +32,7 @@ pub use credentials::{
     CredentialStatusFilter, CredentialTx,
 };
 pub use issuer_keys::{IssuerKeyRecord, IssuerKeyState, KeyTx};
+pub use jobs::{BulkJobRecord, JobTx};
 pub use sessions::{SessionRecord, SessionTx};
 pub use sql::SqlStore;
 pub use status::{StatusEntryRecord, StatusListRecord, StatusTx};
@@ -265,6 +267,35 @@ pub trait Store: Send + Sync {
         lease_until: &'a str,
         limit: i64,
     ) -> BoxFuture<'a, Result<Vec<ClaimedDelivery>, StoreError>>;
+    /// A bulk job by id.
+    fn bulk_job<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<BulkJobRecord>, StoreError>>;
+    /// The latest bulk jobs, newest first.
+    fn bulk_jobs(&self, limit: i64) -> BoxFuture<'_, Result<Vec<BulkJobRecord>, StoreError>>;
+    /// Takes the oldest queued bulk job, or a running one whose lease ran
+    /// out (its node stopped), for this caller until `lease_until`; its
+    /// progress starts again from 0. Its own statement, outside any [`StoreTx`].
+    fn claim_bulk_job<'a>(
+        &'a self,
+        now: &'a str,
+        lease_until: &'a str,
+    ) -> BoxFuture<'a, Result<Option<BulkJobRecord>, StoreError>>;
+    /// Records a running job's progress and extends its lease.
+    fn bulk_job_progress<'a>(
+        &'a self,
+        id: &'a str,
+        done_rows: i64,
+        lease_until: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// Ends a job: done with its summary (JSON) and results (CSV), or failed with why.
+    fn finish_bulk_job<'a>(
+        &'a self,
+        id: &'a str,
+        outcome: Result<(String, String), String>,
+        at: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
     /// A console session by the hash of its secret, with its token.
     fn console_session<'a>(
         &'a self,
@@ -292,7 +323,7 @@ pub trait Store: Send + Sync {
 /// bulk imports write many rows per statement; single operations pass one
 /// item. Dropping a transaction without [`StoreTx::commit`] rolls it back.
 pub trait StoreTx:
-    CredentialTx + StatusTx + TokenTx + AuditTx + KeyTx + WebhookTx + SessionTx
+    CredentialTx + StatusTx + TokenTx + AuditTx + KeyTx + WebhookTx + SessionTx + JobTx
 {
     /// Commits everything written in this transaction.
     fn commit(self: Box<Self>) -> BoxFuture<'static, Result<(), StoreError>>;

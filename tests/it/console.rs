@@ -406,3 +406,173 @@ fn over_tls_the_cookie_is_secure_and_wrong_tokens_are_throttled() {
     assert_eq!(statuses[0], 401);
     assert_eq!(*statuses.last().unwrap(), 429, "{statuses:?}");
 }
+
+/// A background import (issue 16): queued, claimed by one node; a node
+/// that stops mid-run leaves its lease to run out, then the job is claimed
+/// again and run from the start — rows issued before come back "already
+/// issued", none twice. Fixed clocks, both backends.
+#[test]
+fn a_bulk_job_is_held_by_one_node_and_survives_a_stop_without_issuing_twice() {
+    use rosette::issuance::bulk_jobs::data_rows;
+    on_both(async |store| {
+        let (catalog, key) = (catalog(), test_key());
+        let clock = FixedClock::parse("2026-11-25T12:00:00Z").unwrap();
+        let iss = issuer(&store, &catalog, &key, &clock);
+        let admin = Actor::admin("token:abc:Programme Admin");
+        let csv = "name,email,certification,written_score,written_date,lab_result,grader,lab_date\n\
+                   Grace Hopper,grace@example.com,gitlab-certified-associate,88,2026-11-20,pass,grader@example.com,2026-11-22\n\
+                   \n\
+                   Alan Turing,alan@example.com,gitlab-certified-associate,41,2026-11-20,pass,grader@example.com,2026-11-22\n\
+                   Edsger Dijkstra,edsger@example.com,gitlab-certified-associate,95,2026-11-20,pass,grader@example.com,2026-11-22\n";
+        assert_eq!(data_rows(csv.as_bytes()), 3);
+        assert!(
+            iss.queue_bulk_job(csv.as_bytes(), &Actor::grader("grader@example.com"))
+                .await
+                .is_err()
+        );
+        assert!(
+            iss.queue_bulk_job(b"\xff\xfe", &admin).await.is_err(),
+            "not UTF-8"
+        );
+        let job = iss.queue_bulk_job(csv.as_bytes(), &admin).await.unwrap();
+        assert_eq!((job.state.as_str(), job.total_rows), ("queued", 3));
+        let claimed = store
+            .claim_bulk_job("2026-11-25T12:00:00Z", "2026-11-25T12:01:00Z")
+            .await
+            .unwrap()
+            .expect("the queued job");
+        assert_eq!(
+            (claimed.id.as_str(), claimed.state.as_str()),
+            (job.id.as_str(), "running")
+        );
+        // Held: no other claim before the lease runs out.
+        assert!(
+            store
+                .claim_bulk_job("2026-11-25T12:00:30Z", "2026-11-25T12:01:30Z")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        // The node ran the import and stopped before recording the end.
+        iss.import_csv(
+            csv.as_bytes(),
+            &admin,
+            Default::default(),
+            &mut |_| {},
+            &mut |_| {},
+        )
+        .await
+        .unwrap();
+        // Past the lease another node takes it and runs it from the start.
+        let again = store
+            .claim_bulk_job("2026-11-25T12:01:00Z", "2026-11-25T12:02:00Z")
+            .await
+            .unwrap()
+            .expect("the stopped job");
+        assert_eq!(again.id, job.id);
+        let summary = iss.run_bulk_job(&again).await.unwrap();
+        assert_eq!(
+            (
+                summary.rows,
+                summary.issued,
+                summary.already_issued,
+                summary.refused
+            ),
+            (3, 0, 2, 1)
+        );
+        let done = store.bulk_job(&job.id).await.unwrap().unwrap();
+        assert_eq!((done.state.as_str(), done.done_rows), ("done", 3));
+        let results = done.results.unwrap();
+        assert_eq!(results.lines().count(), 4, "{results}");
+        assert!(
+            results.contains("already issued") && results.contains("refused"),
+            "{results}"
+        );
+        assert!(
+            store
+                .claim_bulk_job("2026-11-25T13:00:00Z", "2026-11-25T13:01:00Z")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        // Two credentials in all, each issued once.
+        let all = store
+            .list_credentials(&rosette::store::CredentialFilter {
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 2);
+    });
+}
+
+/// An upload over the inline limit goes to the background: the console
+/// answers with the job's page, which shows the progress and then the
+/// outcomes of every row, with the results file to download.
+#[test]
+fn a_large_upload_is_imported_in_the_background_with_its_progress_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("node");
+    let envs = [
+        ("ROSETTE_GRADERS", "grader@example.com"),
+        ("ROSETTE_RATE_LIMIT_PER_MINUTE", "0"),
+    ];
+    ok(&rosette_with(&data, &envs, &["init"]));
+    let token = ok(&rosette_with(
+        &data,
+        &envs,
+        &["tokens", "create", "--name", "bulk", "--scope", "admin"],
+    ));
+    let server = ServerProcess::start(&data, &envs, &[]);
+    let admin = Browser::sign_in(Client::new(server.addr), token.trim());
+    let csrf = csrf_of(&admin.get("/admin/bulk").text());
+    let mut rows = String::from(
+        "name,email,certification,written_score,written_date,lab_result,grader,lab_date\n",
+    );
+    for i in 0..150 {
+        rows.push_str(&format!(
+            "Person {i},p{i}@example.com,gitlab-certified-associate,90,2026-11-20,pass,grader@example.com,2026-11-22\n"
+        ));
+    }
+    let boundary = "----rosette-bulk";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"csv\"; filename=\"rows.csv\"\r\nContent-Type: text/csv\r\n\r\n{rows}\r\n--{boundary}--\r\n"
+    );
+    let r = admin
+        .client
+        .post("/admin/bulk")
+        .header("cookie", &admin.cookie)
+        .body(
+            &format!("multipart/form-data; boundary={boundary}"),
+            body.as_bytes(),
+        )
+        .send();
+    assert_eq!(r.status, 303, "{}", r.text());
+    let job = r.header("location").unwrap().to_owned();
+    assert!(job.starts_with("/admin/bulk/jobs/"), "{job}");
+    let mut html = String::new();
+    for _ in 0..600 {
+        html = admin.get(&job).text();
+        if !html.contains("id=\"bulk-progress\"") {
+            break;
+        }
+        assert!(
+            html.contains("http-equiv=\"refresh\""),
+            "the progress page reloads itself"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(
+        html.contains("150 rows: 150 issued, 0 already issued, 0 refused."),
+        "{html}"
+    );
+    let csv = admin.get(&format!("{job}/results.csv"));
+    assert_eq!(csv.status, 200);
+    assert_eq!(csv.text().lines().count(), 151);
+    assert!(
+        admin.get("/admin/bulk").text().contains(&job),
+        "the bulk page lists the job"
+    );
+}

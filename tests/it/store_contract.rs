@@ -92,7 +92,8 @@ fn migrations_are_applied_once_with_the_same_names() {
                 "0007_audit_checkpoints".to_owned(),
                 "0008_generic_credentials".to_owned(),
                 "0009_webhooks".to_owned(),
-                "0010_console_sessions".to_owned()
+                "0010_console_sessions".to_owned(),
+                "0011_bulk_jobs".to_owned()
             ]
         );
     });

@@ -10,6 +10,7 @@
 mod audit;
 mod credentials;
 mod issuer_keys;
+mod jobs;
 mod sessions;
 mod status;
 mod tokens;
@@ -401,6 +402,46 @@ impl Store for SqlStore {
             lease_until,
             limit,
         ))
+    }
+
+    fn bulk_job<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<crate::store::BulkJobRecord>, StoreError>> {
+        Box::pin(jobs::job(&self.pool, id))
+    }
+
+    fn bulk_jobs(
+        &self,
+        limit: i64,
+    ) -> BoxFuture<'_, Result<Vec<crate::store::BulkJobRecord>, StoreError>> {
+        Box::pin(jobs::jobs(&self.pool, limit))
+    }
+
+    fn claim_bulk_job<'a>(
+        &'a self,
+        now: &'a str,
+        lease_until: &'a str,
+    ) -> BoxFuture<'a, Result<Option<crate::store::BulkJobRecord>, StoreError>> {
+        Box::pin(jobs::claim(&self.pool, self.backend, now, lease_until))
+    }
+
+    fn bulk_job_progress<'a>(
+        &'a self,
+        id: &'a str,
+        done_rows: i64,
+        lease_until: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(jobs::progress(&self.pool, id, done_rows, lease_until))
+    }
+
+    fn finish_bulk_job<'a>(
+        &'a self,
+        id: &'a str,
+        outcome: Result<(String, String), String>,
+        at: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(jobs::finish(&self.pool, id, outcome, at))
     }
 
     fn console_session<'a>(

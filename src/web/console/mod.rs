@@ -8,6 +8,7 @@
 //! sees the lab-recording page only.
 
 pub mod credentials;
+pub mod jobs;
 pub mod pages;
 pub mod records;
 
@@ -41,6 +42,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/assessments/lab", post(records::record_lab))
         .route("/admin/issue", post(records::issue))
         .route("/admin/bulk", get(records::bulk_page).post(records::bulk))
+        .route("/admin/bulk/jobs/{id}", get(jobs::job_page))
+        .route("/admin/bulk/jobs/{id}/results.csv", get(jobs::job_results))
         .route("/admin/audit", get(pages::audit))
         .route(
             "/admin/tokens",

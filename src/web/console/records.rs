@@ -572,10 +572,39 @@ fn bulk_form(console: &Console) -> String {
     )
 }
 
-/// `GET /admin/bulk`.
-pub async fn bulk_page(console: Console) -> Result<Response, Refusal> {
+/// `GET /admin/bulk`: the upload form and the latest background jobs.
+pub async fn bulk_page(
+    State(state): State<AppState>,
+    console: Console,
+) -> Result<Response, Refusal> {
     console.admin_only()?;
-    let main = format!("<h1>Bulk issue</h1>{}", bulk_form(&console));
+    let issuer = console_issuer(&state)?;
+    let jobs: String = issuer
+        .store
+        .bulk_jobs(10)
+        .await
+        .map_err(console_unavailable)?
+        .iter()
+        .map(|j| {
+            format!(
+                "<li><a href=\"/admin/bulk/jobs/{id}\">{at}</a>: {rows} rows, {state}</li>",
+                id = escape(&j.id),
+                at = escape(&crate::web::layout::moment(&j.created_at)),
+                rows = j.total_rows,
+                state = escape(&j.state)
+            )
+        })
+        .collect();
+    let jobs = if jobs.is_empty() {
+        String::new()
+    } else {
+        format!("<h2>Background imports</h2><ul>{jobs}</ul>")
+    };
+    let main = format!(
+        "<h1>Bulk issue</h1><p>Files of more than {} rows are imported in the background: the page shows the progress.</p>{}{jobs}",
+        crate::issuance::bulk_jobs::INLINE_ROWS,
+        bulk_form(&console)
+    );
     Ok(respond(
         StatusCode::OK,
         shell("Bulk issue", Some(&console), &main),
@@ -614,6 +643,23 @@ pub async fn bulk(
     console.check_csrf(&csrf)?;
     if csv.is_empty() {
         return Err(bad("choose a CSV file"));
+    }
+    if crate::issuance::bulk_jobs::data_rows(&csv) > crate::issuance::bulk_jobs::INLINE_ROWS {
+        let issuer = console_issuer(&state)?;
+        return match issuer.queue_bulk_job(&csv, &console.0.actor).await {
+            Ok(job) => Ok(redirect(&format!("/admin/bulk/jobs/{}", job.id))),
+            Err(e) => {
+                let main = format!(
+                    "<h1>Bulk issue</h1><p class=\"error\" role=\"alert\">{}</p>{}",
+                    escape(&e.to_string()),
+                    bulk_form(&console)
+                );
+                Ok(respond(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    shell("Bulk issue", Some(&console), &main),
+                ))
+            }
+        };
     }
     let actor = console.0.actor.clone();
     let task_state = state.clone();
@@ -655,60 +701,63 @@ pub async fn bulk(
         }
     };
     state.metrics.observe_issued(summary.issued);
-    let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    let _ = out.write_record([
-        "line",
-        "email",
-        "certification",
-        "outcome",
-        "credential_id",
-        "code",
-        "message",
-    ]);
-    let mut table = String::new();
-    for r in &rows {
-        let _ = out.write_record([
-            r.line.to_string(),
-            crate::issuance::bulk::inert_cell(&r.email),
-            crate::issuance::bulk::inert_cell(&r.certification),
-            r.outcome.as_str().to_owned(),
-            r.credential_id.clone(),
-            r.code.clone(),
-            crate::issuance::bulk::inert_cell(&r.message),
-        ]);
-        let link = if r.credential_id.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "<a href=\"/admin/credentials/{u}\">{u}</a>",
-                u = escape(public_id(&r.credential_id))
-            )
-        };
-        table.push_str(&format!(
-            "<tr class=\"outcome-{cls}\"><td>{line}</td><td>{email}</td><td>{cert}</td><td>{what}</td><td>{link}</td><td>{msg}</td></tr>",
-            cls = r.outcome.as_str().replace(' ', "-"),
-            line = r.line,
-            email = escape(&r.email),
-            cert = escape(&r.certification),
-            what = r.outcome.as_str(),
-            msg = escape(&r.message),
-        ));
-    }
     use base64::Engine as _;
-    let data =
-        base64::engine::general_purpose::STANDARD.encode(out.into_inner().unwrap_or_default());
+    let results = crate::issuance::bulk_jobs::results_csv(&rows);
+    let href = format!(
+        "data:text/csv;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(&results)
+    );
     let main = format!(
-        "<h1>Bulk issue</h1><p role=\"status\" id=\"bulk-summary\">{rows} rows: {i} issued, {a} already issued, {r} refused.</p>\
-<p><a href=\"data:text/csv;base64,{data}\" download=\"bulk-results.csv\">Download the results (CSV)</a></p>\
-<table id=\"bulk-results\"><thead><tr><th scope=\"col\">Line</th><th scope=\"col\">E-mail</th><th scope=\"col\">Certification</th><th scope=\"col\">Outcome</th><th scope=\"col\">Credential</th><th scope=\"col\">Message</th></tr></thead><tbody>{table}</tbody></table>{form}",
-        rows = summary.rows,
-        i = summary.issued,
-        a = summary.already_issued,
-        r = summary.refused,
-        form = bulk_form(&console),
+        "<h1>Bulk issue</h1>{}{}",
+        outcomes(&summary, &results, &href),
+        bulk_form(&console)
     );
     Ok(respond(
         StatusCode::OK,
         shell("Bulk issue", Some(&console), &main),
     ))
+}
+
+/// A finished import: its totals, the link to the results file, and every
+/// row's outcome as a table — read from the results CSV, so an inline
+/// import and a background job show the same page.
+pub(super) fn outcomes(
+    summary: &crate::issuance::bulk::Summary,
+    results_csv: &str,
+    href: &str,
+) -> String {
+    let mut table = String::new();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(results_csv.trim_start_matches('\u{feff}').as_bytes());
+    for record in reader.records().flatten() {
+        let f = |i: usize| record.get(i).unwrap_or("");
+        let link = if f(4).is_empty() {
+            String::new()
+        } else {
+            format!(
+                "<a href=\"/admin/credentials/{u}\">{u}</a>",
+                u = escape(public_id(f(4)))
+            )
+        };
+        table.push_str(&format!(
+            "<tr class=\"outcome-{cls}\"><td>{line}</td><td>{email}</td><td>{cert}</td><td>{what}</td><td>{link}</td><td>{msg}</td></tr>",
+            cls = escape(&f(3).replace(' ', "-")),
+            line = escape(f(0)),
+            email = escape(f(1)),
+            cert = escape(f(2)),
+            what = escape(f(3)),
+            msg = escape(f(6)),
+        ));
+    }
+    format!(
+        "<p role=\"status\" id=\"bulk-summary\">{rows} rows: {i} issued, {a} already issued, {r} refused.</p>\
+<p><a href=\"{href}\" download=\"bulk-results.csv\">Download the results (CSV)</a></p>\
+<table id=\"bulk-results\"><thead><tr><th scope=\"col\">Line</th><th scope=\"col\">E-mail</th><th scope=\"col\">Certification</th><th scope=\"col\">Outcome</th><th scope=\"col\">Credential</th><th scope=\"col\">Message</th></tr></thead><tbody>{table}</tbody></table>",
+        rows = summary.rows,
+        i = summary.issued,
+        a = summary.already_issued,
+        r = summary.refused,
+        href = escape(href),
+    )
 }
