@@ -155,6 +155,23 @@ impl Browser {
         self.client.get(path).header("cookie", &self.cookie).send()
     }
 
+    /// Uploads `rows` as the bulk form's CSV file.
+    fn upload(&self, csrf: &str, rows: &str) -> crate::support::Response {
+        let boundary = "----rosette-test";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"csv\"; filename=\"rows.csv\"\r\nContent-Type: text/csv\r\n\r\n{rows}\r\n--{boundary}--\r\n"
+        );
+        self.client
+            .post("/admin/bulk")
+            .header("cookie", &self.cookie)
+            .body(
+                &format!("multipart/form-data; boundary={boundary}"),
+                body.as_bytes(),
+            )
+            .send()
+    }
+
     fn post(&self, path: &str, fields: &[(&str, &str)]) -> crate::support::Response {
         self.client
             .post(path)
@@ -320,20 +337,7 @@ fn an_admin_records_issues_revokes_and_bulk_issues_from_the_console() {
          Alan Turing,alan@example.com,gitlab-certified-associate,42,{yesterday},pass,grader@example.com,{today_s}\n\
          Edsger Dijkstra,edsger@example.com,gitlab-certified-associate,95,{yesterday},pass,grader@example.com,{today_s}\n"
     );
-    let boundary = "----rosette-test";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"csv\"; filename=\"rows.csv\"\r\nContent-Type: text/csv\r\n\r\n{rows}\r\n--{boundary}--\r\n"
-    );
-    let r = admin
-        .client
-        .post("/admin/bulk")
-        .header("cookie", &admin.cookie)
-        .body(
-            &format!("multipart/form-data; boundary={boundary}"),
-            body.as_bytes(),
-        )
-        .send();
+    let r = admin.upload(&csrf, &rows);
     assert_eq!(r.status, 200, "{}", r.text());
     let html = r.text();
     assert!(
@@ -535,20 +539,7 @@ fn a_large_upload_is_imported_in_the_background_with_its_progress_shown() {
             "Person {i},p{i}@example.com,gitlab-certified-associate,90,2026-11-20,pass,grader@example.com,2026-11-22\n"
         ));
     }
-    let boundary = "----rosette-bulk";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"csv\"; filename=\"rows.csv\"\r\nContent-Type: text/csv\r\n\r\n{rows}\r\n--{boundary}--\r\n"
-    );
-    let r = admin
-        .client
-        .post("/admin/bulk")
-        .header("cookie", &admin.cookie)
-        .body(
-            &format!("multipart/form-data; boundary={boundary}"),
-            body.as_bytes(),
-        )
-        .send();
+    let r = admin.upload(&csrf, &rows);
     assert_eq!(r.status, 303, "{}", r.text());
     let job = r.header("location").unwrap().to_owned();
     assert!(job.starts_with("/admin/bulk/jobs/"), "{job}");
