@@ -128,7 +128,7 @@ pub struct BatchResult {
 #[serde(untagged)]
 pub enum VerifyResponse {
     /// One credential's report.
-    Report(Report),
+    Report(Box<Report>),
     /// A batch's reports.
     Batch(BatchReport),
 }
