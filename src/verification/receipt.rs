@@ -439,6 +439,25 @@ mod tests {
         let image = r.image.expect("an SVG");
         assert_eq!(image.media_type, "image/svg+xml");
         assert_eq!(r.credential, None, "nothing baked in it");
+        // A receipt of that image is matched by the image itself.
+        let report = Report::of_checks(Vec::new(), now());
+        let svg = b"  <svg xmlns='http://www.w3.org/2000/svg'/>";
+        let receipt = unsigned_receipt(
+            &report,
+            &Received::input(svg),
+            Verifier {
+                id: "did:example:v",
+                name: "V",
+            },
+            uuid::Uuid::from_u128(2),
+        );
+        let checked = Report {
+            attests: attestation(&receipt),
+            ..Report::of_checks(vec![Check::valid("proof", "x")], now())
+        };
+        assert!(with_credential(checked.clone(), svg).verified);
+        let other = with_credential(checked, b"<svg/>");
+        assert_eq!(other.first_failure().unwrap().code, DIGEST_MISMATCH);
         let plain = Received::input(b"{\"a\":1}");
         assert_eq!(plain.credential, Some(digest_multibase(b"{\"a\":1}")));
         assert_eq!(plain.image, None);
