@@ -44,6 +44,11 @@ pub const DATA_INTEGRITY_V2: &str = "https://w3id.org/security/data-integrity/v2
 pub const MULTIKEY_V1: &str = "https://w3id.org/security/multikey/v1";
 /// DID Core v1 context.
 pub const DID_V1: &str = "https://www.w3.org/ns/did/v1";
+/// Rosette's own context of verification receipts (`VerificationReceipt`
+/// and the terms of its `credentialSubject`; `crate::verification::receipt`).
+/// A fixed identifier, never fetched: every Rosette holds the same copy
+/// and also serves it at `GET /contexts/receipt/v1`.
+pub const RECEIPT_V1: &str = "https://w3id.org/rosette/receipt/v1";
 
 /// Every context Rosette knows. Nothing else is ever loaded.
 pub static CONTEXTS: &[Context] = &[
@@ -136,6 +141,11 @@ pub static CONTEXTS: &[Context] = &[
         "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json",
         "ob-v3p0-extensions.json",
         "146f85aa16effd7ca1da8056eb443f53ce1eca8a34186cb062832c0a97d889c3"
+    ),
+    ctx!(
+        "https://w3id.org/rosette/receipt/v1",
+        "rosette-receipt-v1.jsonld",
+        "8c3eb0629431911f540badf97c4f1de8aef98e48c7ff91f5a43573a9dd944f10"
     ),
 ];
 

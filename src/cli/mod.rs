@@ -207,7 +207,13 @@ struct VerifyArgs {
     /// is on the list; the verdict does not depend on it.
     #[arg(long = "trusted-issuer", value_name = "ID")]
     trusted_issuers: Vec<String>,
-    /// Credential JSON file, or `-` for standard input.
+    /// With a verification receipt as input: the credential (JSON, VC-JWT
+    /// or baked image) it was made for; its digest must be the one the
+    /// receipt attests (check `receipt_digest`).
+    #[arg(long, value_name = "FILE")]
+    credential: Option<PathBuf>,
+    /// Credential JSON file (or a baked image, a VC-JWT, a verification
+    /// receipt), or `-` for standard input.
     #[arg(default_value = "-")]
     input: String,
 }
@@ -532,6 +538,12 @@ fn verify(
         &args.input,
         args.max_bytes.max(rosette::render::bake::MAX_IMAGE_BYTES),
     )?;
+    let supplied = match &args.credential {
+        Some(path) => {
+            Some(std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?)
+        }
+        None => None,
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -593,6 +605,10 @@ fn verify(
         cx.max_bytes = args.max_bytes;
         verification::verify_input(&bytes, cx).await
     });
+    let report = match &supplied {
+        Some(credential) => verification::receipt::with_credential(report, credential),
+        None => report,
+    };
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &report)?;
@@ -616,6 +632,18 @@ fn verify(
                 info.issuer_trust.label()
             };
             writeln!(out, "  trust:       {trust}")?;
+        }
+        if let Some(a) = &report.attests {
+            writeln!(
+                out,
+                "  receipt of:  {} — {} at {}, by {}",
+                a.credential_id
+                    .as_deref()
+                    .unwrap_or("(a credential without id)"),
+                a.verdict.as_deref().unwrap_or("?"),
+                a.checked_at.as_deref().unwrap_or("?"),
+                a.verifier.as_deref().unwrap_or("?"),
+            )?;
         }
         for c in &report.checks {
             let mark = match c.state {

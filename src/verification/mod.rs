@@ -6,7 +6,8 @@
 //! validity window (VCDM 2.0 §4.9, with clock skew) → status → embedded
 //! endorsements (OB 3.0 §9.1 step 6, [`embedded`]). A VC-JWT (OB 3.0
 //! §8.2) goes the same way, its JWS checked in place of embedded proofs
-//! (`vc_jwt`). Each check ends in one [`CheckState`]; "could not check" is
+//! (`vc_jwt`). A verification receipt (`receipt`) is a credential like
+//! any other; its report also says what it attests. Each check ends in one [`CheckState`]; "could not check" is
 //! [`CheckState::Unknown`] and never counts as valid. Time and key
 //! resolution are passed in.
 
@@ -14,6 +15,7 @@ pub mod embedded;
 mod holder;
 mod issuers;
 mod proofs;
+pub mod receipt;
 mod report;
 mod revocation_list;
 mod status_check;
@@ -181,6 +183,8 @@ pub(super) async fn verify_document(
                 "structure",
                 if s.is_open_badge {
                     "Open Badges 3.0 credential"
+                } else if receipt::is_receipt(doc) {
+                    "verification receipt (a verifiable credential of type VerificationReceipt)"
                 } else {
                     "verifiable credential"
                 },
@@ -273,7 +277,9 @@ pub(super) async fn verify_document(
     if cx.check_endorsements {
         checks.extend(embedded::endorsement_checks(doc, signature_ok, cx).await);
     }
-    Report::finish(checks, Some(info), cx.now)
+    let mut report = Report::finish(checks, Some(info), cx.now);
+    report.attests = receipt::attestation(doc);
+    report
 }
 
 /// Verifies what a user hands in: credential JSON, a VC-JWT (compact JWS

@@ -242,6 +242,12 @@ pub struct Report {
     pub credential: Option<CredentialInfo>,
     /// When the checks ran.
     pub checked_at: String,
+    /// Present when the input is a verification receipt (its `type` lists
+    /// `VerificationReceipt`): what it attests, as written in it. The
+    /// checks above are the receipt's own (its proof, its issuer's key).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub attests: Option<Box<super::receipt::Attestation>>,
 }
 
 impl Report {
@@ -257,7 +263,16 @@ impl Report {
             checks,
             credential,
             checked_at: now.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            attests: None,
         }
+    }
+
+    /// This report with `check` added, `verified` and `verdict` derived again.
+    pub(super) fn with_check(mut self, check: Check) -> Self {
+        self.checks.push(check);
+        self.verdict = Verdict::of(&self.checks);
+        self.verified = self.verdict == Verdict::Valid;
+        self
     }
 
     /// A report of `checks` alone (for input that never reached the pipeline).

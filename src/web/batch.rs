@@ -59,6 +59,9 @@ pub struct Batch {
     pub rows: Vec<(Origin, Report)>,
     /// Whether it came as a form (the CSV then has `part` and `filename`).
     pub form: bool,
+    /// The signed verification receipt of each row, in order, when asked
+    /// for (else empty). The CSV answer carries none.
+    pub receipts: Vec<Value>,
 }
 
 /// The names of the employer's columns in the CSV answer, as many as the
@@ -84,16 +87,21 @@ fn employer_columns(rows: &[(Origin, Report)]) -> Vec<String> {
         .collect()
 }
 
-/// The answer: JSON, or CSV when the client asks for `text/csv`.
-pub fn answer(headers: &HeaderMap, batch: Batch) -> Response {
-    let wants_csv = headers
+/// Whether the client asks for the CSV answer (`Accept: text/csv`).
+pub fn wants_csv(headers: &HeaderMap) -> bool {
+    headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("text/csv"));
-    if wants_csv {
+        .is_some_and(|a| a.contains("text/csv"))
+}
+
+/// The answer: JSON, or CSV when the client asks for `text/csv`.
+pub fn answer(headers: &HeaderMap, batch: Batch) -> Response {
+    if wants_csv(headers) {
         return csv_answer(&batch);
     }
     let verified = !batch.rows.is_empty() && batch.rows.iter().all(|(_, r)| r.verified);
+    let mut receipts = batch.receipts.into_iter();
     let results = batch
         .rows
         .into_iter()
@@ -103,6 +111,7 @@ pub fn answer(headers: &HeaderMap, batch: Batch) -> Response {
             filename: origin.filename,
             line: origin.line,
             report,
+            receipt: receipts.next(),
         })
         .collect();
     let body =

@@ -52,6 +52,36 @@ pub struct CredentialUrl {
     /// `http(s)` URL of the credential or baked badge.
     #[schema(format = "uri")]
     pub url: String,
+    /// `true`: answer a signed verification receipt with the report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub receipt: Option<bool>,
+}
+
+/// A credential to verify, wrapped so that a receipt can be asked for: the
+/// receipt's digest is of the `credential` member's text exactly as sent.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CredentialWithFlag {
+    /// The credential (JSON object, or a VC-JWT string).
+    pub credential: Value,
+    /// `true`: answer a signed verification receipt with the report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub receipt: Option<bool>,
+}
+
+/// A verification receipt to verify, and optionally the credential it was
+/// made for (its digest is compared with the receipt's, check
+/// `receipt_digest`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReceiptCheck {
+    /// The receipt: a credential of type `VerificationReceipt`.
+    pub receipt: Credential,
+    /// The credential it was made for, as sent to the verifier (JSON
+    /// object, or a VC-JWT string).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub credential: Option<Value>,
 }
 
 /// One item of a batch: a credential, `{"url": …}`, or a URL string.
@@ -72,6 +102,10 @@ pub struct VerifyBatch {
     /// The items, at most `max_batch` (100 by default; more is 413).
     #[schema(max_items = 100)]
     pub credentials: Vec<BatchItem>,
+    /// `true`: each result carries its own signed verification receipt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub receipt: Option<bool>,
 }
 
 /// The JSON body of `POST /api/v1/verify`: a credential, a credential URL,
@@ -81,10 +115,14 @@ pub struct VerifyBatch {
 pub enum VerifyRequest {
     /// A credential.
     Credential(Box<Credential>),
+    /// A credential, with or without a receipt.
+    WithFlag(CredentialWithFlag),
     /// A credential to fetch.
     Url(CredentialUrl),
     /// Several at once.
     Batch(VerifyBatch),
+    /// A verification receipt (and the credential it was made for).
+    Receipt(Box<ReceiptCheck>),
 }
 
 /// The verdicts of a batch, one result per item, in order.
@@ -120,6 +158,25 @@ pub struct BatchResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub input: Option<Value>,
+    /// The signed verification receipt of this item, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Credential>, nullable = false)]
+    pub receipt: Option<Value>,
+}
+
+/// One report, and the signed verification receipt made for it when asked
+/// for (`"receipt": true` or `?receipt=true`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReportAnswer {
+    /// The verification report.
+    #[serde(flatten)]
+    pub report: Report,
+    /// The receipt: a VCDM 2.0 credential of type `VerificationReceipt`,
+    /// signed by this server's issuer key (`eddsa-rdfc-2022`). Not stored
+    /// by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Credential>, nullable = false)]
+    pub receipt: Option<Value>,
 }
 
 /// The answer of `POST /api/v1/verify`: a report, or for a batch one
@@ -127,8 +184,8 @@ pub struct BatchResult {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum VerifyResponse {
-    /// One credential's report.
-    Report(Report),
+    /// One credential's report (with its receipt when asked for).
+    Report(Box<ReportAnswer>),
     /// A batch's reports.
     Batch(BatchReport),
 }

@@ -24,6 +24,7 @@ pub mod outbound;
 pub mod page;
 pub mod public;
 pub mod rate_limit;
+pub mod receipts;
 pub mod roster;
 pub mod server;
 pub mod state;
@@ -54,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .route("/.well-known/did.json", get(did_document))
         .route("/credentials/{id}", get(credential))
         .route("/status/{list}", get(status_list))
+        .route("/contexts/receipt/v1", get(receipts::receipt_context))
         .layer(limited.clone())
         .layer(layers::public_cors());
     let pages = Router::new()
@@ -68,6 +70,7 @@ pub fn router(state: AppState) -> Router {
             get(certification_page::certification_badge),
         )
         .route("/v/{id}", get(page::verification_page))
+        .route("/v/{id}/receipt", get(receipts::page_receipt))
         .route("/assets/rosette.css", get(page::stylesheet))
         .route("/assets/icon.svg", get(page::icon))
         .route("/favicon.ico", get(page::favicon))

@@ -27,7 +27,8 @@ pub use super::layout::{PAGE_HEADERS, STYLE, asset, escape};
 letters (VALID, REVOKED, SUSPENDED, EXPIRED, NOT VALID or CANNOT VERIFY: the `verdict` of the \
 API's report), the holder, the certification, issue and \
 expiry dates, the assessment results, what was checked (in plain words, the technical details \
-behind a disclosure) and the downloads. Only a VALID page invites sharing (share image, LinkedIn \
+behind a disclosure) and the downloads (badge images, the credential, a signed verification receipt \
+from `/v/{id}/receipt`). Only a VALID page invites sharing (share image, LinkedIn \
 link); a REVOKED, SUSPENDED or EXPIRED page says since when, never why. \
 Server-rendered (no JavaScript), strict Content-Security-Policy.",
     params(
@@ -233,7 +234,8 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
     };
     let downloads = format!(
         "<a href=\"/credentials/{uuid_e}/badge.png\" download>Badge (PNG)</a><a href=\"/credentials/{uuid_e}/badge.svg\" download>Badge (SVG)</a>\
-<a href=\"/credentials/{uuid_e}\" type=\"application/vc\">Credential (JSON)</a>"
+<a href=\"/credentials/{uuid_e}\" type=\"application/vc\">Credential (JSON)</a>\
+<a href=\"/v/{uuid_e}/receipt\" download id=\"receipt\">Download signed receipt</a>"
     );
     let links = if shareable {
         let linkedin = linkedin_url(
@@ -339,7 +341,8 @@ fn generic_credential_page(
 <section class=\"card\"><dl><dt>Credential</dt><dd id=\"credential-name\">{name}</dd><dt>Issuer</dt><dd>{issuer}</dd>\
 <dt>Issued</dt><dd>{issued}</dd><dt>Expires</dt><dd>{expires}</dd></dl></section>\
 <section class=\"card\" id=\"checked\"><h2>What was checked</h2>{checks}{technical}</section>\
-<section class=\"card links\" id=\"links\"><h2>Downloads</h2><a href=\"/credentials/{uuid}\" type=\"application/vc\">Credential (JSON)</a></section>",
+<section class=\"card links\" id=\"links\"><h2>Downloads</h2><a href=\"/credentials/{uuid}\" type=\"application/vc\">Credential (JSON)</a>\
+<a href=\"/v/{uuid}/receipt\" download id=\"receipt\">Download signed receipt</a></section>",
         class = verdict_class(facts.verdict),
         label = facts.verdict.label(),
         sub = escape(&sub),

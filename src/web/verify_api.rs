@@ -14,16 +14,19 @@ use super::multipart::{self, FormError, Part};
 use super::outbound::{
     FETCH_CONCURRENCY, FETCH_FAILED, FETCH_FAILED_DETAIL, Outbound, RequestInfo,
 };
+use super::receipts;
 use super::roster::{self, Sniffed};
 use super::state::{AppState, Pieces, count};
 use crate::proof::jwt::looks_like_compact_jws;
+use crate::verification::receipt::{self, Received};
 use crate::verification::{self, Check, CheckState, Report, VerifyContext};
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt as _;
 use serde_json::Value;
+use serde_json::value::RawValue;
 use std::sync::Arc;
 
 pub use super::state::MAX_BATCH;
@@ -76,7 +79,23 @@ configured); that is information for the reader and never changes `verified` or 
 that fails verification is still a 200 with `verified: false`. A batch answers \
 `{\"verified\": all, \"results\": [report, …]}`. A request with nothing to verify — an empty \
 `credentials` array, a form without files, a roster without a line that is not blank — is a 400 \
-problem with the code `empty_batch`, never `verified: true`.",
+problem with the code `empty_batch`, never `verified: true`.\n\n\
+**Receipts.** With `\"receipt\": true` in a JSON body (`{\"credential\": …, \"receipt\": true}`, \
+`{\"url\": …, \"receipt\": true}`, `{\"id\": …, \"receipt\": true}`, `{\"credentials\": […], \"receipt\": true}`) \
+or `?receipt=true` (any body: raw credentials, images, forms, rosters), the answer also carries `receipt`: a \
+signed `VerificationReceipt`, a VCDM 2.0 credential issued and signed (`eddsa-rdfc-2022`) by this server's \
+issuer key, with the context `https://w3id.org/rosette/receipt/v1` (compiled in; served at \
+`/contexts/receipt/v1`). Its `credentialSubject` holds the verified credential's `id`, the \
+`digestMultibase` (sha2-256 multihash, base64url) of the credential's bytes as received — the whole raw \
+body, the `credential` member's text as sent, the stored or fetched document for a reference or URL, the \
+credential baked in an image — and for a baked image `bakedImage` (its digest and `mediaType`), `verified`, \
+`verdict`, each check's `check`, `state`, `code` (and `path`), `checkedAt` and the `verifier` (id and \
+name); never a check's message. A batch gives each result its own `receipt`; the CSV answer carries none. \
+Receipts are not stored by the server. A body `{\"receipt\": {…}, \"credential\": …}` verifies a receipt \
+(any credential whose `type` lists `VerificationReceipt` is verified as one: the report's `attests` says \
+what it attests) and, when the credential is given, compares its digest: check `receipt_digest`, code \
+`receipt_digest_mismatch` when it differs. A server without an issuer key answers a receipt request with \
+404 `not_issuing`.",
     request_body(
         description = "A credential, `{\"url\": …}`, a batch, a baked badge image, or a roster.",
         content(
@@ -114,9 +133,17 @@ files, a roster of blank lines.",
 pub async fn verify(
     State(state): State<AppState>,
     request: RequestInfo,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let mut want = match receipts::query_flag(query.as_deref()) {
+        Ok(want) => want,
+        Err(refusal) => return refusal.into_response(),
+    };
+    if want && state.issuer.is_none() {
+        return receipts::unavailable().into_response();
+    }
     let pieces = Pieces::new(&state, request);
     let own = pieces.own_lists(&state);
     let cx = pieces.context(own.as_ref());
@@ -126,7 +153,7 @@ pub async fn verify(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if content_type.starts_with("multipart/form-data") {
-        return verify_multipart(&state, &headers, content_type, body, fetcher, cx).await;
+        return verify_multipart(&state, &headers, content_type, body, fetcher, cx, want).await;
     }
     // `application/vc+jwt` (a VC-JWT) is not JSON, though it starts like `application/vc`.
     let is_json = (content_type.contains("json") || content_type.starts_with("application/vc"))
@@ -145,21 +172,58 @@ pub async fn verify(
             if let Some(refusal) = refuse_size(&state, items.len(), "roster") {
                 return refusal;
             }
-            let batch = Batch {
-                rows: verify_all(&state, items, fetcher, cx).await,
-                form: false,
-            };
-            return batch::answer(&headers, batch);
+            let rows = verify_all(&state, items, fetcher, cx, want).await;
+            return batch_answer(&state, &headers, rows, false, want);
         }
         // A baked image (or anything else): let the sniffing verifier decide.
         let report = verification::verify_input(&body, cx).await;
         count(&state, &report);
-        return report_response(&report);
+        return answer_one(&state, &report, want.then(|| Received::input(&body)));
     }
     let mut value = match vc_json_body(&body) {
         Ok(v) => v,
         Err(answer) => return answer.into_response(),
     };
+    // A wrapper (an object that is not itself a JSON-LD document) may ask
+    // for a receipt, carry the credential, or carry a receipt to verify.
+    let wrapper = value
+        .as_object()
+        .is_some_and(|o| !o.contains_key("@context"));
+    // What the request itself says was received (the credential's text as sent).
+    let mut given = None;
+    if wrapper {
+        match value.get("receipt") {
+            Some(Value::Bool(flag)) => {
+                want |= *flag;
+                if let Some(o) = value.as_object_mut() {
+                    o.remove("receipt");
+                }
+            }
+            Some(Value::Object(_)) => return verify_receipt(&state, &body, &value, cx).await,
+            Some(_) => return malformed("`receipt` must be true, false, or a receipt to verify"),
+            None => {}
+        }
+        if want && state.issuer.is_none() {
+            return receipts::unavailable().into_response();
+        }
+        if let Some(o) = value.as_object_mut()
+            && o.contains_key("credential")
+        {
+            if o.len() > 1 {
+                return malformed(
+                    "next to `credential`, only `receipt` (true or false) may be given",
+                );
+            }
+            given = raw_member(&body, "credential").and_then(received_of_raw);
+            value = o.remove("credential").unwrap_or(Value::Null);
+        }
+    } else if want {
+        // The whole body is the credential (or a VC-JWT as a JSON string).
+        given = match &value {
+            Value::String(text) => Some(Received::credential(text.as_bytes())),
+            _ => Some(Received::credential(&body)),
+        };
+    }
     if let Some(items) = value.get_mut("credentials").map(Value::take) {
         let Value::Array(items) = items else {
             return problem(
@@ -174,6 +238,12 @@ pub async fn verify(
         if let Some(refusal) = refuse_size(&state, items.len(), "batch") {
             return refusal;
         }
+        // Each item's text as sent, for its receipt's digest.
+        let mut raw = if want {
+            raw_items(&body).into_iter()
+        } else {
+            Vec::new().into_iter()
+        };
         // The batch owns its items: each is moved, not copied.
         let items = items
             .into_iter()
@@ -182,21 +252,132 @@ pub async fn verify(
                     item: item_label(&item),
                     ..Origin::default()
                 };
-                (origin, Pending::Item(item))
+                let given = raw.next().flatten();
+                (origin, Pending::Item(item, given))
             })
             .collect();
-        let rows = verify_all(&state, items, fetcher, cx).await;
-        return batch::answer(&headers, Batch { rows, form: false });
+        let rows = verify_all(&state, items, fetcher, cx, want).await;
+        return batch_answer(&state, &headers, rows, false, want);
     }
-    let report = verify_item(&state, &value, fetcher, cx).await;
+    let (report, obtained) = verify_item(&state, &value, fetcher, cx).await;
     count(&state, &report);
+    let received = want.then(|| {
+        obtained
+            .map(|bytes| Received::input(&bytes))
+            .or(given)
+            .unwrap_or_default()
+    });
+    answer_one(&state, &report, received)
+}
+
+/// A 400 problem for a JSON body of the wrong shape.
+fn malformed(detail: &str) -> Response {
+    problem(StatusCode::BAD_REQUEST, "MALFORMED_VALUE_ERROR", detail)
+}
+
+/// One report, with its signed receipt when `received` is given.
+fn answer_one(state: &AppState, report: &Report, received: Option<Received>) -> Response {
+    let Some(received) = received else {
+        return report_response(report);
+    };
+    match receipts::sign(state, report, &received) {
+        Ok(receipt) => receipts::report_with_receipt(report, Some(receipt)),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// A batch's answer, each row with its signed receipt when `want` (and the
+/// answer is JSON: the CSV answer carries no receipts).
+fn batch_answer(
+    state: &AppState,
+    headers: &HeaderMap,
+    rows: Vec<(Origin, Report, Received)>,
+    form: bool,
+    want: bool,
+) -> Response {
+    let mut batch = Batch {
+        rows: Vec::with_capacity(rows.len()),
+        form,
+        receipts: Vec::new(),
+    };
+    let sign = want && !batch::wants_csv(headers);
+    for (origin, report, received) in rows {
+        if sign {
+            match receipts::sign(state, &report, &received) {
+                Ok(receipt) => batch.receipts.push(receipt),
+                Err(e) => return e.into_response(),
+            }
+        }
+        batch.rows.push((origin, report));
+    }
+    batch::answer(headers, batch)
+}
+
+/// The raw text of the top-level member `name` of a JSON object body.
+fn raw_member<'a>(body: &'a [u8], name: &str) -> Option<&'a RawValue> {
+    let members: std::collections::HashMap<&str, &RawValue> = serde_json::from_slice(body).ok()?;
+    members.get(name).copied()
+}
+
+/// The raw text of each item of a batch body's `credentials` array, for
+/// the items that are themselves credentials.
+fn raw_items(body: &[u8]) -> Vec<Option<Received>> {
+    let Some(raw) = raw_member(body, "credentials") else {
+        return Vec::new();
+    };
+    serde_json::from_str::<Vec<&RawValue>>(raw.get())
+        .map(|items| items.into_iter().map(received_of_raw).collect())
+        .unwrap_or_default()
+}
+
+/// What a credential given inside a JSON body is, as received: an object's
+/// text exactly as sent, or a VC-JWT string's text. `None` for anything
+/// else (a reference is read or fetched, and digested then).
+fn received_of_raw(raw: &RawValue) -> Option<Received> {
+    let text = raw.get();
+    if text.starts_with('{') {
+        return Some(Received::credential(text.as_bytes()));
+    }
+    let string: String = serde_json::from_str(text).ok()?;
+    looks_like_compact_jws(string.as_bytes()).then(|| Received::credential(string.as_bytes()))
+}
+
+/// `{"receipt": {…}, "credential": …}`: verifies the receipt (its proof and
+/// its issuer's key, like any credential) and, when the credential it was
+/// made for is given, compares its digest (check `receipt_digest`).
+async fn verify_receipt(
+    state: &AppState,
+    body: &[u8],
+    value: &Value,
+    cx: VerifyContext<'_>,
+) -> Response {
+    if value
+        .as_object()
+        .is_some_and(|o| o.keys().any(|k| k != "receipt" && k != "credential"))
+    {
+        return malformed("next to `receipt`, only `credential` may be given");
+    }
+    let report = verification::verify_value(&value["receipt"], cx).await;
+    let report = match raw_member(body, "credential") {
+        None => receipt::expect_receipt(report),
+        Some(raw) => {
+            let text = raw.get();
+            let bytes = match serde_json::from_str::<String>(text) {
+                Ok(string) => string.into_bytes(),
+                Err(_) => text.as_bytes().to_vec(),
+            };
+            receipt::with_credential(report, &bytes)
+        }
+    };
+    count(state, &report);
     report_response(&report)
 }
 
 /// What one batch item is.
 enum Pending {
-    /// An item of a JSON batch: a credential, `{"url": …}`, a reference.
-    Item(Value),
+    /// An item of a JSON batch: a credential, `{"url": …}`, a reference;
+    /// with its text as sent when it is a credential.
+    Item(Value, Option<Received>),
     /// A credential file: JSON, or a baked PNG or SVG.
     File(Bytes),
     /// A roster line's credential id or link.
@@ -261,20 +442,40 @@ async fn verify_all(
     items: Vec<(Origin, Pending)>,
     fetcher: Option<&Outbound>,
     cx: VerifyContext<'_>,
-) -> Vec<(Origin, Report)> {
+    want: bool,
+) -> Vec<(Origin, Report, Received)> {
+    let digest = move |bytes: Option<Bytes>, given: Option<Received>| {
+        if !want {
+            return Received::default();
+        }
+        bytes
+            .map(|b| Received::input(&b))
+            .or(given)
+            .unwrap_or_default()
+    };
     futures_util::stream::iter(items)
         .map(|(origin, pending)| async move {
-            let report = match pending {
-                Pending::Item(value) => verify_item(state, &value, fetcher, cx).await,
-                Pending::File(bytes) => verification::verify_input(&bytes, cx).await,
-                Pending::Reference(r) => verify_item(state, &Value::String(r), fetcher, cx).await,
+            let (report, received) = match pending {
+                Pending::Item(value, given) => {
+                    let (report, obtained) = verify_item(state, &value, fetcher, cx).await;
+                    (report, digest(obtained, given))
+                }
+                Pending::File(bytes) => {
+                    let report = verification::verify_input(&bytes, cx).await;
+                    (report, digest(Some(bytes), None))
+                }
+                Pending::Reference(r) => {
+                    let (report, obtained) =
+                        verify_item(state, &Value::String(r), fetcher, cx).await;
+                    (report, digest(obtained, None))
+                }
                 Pending::NoReference => {
                     let report = Report::of_checks(vec![no_reference(&origin)], cx.now);
-                    return (origin, report);
+                    return (origin, report, Received::default());
                 }
             };
             count(state, &report);
-            (origin, report)
+            (origin, report, received)
         })
         .buffered(FETCH_CONCURRENCY)
         .collect()
@@ -315,6 +516,7 @@ async fn verify_multipart(
     body: Bytes,
     fetcher: Option<&Outbound>,
     cx: VerifyContext<'_>,
+    want: bool,
 ) -> Response {
     let Ok(boundary) = multer::parse_boundary(content_type) else {
         return problem(
@@ -360,12 +562,14 @@ async fn verify_multipart(
         return empty_batch("the form has no credential, badge file or roster line to verify");
     }
     let single = rosters == 0 && items.len() == 1;
-    let mut rows = verify_all(state, items, fetcher, cx).await;
+    let mut rows = verify_all(state, items, fetcher, cx, want).await;
     match rows.pop() {
-        Some((_, report)) if single => report_response(&report),
+        Some((_, report, received)) if single => {
+            answer_one(state, &report, want.then_some(received))
+        }
         last => {
             rows.extend(last);
-            batch::answer(headers, Batch { rows, form: true })
+            batch_answer(state, headers, rows, true, want)
         }
     }
 }
@@ -426,12 +630,12 @@ async fn verify_item(
     item: &Value,
     fetcher: Option<&Outbound>,
     cx: VerifyContext<'_>,
-) -> Report {
+) -> (Report, Option<Bytes>) {
     // A VC-JWT given as a JSON string (OB 3.0 §8.2), not a reference.
     if let Value::String(text) = item
         && looks_like_compact_jws(text.as_bytes())
     {
-        return verification::verify_jws_text(text, cx).await;
+        return (verification::verify_jws_text(text, cx).await, None);
     }
     let url = match item {
         Value::String(u) => Some(u.as_str()),
@@ -442,24 +646,31 @@ async fn verify_item(
     };
     if let Some(id) = url.and_then(|u| own_reference(state, u)) {
         return match state.store.credential(&id).await {
-            Ok(Some(rec)) => verification::verify_bytes(rec.document.as_bytes(), cx).await,
-            Ok(None) => Report::of_checks(vec![verification::Check::not_issued_here(&id)], cx.now),
+            Ok(Some(rec)) => {
+                let report = verification::verify_bytes(rec.document.as_bytes(), cx).await;
+                (report, Some(Bytes::from(rec.document)))
+            }
+            Ok(None) => (
+                Report::of_checks(vec![verification::Check::not_issued_here(&id)], cx.now),
+                None,
+            ),
             Err(e) => {
                 // A batch item, answered 200 with an `unknown` check: the
                 // request-log layer sees no error, so the cause is logged here.
                 tracing::error!(credential = %id, error = %e, "batch item: the credential store did not answer");
-                Report::of_checks(
+                let report = Report::of_checks(
                     vec![verification::Check::fetch_failed(
                         "store_unavailable",
                         "the credential store did not answer",
                     )],
                     cx.now,
-                )
+                );
+                (report, None)
             }
         };
     }
     match url {
-        None => verification::verify_value(item, cx).await,
+        None => (verification::verify_value(item, cx).await, None),
         Some(url) => {
             let fetched = match fetcher {
                 Some(f) => f
@@ -471,14 +682,20 @@ async fn verify_item(
                 }
             };
             match fetched {
-                Ok(f) => verification::verify_input(&f.body, cx).await,
+                Ok(f) => {
+                    let report = verification::verify_input(&f.body, cx).await;
+                    (report, Some(Bytes::from(f.body)))
+                }
                 // The credential itself could not be obtained: nothing was checked.
-                Err(()) => Report::of_checks(
-                    vec![verification::Check::fetch_failed(
-                        FETCH_FAILED,
-                        FETCH_FAILED_DETAIL,
-                    )],
-                    cx.now,
+                Err(()) => (
+                    Report::of_checks(
+                        vec![verification::Check::fetch_failed(
+                            FETCH_FAILED,
+                            FETCH_FAILED_DETAIL,
+                        )],
+                        cx.now,
+                    ),
+                    None,
                 ),
             }
         }

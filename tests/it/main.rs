@@ -32,6 +32,7 @@ mod node_faults;
 mod ob_validator;
 mod openapi;
 mod pages;
+mod receipts;
 mod security_readme;
 mod serve;
 mod server_ops;

@@ -593,3 +593,64 @@ fn the_not_found_page_says_what_to_do_next() {
     assert!(html.contains("value=\"00000000-0000-4000-8000-000000000000\""));
     assert!(html.contains(&format!("Contact {ISSUER}")));
 }
+
+/// Every verification page offers "Download signed receipt"; the download
+/// is an attachment, a receipt this server signed for that credential, and
+/// it verifies (`POST /api/v1/verify`), also for a revoked credential,
+/// whose receipt says REVOKED.
+#[test]
+fn the_page_offers_a_signed_receipt_that_verifies() {
+    let server = TestServer::start();
+    let valid = server.issue("Vera Valid", SECRET, NOW);
+    let revoked = server.issue("Rex Revoked", SECRET, NOW);
+    server.change(&revoked, StatusChange::Revoke);
+    for (id, verdict) in [(&valid, "VALID"), (&revoked, "REVOKED")] {
+        let uuid = id.trim_start_matches("urn:uuid:");
+        let html = page(&server, id).text();
+        let link = format!(
+            "<a href=\"/v/{uuid}/receipt\" download id=\"receipt\">Download signed receipt</a>"
+        );
+        assert!(html.contains(&link), "{verdict}: no receipt link in {html}");
+        let r = server.client.get(&format!("/v/{uuid}/receipt")).send();
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(r.header("content-type"), Some("application/vc"));
+        assert_eq!(
+            r.header("content-disposition"),
+            Some(format!("attachment; filename=\"receipt-{uuid}.json\"").as_str())
+        );
+        let receipt = r.json();
+        assert_eq!(receipt["issuer"], server.did.as_str());
+        assert_eq!(receipt["credentialSubject"]["id"], id.as_str());
+        assert_eq!(receipt["credentialSubject"]["verdict"], verdict);
+        let checked = server
+            .client
+            .post("/api/v1/verify")
+            .body("application/json", &r.body)
+            .send()
+            .expect(200, None);
+        assert_eq!(checked["verified"], true, "{checked:#}");
+        assert_eq!(checked["attests"]["verdict"], verdict);
+        // The credential as served has the digest the receipt attests.
+        let served = server.client.get(&format!("/credentials/{uuid}")).send();
+        let compared = server
+            .client
+            .post("/api/v1/verify")
+            .body(
+                "application/json",
+                format!(
+                    "{{\"receipt\": {}, \"credential\": {}}}",
+                    receipt,
+                    served.text()
+                )
+                .as_bytes(),
+            )
+            .send()
+            .expect(200, None);
+        assert_eq!(compared["verified"], true, "{compared:#}");
+    }
+    let missing = server
+        .client
+        .get("/v/00000000-0000-4000-8000-000000000000/receipt")
+        .send();
+    missing.expect(404, Some("unknown_credential"));
+}

@@ -179,7 +179,7 @@ impl TestServer {
     }
 
     /// `POST /api/v1/verify` of a JSON body with an `Accept` header.
-    fn verify(&self, body: &Value, accept: &str) -> crate::support::Response {
+    pub(crate) fn verify(&self, body: &Value, accept: &str) -> crate::support::Response {
         self.client
             .post("/api/v1/verify")
             .json(body)
@@ -188,7 +188,12 @@ impl TestServer {
     }
 
     /// `POST /api/v1/verify` of a raw body of `content_type`.
-    fn post(&self, content_type: &str, body: &[u8], accept: &str) -> crate::support::Response {
+    pub(crate) fn post(
+        &self,
+        content_type: &str,
+        body: &[u8],
+        accept: &str,
+    ) -> crate::support::Response {
         self.client
             .post("/api/v1/verify")
             .body(content_type, body)
@@ -198,7 +203,11 @@ impl TestServer {
 
     /// `POST /api/v1/verify` of a `multipart/form-data` upload of `parts`:
     /// (field name, file name, content type, content).
-    fn form(&self, parts: &[(&str, &str, &str, &[u8])], accept: &str) -> crate::support::Response {
+    pub(crate) fn form(
+        &self,
+        parts: &[(&str, &str, &str, &[u8])],
+        accept: &str,
+    ) -> crate::support::Response {
         let boundary = "verify-api-test";
         let mut body = Vec::new();
         for (name, file, content_type, content) in parts {
@@ -215,13 +224,13 @@ impl TestServer {
     }
 
     /// The link to the page of `id`, as the badge's QR code carries it.
-    fn link(&self, id: &str) -> String {
+    pub(crate) fn link(&self, id: &str) -> String {
         let uuid = id.trim_start_matches("urn:uuid:");
         format!("{}/v/{uuid}", self.public_url.trim_end_matches('/'))
     }
 
     /// The stored credential document of `id`.
-    fn document(&self, id: &str) -> String {
+    pub(crate) fn document(&self, id: &str) -> String {
         use rosette::store::Store as _;
         self.rt
             .block_on(self.store.credential(id))
