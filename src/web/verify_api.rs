@@ -197,6 +197,12 @@ pub async fn verify(
                 want |= *flag;
                 if let Some(o) = value.as_object_mut() {
                     o.remove("receipt");
+                    if o.is_empty() {
+                        return malformed(
+                            "nothing to verify next to `receipt`: give `credential`, `url`, `id` \
+                             or `credentials`",
+                        );
+                    }
                 }
             }
             Some(Value::Object(_)) => return verify_receipt(&state, &body, &value, cx).await,

@@ -373,6 +373,9 @@ fn bad_receipt_flags_are_refused_and_the_context_is_served() {
     );
     assert_eq!(r.status, 400, "{}", r.text());
 
+    let r = server.verify(&json!({"receipt": true}), "application/json");
+    assert_eq!(r.status, 400, "{}", r.text());
+
     let ctx = server.client.get("/contexts/receipt/v1").send();
     assert_eq!(ctx.status, 200);
     assert_eq!(ctx.header("content-type"), Some("application/ld+json"));
