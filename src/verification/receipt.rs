@@ -140,7 +140,14 @@ pub fn unsigned_receipt(
     id: uuid::Uuid,
 ) -> Value {
     let mut subject = Map::new();
-    if let Some(cid) = report.credential.as_ref().and_then(|c| c.id.as_deref()) {
+    // Only an id JSON-LD takes as an IRI (JSON-LD 1.1 §9.5 / RFC 3987):
+    // anything else would make the receipt fail safe mode when signed.
+    if let Some(cid) = report
+        .credential
+        .as_ref()
+        .and_then(|c| c.id.as_deref())
+        .filter(|id| is_iri(id))
+    {
         subject.insert("id".into(), Value::String(cid.to_owned()));
     }
     if let Some(d) = &received.credential {
@@ -188,6 +195,11 @@ pub fn unsigned_receipt(
         "validFrom": report.checked_at,
         "credentialSubject": Value::Object(subject),
     })
+}
+
+/// Whether `id` is an absolute IRI (a scheme, then RFC 3987 syntax).
+fn is_iri(id: &str) -> bool {
+    crate::jsonld::context::is_absolute_iri(id) && oxrdf::NamedNode::new(id).is_ok()
 }
 
 /// The signed receipt of `report`: [`unsigned_receipt`] with an
@@ -423,6 +435,38 @@ mod tests {
         let checked = verify_value(&forged, VerifyContext::new(&resolver, now())).await;
         assert!(!checked.verified);
         assert_eq!(checked.first_failure().unwrap().code, "signature_invalid");
+    }
+
+    /// A credential id that is not an IRI is left out, so the receipt can
+    /// still be signed (safe mode would refuse it).
+    #[test]
+    fn an_id_that_is_not_an_iri_is_left_out() {
+        for (id, kept) in [
+            ("urn:uuid:8c9b3c5e-6f55-4a6e-9f55-1f0d4c0f2b11", true),
+            ("https://example.com/c/1", true),
+            ("not an iri", false),
+            ("_:b0", false),
+            ("urn:a b", false),
+        ] {
+            let mut report = Report::of_checks(vec![Check::valid("parse", "x")], now());
+            report.credential = Some(crate::verification::CredentialInfo {
+                id: Some(id.into()),
+                ..Default::default()
+            });
+            let receipt = issue(
+                &report,
+                &Received::credential(b"{}"),
+                "V",
+                &key(),
+                uuid::Uuid::from_u128(9),
+            )
+            .unwrap_or_else(|e| panic!("{id}: {e}"));
+            assert_eq!(
+                receipt["credentialSubject"].get("id").is_some(),
+                kept,
+                "{id}"
+            );
+        }
     }
 
     #[tokio::test]

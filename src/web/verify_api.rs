@@ -197,6 +197,12 @@ pub async fn verify(
                 want |= *flag;
                 if let Some(o) = value.as_object_mut() {
                     o.remove("receipt");
+                    if o.is_empty() {
+                        return malformed(
+                            "nothing to verify next to `receipt`: give `credential`, `url`, `id` \
+                             or `credentials`",
+                        );
+                    }
                 }
             }
             Some(Value::Object(_)) => return verify_receipt(&state, &body, &value, cx).await,
@@ -219,8 +225,11 @@ pub async fn verify(
         }
     } else if want {
         // The whole body is the credential (or a VC-JWT as a JSON string).
+        // A JSON string is a VC-JWT (its text) or a reference (read or
+        // fetched, and digested then).
         given = match &value {
-            Value::String(text) => Some(Received::credential(text.as_bytes())),
+            Value::String(text) => looks_like_compact_jws(text.as_bytes())
+                .then(|| Received::credential(text.as_bytes())),
             _ => Some(Received::credential(&body)),
         };
     }

@@ -348,6 +348,30 @@ fn a_batch_answers_one_receipt_per_item() {
         let checked = check_receipt(&server, &r["receipt"], None);
         assert_eq!(checked["verified"], true, "{checked:#}");
     }
+    // A reference given as the whole body (a JSON string) is digested as
+    // what it names; one that names nothing has no digest.
+    let one = server
+        .client
+        .post("/api/v1/verify?receipt=true")
+        .json(&json!(unknown))
+        .send()
+        .expect(200, None);
+    assert_eq!(one["verdict"], "NOT FOUND");
+    assert!(
+        one["receipt"]["credentialSubject"]
+            .get("digestMultibase")
+            .is_none()
+    );
+    let named = server
+        .client
+        .post("/api/v1/verify?receipt=true")
+        .json(&json!(b))
+        .send()
+        .expect(200, None);
+    assert_eq!(
+        named["receipt"]["credentialSubject"]["digestMultibase"],
+        digest(server.document(&b).as_bytes())
+    );
     // Without the flag: no receipts; the CSV answer never has them.
     let plain = post_text(&server, &format!("{{\"credentials\": [\"{b}\"]}}")).expect(200, None);
     assert!(plain["results"][0].get("receipt").is_none());
@@ -371,6 +395,9 @@ fn bad_receipt_flags_are_refused_and_the_context_is_served() {
         &json!({"credential": {}, "url": "https://example.com/", "receipt": true}),
         "application/json",
     );
+    assert_eq!(r.status, 400, "{}", r.text());
+
+    let r = server.verify(&json!({"receipt": true}), "application/json");
     assert_eq!(r.status, 400, "{}", r.text());
 
     let ctx = server.client.get("/contexts/receipt/v1").send();
