@@ -346,6 +346,65 @@ fn an_admin_records_issues_revokes_and_bulk_issues_from_the_console() {
     );
     assert!(html.contains("bulk-results.csv"), "{html}");
 
+    // The dashboard counts what the walk did: Ada revoked, two of the bulk
+    // rows active, three issued this month (all but none expiring).
+    let dash = admin.get("/admin").text();
+    for (id, n) in [
+        ("count-active", 2),
+        ("count-revoked", 1),
+        ("count-suspended", 0),
+        ("count-expiring", 0),
+    ] {
+        assert!(
+            dash.contains(&format!("id=\"{id}\">{n}<")),
+            "{id} = {n}: {dash}"
+        );
+    }
+    assert!(
+        dash.contains("<th scope=\"row\">GitLab Certified Associate</th><td>2</td>"),
+        "{dash}"
+    );
+    assert!(
+        dash.contains("<th scope=\"row\">GitLab CI/CD Specialist</th><td>1</td>"),
+        "{dash}"
+    );
+    // Tokens: created and shown once, listed, revoked.
+    let r = admin.post(
+        "/admin/tokens",
+        &[("csrf", &csrf), ("name", "HR sync"), ("scope", "admin")],
+    );
+    assert_eq!(r.status, 201);
+    let html = r.text();
+    let secret = html
+        .split("<code>rst_")
+        .nth(1)
+        .and_then(|t| t.split('<').next())
+        .expect("the new token, shown once");
+    let listed = admin.get("/admin/tokens").text();
+    assert!(
+        listed.contains("HR sync") && !listed.contains(secret),
+        "{listed}"
+    );
+    let id = listed
+        .split("action=\"/admin/tokens/")
+        .map(|p| p.split('/').next().unwrap_or(""))
+        .nth(3)
+        .expect("the third token's revoke form")
+        .to_owned();
+    assert_eq!(
+        admin
+            .post(&format!("/admin/tokens/{id}/revoke"), &[("csrf", &csrf)])
+            .status,
+        303
+    );
+    let r = Client::new(server.addr)
+        .post("/admin/sign-in")
+        .body(
+            "application/x-www-form-urlencoded",
+            &form(&[("token", &format!("rst_{secret}"))]),
+        )
+        .send();
+    assert_eq!(r.status, 401, "a revoked token cannot sign in");
     // A grader sees the lab page only: issuing and the lists are 403.
     let grader = Browser::sign_in(Client::new(server.addr), &grader_token);
     let r = grader.get("/admin");
