@@ -626,3 +626,53 @@ fn a_large_upload_is_imported_in_the_background_with_its_progress_shown() {
         "the bulk page lists the job"
     );
 }
+
+/// Sessions live in the database: signed in on one node, the same cookie
+/// works on another node of the same PostgreSQL, and signing out on the
+/// second ends it on the first.
+#[test]
+fn a_session_holds_across_two_nodes_on_one_postgres() {
+    let Some(db) = crate::support::block_on(crate::support::fresh_postgres_database()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let envs = [
+        ("ROSETTE_DATABASE_URL", db.as_str()),
+        ("ROSETTE_RATE_LIMIT_PER_MINUTE", "0"),
+    ];
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    ok(&rosette_with(&a, &envs, &["init"]));
+    std::fs::create_dir_all(b.join("keys")).unwrap();
+    std::fs::copy(a.join("keys/issuer.pem"), b.join("keys/issuer.pem")).unwrap();
+    std::fs::copy(a.join("rosette.toml"), b.join("rosette.toml")).unwrap();
+    let token = ok(&rosette_with(
+        &a,
+        &envs,
+        &[
+            "tokens",
+            "create",
+            "--name",
+            "two nodes",
+            "--scope",
+            "admin",
+        ],
+    ));
+    let (node_a, node_b) = (
+        ServerProcess::start(&a, &envs, &[]),
+        ServerProcess::start(&b, &envs, &[]),
+    );
+    let on_a = Browser::sign_in(Client::new(node_a.addr), token.trim());
+    let on_b = Browser {
+        client: Client::new(node_b.addr),
+        cookie: on_a.cookie.clone(),
+    };
+    let page = on_b.get("/admin/tokens");
+    assert_eq!(page.status, 200, "node B knows node A's session");
+    let csrf = csrf_of(&page.text());
+    assert_eq!(on_b.post("/admin/sign-out", &[("csrf", &csrf)]).status, 303);
+    let r = on_a.get("/admin");
+    assert_eq!(
+        (r.status, r.header("location")),
+        (303, Some("/admin/sign-in"))
+    );
+}
