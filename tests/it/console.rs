@@ -385,11 +385,13 @@ fn an_admin_records_issues_revokes_and_bulk_issues_from_the_console() {
         listed.contains("HR sync") && !listed.contains(secret),
         "{listed}"
     );
+    // Its row's revoke form (rows created in one second are in id order).
     let id = listed
-        .split("action=\"/admin/tokens/")
-        .map(|p| p.split('/').next().unwrap_or(""))
-        .nth(3)
-        .expect("the third token's revoke form")
+        .split("<tr>")
+        .find(|row| row.contains("HR sync"))
+        .and_then(|row| row.split("action=\"/admin/tokens/").nth(1))
+        .and_then(|rest| rest.split('/').next())
+        .expect("the new token's revoke form")
         .to_owned();
     assert_eq!(
         admin
