@@ -71,7 +71,9 @@ pub const EXPIRING_ACTION: &str = "credential.expiring";
 /// Details are copied by name from a short allow-list — `renews`,
 /// `corrects`, `windowDays`, `validUntil` — so a private detail of the
 /// entry (a revocation reason, a grader's notes) never reaches a receiver.
-pub fn for_audit(action: &str, details: &Value) -> Option<(EventType, Value)> {
+/// `details` is the entry's JSON text; it is parsed only for the events
+/// that copy from it.
+pub fn for_audit(action: &str, details: &str) -> Option<(EventType, Value)> {
     let (kind, public): (EventType, &[(&str, &str)]) = match action {
         "credential.issue" | "credential.issue_generic" => (EventType::Issued, &[]),
         "credential.revoke" => (EventType::Revoked, &[]),
@@ -86,9 +88,12 @@ pub fn for_audit(action: &str, details: &Value) -> Option<(EventType, Value)> {
         _ => return None,
     };
     let mut out = Map::new();
-    for (from, to) in public {
-        if let Some(v) = details.get(*from) {
-            out.insert((*to).to_owned(), v.clone());
+    if !public.is_empty() {
+        let details: Value = serde_json::from_str(details).unwrap_or(Value::Null);
+        for (from, to) in public {
+            if let Some(v) = details.get(*from) {
+                out.insert((*to).to_owned(), v.clone());
+            }
         }
     }
     Some((kind, Value::Object(out)))
@@ -123,7 +128,7 @@ mod tests {
             ("key.rotate", None),
         ];
         for (action, want) in cases {
-            assert_eq!(for_audit(action, &json!({})).map(|e| e.0), want, "{action}");
+            assert_eq!(for_audit(action, "{}").map(|e| e.0), want, "{action}");
         }
     }
 
@@ -131,19 +136,19 @@ mod tests {
     fn private_details_never_reach_the_event() {
         let (_, d) = for_audit(
             "credential.revoke",
-            &json!({ "reason": "fraud in the lab", "x": 1 }),
+            &json!({ "reason": "fraud in the lab", "x": 1 }).to_string(),
         )
         .unwrap();
         assert_eq!(d, json!({}));
         let (_, d) = for_audit(
             "credential.correct",
-            &json!({ "replaces": "urn:uuid:a", "reason": "typo", "name": "A" }),
+            &json!({ "replaces": "urn:uuid:a", "reason": "typo", "name": "A" }).to_string(),
         )
         .unwrap();
         assert_eq!(d, json!({ "corrects": "urn:uuid:a" }));
         let (_, d) = for_audit(
             "credential.expiring",
-            &json!({ "window_days": 60, "valid_until": "2027-01-01T00:00:00Z" }),
+            &json!({ "window_days": 60, "valid_until": "2027-01-01T00:00:00Z" }).to_string(),
         )
         .unwrap();
         assert_eq!(

@@ -220,7 +220,9 @@ pub(super) async fn finish(
 /// ([`event::for_audit`]), its event, and one pending delivery per active
 /// subscription that asks for that event type (and that credential's
 /// certification, when it filters), due at once. Runs inside the append's
-/// transaction.
+/// transaction. With no active subscription nothing is written: an event
+/// is only ever delivered to the subscriptions that existed when it was
+/// raised, so an unheard event needs no row.
 pub(super) async fn enqueue_events(
     tx: &mut SqlTx,
     records: &[AuditRecord],
@@ -228,8 +230,7 @@ pub(super) async fn enqueue_events(
     let events: Vec<(String, &'static str, &AuditRecord, String)> = records
         .iter()
         .filter_map(|r| {
-            let details = serde_json::from_str(&r.details).unwrap_or(serde_json::Value::Null);
-            let (kind, public) = event::for_audit(&r.action, &details)?;
+            let (kind, public) = event::for_audit(&r.action, &r.details)?;
             Some((
                 event::event_id(&r.hash),
                 kind.as_str(),
@@ -241,6 +242,13 @@ pub(super) async fn enqueue_events(
     let (Some(first), Some(last)) = (events.first(), events.last()) else {
         return Ok(());
     };
+    let listening =
+        sqlx::query("SELECT 1 FROM webhook_subscriptions WHERE removed_at IS NULL LIMIT 1")
+            .fetch_optional(&mut *tx.tx)
+            .await?;
+    if listening.is_none() {
+        return Ok(());
+    }
     let (first_seq, last_seq, at) = (first.2.seq, last.2.seq, last.2.at.clone());
     for chunk in events.chunks(CHUNK) {
         let mut query = q(format!(
