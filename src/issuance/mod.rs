@@ -343,7 +343,9 @@ fn new_salt() -> Result<String, IssuanceError> {
     })
 }
 
-fn stamp(t: DateTime<Utc>) -> String {
+/// `YYYY-MM-DDTHH:MM:SSZ`, the form every stored time and credential date
+/// takes (the store compares these as text).
+pub fn stamp(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 

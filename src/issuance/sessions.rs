@@ -131,12 +131,7 @@ impl Issuer<'_> {
         if scope == Scope::Issuer {
             return Err(SessionError::WrongScope);
         }
-        let random = |_: ()| -> Result<String, SessionError> {
-            let bytes: [u8; 32] = super::os_random()
-                .map_err(|e: IssuanceError| SessionError::Unavailable(e.to_string()))?;
-            Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
-        };
-        let (secret, csrf) = (random(())?, random(())?);
+        let (secret, csrf) = (random_token()?, random_token()?);
         let now = self.now();
         let at = stamp(now);
         let record = SessionRecord {
@@ -196,6 +191,14 @@ impl Issuer<'_> {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// 32 random bytes from the OS generator, base64url: a session secret or
+/// a CSRF token.
+fn random_token() -> Result<String, SessionError> {
+    let bytes: [u8; 32] =
+        super::os_random().map_err(|e: IssuanceError| SessionError::Unavailable(e.to_string()))?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
 /// Whether a role may use a console page meant for admins.

@@ -14,6 +14,7 @@ use axum::http::{Extensions, HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use serde_json::{Value, json};
+use std::net::IpAddr;
 use std::time::Instant;
 
 /// Puts the routes that take a bearer token (the admin API, VC-API
@@ -311,6 +312,26 @@ pub(super) async fn audit_read(
     .await
 }
 
+/// The failed-authentication budget of the client `ip` (the admin API's
+/// tokens and the console's sign-in share it): the 429 answer once it is
+/// spent, before any token is looked up; `None` while some is left.
+pub(super) fn failed_auth_refusal(state: &AppState, ip: Option<IpAddr>) -> Option<Response> {
+    match ip.map(|ip| state.auth_failures.peek(ip, Instant::now())) {
+        Some(Err(wait)) => Some(super::layers::too_many_requests(
+            wait,
+            "too many failed token checks from this address; wait before trying again",
+        )),
+        _ => None,
+    }
+}
+
+/// Spends one unit of `ip`'s failed-authentication budget (a refused token).
+pub(super) fn spend_failed_auth(state: &AppState, ip: Option<IpAddr>) {
+    if let Some(ip) = ip {
+        let _ = state.auth_failures.check(ip, Instant::now());
+    }
+}
+
 /// Throttles token guessing on the admin API: every 401 a client gets
 /// costs a token of its failed-authentication budget; once the budget is
 /// spent, its admin calls get 429 before any token is looked up (valid
@@ -321,23 +342,15 @@ pub async fn throttle_failed_auth(
     next: Next,
 ) -> Response {
     let ip = super::layers::client_ip(&req, &state.trusted_proxies);
-    if let Some(ip) = ip
-        && let Err(wait) = state.auth_failures.peek(ip, Instant::now())
-    {
-        return super::layers::too_many_requests(
-            wait,
-            "too many failed token checks from this address; wait before trying again",
-        );
+    if let Some(refused) = failed_auth_refusal(&state, ip) {
+        return refused;
     }
     // Only presented tokens cost a lookup; a call without one is refused
     // before the database is asked.
     let presented = req.headers().contains_key(header::AUTHORIZATION);
     let response = next.run(req).await;
-    if presented
-        && response.status() == StatusCode::UNAUTHORIZED
-        && let Some(ip) = ip
-    {
-        let _ = state.auth_failures.check(ip, Instant::now());
+    if presented && response.status() == StatusCode::UNAUTHORIZED {
+        spend_failed_auth(&state, ip);
     }
     response
 }

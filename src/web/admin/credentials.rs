@@ -336,27 +336,11 @@ pub async fn bulk_issue(
             "send the rows as text/csv or as an application/json array",
         ));
     };
-    // The import signs on threads of its own and blocks until each chunk
-    // is written: run it on the blocking pool, off the async workers.
-    let actor = caller.actor.clone();
-    let task_state = state.clone();
-    let (summary, rows) = tokio::task::spawn_blocking(move || {
-        let mut rows = Vec::new();
-        let Some(issuer) = task_state.issuer() else {
-            return Ok::<_, IssuanceError>((issuance::bulk::Summary::default(), rows));
-        };
-        let summary = tokio::runtime::Handle::current().block_on(issuer.import_csv(
-            csv_bytes.as_slice(),
-            &actor,
-            issuance::bulk::BulkOptions::default(),
-            &mut |o| rows.push(bulk_row(o, from_json)),
-            &mut |_| {},
-        ))?;
-        Ok((summary, rows))
-    })
-    .await
-    .map_err(|e| ApiError::internal("the bulk issuance stopped", &e))?
-    .map_err(ApiError::from)?;
+    let (summary, outcomes) = import_on_blocking_pool(&state, csv_bytes, caller.actor.clone())
+        .await
+        .map_err(|e| ApiError::internal("the bulk issuance stopped", &e))?
+        .map_err(ApiError::from)?;
+    let rows: Vec<_> = outcomes.iter().map(|o| bulk_row(o, from_json)).collect();
     state.metrics.observe_issued(summary.issued);
     // Each issued row has its entry; the call itself gets one too.
     audit(
@@ -492,6 +476,39 @@ impl ListQuery {
             offset,
         })
     }
+}
+
+/// Imports `csv` as `actor` (`rosette issue --csv`'s rules): every row's
+/// outcome, in file order, and the totals. The import signs on threads of
+/// its own and blocks until each chunk is written, so it runs on the
+/// blocking pool, off the async workers. The admin API's and the console's
+/// bulk issuance both come here.
+pub(crate) async fn import_on_blocking_pool(
+    state: &AppState,
+    csv: Vec<u8>,
+    actor: crate::issuance::Actor,
+) -> Result<
+    Result<(issuance::bulk::Summary, Vec<issuance::bulk::RowOutcome>), IssuanceError>,
+    tokio::task::JoinError,
+> {
+    let task_state = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut rows = Vec::new();
+        let Some(issuer) = task_state.issuer() else {
+            return Err(IssuanceError::Forbidden(
+                "this server does not issue".into(),
+            ));
+        };
+        let summary = tokio::runtime::Handle::current().block_on(issuer.import_csv(
+            csv.as_slice(),
+            &actor,
+            issuance::bulk::BulkOptions::default(),
+            &mut |o| rows.push(o.clone()),
+            &mut |_| {},
+        ))?;
+        Ok((summary, rows))
+    })
+    .await
 }
 
 /// `GET /api/v1/admin/credentials`: lists and searches credentials,

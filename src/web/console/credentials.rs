@@ -27,7 +27,7 @@ fn search_of(
             e.problem().detail.unwrap_or_default(),
         )
     })?;
-    search.now = Some(issuer.clock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string());
+    search.now = Some(crate::issuance::stamp(issuer.clock.now()));
     Ok(search)
 }
 

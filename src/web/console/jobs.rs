@@ -5,9 +5,10 @@
 
 use super::pages::{console_issuer, console_unavailable};
 use super::records::outcomes;
-use super::{Console, Refusal, respond, shell};
+use super::{Console, Refusal, respond, shell, shell_with_head};
 use crate::issuance::bulk::Summary;
 use crate::issuance::bulk_jobs::JOB_LEASE;
+use crate::issuance::stamp;
 use crate::store::StoreError;
 use crate::web::layout::{escape, moment};
 use crate::web::state::AppState;
@@ -26,7 +27,6 @@ pub async fn run_next_job(state: &AppState) -> Result<bool, StoreError> {
         return Ok(false);
     };
     let now = issuer.clock.now();
-    let stamp = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let Some(job) = issuer
         .store
         .claim_bulk_job(&stamp(now), &stamp(now + JOB_LEASE))
@@ -114,10 +114,11 @@ pub async fn job_page(
                 done = job.done_rows,
                 total = job.total_rows.max(1),
             );
-            let html = shell("Bulk issue", Some(&console), &page).replacen(
-                "<meta name=\"robots\" content=\"noindex\">",
-                "<meta name=\"robots\" content=\"noindex\"><meta http-equiv=\"refresh\" content=\"2\">",
-                1,
+            let html = shell_with_head(
+                "Bulk issue",
+                "<meta http-equiv=\"refresh\" content=\"2\">",
+                Some(&console),
+                &page,
             );
             return Ok(respond(StatusCode::OK, html));
         }

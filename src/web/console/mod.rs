@@ -21,7 +21,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use std::time::Instant;
 
 /// The session cookie's name.
 pub const COOKIE: &str = "rosette_session";
@@ -169,6 +168,11 @@ pub fn respond(status: StatusCode, body: String) -> Response {
 /// The console's page shell: navigation for the session's role, the
 /// sign-out form, and `main`.
 pub fn shell(title: &str, console: Option<&Console>, main: &str) -> String {
+    shell_with_head(title, "", console, main)
+}
+
+/// [`shell`] with extra `<head>` markup (a page that reloads itself).
+pub fn shell_with_head(title: &str, head: &str, console: Option<&Console>, main: &str) -> String {
     let nav = match console {
         Some(c) => {
             let links: &[(&str, &str)] = if crate::issuance::sessions::is_admin(&c.0) {
@@ -199,7 +203,7 @@ pub fn shell(title: &str, console: Option<&Console>, main: &str) -> String {
     };
     layout::document(
         &format!("{title} — Rosette console"),
-        "<meta name=\"robots\" content=\"noindex\">",
+        &format!("<meta name=\"robots\" content=\"noindex\">{head}"),
         Some("Rosette console"),
         &format!("{nav}<div class=\"console\">{main}</div>"),
     )
@@ -248,13 +252,8 @@ pub async fn sign_in_page() -> Response {
 /// the admin API, and is answered 401 with the form again.
 pub async fn sign_in(State(state): State<AppState>, req_parts: axum::extract::Request) -> Response {
     let ip = super::layers::client_ip(&req_parts, &state.trusted_proxies);
-    if let Some(ip) = ip
-        && let Err(wait) = state.auth_failures.peek(ip, Instant::now())
-    {
-        return super::layers::too_many_requests(
-            wait,
-            "too many failed sign-ins from this address; wait before trying again",
-        );
+    if let Some(refused) = super::auth::failed_auth_refusal(&state, ip) {
+        return refused;
     }
     let Some(issuer) = state.issuer() else {
         return Refusal::Page(StatusCode::NOT_FOUND, "this server does not issue".into())
@@ -284,9 +283,7 @@ pub async fn sign_in(State(state): State<AppState>, req_parts: axum::extract::Re
             )),
         ),
         Err(e) => {
-            if let Some(ip) = ip {
-                let _ = state.auth_failures.check(ip, Instant::now());
-            }
+            super::auth::spend_failed_auth(&state, ip);
             let message = match e {
                 SessionError::WrongScope => e.to_string(),
                 SessionError::Revoked => "this token was revoked".to_owned(),

@@ -2,6 +2,7 @@
 
 use super::{Console, CsrfForm, Refusal, redirect, respond, shell};
 use crate::issuance::checkpoints::verify_log;
+use crate::issuance::stamp;
 use crate::issuance::tokens::Scope;
 use crate::web::layout::{escape, moment};
 use crate::web::state::AppState;
@@ -34,7 +35,6 @@ pub async fn dashboard(
     }
     let issuer = console_issuer(&state)?;
     let now = issuer.clock.now();
-    let stamp = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let month_start = format!("{:04}-{:02}-01T00:00:00Z", now.year(), now.month());
     let counts = issuer
         .store

@@ -7,7 +7,6 @@
 use super::pages::{console_issuer, console_unavailable};
 use super::{Console, Refusal, redirect, respond, shell};
 use crate::issuance::badge_data::public_id;
-use crate::issuance::bulk::{BulkOptions, RowOutcome};
 use crate::issuance::{IssuanceError, IssueOutcome, LabInput, WrittenInput};
 use crate::web::layout::{day, escape};
 use crate::web::state::AppState;
@@ -409,16 +408,10 @@ async fn refused(
     Ok(respond(status, shell("Candidates", Some(console), &page)))
 }
 
-fn done(console: &Console, what: &str) -> Response {
-    let _ = console;
-    redirect(&format!("/admin/candidates?q={}", urlencode(what)))
-}
-
-fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)])
-        .unwrap_or_default()
-        .trim_start_matches('=')
-        .to_owned()
+/// Back to the candidates page, searching for `email`.
+fn done(email: &str) -> Response {
+    let query = serde_urlencoded::to_string([("q", email)]).unwrap_or_default();
+    redirect(&format!("/admin/candidates?{query}"))
 }
 
 /// `POST /admin/assessments/written`.
@@ -452,7 +445,7 @@ pub async fn record_written(
         .record_written_registering(input, name, None, &console.0.actor)
         .await
     {
-        Ok(_) => Ok(done(&console, &email)),
+        Ok(_) => Ok(done(&email)),
         Err(e) => {
             let f = error_field(&e);
             refused(&state, &console, v, "written", (f, e.to_string())).await
@@ -516,7 +509,7 @@ pub async fn record_lab(
                 shell("Lab results", Some(&console), &main),
             ))
         }
-        Ok(_) => Ok(done(&console, &input.email)),
+        Ok(_) => Ok(done(&input.email)),
         Err(e) => {
             let f = error_field(&e);
             refused(&state, &console, v, "lab", (f, e.to_string())).await
@@ -661,24 +654,11 @@ pub async fn bulk(
             }
         };
     }
-    let actor = console.0.actor.clone();
-    let task_state = state.clone();
-    let result = tokio::task::spawn_blocking(move || {
-        let mut rows: Vec<RowOutcome> = Vec::new();
-        let Some(issuer) = task_state.issuer() else {
-            return Err(IssuanceError::Forbidden(
-                "this server does not issue".into(),
-            ));
-        };
-        let summary = tokio::runtime::Handle::current().block_on(issuer.import_csv(
-            csv.as_slice(),
-            &actor,
-            BulkOptions::default(),
-            &mut |o| rows.push(o.clone()),
-            &mut |_| {},
-        ))?;
-        Ok((summary, rows))
-    })
+    let result = crate::web::admin::credentials::import_on_blocking_pool(
+        &state,
+        csv,
+        console.0.actor.clone(),
+    )
     .await
     .map_err(|_| {
         Refusal::Page(
