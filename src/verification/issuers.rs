@@ -66,6 +66,11 @@ impl TrustedIssuers {
         self
     }
 
+    /// Whether `id` is one of this verifier's own issuer ids.
+    pub fn is_own(&self, id: &str) -> bool {
+        self.own.contains(id)
+    }
+
     /// Whether a list of trusted issuers is configured.
     pub fn has_list(&self) -> bool {
         self.list.is_some()

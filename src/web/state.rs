@@ -189,6 +189,27 @@ impl AppState {
         self.list_versions.invalidate();
     }
 
+    /// The trusted issuers with this issuer's ids as the key ring knows them
+    /// now: in did:key mode a rotation on another node adds a did:key after
+    /// start, and the lists re-signed with it are this issuer's own.
+    pub fn issuers_now(&self) -> Arc<crate::verification::TrustedIssuers> {
+        let view = self.key_ring.view();
+        if view
+            .issuer_ids
+            .iter()
+            .all(|id| self.trusted_issuers.is_own(id))
+        {
+            return self.trusted_issuers.clone();
+        }
+        Arc::new(
+            view.issuer_ids
+                .iter()
+                .fold((*self.trusted_issuers).clone(), |t, id| {
+                    t.with_own(id.clone())
+                }),
+        )
+    }
+
     /// The issuing service over this state's parts, when this server issues.
     pub fn issuer(&self) -> Option<crate::issuance::Issuer<'_>> {
         let p = self.issuer.as_deref()?;
@@ -251,7 +272,7 @@ impl Pieces {
             resolver,
             fetcher,
             cache: state.status_cache.clone(),
-            issuers: state.trusted_issuers.clone(),
+            issuers: state.issuers_now(),
             now: parts
                 .map(|p| p.clock.now())
                 .unwrap_or(chrono::DateTime::<chrono::Utc>::UNIX_EPOCH),
@@ -295,4 +316,54 @@ impl Pieces {
 /// Counts a verification by verdict in the metrics.
 pub fn count(state: &AppState, report: &Report) {
     state.metrics.observe_verification(report.verdict.as_str());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::issuance::{Actor, keys};
+    use crate::keys::{SigningKey, did_key};
+    use crate::verification::IssuerTrust;
+
+    /// In did:key mode a rotation on another node adds a did:key; once the
+    /// ring has read the new history, its lists are this issuer's own.
+    #[tokio::test]
+    async fn a_did_key_added_by_a_rotation_elsewhere_is_this_issuers_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("r.db").display());
+        let store: Arc<dyn Store> = Arc::new(crate::store::open(&url).await.unwrap());
+        let (old, new) = (
+            SigningKey::from_bytes(&[1; 32]).verifying_key(),
+            SigningKey::from_bytes(&[2; 32]).verifying_key(),
+        );
+        let now = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+        let admin = Actor::admin("test");
+        let history = keys::key_history(store.as_ref(), &old, now, &admin)
+            .await
+            .unwrap();
+        let mut state = AppState::new(store.clone(), None);
+        state.key_ring = Arc::new(keyring::KeyRing::new(&did_key(&old), old, history));
+        state.trusted_issuers = Arc::new(own_issuers(&state.key_ring).with_list(["did:web:x"]));
+        assert_eq!(
+            state.issuers_now().assess(&did_key(&old)),
+            IssuerTrust::ThisIssuer
+        );
+        assert_eq!(
+            state.issuers_now().assess(&did_key(&new)),
+            IssuerTrust::NotListed
+        );
+
+        keys::rotate(store.as_ref(), &old, &new, now, &admin)
+            .await
+            .unwrap();
+        assert!(state.key_ring.refresh(store.as_ref()).await.unwrap());
+        let issuers = state.issuers_now();
+        assert_eq!(issuers.assess(&did_key(&new)), IssuerTrust::ThisIssuer);
+        assert!(issuers.same_issuer(&did_key(&old), &did_key(&new)));
+        assert_eq!(
+            issuers.assess("did:web:x"),
+            IssuerTrust::Listed,
+            "the list is kept"
+        );
+    }
 }
