@@ -130,6 +130,7 @@ fn benches(c: &mut Criterion) {
                             &id,
                             None,
                             &[],
+                            None,
                         )
                         .expect("sign");
                 }

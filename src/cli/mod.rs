@@ -5,6 +5,7 @@
 
 mod app;
 mod audit;
+mod claims;
 mod key_commands;
 mod keyfile;
 mod records;
@@ -140,6 +141,9 @@ enum Command {
     /// Webhook subscriptions: status-change events posted to HR systems, signed (Standard Webhooks).
     #[command(subcommand)]
     Webhooks(webhooks::WebhooksCommand),
+    /// Wallet claim links: a holder's wallet receives a copy bound to the holder's DID (VC-API, OpenID4VCI).
+    #[command(subcommand)]
+    Claims(claims::ClaimsCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -319,6 +323,7 @@ async fn dispatch(app: &app::App, command: Command) -> anyhow::Result<ExitCode> 
         Command::Credentials(cmd) => records::credentials(app, cmd).await,
         Command::Tokens(cmd) => records::tokens(app, cmd).await,
         Command::Webhooks(cmd) => webhooks::webhooks(app, cmd).await,
+        Command::Claims(cmd) => claims::claims(app, cmd).await,
         Command::Render {
             id,
             format,

@@ -650,6 +650,7 @@ impl Issuer<'_> {
                                     p.row.external_id.clone(),
                                     None,
                                     slots,
+                                    None,
                                 )
                             })
                             .collect::<Vec<_>>()

@@ -33,6 +33,7 @@ impl Issuer<'_> {
         external_id: Option<String>,
         valid_until: Option<Option<XsdDateTime>>,
         status: &[revocation::StatusSlot],
+        subject_id: Option<&str>,
     ) -> Result<CredentialRecord, IssuanceError> {
         let id = CredentialId::urn_uuid_from_random(super::os_random::<16>()?);
         let until =
@@ -47,6 +48,7 @@ impl Issuer<'_> {
             id.as_str(),
             until.as_ref(),
             status,
+            subject_id,
         )?;
         Ok(CredentialRecord {
             id: id.to_string(),
@@ -71,7 +73,8 @@ impl Issuer<'_> {
     /// The signed OB 3.0 credential JSON: achievement from the catalog,
     /// holder name and salted e-mail hash, the two results tied to their
     /// result descriptions, lab evidence naming the grader by public name or
-    /// role (never by e-mail).
+    /// role (never by e-mail). `subject_id`, when given, is the holder's DID
+    /// (`credentialSubject.id`, OB 3.0 §B.1.2), for a copy bound to a wallet.
     #[allow(clippy::too_many_arguments)]
     pub fn credential_document(
         &self,
@@ -84,10 +87,12 @@ impl Issuer<'_> {
         id: &str,
         valid_until: Option<&XsdDateTime>,
         status: &[revocation::StatusSlot],
+        subject_id: Option<&str>,
     ) -> Result<String, IssuanceError> {
         let issuer = self.issuer_profile()?;
         let achievement = cert.achievement(&self.public_url, issuer.clone());
         let mut subject = AchievementSubject::new(achievement);
+        subject.id = subject_id.map(Uri::try_from).transpose()?;
         subject.name = Some(holder_name.to_owned());
         subject.identifier = vec![IdentityObject::hashed_email(
             &candidate.email,

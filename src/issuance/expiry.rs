@@ -99,12 +99,20 @@ impl Issuer<'_> {
                 let page = self.store.search_credentials(&search).await?;
                 let n = page.len() as i64;
                 for hit in page {
+                    // A wallet copy expires with its original, which is the
+                    // one listed (and warned about) once.
+                    if super::claims::is_wallet_copy(&hit.record) {
+                        continue;
+                    }
                     let renewed = self
                         .store
                         .successors(&hit.record.id)
                         .await?
                         .iter()
-                        .any(|s| s.renews.as_deref() == Some(hit.record.id.as_str()));
+                        .any(|s| {
+                            s.renews.as_deref() == Some(hit.record.id.as_str())
+                                && !super::claims::is_wallet_copy(s)
+                        });
                     if renewed {
                         continue;
                     }

@@ -14,6 +14,7 @@ pub mod badge_data;
 pub mod bulk;
 pub mod bulk_jobs;
 pub mod checkpoints;
+pub mod claims;
 mod document;
 pub mod expiry;
 pub mod generic;
@@ -328,6 +329,13 @@ fn os_random<const N: usize>() -> Result<[u8; N], IssuanceError> {
     Ok(bytes)
 }
 
+/// A fresh bearer secret: 32 bytes from [`os_random`], base64url without
+/// padding (43 characters). Sessions and wallet claims store only its SHA-256.
+pub(crate) fn random_secret() -> Result<String, IssuanceError> {
+    use base64::Engine as _;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(os_random::<32>()?))
+}
+
 /// A fresh version-4 UUID (RFC 9562 §5.4) for a record id, from
 /// [`os_random`]: a generator failure is an error, not a panic.
 fn new_uuid() -> Result<uuid::Uuid, IssuanceError> {
@@ -431,7 +439,7 @@ impl Issuer<'_> {
             None,
             now,
             |slots| {
-                self.build(cert, &candidate, &candidate.name, &written, &lab, now, attempt, key.clone(), external_id.clone(), None, slots)
+                self.build(cert, &candidate, &candidate.name, &written, &lab, now, attempt, key.clone(), external_id.clone(), None, slots, None)
             },
             |record| {
                 AuditDraft::new(
@@ -488,8 +496,30 @@ impl Issuer<'_> {
         make: impl FnOnce(&[revocation::StatusSlot]) -> Result<CredentialRecord, IssuanceError>,
         audit: impl FnOnce(&CredentialRecord) -> AuditDraft,
     ) -> Result<IssueOutcome, IssuanceError> {
-        let at = stamp(now);
         let mut tx = self.store.begin().await?;
+        let outcome = self
+            .create_in(&mut *tx, key, external_id, supersedes, now, make, audit)
+            .await?;
+        if matches!(outcome, IssueOutcome::Issued(_)) {
+            tx.commit().await?;
+        }
+        Ok(outcome)
+    }
+
+    /// [`Self::create`] inside the caller's transaction `tx`, which the
+    /// caller commits (with its own writes: a wallet claim's redemption).
+    #[allow(clippy::too_many_arguments)]
+    async fn create_in(
+        &self,
+        tx: &mut dyn crate::store::StoreTx,
+        key: &str,
+        external_id: Option<&str>,
+        supersedes: Option<&str>,
+        now: DateTime<Utc>,
+        make: impl FnOnce(&[revocation::StatusSlot]) -> Result<CredentialRecord, IssuanceError>,
+        audit: impl FnOnce(&CredentialRecord) -> AuditDraft,
+    ) -> Result<IssueOutcome, IssuanceError> {
+        let at = stamp(now);
         let ext: Vec<String> = external_id.map(str::to_owned).into_iter().collect();
         let found = tx.credentials_by_keys(&[key.to_owned()], &ext).await?;
         if let Some(existing) = repeat_of(&found, key, external_id)? {
@@ -500,7 +530,7 @@ impl Issuer<'_> {
             )?;
             return Ok(IssueOutcome::AlreadyIssued(existing.clone()));
         }
-        let slots = self.allocate_status(&mut *tx, 1, now).await?;
+        let slots = self.allocate_status(tx, 1, now).await?;
         let slots = slots.first().cloned().unwrap_or_default();
         let record = make(&slots)?;
         tx.insert_credentials(std::slice::from_ref(&record)).await?;
@@ -508,14 +538,13 @@ impl Issuer<'_> {
             .await?;
         if let Some(old) = supersedes {
             tx.supersede(old, &record.id).await?;
-            self.set_bit(&mut *tx, old, "revocation", true, now).await?;
+            self.set_bit(tx, old, "revocation", true, now).await?;
             // A correction also fixes the candidate's name for later issuances.
             if let Some(candidate) = &record.candidate_id {
                 tx.rename_candidate(candidate, &record.holder_name).await?;
             }
         }
         tx.append_audit(&[audit(&record)], &at).await?;
-        tx.commit().await?;
         Ok(IssueOutcome::Issued(record))
     }
 
@@ -552,6 +581,7 @@ impl Issuer<'_> {
                     None,
                     None,
                     slots,
+                    None,
                 )?;
                 record.renews = Some(old.id.clone());
                 Ok(record)
@@ -612,6 +642,7 @@ impl Issuer<'_> {
                     None,
                     Some(until),
                     slots,
+                    None,
                 )?;
                 record.replaces = Some(old.id.clone());
                 Ok(record)

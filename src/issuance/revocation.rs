@@ -296,72 +296,102 @@ impl Issuer<'_> {
             });
         }
         let now = self.now();
+        // The holder's wallet copies follow their original: a revoked or
+        // suspended certification is so in every wallet too.
+        let copies: Vec<String> = self
+            .store
+            .successors(credential_id)
+            .await?
+            .into_iter()
+            .filter(super::claims::is_wallet_copy)
+            .map(|c| c.id)
+            .collect();
         let mut tx = self.store.begin().await?;
         if tx.credential(credential_id).await?.is_none() {
             return Err(IssuanceError::UnknownCredential(credential_id.to_owned()));
         }
         let entries = tx.status_entries(credential_id).await?;
-        let current = |p: &str| entries.iter().find(|e| e.purpose == p).map(|e| e.value);
-        // A generic credential may carry one purpose only: the change needs
-        // an entry of its own purpose; a missing one counts as a clear bit.
-        let needed = match change {
-            StatusChange::Revoke => "revocation",
-            StatusChange::Suspend | StatusChange::Reinstate => "suspension",
-        };
-        if current(needed).is_none() {
-            return Err(IssuanceError::Invalid {
-                field: "credential",
-                message: format!("this credential has no {needed} status list entry"),
-            });
-        }
-        let revoked = current("revocation").unwrap_or(false);
-        let suspended = current("suspension").unwrap_or(false);
-        let (purpose, value) = match change {
-            StatusChange::Revoke if revoked => {
-                return Err(IssuanceError::StatusConflict(
-                    "the credential is already revoked",
-                ));
-            }
-            StatusChange::Revoke => ("revocation", true),
-            StatusChange::Suspend if revoked => {
-                return Err(IssuanceError::StatusConflict(
-                    "the credential is revoked; revocation is final",
-                ));
-            }
-            StatusChange::Suspend if suspended => {
-                return Err(IssuanceError::StatusConflict(
-                    "the credential is already suspended",
-                ));
-            }
-            StatusChange::Suspend => ("suspension", true),
-            StatusChange::Reinstate if revoked => {
-                return Err(IssuanceError::StatusConflict(
-                    "the credential is revoked; revocation is final and cannot be reinstated",
-                ));
-            }
-            StatusChange::Reinstate if !suspended => {
-                return Err(IssuanceError::StatusConflict(
-                    "the credential is not suspended",
-                ));
-            }
-            StatusChange::Reinstate => ("suspension", false),
-        };
+        let (purpose, value) = planned_bit(change, &entries)?;
         self.set_bit(&mut *tx, credential_id, purpose, value, now)
             .await?;
-        tx.append_audit(
-            &[AuditDraft::new(
-                &actor.name,
-                change.action(),
-                credential_id,
-                json!({ "reason": reason }),
-            )],
-            &stamp(now),
-        )
-        .await?;
+        let mut audit = vec![AuditDraft::new(
+            &actor.name,
+            change.action(),
+            credential_id,
+            json!({ "reason": reason }),
+        )];
+        for copy in &copies {
+            let copy_entries = tx.status_entries(copy).await?;
+            if let Ok((purpose, value)) = planned_bit(change, &copy_entries) {
+                self.set_bit(&mut *tx, copy, purpose, value, now).await?;
+                audit.push(AuditDraft::new(
+                    &actor.name,
+                    change.action(),
+                    copy,
+                    json!({ "reason": reason, "follows": credential_id }),
+                ));
+            }
+        }
+        tx.append_audit(&audit, &stamp(now)).await?;
         let status = CredentialStatus::from_entries(&tx.status_entries(credential_id).await?);
         tx.commit().await?;
         Ok(status)
     }
+}
+
+/// The bit a status change sets on a credential with `entries`: its
+/// purpose and new value, or why the change contradicts the status
+/// (revocation is final; no double suspension; reinstating needs a
+/// suspension).
+fn planned_bit(
+    change: StatusChange,
+    entries: &[StatusEntryRecord],
+) -> Result<(&'static str, bool), IssuanceError> {
+    let current = |p: &str| entries.iter().find(|e| e.purpose == p).map(|e| e.value);
+    // A generic credential may carry one purpose only: the change needs
+    // an entry of its own purpose; a missing one counts as a clear bit.
+    let needed = match change {
+        StatusChange::Revoke => "revocation",
+        StatusChange::Suspend | StatusChange::Reinstate => "suspension",
+    };
+    if current(needed).is_none() {
+        return Err(IssuanceError::Invalid {
+            field: "credential",
+            message: format!("this credential has no {needed} status list entry"),
+        });
+    }
+    let revoked = current("revocation").unwrap_or(false);
+    let suspended = current("suspension").unwrap_or(false);
+    Ok(match change {
+        StatusChange::Revoke if revoked => {
+            return Err(IssuanceError::StatusConflict(
+                "the credential is already revoked",
+            ));
+        }
+        StatusChange::Revoke => ("revocation", true),
+        StatusChange::Suspend if revoked => {
+            return Err(IssuanceError::StatusConflict(
+                "the credential is revoked; revocation is final",
+            ));
+        }
+        StatusChange::Suspend if suspended => {
+            return Err(IssuanceError::StatusConflict(
+                "the credential is already suspended",
+            ));
+        }
+        StatusChange::Suspend => ("suspension", true),
+        StatusChange::Reinstate if revoked => {
+            return Err(IssuanceError::StatusConflict(
+                "the credential is revoked; revocation is final and cannot be reinstated",
+            ));
+        }
+        StatusChange::Reinstate if !suspended => {
+            return Err(IssuanceError::StatusConflict(
+                "the credential is not suspended",
+            ));
+        }
+        StatusChange::Reinstate => ("suspension", false),
+    })
 }
 
 /// Serves this issuer's own published lists straight from the store, and

@@ -8,7 +8,6 @@ use super::tokens::{AuthError, Scope, authenticate, token_hash};
 use super::{Actor, IssuanceError, Issuer, Role, stamp};
 use crate::audit::AuditDraft;
 use crate::store::{SessionRecord, Store};
-use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
@@ -196,9 +195,7 @@ impl Issuer<'_> {
 /// 32 random bytes from the OS generator, base64url: a session secret or
 /// a CSRF token.
 fn random_token() -> Result<String, SessionError> {
-    let bytes: [u8; 32] =
-        super::os_random().map_err(|e: IssuanceError| SessionError::Unavailable(e.to_string()))?;
-    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    super::random_secret().map_err(|e| SessionError::Unavailable(e.to_string()))
 }
 
 /// Whether a role may use a console page meant for admins.

@@ -76,6 +76,8 @@ pub const EXPIRING_ACTION: &str = "credential.expiring";
 pub fn for_audit(action: &str, details: &str) -> Option<(EventType, Value)> {
     let (kind, public): (EventType, &[(&str, &str)]) = match action {
         "credential.issue" | "credential.issue_generic" => (EventType::Issued, &[]),
+        // A copy bound to the holder's wallet is a new credential.
+        "credential.claim" => (EventType::Issued, &[("copies", "copies")]),
         "credential.revoke" => (EventType::Revoked, &[]),
         "credential.suspend" => (EventType::Suspended, &[]),
         "credential.reinstate" => (EventType::Reinstated, &[]),
@@ -117,6 +119,7 @@ mod tests {
         let cases = [
             ("credential.issue", Some(EventType::Issued)),
             ("credential.issue_generic", Some(EventType::Issued)),
+            ("credential.claim", Some(EventType::Issued)),
             ("credential.revoke", Some(EventType::Revoked)),
             ("credential.suspend", Some(EventType::Suspended)),
             ("credential.reinstate", Some(EventType::Reinstated)),

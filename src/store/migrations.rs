@@ -22,13 +22,13 @@ macro_rules! migrations {
 pub static SQLITE: &[Migration] = migrations!(
     "sqlite": "0001_initial", "0002_status_lists", "0003_api_tokens", "0004_issuer_keys",
     "0005_holder_search", "0006_status_changed_at", "0007_audit_checkpoints",
-    "0008_generic_credentials", "0009_webhooks", "0010_console_sessions", "0011_bulk_jobs"
+    "0008_generic_credentials", "0009_webhooks", "0010_console_sessions", "0011_bulk_jobs", "0012_wallet_claims"
 );
 /// PostgreSQL migrations, in order.
 pub static POSTGRES: &[Migration] = migrations!(
     "postgres": "0001_initial", "0002_status_lists", "0003_api_tokens", "0004_issuer_keys",
     "0005_holder_search", "0006_status_changed_at", "0007_audit_checkpoints",
-    "0008_generic_credentials", "0009_webhooks", "0010_console_sessions", "0011_bulk_jobs"
+    "0008_generic_credentials", "0009_webhooks", "0010_console_sessions", "0011_bulk_jobs", "0012_wallet_claims"
 );
 
 /// The migrations of `backend`.

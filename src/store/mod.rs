@@ -14,6 +14,7 @@ pub mod migrations;
 pub mod sql;
 
 mod audit;
+mod claims;
 mod credentials;
 mod issuer_keys;
 mod jobs;
@@ -26,6 +27,7 @@ use crate::audit::{AuditRecord, SignedCheckpoint};
 use crate::future::BoxFuture;
 
 pub use audit::AuditTx;
+pub use claims::{ClaimRecord, ClaimTx, NonceKind, NonceRecord};
 pub use credentials::{
     AssessmentKind, AssessmentRecord, CandidateRecord, CredentialCounts, CredentialFilter,
     CredentialHit, CredentialKind, CredentialRecord, CredentialSearch, CredentialState,
@@ -308,6 +310,39 @@ pub trait Store: Send + Sync {
         id_hash: &'a str,
         at: &'a str,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// A wallet claim by the SHA-256 of its link's secret.
+    fn wallet_claim<'a>(
+        &'a self,
+        secret_hash: &'a str,
+    ) -> BoxFuture<'a, Result<Option<ClaimRecord>, StoreError>>;
+    /// A wallet claim by its id.
+    fn wallet_claim_by_id<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<ClaimRecord>, StoreError>>;
+    /// The wallet claims of a credential, oldest first.
+    fn wallet_claims_of<'a>(
+        &'a self,
+        credential_id: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<ClaimRecord>, StoreError>>;
+    /// A wallet protocol value by its SHA-256.
+    fn wallet_nonce<'a>(
+        &'a self,
+        value_hash: &'a str,
+    ) -> BoxFuture<'a, Result<Option<NonceRecord>, StoreError>>;
+    /// Stores a new protocol value in its own statement (no audit lock: a
+    /// challenge or nonce changes no record), deleting values that expired
+    /// before `prune_before`.
+    fn add_wallet_nonce<'a>(
+        &'a self,
+        nonce: &'a NonceRecord,
+        prune_before: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// Counts one more wrong transaction code for a claim; the new count.
+    fn count_failed_tx_code<'a>(
+        &'a self,
+        claim_id: &'a str,
+    ) -> BoxFuture<'a, Result<i64, StoreError>>;
     /// Records how a claimed attempt ended; false (nothing written) when
     /// the lease `lease_until` is no longer held.
     fn finish_webhook_delivery<'a>(
@@ -323,7 +358,7 @@ pub trait Store: Send + Sync {
 /// bulk imports write many rows per statement; single operations pass one
 /// item. Dropping a transaction without [`StoreTx::commit`] rolls it back.
 pub trait StoreTx:
-    CredentialTx + StatusTx + TokenTx + AuditTx + KeyTx + WebhookTx + SessionTx + JobTx
+    CredentialTx + StatusTx + TokenTx + AuditTx + KeyTx + WebhookTx + SessionTx + JobTx + ClaimTx
 {
     /// Commits everything written in this transaction.
     fn commit(self: Box<Self>) -> BoxFuture<'static, Result<(), StoreError>>;

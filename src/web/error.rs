@@ -147,6 +147,22 @@ pub enum ErrorCode {
     /// 400: a verification request with nothing to verify (an empty batch,
     /// form or roster).
     EmptyBatch,
+    /// 404: no wallet claim has this link.
+    ClaimUnknown,
+    /// 410: the wallet claim expired.
+    ClaimExpired,
+    /// 410: the wallet claim was redeemed already.
+    ClaimUsed,
+    /// 410: too many wrong transaction codes.
+    ClaimLocked,
+    /// 409: the credential cannot be copied into a wallet now.
+    CredentialNotValid,
+    /// 400: the presentation's challenge is not this exchange's, or is used or expired.
+    ChallengeInvalid,
+    /// 400: the holder DID cannot be bound.
+    HolderInvalid,
+    /// 422: the holder's presentation did not verify.
+    PresentationInvalid,
     /// Any other status made outside the handlers.
     Error,
 }
@@ -196,6 +212,14 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::EmptyBatch => "empty_batch",
+            ErrorCode::ClaimUnknown => "claim_unknown",
+            ErrorCode::ClaimExpired => "claim_expired",
+            ErrorCode::ClaimUsed => "claim_used",
+            ErrorCode::ClaimLocked => "claim_locked",
+            ErrorCode::CredentialNotValid => "credential_not_valid",
+            ErrorCode::ChallengeInvalid => "challenge_invalid",
+            ErrorCode::HolderInvalid => "holder_invalid",
+            ErrorCode::PresentationInvalid => "presentation_invalid",
             ErrorCode::Error => "error",
         }
     }
@@ -247,12 +271,20 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => "Method not allowed",
             ErrorCode::RateLimited => "Too many requests",
             ErrorCode::EmptyBatch => "There is nothing to verify",
+            ErrorCode::ClaimUnknown => "No such claim link",
+            ErrorCode::ClaimExpired => "The claim link expired",
+            ErrorCode::ClaimUsed => "The claim link was already used",
+            ErrorCode::ClaimLocked => "The claim link is locked",
+            ErrorCode::CredentialNotValid => "The credential is not valid now",
+            ErrorCode::ChallengeInvalid => "The challenge is not valid",
+            ErrorCode::HolderInvalid => "The holder cannot be bound",
+            ErrorCode::PresentationInvalid => "The presentation did not verify",
             ErrorCode::Error => "Error",
         }
     }
 
     /// Every code, for parsing wire strings back.
-    const ALL: [ErrorCode; 42] = [
+    const ALL: [ErrorCode; 50] = [
         ErrorCode::Unauthorized,
         ErrorCode::InvalidToken,
         ErrorCode::InsufficientScope,
@@ -294,6 +326,14 @@ impl ErrorCode {
         ErrorCode::MethodNotAllowed,
         ErrorCode::RateLimited,
         ErrorCode::EmptyBatch,
+        ErrorCode::ClaimUnknown,
+        ErrorCode::ClaimExpired,
+        ErrorCode::ClaimUsed,
+        ErrorCode::ClaimLocked,
+        ErrorCode::CredentialNotValid,
+        ErrorCode::ChallengeInvalid,
+        ErrorCode::HolderInvalid,
+        ErrorCode::PresentationInvalid,
         ErrorCode::Error,
     ];
 
@@ -613,6 +653,49 @@ pub fn strict_json_body(body: &[u8]) -> Result<serde_json::Value, ApiError> {
 /// An issuance refusal: 404 unknown credential, 403 not allowed, 409
 /// conflicts with what is recorded, 422 invalid input, 500 (opaque) for
 /// store and signing failures.
+/// The HTTP status and code of a refused claim step (the API's and the
+/// claim page's).
+pub fn claim_status(e: &crate::issuance::claims::ClaimError) -> StatusCode {
+    claim_answer(e).0
+}
+
+fn claim_answer(e: &crate::issuance::claims::ClaimError) -> (StatusCode, ErrorCode) {
+    use crate::issuance::claims::ClaimError as C;
+    match e {
+        C::Issuance(_) if e.is_internal() => {
+            (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::InternalError)
+        }
+        C::Issuance(inner) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::of_issuance(inner),
+        ),
+        C::Unknown => (StatusCode::NOT_FOUND, ErrorCode::ClaimUnknown),
+        C::Expired(_) => (StatusCode::GONE, ErrorCode::ClaimExpired),
+        C::Redeemed(_) => (StatusCode::GONE, ErrorCode::ClaimUsed),
+        C::Locked => (StatusCode::GONE, ErrorCode::ClaimLocked),
+        C::NotValid(_) => (StatusCode::CONFLICT, ErrorCode::CredentialNotValid),
+        C::Challenge(_) => (StatusCode::BAD_REQUEST, ErrorCode::ChallengeInvalid),
+        C::Holder(_) => (StatusCode::BAD_REQUEST, ErrorCode::HolderInvalid),
+        C::TxCode(_) | C::CodeUsed | C::AccessToken | C::Nonce => {
+            (StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest)
+        }
+    }
+}
+
+impl From<crate::issuance::claims::ClaimError> for ApiError {
+    fn from(e: crate::issuance::claims::ClaimError) -> Self {
+        use crate::issuance::claims::ClaimError as C;
+        match &e {
+            C::Issuance(IssuanceError::Store(StoreError::Unavailable(_))) => unavailable(&e),
+            _ if e.is_internal() => ApiError::internal("the claim could not be completed", &e),
+            _ => {
+                let (status, code) = claim_answer(&e);
+                ApiError::new(status, code, e.to_string())
+            }
+        }
+    }
+}
+
 impl From<IssuanceError> for ApiError {
     fn from(e: IssuanceError) -> Self {
         let status = match &e {

@@ -78,7 +78,11 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
         .extensions()
         .get::<MatchedPath>()
         .map(|m| m.as_str().to_owned());
-    let path = req.uri().path().to_owned();
+    // A path holding a secret (a wallet claim link) is logged as its route.
+    let path = match &route {
+        Some(r) if r.contains("{secret}") => r.clone(),
+        _ => req.uri().path().to_owned(),
+    };
     let client = client_ip(&req, &state.trusted_proxies);
     let id = request_id(&req);
     // For handlers that log on their own (outbound fetches).

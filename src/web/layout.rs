@@ -188,6 +188,9 @@ pre{overflow-x:auto;background:#f4f4f7;padding:8px;border-radius:6px;margin:8px 
 .tiles{list-style:none;display:flex;flex-wrap:wrap;gap:12px;padding:0}\
 .tiles li{background:#fff;border-radius:12px;padding:12px 16px;box-shadow:0 1px 3px rgba(0,0,0,.08);min-width:120px}\
 .tiles .n{display:block;font-size:28px;font-weight:700}\
+.wallet-qr svg{display:block;width:100%;max-width:240px;height:auto;margin:0 auto}\
+a.wallet{display:block;text-align:center;padding:10px 16px;margin:8px 0;border-radius:6px;background:#6b4fbb;color:#fff;text-decoration:none;font-weight:600}\
+a.wallet:focus-visible{outline:3px solid #1f75cb;outline-offset:2px}ol.steps{padding-left:20px;margin:0}ol.steps li{margin:6px 0}\
 .console a:focus-visible,.console button:focus-visible,.console input:focus-visible,.console select:focus-visible,.console textarea:focus-visible,.console-nav a:focus-visible,.console-nav button:focus-visible{outline:3px solid #1f75cb;outline-offset:2px}";
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ pub mod keyring;
 pub mod layers;
 pub mod layout;
 pub mod multipart;
+pub mod oid4vci;
 pub mod openapi;
 pub mod operations;
 pub mod outbound;
@@ -30,6 +31,7 @@ pub mod server;
 pub mod state;
 pub mod vc_api;
 pub mod verify_api;
+pub mod wallet;
 
 pub use server::{ServerOptions, serve_with, tls_config};
 pub use state::{AppState, DEFAULT_MAX_BODY_BYTES, IssuerParts};
@@ -56,6 +58,18 @@ pub fn router(state: AppState) -> Router {
         .route("/credentials/{id}", get(credential))
         .route("/status/{list}", get(status_list))
         .route("/contexts/receipt/v1", get(receipts::receipt_context))
+        .route("/exchanges/{secret}", post(wallet::exchange))
+        .route(
+            "/.well-known/openid-credential-issuer",
+            get(oid4vci::issuer_metadata),
+        )
+        .route(
+            "/.well-known/oauth-authorization-server",
+            get(oid4vci::authorization_server_metadata),
+        )
+        .route("/oid4vci/token", post(oid4vci::token))
+        .route("/oid4vci/nonce", post(oid4vci::nonce))
+        .route("/oid4vci/credential", post(oid4vci::credential))
         .layer(limited.clone())
         .layer(layers::public_cors());
     let pages = Router::new()
@@ -71,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/v/{id}", get(page::verification_page))
         .route("/v/{id}/receipt", get(receipts::page_receipt))
+        .route("/claim/{secret}", get(wallet::claim_link))
         .route("/assets/rosette.css", get(page::stylesheet))
         .route("/assets/icon.svg", get(page::icon))
         .route("/favicon.ico", get(page::favicon))

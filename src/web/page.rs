@@ -158,12 +158,12 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
     let successor = if verdict == Verdict::Valid {
         None
     } else {
-        state
-            .store
-            .successors(&rec.id)
-            .await
-            .ok()
-            .and_then(|s| s.into_iter().max_by(|a, b| a.issued_at.cmp(&b.issued_at)))
+        state.store.successors(&rec.id).await.ok().and_then(|s| {
+            // A wallet copy is the holder's, not a successor to point visitors to.
+            s.into_iter()
+                .filter(|n| !crate::issuance::claims::is_wallet_copy(n))
+                .max_by(|a, b| a.issued_at.cmp(&b.issued_at))
+        })
     };
     let notice = match &successor {
         Some(next) => format!(
@@ -551,8 +551,10 @@ async fn renewal_notice(
     }
     let on = escape(&day(rec.valid_until.as_deref().unwrap_or_default()));
     let renewal = state.store.successors(&rec.id).await.ok().and_then(|s| {
-        s.into_iter()
-            .find(|n| n.renews.as_deref() == Some(rec.id.as_str()))
+        s.into_iter().find(|n| {
+            n.renews.as_deref() == Some(rec.id.as_str())
+                && !crate::issuance::claims::is_wallet_copy(n)
+        })
     });
     if let Some(next) = renewal {
         return format!(

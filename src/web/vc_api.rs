@@ -234,9 +234,11 @@ impl Findings {
 }
 
 /// What the options ask of the presentation's proof.
-struct Expected {
-    challenge: Option<String>,
-    domain: Option<String>,
+pub(crate) struct Expected {
+    /// The `challenge` the proof must carry.
+    pub challenge: Option<String>,
+    /// The `domain` the proof must carry.
+    pub domain: Option<String>,
 }
 
 fn expected(options: Option<&Value>) -> Result<Expected, &'static str> {
@@ -492,14 +494,7 @@ pub async fn verify_presentation(
         }
     };
     let vp_value = &value["verifiablePresentation"];
-    let mut f = Findings::default();
-    let depth = model::json_depth(vp_value);
-    let credentials: Vec<&Value> = match vp.get("verifiableCredential") {
-        None => Vec::new(),
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(one) => vec![one],
-    };
-    if credentials.len() > state.max_batch {
+    if embedded_credentials(vp).len() > state.max_batch {
         return problem(
             StatusCode::PAYLOAD_TOO_LARGE,
             "RANGE_ERROR",
@@ -509,6 +504,41 @@ pub async fn verify_presentation(
     let pieces = Pieces::new(&state, request);
     let own = pieces.own_lists(&state);
     let cx = pieces.context(own.as_ref());
+    let answer = check_presentation(&state, cx, vp_value, &expected).await;
+    let status = if answer.verified {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let body = serde_json::to_string(&answer).unwrap_or_else(|_| "{}".into());
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// The credentials a presentation embeds (`verifiableCredential`: one or a list).
+fn embedded_credentials(vp: &Map<String, Value>) -> Vec<&Value> {
+    match vp.get("verifiableCredential") {
+        None => Vec::new(),
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one) => vec![one],
+    }
+}
+
+/// Verifies a presentation object `vp_value` as `POST /presentations/verify`
+/// does: structure, the proof (purpose `authentication`, the holder's key,
+/// `expected` challenge and domain), then each embedded credential. The one
+/// presentation verifier of this server: the route and the wallet
+/// exchange (`web::wallet`) both call it.
+pub(crate) async fn check_presentation(
+    state: &AppState,
+    cx: verification::VerifyContext<'_>,
+    vp_value: &Value,
+    expected: &Expected,
+) -> PresentationVerifyResult {
+    let empty = Map::new();
+    let vp = vp_value.as_object().unwrap_or(&empty);
+    let mut f = Findings::default();
+    let depth = model::json_depth(vp_value);
+    let credentials = embedded_credentials(vp);
     if depth > model::MAX_JSON_DEPTH {
         f.error(
             &format!("{VCDM}MALFORMED_VALUE_ERROR"),
@@ -524,15 +554,7 @@ pub async fn verify_presentation(
         // did:web holders' documents are fetched only for a presentation
         // that passed its structural checks.
         let keys = verification::HolderKeys::new(cx.resolver, f.errors.is_empty());
-        proof_checks(
-            vp_value,
-            holder.as_deref(),
-            &expected,
-            &keys,
-            cx.now,
-            &mut f,
-        )
-        .await;
+        proof_checks(vp_value, holder.as_deref(), expected, &keys, cx.now, &mut f).await;
         if credentials.is_empty() && vp.get("proof").is_none() {
             f.error(
                 &format!("{VCDM}MALFORMED_VALUE_ERROR"),
@@ -576,7 +598,7 @@ pub async fn verify_presentation(
                     cx.now,
                 ),
             };
-            count(&state, &report);
+            count(state, &report);
             all &= report.verified;
             if report.verified {
                 checks.push(format!("credential[{i}]"));
@@ -592,21 +614,14 @@ pub async fn verify_presentation(
             credential_results.push(result);
         }
     }
-    let answer = PresentationVerifyResult {
+    PresentationVerifyResult {
         verified: all,
         checks,
         warnings: f.warnings,
         errors,
         presentation_result,
         credential_results,
-    };
-    let status = if all {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let body = serde_json::to_string(&answer).unwrap_or_else(|_| "{}".into());
-    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+    }
 }
 
 fn is_enveloped(credential: &Value) -> bool {

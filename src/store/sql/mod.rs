@@ -8,6 +8,7 @@
 //! ([`StoreTx`]).
 
 mod audit;
+mod claims;
 mod credentials;
 mod issuer_keys;
 mod jobs;
@@ -457,6 +458,49 @@ impl Store for SqlStore {
         at: &'a str,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(sessions::touch(&self.pool, id_hash, at))
+    }
+
+    fn wallet_claim<'a>(
+        &'a self,
+        secret_hash: &'a str,
+    ) -> BoxFuture<'a, Result<Option<crate::store::ClaimRecord>, StoreError>> {
+        Box::pin(claims::claim(&self.pool, secret_hash))
+    }
+
+    fn wallet_claim_by_id<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<crate::store::ClaimRecord>, StoreError>> {
+        Box::pin(claims::claim_by_id(&self.pool, id))
+    }
+
+    fn wallet_claims_of<'a>(
+        &'a self,
+        credential_id: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<crate::store::ClaimRecord>, StoreError>> {
+        Box::pin(claims::claims_of(&self.pool, credential_id))
+    }
+
+    fn wallet_nonce<'a>(
+        &'a self,
+        value_hash: &'a str,
+    ) -> BoxFuture<'a, Result<Option<crate::store::NonceRecord>, StoreError>> {
+        Box::pin(claims::nonce(&self.pool, value_hash))
+    }
+
+    fn add_wallet_nonce<'a>(
+        &'a self,
+        nonce: &'a crate::store::NonceRecord,
+        prune_before: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(claims::add_nonce(&self.pool, nonce, prune_before))
+    }
+
+    fn count_failed_tx_code<'a>(
+        &'a self,
+        claim_id: &'a str,
+    ) -> BoxFuture<'a, Result<i64, StoreError>> {
+        Box::pin(claims::failed_tx_code(&self.pool, claim_id))
     }
 
     fn finish_webhook_delivery<'a>(

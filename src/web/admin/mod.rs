@@ -23,6 +23,8 @@
 //! | GET | `/api/v1/admin/webhooks` | admin | 200 |
 //! | DELETE | `/api/v1/admin/webhooks/{id}` | admin | 204 |
 //! | GET | `/api/v1/admin/webhooks/deliveries` | admin | 200 |
+//! | POST | `/api/v1/admin/credentials/{id}/claims` | admin | 201 (the links, once) |
+//! | GET | `/api/v1/admin/credentials/{id}/claims` | admin | 200 |
 //!
 //! Errors are RFC 9457 problem details with a stable `code`: 401 (with
 //! `WWW-Authenticate: Bearer`) without a token or with an unknown or
@@ -43,6 +45,7 @@
 
 pub mod assessments;
 pub mod audit;
+pub mod claims;
 pub mod credentials;
 pub mod status;
 pub mod views;
@@ -85,6 +88,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/admin/credentials/{id}/revoke", post(revoke))
         .route("/api/v1/admin/credentials/{id}/suspend", post(suspend))
         .route("/api/v1/admin/credentials/{id}/reinstate", post(reinstate))
+        .route(
+            "/api/v1/admin/credentials/{id}/claims",
+            post(claims::create_claim).get(claims::list_claims),
+        )
         .route(
             "/api/v1/admin/credentials/expiring",
             get(webhooks::list_expiring),
