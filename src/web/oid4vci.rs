@@ -183,6 +183,7 @@ pub async fn authorization_server_metadata(State(state): State<AppState>) -> Res
 #[utoipa::path(
     post,
     path = "/oid4vci/token",
+    operation_id = "oid4vci_token",
     tag = "wallets",
     summary = "OpenID4VCI token endpoint (pre-authorized code)",
     description = "OpenID4VCI 1.0 §6. Form body: `grant_type` = \
@@ -271,6 +272,7 @@ pub async fn token(State(state): State<AppState>, body: Bytes) -> Response {
 #[utoipa::path(
     post,
     path = "/oid4vci/nonce",
+    operation_id = "oid4vci_nonce",
     tag = "wallets",
     summary = "OpenID4VCI nonce endpoint",
     description = "OpenID4VCI 1.0 §7: `{\"c_nonce\": …}`, valid for five minutes and once. A key \
@@ -475,6 +477,7 @@ fn invalid_token(description: &str) -> Response {
 #[utoipa::path(
     post,
     path = "/oid4vci/credential",
+    operation_id = "oid4vci_credential",
     tag = "wallets",
     summary = "OpenID4VCI credential endpoint",
     description = "OpenID4VCI 1.0 §8, with the access token of `/oid4vci/token` as a Bearer \
@@ -487,7 +490,6 @@ holder's DID (the kid's DID; for a jwk, its did:key or did:jwk). Errors: 401 `in
 `invalid_proof`, `invalid_nonce`, `invalid_credential_request`, \
 `unknown_credential_configuration`.",
     request_body(content = Object, content_type = "application/json"),
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "The credential.", body = Object),
         (status = 400, description = "An OpenID4VCI credential error.", body = Object),

@@ -225,6 +225,7 @@ certification itself is not affected.</p></section>",
 #[utoipa::path(
     post,
     path = "/exchanges/{secret}",
+    operation_id = "wallet_exchange",
     tag = "wallets",
     summary = "VC-API exchange: claim a holder-bound credential",
     description = "W3C VC-API exchange (DIDAuthentication). Post `{}` to start: the answer is \

@@ -43,6 +43,11 @@ impl Server {
         }
     }
 
+    /// What the server wrote to its standard error (its log) so far.
+    pub fn log(&self) -> String {
+        self._process.stderr()
+    }
+
     /// `rosette tokens create`: the secret, and the token id.
     pub fn token(&self, name: &str, scope: &str) -> (String, String) {
         let out = rosette(

@@ -28,12 +28,13 @@ const METHODS: [&str; 8] = [
 ];
 
 /// The tags the document declares, in order.
-const TAGS: [&str; 6] = [
+const TAGS: [&str; 7] = [
     "verification",
     "vc-api",
     "credentials",
     "status",
     "admin",
+    "wallets",
     "operations",
 ];
 

@@ -93,7 +93,8 @@ fn migrations_are_applied_once_with_the_same_names() {
                 "0008_generic_credentials".to_owned(),
                 "0009_webhooks".to_owned(),
                 "0010_console_sessions".to_owned(),
-                "0011_bulk_jobs".to_owned()
+                "0011_bulk_jobs".to_owned(),
+                "0012_wallet_claims".to_owned()
             ]
         );
     });

@@ -21,7 +21,7 @@ fn did_key(seed: u8) -> IssuerKey {
     IssuerKey::did_key(rosette::keys::SigningKey::from_bytes(&[seed; 32]))
 }
 
-fn public_url(server: &Server) -> String {
+pub(crate) fn public_url(server: &Server) -> String {
     std::fs::read_to_string(server.data.join("rosette.toml"))
         .unwrap()
         .lines()
