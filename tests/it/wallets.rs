@@ -94,10 +94,8 @@ impl Wallet {
 }
 
 fn now_s() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
+    use rosette::clock::Clock as _;
+    rosette::clock::SystemClock.now().timestamp()
 }
 
 /// The path (and query) of a URL under the server's public URL.
