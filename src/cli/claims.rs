@@ -5,7 +5,7 @@ use super::app::{App, cli_actor};
 use super::records::credential_id as full_id;
 use clap::Subcommand;
 use rosette::issuance::Actor;
-use rosette::issuance::claims::{ClaimLinks, DEFAULT_CLAIM_TTL, MAX_TX_CODE_ATTEMPTS, parse_ttl};
+use rosette::issuance::claims::{ClaimLinks, DEFAULT_CLAIM_TTL, claim_state, parse_ttl};
 use std::io::Write as _;
 use std::process::ExitCode;
 
@@ -106,15 +106,7 @@ pub async fn claims(app: &App, cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
                 writeln!(out, "no claims for {}", full_id(&id))?;
             }
             for c in claims {
-                let state = if c.redeemed_at.is_some() {
-                    "redeemed"
-                } else if c.failed_tx_codes >= MAX_TX_CODE_ATTEMPTS {
-                    "locked"
-                } else if c.expires_at.as_str() <= now.as_str() {
-                    "expired"
-                } else {
-                    "open"
-                };
+                let state = claim_state(&c, &now);
                 writeln!(
                     out,
                     "{}\t{state}\texpires {}\t{}",

@@ -157,6 +157,20 @@ pub fn is_wallet_copy(rec: &CredentialRecord) -> bool {
     rec.issuance_key.starts_with(COPY_KEY_PREFIX)
 }
 
+/// A claim's state at `now` (RFC 3339 text): `redeemed`, `locked` (too
+/// many wrong transaction codes), `expired` or `open`.
+pub fn claim_state(c: &ClaimRecord, now: &str) -> &'static str {
+    if c.redeemed_at.is_some() {
+        "redeemed"
+    } else if c.failed_tx_codes >= MAX_TX_CODE_ATTEMPTS {
+        "locked"
+    } else if c.expires_at.as_str() <= now {
+        "expired"
+    } else {
+        "open"
+    }
+}
+
 /// Parses a claim lifetime: `14d`, `36h`, `2w` or a number of days; at
 /// least one hour, at most [`MAX_CLAIM_TTL`].
 pub fn parse_ttl(text: &str) -> Result<Duration, IssuanceError> {

@@ -67,15 +67,7 @@ pub struct ClaimView {
 impl ClaimView {
     /// The view of `c` at `now` (RFC 3339 text).
     pub fn of(c: ClaimRecord, now: &str) -> ClaimView {
-        let state = if c.redeemed_at.is_some() {
-            "redeemed"
-        } else if c.failed_tx_codes >= crate::issuance::claims::MAX_TX_CODE_ATTEMPTS {
-            "locked"
-        } else if c.expires_at.as_str() <= now {
-            "expired"
-        } else {
-            "open"
-        };
+        let state = crate::issuance::claims::claim_state(&c, now);
         ClaimView {
             id: c.id,
             credential_id: c.credential_id,
