@@ -13,7 +13,7 @@
 //! The rules (open, single use, challenges, which credential may be
 //! copied) are [`crate::issuance::claims`]'s; the presentation is checked
 //! by this server's one presentation verifier
-//! ([`super::vc_api::check_presentation`]). The link's secret is in the
+//! (`vc_api::check_presentation`). The link's secret is in the
 //! path: the request log writes these routes' templates, never their paths.
 
 use super::error::ApiError;
