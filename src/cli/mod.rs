@@ -539,13 +539,18 @@ fn verify(
     let mut resolver = load_resolver(&args.key_docs)?;
     let mut trusted = trusted_issuers(&args.trusted_issuers, data_dir, flags)?;
     // Baked images may be larger than a credential; verify_input applies both limits.
-    let bytes = read_limited(
-        &args.input,
-        args.max_bytes.max(rosette::render::bake::MAX_IMAGE_BYTES),
-    )?;
+    let read_cap = args.max_bytes.max(rosette::render::bake::MAX_IMAGE_BYTES);
+    let bytes = read_limited(&args.input, read_cap)?;
+    // The credential a receipt names: a credential or a baked image, within the same limits.
+    let supplied_limit = read_cap;
     let supplied = match &args.credential {
         Some(path) => {
-            Some(std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?)
+            let name = path.display().to_string();
+            let bytes = read_limited(&name, supplied_limit)?;
+            if bytes.len() > supplied_limit {
+                bail!("{name}: larger than {supplied_limit} bytes");
+            }
+            Some(bytes)
         }
         None => None,
     };

@@ -473,6 +473,22 @@ fn rosette_verify_checks_a_receipt_and_its_credential() {
     assert_eq!(out.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(codes(&report).contains(&"receipt_digest_mismatch".to_owned()));
+    // A credential file over the limit is refused, not read whole.
+    let big = write(
+        "big.json",
+        &vec![
+            b' ';
+            rosette::render::bake::MAX_IMAGE_BYTES.max(rosette::verification::DEFAULT_MAX_BYTES)
+                + 1
+        ],
+    );
+    let out = cli(&[&receipt, "--credential", &big]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("larger than"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut tampered = answer["receipt"].clone();
     tampered["credentialSubject"]["verdict"] = json!("REVOKED");
     let tampered = write("tampered.json", tampered.to_string().as_bytes());
