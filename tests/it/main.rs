@@ -46,4 +46,5 @@ mod vc_api;
 mod vc_jwt;
 mod vectors;
 mod verify_api;
+mod wallet_interop;
 mod webhooks;
