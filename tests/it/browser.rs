@@ -18,7 +18,7 @@
 //! fails.
 
 use crate::interop::node_ready;
-use crate::support::{ServerProcess, ok, rosette};
+use crate::support::{ServerProcess, free_loopback_port, ok, rosette, rosette_with};
 use serde_json::Value;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -232,14 +232,231 @@ fn the_console_walk_passes_in_a_headless_browser() {
     }
 }
 
+/// The wallet claim page (issue 17) in the browser: `claim.mjs` opens a
+/// claim link made by `rosette claims create --json` on a phone, on a
+/// desktop and with JavaScript off. The open link shows "Add to your
+/// wallet", the QR code and the two wallet links (`#open-lcw` naming the
+/// claim's exchange, `#open-openid` an OpenID4VCI offer); a link used by a
+/// wallet (`wallet.mjs` redeems it) answers 410 and says so, an unknown one
+/// 404, neither offering anything to add. Every look: no console error, no
+/// CSP violation, no failed request, no sideways scrolling. Screenshots:
+/// `claim-{open,used,unknown}-{phone,desktop}.png` in
+/// `<target>/test-output/browser/`. Wrong expectations must make
+/// `claim.mjs` fail.
+#[test]
+fn the_claim_page_offers_the_wallets_in_a_headless_browser() {
+    let Some(chromium) = browser_ready() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // The claim links hang off the public URL: the server's own address.
+    let port = free_loopback_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let envs = [
+        ("ROSETTE_PUBLIC_URL", base.as_str()),
+        ("ROSETTE_RATE_LIMIT_PER_MINUTE", "0"),
+    ];
+    ok(&rosette_with(&data, &envs, &["init", "--grader", GRADER]));
+    let id = issue_with(
+        &data,
+        &envs,
+        "ada@example.com",
+        "Ada Lovelace",
+        "gitlab-certified-associate",
+    );
+    let open = create_claim(&data, &envs, &id);
+    let used = create_claim(&data, &envs, &id);
+    let server = ServerProcess::start_on(&data, &format!("127.0.0.1:{port}"), &envs, &[]);
+    let url = |claim: &Value| claim["links"]["claim_url"].as_str().unwrap().to_owned();
+    assert!(url(&open).starts_with(&format!("{base}/claim/")), "{open}");
+    let redeemed = wallet(&url(&used), HOLDER_SEED);
+    assert!(
+        redeemed.status.success(),
+        "wallet.mjs could not use the claim: {}",
+        describe(&redeemed)
+    );
+
+    let out_dir = output_dir();
+    let exchange = open["links"]["exchange_url"].as_str().unwrap();
+    let unknown = format!("{base}/claim/this-link-was-never-made?iuv=1");
+    let mut failures = Vec::new();
+    let cases: [(&str, String, &str, &[&str]); 3] = [
+        (
+            "open",
+            url(&open),
+            "200",
+            &[
+                "--wallet",
+                "--exchange",
+                exchange,
+                "--text",
+                "Add to your wallet",
+                "--text",
+                "Ada Lovelace",
+            ],
+        ),
+        ("used", url(&used), "410", &["--text", "was already used"]),
+        (
+            "unknown",
+            unknown,
+            "404",
+            &["--text", "claim link is not known"],
+        ),
+    ];
+    for (label, url, status, extra) in &cases {
+        let phone = out_dir.join(format!("claim-{label}-phone.png"));
+        let desktop = out_dir.join(format!("claim-{label}-desktop.png"));
+        for old in [&phone, &desktop] {
+            let _ = std::fs::remove_file(old);
+        }
+        let mut args = vec![
+            "--status",
+            status,
+            "--desktop-screenshot",
+            path_str(&desktop),
+        ];
+        args.extend_from_slice(extra);
+        let (out, report) = claim_page(&chromium, url, &phone, &args);
+        eprintln!(
+            "browser: claim {label}: exit {:?}, status {} (phone), {} (desktop), {} (no JS); screenshots claim-{label}-*.png in {}",
+            out.status.code(),
+            report["views"]["phone"]["status"],
+            report["views"]["desktop"]["status"],
+            report["views"]["nojs"]["status"],
+            out_dir.display()
+        );
+        assert_png(&phone, 390 * 2);
+        assert_png(&desktop, 1280);
+        if !out.status.success() || report["ok"] != true {
+            failures.push(format!(
+                "claim page {label} (expected {status}): exit {:?}\n  {}",
+                out.status.code(),
+                problems_of(&report).join("\n  ")
+            ));
+        }
+    }
+
+    // The checks bite: the open page is not "used", the used one offers no
+    // wallet, and a sentence the page does not have is missed.
+    let wrong = dir.path().join("wrong.png");
+    for (url, args, expected) in [
+        (
+            url(&open),
+            vec!["--status", "410", "--wallet"],
+            "main document status 200, expected 410",
+        ),
+        (
+            url(&used),
+            vec!["--status", "410", "--wallet"],
+            "no visible link #open-lcw",
+        ),
+        (
+            url(&open),
+            vec!["--wallet", "--text", "Remove from your wallet"],
+            "the page does not say \"Remove from your wallet\"",
+        ),
+    ] {
+        let (out, report) = claim_page(&chromium, &url, &wrong, &args);
+        let problems = problems_of(&report).join("\n");
+        let bites = out.status.code() == Some(1) && report["ok"] == false;
+        assert!(
+            bites && problems.contains(expected),
+            "claim.mjs {args:?} must fail naming {expected:?}: exit {:?}\n{problems}",
+            out.status.code()
+        );
+    }
+
+    assert!(
+        failures.is_empty(),
+        "the claim page failed in the browser:\n{}\nserver warnings and errors:\n{}",
+        failures.join("\n"),
+        server_problems(&server.stderr())
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Helpers.
 // ---------------------------------------------------------------------------
 
+/// The seed of the test holder's did:key (`wallet.mjs --seed`).
+pub(crate) const HOLDER_SEED: &str =
+    "0101010101010101010101010101010101010101010101010101010101010101";
+
+/// `rosette claims create ID --json` → its JSON (links, tx_code…).
+pub(crate) fn create_claim(data: &Path, envs: &[(&str, &str)], id: &str) -> Value {
+    let out = ok(&rosette_with(
+        data,
+        envs,
+        &["claims", "create", id, "--json"],
+    ));
+    let claim: Value = serde_json::from_str(out.trim())
+        .unwrap_or_else(|e| panic!("claims create --json printed {out:?}: {e}"));
+    assert!(claim["links"]["claim_url"].is_string(), "{claim}");
+    claim
+}
+
+/// `node wallet.mjs --claim URL --seed SEED`: a Digital Bazaar holder
+/// claiming over the VC-API exchange.
+pub(crate) fn wallet(claim_url: &str, seed: &str) -> Output {
+    Command::new("node")
+        .current_dir(INTEROP_DIR)
+        .args(["wallet.mjs", "--claim", claim_url, "--seed", seed])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run node wallet.mjs: {e}"))
+}
+
+/// `node claim.mjs --url … --screenshot … ARGS…` → (output, its JSON line).
+/// Exit 2 (claim.mjs could not check) fails the test here.
+fn claim_page(chromium: &Path, url: &str, screenshot: &Path, args: &[&str]) -> (Output, Value) {
+    let out = Command::new("node")
+        .current_dir(INTEROP_DIR)
+        .arg("claim.mjs")
+        .args(["--url", url])
+        .arg("--chromium")
+        .arg(chromium)
+        .arg("--screenshot")
+        .arg(screenshot)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run node claim.mjs: {e}"));
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "claim.mjs could not check the page: {}",
+        describe(&out)
+    );
+    let report: Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim())
+        .unwrap_or_else(|e| panic!("claim.mjs printed no JSON line ({e}): {}", describe(&out)));
+    (out, report)
+}
+
+fn problems_of(report: &Value) -> Vec<String> {
+    report["problems"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| p.as_str().unwrap_or("?").to_owned())
+        .collect()
+}
+
 /// Records written and lab results for a new candidate and issues; the id.
 fn issue(data: &Path, email: &str, name: &str, certification: &str) -> String {
-    ok(&rosette(
+    issue_with(data, &[], email, name, certification)
+}
+
+/// [`issue`] with `envs` added to each command's environment.
+pub(crate) fn issue_with(
+    data: &Path,
+    envs: &[(&str, &str)],
+    email: &str,
+    name: &str,
+    certification: &str,
+) -> String {
+    ok(&rosette_with(
         data,
+        envs,
         &[
             "assess",
             "written",
@@ -255,8 +472,9 @@ fn issue(data: &Path, email: &str, name: &str, certification: &str) -> String {
             "2026-11-20",
         ],
     ));
-    ok(&rosette(
+    ok(&rosette_with(
         data,
+        envs,
         &[
             "assess",
             "lab",
@@ -272,8 +490,9 @@ fn issue(data: &Path, email: &str, name: &str, certification: &str) -> String {
             "2026-11-22",
         ],
     ));
-    let id = ok(&rosette(
+    let id = ok(&rosette_with(
         data,
+        envs,
         &["issue", "--email", email, "--certification", certification],
     ))
     .trim()

@@ -678,3 +678,150 @@ fn a_session_holds_across_two_nodes_on_one_postgres() {
         (303, Some("/admin/sign-in"))
     );
 }
+
+/// Issue 17 from the console: the credential page's "Create wallet claim"
+/// form (lifetime, optional transaction code) goes through
+/// `Issuer::create_claim`, shows the claim link and the code once, and the
+/// page lists the claims with their state; once a wallet (`wallet.mjs`, a
+/// Digital Bazaar holder) used the link, it shows it redeemed via VC-API
+/// with the holder's DID and the copy.
+#[test]
+fn an_admin_creates_a_wallet_claim_from_the_console_and_sees_it_redeemed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("node");
+    let port = crate::support::free_loopback_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let envs = [
+        ("ROSETTE_PUBLIC_URL", base.as_str()),
+        ("ROSETTE_RATE_LIMIT_PER_MINUTE", "0"),
+    ];
+    ok(&rosette_with(
+        &data,
+        &envs,
+        &["init", "--grader", "grader@example.com"],
+    ));
+    let id = crate::browser::issue_with(
+        &data,
+        &envs,
+        "ada@example.com",
+        "Ada Lovelace",
+        "gitlab-certified-associate",
+    );
+    let admin_token = ok(&rosette_with(
+        &data,
+        &envs,
+        &[
+            "tokens",
+            "create",
+            "--name",
+            "Programme Admin",
+            "--scope",
+            "admin",
+        ],
+    ))
+    .trim()
+    .to_owned();
+    let server = ServerProcess::start_on(&data, &format!("127.0.0.1:{port}"), &envs, &[]);
+    let admin = Browser::sign_in(Client::new(server.addr), &admin_token);
+    let at = format!("/admin/credentials/{}", id.trim_start_matches("urn:uuid:"));
+    let page = admin.get(&at);
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(
+        html.contains("Create wallet claim")
+            && html.contains("No wallet claims yet.")
+            && html.contains("<option value=\"14d\" selected>"),
+        "{html}"
+    );
+    let csrf = csrf_of(&html);
+    let claim_at = format!("{at}/claim");
+
+    // CSRF, and the lifetime's rule (the issuance function's).
+    let r = admin.post(&claim_at, &[("expires", "7d")]);
+    assert_eq!(r.status, 403, "{}", r.text());
+    let r = admin.post(&claim_at, &[("csrf", &csrf), ("expires", "365d")]);
+    assert_eq!(r.status, 422, "{}", r.text());
+    assert!(r.text().contains("365d"), "{}", r.text());
+    assert!(admin.get(&at).text().contains("No wallet claims yet."));
+
+    // Created: the link and the code, this once, not cached.
+    let r = admin.post(
+        &claim_at,
+        &[("csrf", &csrf), ("expires", "7d"), ("tx_code", "yes")],
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    let shown = r.text();
+    let claim_url = shown
+        .split("<code id=\"claim-url\">")
+        .nth(1)
+        .and_then(|s| s.split("</code>").next())
+        .unwrap_or_else(|| panic!("no claim link shown: {shown}"))
+        .replace("&amp;", "&");
+    assert!(
+        claim_url.starts_with(&format!("{base}/claim/")) && claim_url.ends_with("?iuv=1"),
+        "{claim_url}"
+    );
+    let code = shown
+        .split("<code id=\"claim-tx-code-value\">")
+        .nth(1)
+        .and_then(|s| s.split("</code>").next())
+        .unwrap_or_else(|| panic!("no transaction code shown: {shown}"));
+    assert!(
+        code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
+        "{code}"
+    );
+    let secret = claim_url
+        .trim_start_matches(&format!("{base}/claim/"))
+        .trim_end_matches("?iuv=1")
+        .to_owned();
+    // The link works: the wallet protocols.
+    let protocols = admin
+        .client
+        .get(&format!("/claim/{secret}"))
+        .header("accept", "application/json")
+        .send();
+    assert_eq!(protocols.status, 200, "{}", protocols.text());
+    assert!(
+        protocols.text().contains("/exchanges/"),
+        "{}",
+        protocols.text()
+    );
+
+    // Listed with its state, never with its link or code.
+    let html = admin.get(&at).text();
+    assert!(
+        html.contains("<td class=\"claim-state\">open</td>"),
+        "{html}"
+    );
+    assert!(
+        !html.contains(&secret) && !html.contains(code),
+        "the credential page must not show the link again"
+    );
+
+    // A wallet uses the link: redeemed via VC-API by the holder's DID.
+    if !crate::interop::node_ready() {
+        return;
+    }
+    let out = crate::browser::wallet(&claim_url, crate::browser::HOLDER_SEED);
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    assert!(
+        out.status.success(),
+        "wallet.mjs: {report}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let holder = report["holder"].as_str().unwrap();
+    let copy = report["copy"]["id"].as_str().unwrap();
+    let html = admin.get(&at).text();
+    assert!(
+        html.contains("<td class=\"claim-state\">redeemed</td>")
+            && html.contains("<td>vcapi</td>")
+            && html.contains(holder)
+            && html.contains(&format!(
+                "href=\"/admin/credentials/{}\"",
+                copy.trim_start_matches("urn:uuid:")
+            )),
+        "{html}"
+    );
+}

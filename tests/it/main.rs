@@ -46,5 +46,6 @@ mod vc_api;
 mod vc_jwt;
 mod vectors;
 mod verify_api;
+mod wallet_interop;
 mod wallets;
 mod webhooks;

@@ -1,7 +1,8 @@
 //! Credentials in the console: the filtered, paginated list and its CSV
 //! export, a credential's page (the verdict its public page computes, the
 //! lineage, the badge) and the actions on it — renew, correct, suspend,
-//! reinstate, revoke — each through the same issuance function as the API.
+//! reinstate, revoke, create a wallet claim — each through the same
+//! issuance function as the API.
 
 use super::pages::{console_issuer, console_unavailable};
 use super::{Console, Refusal, redirect, respond, shell};
@@ -295,7 +296,16 @@ pub async fn show(
 <button type=\"submit\">Revoke</button></form>", reason("revoke"))),
     ]
     .concat();
-    let actions = format!("<h2>Actions</h2>{actions}");
+    let claims = issuer
+        .store
+        .wallet_claims_of(&rec.id)
+        .await
+        .map_err(console_unavailable)?;
+    let now = crate::issuance::stamp(parts.clock.now());
+    let actions = format!(
+        "<h2>Actions</h2>{actions}{}",
+        claims_card(&u, &csrf, claims, &now)
+    );
     let main = format!(
         "<h1>{name}</h1><p class=\"verdict-word\" id=\"verdict\">{verdict}</p>\
 <img class=\"badge\" src=\"/credentials/{u}/badge.svg\" alt=\"The badge of this credential\" width=\"200\" height=\"200\">\
@@ -321,6 +331,130 @@ pub async fn show(
     ))
 }
 
+/// The lifetimes the console offers for a wallet claim (`parse_ttl` text).
+const CLAIM_LIFETIMES: [(&str, &str); 5] = [
+    ("1d", "1 day"),
+    ("7d", "7 days"),
+    ("14d", "14 days"),
+    ("30d", "30 days"),
+    ("90d", "90 days"),
+];
+
+/// The "Wallet claims" card: the form that creates one, and the
+/// credential's claims with their state (never their links).
+fn claims_card(u: &str, csrf: &str, claims: Vec<crate::store::ClaimRecord>, now: &str) -> String {
+    let options: String = CLAIM_LIFETIMES
+        .iter()
+        .map(|(value, label)| {
+            let sel = if *value == "14d" { " selected" } else { "" };
+            format!("<option value=\"{value}\"{sel}>{label}</option>")
+        })
+        .collect();
+    let rows: String = claims
+        .into_iter()
+        .map(|c| crate::web::admin::claims::ClaimView::of(c, now))
+        .map(|v| {
+            let copy = v
+                .issued_credential_id
+                .as_deref()
+                .map(|id| {
+                    format!(
+                        "<a href=\"/admin/credentials/{}\">{}</a>",
+                        escape(public_id(id)),
+                        escape(id)
+                    )
+                })
+                .unwrap_or_default();
+            format!(
+                "<tr><td><code>{id}</code></td><td class=\"claim-state\">{state}</td><td>{expires}</td><td>{via}</td><td><code>{holder}</code></td><td>{copy}</td></tr>",
+                id = escape(&v.id),
+                state = escape(&v.state),
+                expires = escape(&crate::web::layout::moment(&v.expires_at)),
+                via = escape(v.redeemed_via.as_deref().unwrap_or("")),
+                holder = escape(v.holder_did.as_deref().unwrap_or("")),
+            )
+        })
+        .collect();
+    let list = if rows.is_empty() {
+        "<p>No wallet claims yet.</p>".to_owned()
+    } else {
+        format!(
+            "<table id=\"claims\"><thead><tr><th scope=\"col\">Claim</th><th scope=\"col\">State</th><th scope=\"col\">Expires</th><th scope=\"col\">Redeemed via</th><th scope=\"col\">Holder DID</th><th scope=\"col\">Copy</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+    };
+    format!(
+        "<section class=\"card\" id=\"wallet-claims\"><h3>Wallet claims</h3>\
+<p>A one-time link through which the holder's wallet receives a copy bound to the holder's DID. The link is shown once.</p>\
+<form method=\"post\" action=\"/admin/credentials/{u}/claim\" class=\"console-form\">{csrf}\
+<label for=\"claim-expires\">The link works for</label><select id=\"claim-expires\" name=\"expires\">{options}</select>\
+<div class=\"confirm\"><input id=\"claim-tx-code\" name=\"tx_code\" type=\"checkbox\" value=\"yes\"><label for=\"claim-tx-code\">Require a transaction code in OpenID wallets</label></div>\
+<button type=\"submit\">Create wallet claim</button></form>{list}</section>"
+    )
+}
+
+/// `POST /admin/credentials/{id}/claim`: creates a wallet claim through
+/// [`crate::issuance::Issuer::create_claim`] and shows its link (and
+/// transaction code) this once.
+async fn create_claim(
+    state: &AppState,
+    console: &Console,
+    full: &str,
+    form: &ActionForm,
+) -> Result<Response, Refusal> {
+    use crate::issuance::claims::{ClaimLinks, DEFAULT_CLAIM_TTL, parse_ttl};
+    let issuer = console_issuer(state)?;
+    let refused = |e: crate::issuance::IssuanceError| {
+        Refusal::Page(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
+    };
+    let ttl = match form.expires.trim() {
+        "" => DEFAULT_CLAIM_TTL,
+        text => parse_ttl(text).map_err(refused)?,
+    };
+    let new = issuer
+        .create_claim(full, ttl, form.tx_code == "yes", &console.0.actor)
+        .await
+        .map_err(refused)?;
+    let rec = issuer
+        .store
+        .credential(&new.claim.credential_id)
+        .await
+        .map_err(console_unavailable)?;
+    let (certification, holder) = rec
+        .map(|r| (r.certification, r.holder_name))
+        .unwrap_or_default();
+    let links = ClaimLinks::new(
+        &issuer.public_url,
+        &new.secret,
+        &certification,
+        new.tx_code.is_some(),
+    );
+    let code = new
+        .tx_code
+        .as_deref()
+        .map(|c| {
+            format!(
+                "<dt>Transaction code</dt><dd><code id=\"claim-tx-code-value\">{}</code> (for OpenID wallets: send it apart from the link)</dd>",
+                escape(c)
+            )
+        })
+        .unwrap_or_default();
+    let u = escape(public_id(&new.claim.credential_id));
+    let main = format!(
+        "<h1>Wallet claim for {holder}</h1>\
+<section class=\"card\"><p>Send the holder this link. It works once, until {expires}. It is shown only now: only its hash is stored.</p>\
+<dl><dt>Claim link</dt><dd><code id=\"claim-url\">{url}</code></dd>{code}<dt>Claim</dt><dd><code>{id}</code></dd></dl></section>\
+<p><a href=\"/admin/credentials/{u}\">Back to the credential</a></p>",
+        holder = escape(&holder),
+        expires = escape(&crate::web::layout::moment(&new.claim.expires_at)),
+        url = escape(&links.claim_url),
+        id = escape(&new.claim.id),
+    );
+    Ok(respond(
+        StatusCode::CREATED,
+        shell("Wallet claim", Some(console), &main),
+    ))
+}
+
 /// An action's form.
 #[derive(Debug, serde::Deserialize)]
 pub struct ActionForm {
@@ -336,11 +470,18 @@ pub struct ActionForm {
     /// `yes`: a revocation was confirmed.
     #[serde(default)]
     pub confirm: String,
+    /// A wallet claim's lifetime (`14d`…).
+    #[serde(default)]
+    pub expires: String,
+    /// `yes`: the wallet claim requires a transaction code.
+    #[serde(default)]
+    pub tx_code: String,
 }
 
 /// `POST /admin/credentials/{id}/{action}`: `renew`, `correct`, `suspend`,
 /// `reinstate` or `revoke` (which must be confirmed); then back to the
-/// credential (the new one for a renewal or a correction).
+/// credential (the new one for a renewal or a correction). `claim` creates
+/// a wallet claim and shows its link once.
 pub async fn act(
     State(state): State<AppState>,
     console: Console,
@@ -356,6 +497,7 @@ pub async fn act(
         Refusal::Page(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
     };
     let go_to = match action.as_str() {
+        "claim" => return create_claim(&state, &console, &full, &form).await,
         "renew" => issuer
             .renew(&full, actor)
             .await
