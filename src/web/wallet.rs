@@ -218,7 +218,13 @@ certification itself is not affected.</p></section>",
         state.issuer.as_deref().map(|p| p.profile.name.as_str()),
         &main,
     );
-    respond_with_csp(status, html, CSP)
+    let mut response = respond_with_csp(status, html, CSP);
+    // The address holds the claim's secret: no cache keeps the answer.
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    response
 }
 
 /// `POST /exchanges/{secret}`: the VC-API exchange of a claim.

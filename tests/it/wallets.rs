@@ -280,6 +280,10 @@ fn a_test_wallet_claims_holder_bound_copies_over_vc_api_and_openid4vci() {
         .header("accept", "application/json")
         .send()
         .expect(410, Some("claim_used"));
+    let used_page = server.client.get(&claim_path).send();
+    assert_eq!(used_page.status, 410);
+    assert_eq!(used_page.header("cache-control"), Some("no-store"));
+    assert!(used_page.text().contains("already used"));
 
     // A presentation of the copy, signed by the holder, verifies.
     let shown = holder.presentation(holder.did(), "hr-check-1", "hr.example", vec![copy.clone()]);
