@@ -102,6 +102,13 @@ impl CredentialKind {
             CredentialKind::Generic => "generic",
         }
     }
+
+    /// The kind stored as `text` ([`Self::as_str`]), if it is one.
+    pub fn parse(text: &str) -> Option<Self> {
+        [CredentialKind::Certification, CredentialKind::Generic]
+            .into_iter()
+            .find(|k| k.as_str() == text)
+    }
 }
 
 /// A stored, signed credential.

@@ -54,11 +54,8 @@ fn credential_from(row: &AnyRow) -> Result<CredentialRecord, StoreError> {
     let kind: String = row.try_get("kind")?;
     Ok(CredentialRecord {
         id: row.try_get("id")?,
-        kind: match kind.as_str() {
-            "certification" => CredentialKind::Certification,
-            "generic" => CredentialKind::Generic,
-            other => return Err(StoreError::Corrupt(format!("credential kind {other:?}"))),
-        },
+        kind: CredentialKind::parse(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("credential kind {kind:?}")))?,
         candidate_id: row.try_get("candidate_id")?,
         certification: row.try_get("certification")?,
         attempt: row.try_get("attempt")?,

@@ -421,14 +421,12 @@ impl ListQuery {
         };
         let kind = match self.kind.as_deref() {
             None | Some("") => None,
-            Some("certification") => Some(CredentialKind::Certification),
-            Some("generic") => Some(CredentialKind::Generic),
-            Some(other) => {
-                return Err(unprocessable(
+            Some(text) => Some(CredentialKind::parse(text).ok_or_else(|| {
+                unprocessable(
                     "kind",
-                    format!("kind {other:?} is not certification or generic"),
-                ));
-            }
+                    format!("kind {text:?} is not certification or generic"),
+                )
+            })?),
         };
         let from = self
             .issued_from
