@@ -182,24 +182,13 @@ pub async fn verification_page(State(state): State<AppState>, Path(id): Path<Str
     } else {
         notice
     };
-    let since_words = since
-        .as_deref()
-        .map(|s| format!(" on {}", day(s)))
-        .unwrap_or_default();
-    let sub = match verdict {
-        Verdict::Valid => "This certification is genuine and current.".to_owned(),
-        Verdict::Revoked if rec.superseded_by.is_some() => {
-            format!("The issuer replaced this credential with a corrected one{since_words}.")
-        }
-        Verdict::Revoked => format!("The issuer revoked this certification{since_words}."),
-        Verdict::Suspended => format!("The issuer suspended this certification{since_words}."),
-        Verdict::Expired => format!("This certification expired on {expires}."),
-        Verdict::Invalid => "This credential did not pass verification.".to_owned(),
-        Verdict::NotFound => NOT_FOUND_TEXT.to_owned(),
-        Verdict::Unknown => {
-            "Its status could not be checked right now; try again in a moment.".to_owned()
-        }
-    };
+    let sub = verdict_sentence(
+        verdict,
+        "certification",
+        since.as_deref(),
+        &expires,
+        rec.superseded_by.is_some(),
+    );
     let standing = match (verdict, since.as_deref()) {
         (Verdict::Revoked, Some(s)) => format!("<dt>Revoked</dt><dd id=\"since\">{}</dd>", day(s)),
         (Verdict::Suspended, Some(s)) => {
@@ -320,21 +309,7 @@ fn generic_credential_page(
     site_issuer: &str,
 ) -> Response {
     let name = generic_name(doc);
-    let since_words = facts
-        .since
-        .map(|s| format!(" on {}", day(s)))
-        .unwrap_or_default();
-    let sub = match facts.verdict {
-        Verdict::Valid => "This credential is genuine and current.".to_owned(),
-        Verdict::Revoked => format!("The issuer revoked this credential{since_words}."),
-        Verdict::Suspended => format!("The issuer suspended this credential{since_words}."),
-        Verdict::Expired => format!("This credential expired on {}.", facts.expires),
-        Verdict::Invalid => "This credential did not pass verification.".to_owned(),
-        Verdict::NotFound => NOT_FOUND_TEXT.to_owned(),
-        Verdict::Unknown => {
-            "Its status could not be checked right now; try again in a moment.".to_owned()
-        }
-    };
+    let sub = verdict_sentence(facts.verdict, "credential", facts.since, facts.expires, false);
     let uuid = escape(public_id(id));
     let main = format!(
         "<section class=\"verdict {class}\" id=\"verdict\"><h1>{label}</h1><p>{sub}</p></section>\
@@ -523,6 +498,34 @@ pub async fn favicon() -> Response {
 /// `GET /assets/rosette.css`: the pages' stylesheet.
 pub async fn stylesheet() -> Response {
     asset("text/css; charset=utf-8", STYLE)
+}
+
+/// The sentence under the verdict: what it means for this `noun`
+/// (`certification` or `credential`), since when a revocation or
+/// suspension holds, when it expired, or that it was `replaced` by a
+/// correction.
+fn verdict_sentence(
+    verdict: Verdict,
+    noun: &str,
+    since: Option<&str>,
+    expires: &str,
+    replaced: bool,
+) -> String {
+    let since_words = since.map(|s| format!(" on {}", day(s))).unwrap_or_default();
+    match verdict {
+        Verdict::Valid => format!("This {noun} is genuine and current."),
+        Verdict::Revoked if replaced => {
+            format!("The issuer replaced this credential with a corrected one{since_words}.")
+        }
+        Verdict::Revoked => format!("The issuer revoked this {noun}{since_words}."),
+        Verdict::Suspended => format!("The issuer suspended this {noun}{since_words}."),
+        Verdict::Expired => format!("This {noun} expired on {expires}."),
+        Verdict::Invalid => "This credential did not pass verification.".to_owned(),
+        Verdict::NotFound => NOT_FOUND_TEXT.to_owned(),
+        Verdict::Unknown => {
+            "Its status could not be checked right now; try again in a moment.".to_owned()
+        }
+    }
 }
 
 /// How close to `validUntil` the page tells the holder how to renew.
