@@ -2,7 +2,8 @@
 -- redeemed by the holder's wallet (VC-API exchange or OpenID4VCI
 -- pre-authorized code) for a copy bound to the holder's DID. Only the
 -- SHA-256 of the link's secret and of the optional transaction code is
--- stored.
+-- stored (the code's hash is salted with the link's secret, which is not
+-- stored).
 CREATE TABLE wallet_claims (
     id                   TEXT PRIMARY KEY,
     credential_id        TEXT NOT NULL REFERENCES credentials (id),
@@ -13,8 +14,9 @@ CREATE TABLE wallet_claims (
     expires_at           TEXT NOT NULL,
     -- OpenID4VCI: when the pre-authorized code was exchanged for an access token.
     code_used_at         TEXT,
-    -- Wrong transaction codes so far; the claim locks at the limit.
-    failed_tx_codes      INTEGER NOT NULL DEFAULT 0,
+    -- Transaction-code attempts so far, each reserved before it is compared;
+    -- the claim locks at the limit.
+    tx_code_attempts     INTEGER NOT NULL DEFAULT 0,
     redeemed_at          TEXT,
     -- `vcapi` or `oid4vci`.
     redeemed_via         TEXT,
@@ -22,6 +24,7 @@ CREATE TABLE wallet_claims (
     issued_credential_id TEXT REFERENCES credentials (id)
 );
 CREATE INDEX wallet_claims_credential ON wallet_claims (credential_id);
+CREATE INDEX wallet_claims_issued ON wallet_claims (issued_credential_id);
 
 -- Short-lived single-use values of the wallet protocols, stored hashed:
 -- VC-API challenges (`challenge`, bound to a claim), OpenID4VCI access

@@ -79,9 +79,17 @@ pub enum ClaimError {
     /// Too many wrong transaction codes.
     #[error("too many wrong transaction codes; this claim is locked, ask the issuer for a new one")]
     Locked,
-    /// A transaction code is required and was not given, or is wrong.
+    /// The transaction code is wrong.
+    #[error("the transaction code is wrong")]
+    TxCodeWrong,
+    /// A required transaction code is missing, or one was sent to a claim
+    /// that has none (OpenID4VCI 1.0 §6.3: `invalid_request`).
     #[error("{0}")]
-    TxCode(&'static str),
+    TxCodeRequest(&'static str),
+    /// The claim cannot be redeemed through this protocol (a claim with a
+    /// transaction code is for OpenID4VCI only).
+    #[error("{0}")]
+    WrongProtocol(&'static str),
     /// The pre-authorized code was exchanged for a token already.
     #[error("this pre-authorized code was already exchanged for an access token")]
     CodeUsed,
@@ -119,7 +127,9 @@ impl ClaimError {
             ClaimError::Expired(_) => "claim_expired",
             ClaimError::Redeemed(_) => "claim_used",
             ClaimError::Locked => "claim_locked",
-            ClaimError::TxCode(_) => "tx_code_invalid",
+            ClaimError::TxCodeWrong => "tx_code_invalid",
+            ClaimError::TxCodeRequest(_) => "tx_code_request",
+            ClaimError::WrongProtocol(_) => "wrong_protocol",
             ClaimError::CodeUsed => "code_used",
             ClaimError::NotValid(_) => "credential_not_valid",
             ClaimError::Challenge(_) => "challenge_invalid",
@@ -162,12 +172,37 @@ pub fn is_wallet_copy(rec: &CredentialRecord) -> bool {
 pub fn claim_state(c: &ClaimRecord, now: &str) -> &'static str {
     if c.redeemed_at.is_some() {
         "redeemed"
-    } else if c.failed_tx_codes >= MAX_TX_CODE_ATTEMPTS {
+    } else if is_locked(c) {
         "locked"
     } else if c.expires_at.as_str() <= now {
         "expired"
     } else {
         "open"
+    }
+}
+
+/// Whether a claim is locked: its transaction code was tried
+/// [`MAX_TX_CODE_ATTEMPTS`] times without being exchanged.
+fn is_locked(c: &ClaimRecord) -> bool {
+    c.tx_code_hash.is_some()
+        && c.code_used_at.is_none()
+        && c.tx_code_attempts >= MAX_TX_CODE_ATTEMPTS
+}
+
+/// The stored hash of a claim's transaction code: salted with the link's
+/// secret (never stored), so six digits cannot be read back from the table.
+fn tx_code_hash(secret: &str, code: &str) -> String {
+    token_hash(&format!("{secret}:{code}"))
+}
+
+/// The protocols a claim may be redeemed through: both, or OpenID4VCI
+/// only when it carries a transaction code (VC-API has no place for one,
+/// and the link alone must not be enough).
+pub fn protocols_of(c: &ClaimRecord) -> &'static [Protocol] {
+    if c.tx_code_hash.is_some() {
+        &[Protocol::OpenId4Vci]
+    } else {
+        &[Protocol::VcApi, Protocol::OpenId4Vci]
     }
 }
 
@@ -272,12 +307,12 @@ impl Issuer<'_> {
             id: format!("claim_{}", new_uuid()?.simple()),
             credential_id: original.id.clone(),
             secret_hash: token_hash(&secret),
-            tx_code_hash: code.as_deref().map(token_hash),
+            tx_code_hash: code.as_deref().map(|c| tx_code_hash(&secret, c)),
             created_by: actor.name.clone(),
             created_at: stamp(now),
             expires_at: stamp(now + ttl),
             code_used_at: None,
-            failed_tx_codes: 0,
+            tx_code_attempts: 0,
             redeemed_at: None,
             redeemed_via: None,
             holder_did: None,
@@ -368,7 +403,7 @@ impl Issuer<'_> {
         if parse_time(&claim.expires_at).is_none_or(|t| t <= self.now()) {
             return Err(ClaimError::Expired(claim.expires_at.clone()));
         }
-        if claim.failed_tx_codes >= MAX_TX_CODE_ATTEMPTS {
+        if is_locked(claim) {
             return Err(ClaimError::Locked);
         }
         Ok(())
@@ -398,10 +433,8 @@ impl Issuer<'_> {
             expires_at: stamp(now + ttl),
             used_at: None,
         };
-        // Values expired for a day are pruned as new ones are made.
-        self.store
-            .add_wallet_nonce(&record, &stamp(now - Duration::days(1)))
-            .await?;
+        // Expired values are pruned as new ones are made.
+        self.store.add_wallet_nonce(&record, &stamp(now)).await?;
         Ok(value)
     }
 
@@ -409,6 +442,7 @@ impl Issuer<'_> {
     /// §2.1 `challenge`), valid for [`CHALLENGE_TTL`], single use.
     pub async fn claim_challenge(&self, claim: &ClaimRecord) -> Result<String, ClaimError> {
         self.check_open(claim)?;
+        check_protocol(claim, Protocol::VcApi)?;
         self.new_value(NonceKind::Challenge, Some(&claim.id), CHALLENGE_TTL)
             .await
     }
@@ -478,20 +512,32 @@ impl Issuer<'_> {
         if claim.code_used_at.is_some() {
             return Err(ClaimError::CodeUsed);
         }
-        if let Some(expected) = &claim.tx_code_hash {
-            let given = tx_code.map(str::trim).unwrap_or_default();
-            if given.is_empty() {
-                return Err(ClaimError::TxCode(
+        let given = tx_code.map(str::trim).filter(|c| !c.is_empty());
+        match (&claim.tx_code_hash, given) {
+            (None, None) => {}
+            (None, Some(_)) => {
+                return Err(ClaimError::TxCodeRequest(
+                    "this offer has no transaction code; send none",
+                ));
+            }
+            (Some(_), None) => {
+                return Err(ClaimError::TxCodeRequest(
                     "this claim requires the transaction code the issuer gave the holder",
                 ));
             }
-            if !constant_time_eq(&token_hash(given), expected) {
-                let failed = self.store.count_failed_tx_code(&claim.id).await?;
-                return Err(if failed >= MAX_TX_CODE_ATTEMPTS {
-                    ClaimError::Locked
-                } else {
-                    ClaimError::TxCode("the transaction code is wrong")
-                });
+            (Some(expected), Some(given)) => {
+                // An attempt is reserved before the comparison: parallel
+                // guesses cannot make more than the limit.
+                if !self
+                    .store
+                    .reserve_tx_code_attempt(&claim.id, MAX_TX_CODE_ATTEMPTS)
+                    .await?
+                {
+                    return Err(ClaimError::Locked);
+                }
+                if !constant_time_eq(&tx_code_hash(code.trim(), given), expected) {
+                    return Err(ClaimError::TxCodeWrong);
+                }
             }
         }
         self.claimed_credential(&claim).await?;
@@ -546,6 +592,7 @@ impl Issuer<'_> {
     ) -> Result<CredentialRecord, ClaimError> {
         check_holder_did(holder_did)?;
         self.check_open(claim)?;
+        check_protocol(claim, via)?;
         let original = self.claimed_credential(claim).await?;
         let (cert, candidate, written, lab) = self.basis(&original).await?;
         let until = original
@@ -568,6 +615,21 @@ impl Issuer<'_> {
                     NonceKind::CNonce => ClaimError::Nonce,
                 });
             }
+        }
+        // The original again, under the write lock: a revocation or
+        // correction that committed since the check above wins.
+        let still = tx.credential(&original.id).await?;
+        let status = super::revocation::CredentialStatus::from_entries(
+            &tx.status_entries(&original.id).await?,
+        );
+        if still.is_none_or(|r| r.state == CredentialState::Superseded)
+            || status.revoked
+            || status.suspended
+        {
+            return Err(ClaimError::NotValid(format!(
+                "credential {}: its status changed while the wallet claimed it",
+                original.id
+            )));
         }
         let outcome = self
             .create_in(
@@ -680,6 +742,17 @@ fn credential_offer_uri(base: &str, secret: &str, configuration: &str, tx_code: 
     let encoded: String =
         serde_urlencoded::to_string([("credential_offer", offer.as_str())]).unwrap_or_default();
     format!("openid-credential-offer://?{encoded}")
+}
+
+fn check_protocol(claim: &ClaimRecord, via: Protocol) -> Result<(), ClaimError> {
+    if protocols_of(claim).contains(&via) {
+        Ok(())
+    } else {
+        Err(ClaimError::WrongProtocol(
+            "this claim needs the transaction code the issuer gave the holder, which only an \
+             OpenID wallet asks for; open the link in an OpenID wallet",
+        ))
+    }
 }
 
 /// A numeric transaction code of [`TX_CODE_DIGITS`] digits (OpenID4VCI 1.0

@@ -536,15 +536,31 @@ impl Issuer<'_> {
         tx.insert_credentials(std::slice::from_ref(&record)).await?;
         tx.insert_status_entries(&revocation::entries_for(&record.id, &slots))
             .await?;
+        let mut drafts = vec![audit(&record)];
         if let Some(old) = supersedes {
             tx.supersede(old, &record.id).await?;
             self.set_bit(tx, old, "revocation", true, now).await?;
+            // The old credential's wallet copies carry what was corrected:
+            // they are revoked with it (the holder claims the correction).
+            for copy in tx.wallet_copies(old).await? {
+                let entries = tx.status_entries(&copy).await?;
+                if !revocation::CredentialStatus::from_entries(&entries).revoked {
+                    self.set_bit(tx, &copy, "revocation", true, now).await?;
+                    let actor = drafts[0].actor.clone();
+                    drafts.push(AuditDraft::new(
+                        &actor,
+                        "credential.revoke",
+                        &copy,
+                        json!({ "reason": "its original was corrected", "follows": old }),
+                    ));
+                }
+            }
             // A correction also fixes the candidate's name for later issuances.
             if let Some(candidate) = &record.candidate_id {
                 tx.rename_candidate(candidate, &record.holder_name).await?;
             }
         }
-        tx.append_audit(&[audit(&record)], &at).await?;
+        tx.append_audit(&drafts, &at).await?;
         Ok(IssueOutcome::Issued(record))
     }
 
@@ -669,6 +685,12 @@ impl Issuer<'_> {
             return Err(IssuanceError::Superseded(
                 rec.id.clone(),
                 rec.superseded_by.clone().unwrap_or_default(),
+            ));
+        }
+        if claims::is_wallet_copy(&rec) {
+            return Err(invalid(
+                "credential",
+                "this is a holder's wallet copy; renew or correct its original",
             ));
         }
         Ok(rec)

@@ -296,16 +296,6 @@ impl Issuer<'_> {
             });
         }
         let now = self.now();
-        // The holder's wallet copies follow their original: a revoked or
-        // suspended certification is so in every wallet too.
-        let copies: Vec<String> = self
-            .store
-            .successors(credential_id)
-            .await?
-            .into_iter()
-            .filter(super::claims::is_wallet_copy)
-            .map(|c| c.id)
-            .collect();
         let mut tx = self.store.begin().await?;
         if tx.credential(credential_id).await?.is_none() {
             return Err(IssuanceError::UnknownCredential(credential_id.to_owned()));
@@ -320,7 +310,10 @@ impl Issuer<'_> {
             credential_id,
             json!({ "reason": reason }),
         )];
-        for copy in &copies {
+        // The holder's wallet copies follow their original: a revoked or
+        // suspended certification is so in every wallet too (read under
+        // the write lock, so a copy claimed meanwhile is not missed).
+        for copy in &tx.wallet_copies(credential_id).await? {
             let copy_entries = tx.status_entries(copy).await?;
             if let Ok((purpose, value)) = planned_bit(change, &copy_entries) {
                 self.set_bit(&mut *tx, copy, purpose, value, now).await?;

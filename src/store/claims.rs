@@ -24,8 +24,8 @@ pub struct ClaimRecord {
     pub expires_at: String,
     /// When the pre-authorized code was exchanged for an access token.
     pub code_used_at: Option<String>,
-    /// Wrong transaction codes so far.
-    pub failed_tx_codes: i64,
+    /// Transaction-code attempts so far (each reserved before it is compared).
+    pub tx_code_attempts: i64,
     /// When it was redeemed.
     pub redeemed_at: Option<String>,
     /// `vcapi` or `oid4vci`.
@@ -82,15 +82,21 @@ pub trait ClaimTx: Send {
         &'a mut self,
         claim: &'a ClaimRecord,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
-    /// Marks a claim's pre-authorized code used; false when it was used or
-    /// the claim redeemed already.
+    /// The wallet copies issued from credential `original` (read inside
+    /// the transaction, which holds the write lock: none is added meanwhile).
+    fn wallet_copies<'a>(
+        &'a mut self,
+        original: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<String>, StoreError>>;
+    /// Marks a claim's pre-authorized code used; false when it was used,
+    /// the claim redeemed already, or expired at `at`.
     fn use_wallet_claim_code<'a>(
         &'a mut self,
         claim_id: &'a str,
         at: &'a str,
     ) -> BoxFuture<'a, Result<bool, StoreError>>;
     /// Marks a claim redeemed by `holder_did` with the copy `issued`; false
-    /// (nothing written) when it was redeemed already.
+    /// (nothing written) when it was redeemed already or expired at `at`.
     fn redeem_wallet_claim<'a>(
         &'a mut self,
         claim_id: &'a str,

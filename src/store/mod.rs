@@ -338,11 +338,14 @@ pub trait Store: Send + Sync {
         nonce: &'a NonceRecord,
         prune_before: &'a str,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
-    /// Counts one more wrong transaction code for a claim; the new count.
-    fn count_failed_tx_code<'a>(
+    /// Reserves one transaction-code attempt of an unused claim, in one
+    /// statement: false (nothing written) once `max` attempts were made or
+    /// the code was used, so parallel guesses cannot exceed `max`.
+    fn reserve_tx_code_attempt<'a>(
         &'a self,
         claim_id: &'a str,
-    ) -> BoxFuture<'a, Result<i64, StoreError>>;
+        max: i64,
+    ) -> BoxFuture<'a, Result<bool, StoreError>>;
     /// Records how a claimed attempt ended; false (nothing written) when
     /// the lease `lease_until` is no longer held.
     fn finish_webhook_delivery<'a>(

@@ -676,9 +676,12 @@ fn claim_answer(e: &crate::issuance::claims::ClaimError) -> (StatusCode, ErrorCo
         C::NotValid(_) => (StatusCode::CONFLICT, ErrorCode::CredentialNotValid),
         C::Challenge(_) => (StatusCode::BAD_REQUEST, ErrorCode::ChallengeInvalid),
         C::Holder(_) => (StatusCode::BAD_REQUEST, ErrorCode::HolderInvalid),
-        C::TxCode(_) | C::CodeUsed | C::AccessToken | C::Nonce => {
-            (StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest)
-        }
+        C::TxCodeWrong
+        | C::TxCodeRequest(_)
+        | C::WrongProtocol(_)
+        | C::CodeUsed
+        | C::AccessToken
+        | C::Nonce => (StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest),
     }
 }
 

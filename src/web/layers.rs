@@ -66,6 +66,23 @@ pub fn client_ip(req: &Request, trusted_proxies: &[IpAddr]) -> Option<IpAddr> {
         .or(Some(peer))
 }
 
+/// The path as the request log writes it: a path holding a secret (a
+/// wallet claim link or exchange, matched or near enough to be one) as the
+/// route's template, never the secret.
+pub fn loggable_path(route: Option<&str>, path: &str) -> String {
+    match route {
+        Some(r) if r.contains("{secret}") => r.to_owned(),
+        _ => {
+            for prefix in ["/claim/", "/exchanges/"] {
+                if path.starts_with(prefix) {
+                    return format!("{prefix}{{secret}}…");
+                }
+            }
+            path.to_owned()
+        }
+    }
+}
+
 /// Logs one structured line per request (method, route pattern, path,
 /// status, latency, client, request id — never headers, bodies or query
 /// strings, which may hold secrets) and records the request metrics; an
@@ -78,11 +95,7 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
         .extensions()
         .get::<MatchedPath>()
         .map(|m| m.as_str().to_owned());
-    // A path holding a secret (a wallet claim link) is logged as its route.
-    let path = match &route {
-        Some(r) if r.contains("{secret}") => r.clone(),
-        _ => req.uri().path().to_owned(),
-    };
+    let path = loggable_path(route.as_deref(), req.uri().path());
     let client = client_ip(&req, &state.trusted_proxies);
     let id = request_id(&req);
     // For handlers that log on their own (outbound fetches).
@@ -263,6 +276,21 @@ pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_holding_a_claim_secret_are_logged_without_it() {
+        assert_eq!(
+            loggable_path(Some("/claim/{secret}"), "/claim/s3cr3t"),
+            "/claim/{secret}"
+        );
+        // Near misses the router did not match are cut too.
+        assert_eq!(loggable_path(None, "/claim/s3cr3t/x"), "/claim/{secret}…");
+        assert_eq!(
+            loggable_path(None, "/exchanges/s3cr3t/"),
+            "/exchanges/{secret}…"
+        );
+        assert_eq!(loggable_path(Some("/v/{id}"), "/v/abc"), "/v/abc");
+    }
 
     #[test]
     fn buckets_refill_at_the_steady_rate_and_allow_a_burst() {

@@ -47,12 +47,35 @@ fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
             (header::CONTENT_TYPE, "application/json"),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        json!({ "error": error, "error_description": description }).to_string(),
+        json!({ "error": error, "error_description": oauth_text(description) }).to_string(),
     )
         .into_response()
 }
 
+/// `error_description` within RFC 6749 §5.2's characters (%x20-21 /
+/// %x23-5B / %x5D-7E): `"` becomes `'`, `\` becomes `/`, anything else
+/// outside printable ASCII `?`.
+fn oauth_text(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '"' => '\'',
+            '\\' => '/',
+            ' '..='~' => c,
+            _ => '?',
+        })
+        .collect()
+}
+
 fn claim_oauth_error(e: &ClaimError, error: &str) -> Response {
+    // Asked-for-wrong is a malformed request; a claim that no longer holds
+    // is the issuer declining (OpenID4VCI 1.0 §6.3, §8.3.1.2).
+    let error = match e {
+        ClaimError::TxCodeRequest(_) => "invalid_request",
+        ClaimError::NotValid(_) if error == "invalid_credential_request" => {
+            "credential_request_denied"
+        }
+        _ => error,
+    };
     if e.is_internal() {
         tracing::error!(target: "rosette::wallet", error = %e, "a wallet claim step failed");
         return oauth_error(
@@ -110,7 +133,6 @@ pub async fn issuer_metadata(State(state): State<AppState>) -> Response {
             cert.slug.to_string(),
             json!({
                 "format": "ldp_vc",
-                "scope": cert.slug.to_string(),
                 "credential_definition": {
                     "@context": crate::model::OB_CREDENTIAL_CONTEXTS,
                     "type": ["VerifiableCredential", "OpenBadgeCredential"],
@@ -259,11 +281,17 @@ pub async fn token(State(state): State<AppState>, body: Bytes) -> Response {
         );
     };
     match issuer.claim_access_token(code, tx_code).await {
-        Ok((token, _claim)) => no_store_json(&json!({
-            "access_token": token,
-            "token_type": "Bearer",
-            "expires_in": crate::issuance::claims::ACCESS_TOKEN_TTL.num_seconds(),
-        })),
+        Ok((token, _claim)) => {
+            let mut response = no_store_json(&json!({
+                "access_token": token,
+                "token_type": "Bearer",
+                "expires_in": crate::issuance::claims::ACCESS_TOKEN_TTL.num_seconds(),
+            }));
+            response
+                .headers_mut()
+                .insert(header::PRAGMA, header::HeaderValue::from_static("no-cache"));
+            response
+        }
         Err(e) => claim_oauth_error(&e, "invalid_grant"),
     }
 }
@@ -407,10 +435,14 @@ async fn check_key_proof(
             "the proof's iat is not recent (within {PROOF_MAX_AGE_SECS} s)"
         )));
     }
+    if claims.contains_key("iss") {
+        return Err(refuse(
+            "the proof has an iss, which anonymous pre-authorized access must omit",
+        ));
+    }
     let Some(nonce) = claims.get("nonce").and_then(Value::as_str) else {
-        return Err((
-            "invalid_nonce",
-            "the proof carries no nonce; get one from the nonce endpoint".to_owned(),
+        return Err(refuse(
+            "the proof carries no nonce; get one from the nonce endpoint",
         ));
     };
     if issuer.check_c_nonce(nonce).await.is_err() {
@@ -433,6 +465,9 @@ async fn check_key_proof(
 /// item) or `proof` with `proof_type` `jwt` (earlier drafts).
 fn proof_jwt(request: &Map<String, Value>) -> Result<&str, ProofRefusal> {
     if let Some(proofs) = request.get("proofs") {
+        if proofs.as_object().is_none_or(|o| o.len() != 1) {
+            return Err(refuse("proofs must hold exactly one proof type, jwt"));
+        }
         let list = proofs
             .get("jwt")
             .and_then(Value::as_array)
@@ -507,7 +542,18 @@ pub async fn credential(
         return not_issuing();
     };
     let Some(token) = bearer(&headers) else {
-        return invalid_token("an access token from the token endpoint is required");
+        // No credentials at all: a challenge without an error code (RFC 6750 §3.1).
+        let mut response = (
+            StatusCode::UNAUTHORIZED,
+            [(header::CACHE_CONTROL, "no-store")],
+            "",
+        )
+            .into_response();
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Bearer"),
+        );
+        return response;
     };
     let claim = match issuer.claim_of_access_token(token).await {
         Ok(c) => c,
@@ -530,11 +576,18 @@ pub async fn credential(
         .and_then(Value::as_str)
     {
         Some(id) if id == original.certification => {}
+        Some(id) if issuer.catalog.find(id).is_ok() => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_credential_request",
+                "this access token is for another credential configuration",
+            );
+        }
         Some(_) => {
             return oauth_error(
                 StatusCode::BAD_REQUEST,
                 "unknown_credential_configuration",
-                "this access token is for another credential configuration",
+                "no such credential configuration; see the issuer metadata",
             );
         }
         None => {
@@ -577,5 +630,46 @@ pub async fn credential(
     match serde_json::from_str::<Value>(&copy.document) {
         Ok(credential) => no_store_json(&json!({ "credentials": [{ "credential": credential }] })),
         Err(e) => ApiError::internal("the issued credential could not be read", &e).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_descriptions_keep_to_the_oauth_characters() {
+        assert_eq!(
+            oauth_text("the holder \"did:x\" \\ café"),
+            "the holder 'did:x' / caf?"
+        );
+    }
+
+    #[test]
+    fn one_proof_of_one_type_is_taken() {
+        let req = |v: Value| v.as_object().unwrap().clone();
+        assert_eq!(
+            proof_jwt(&req(json!({"proofs": {"jwt": ["a.b.c"]}}))).unwrap(),
+            "a.b.c"
+        );
+        assert_eq!(
+            proof_jwt(&req(
+                json!({"proof": {"proof_type": "jwt", "jwt": "a.b.c"}})
+            ))
+            .unwrap(),
+            "a.b.c"
+        );
+        for bad in [
+            json!({"proofs": {"jwt": ["a", "b"]}}),
+            json!({"proofs": {"jwt": ["a"], "ldp_vp": [{}]}}),
+            json!({"proof": {"proof_type": "cwt", "cwt": "x"}}),
+            json!({}),
+        ] {
+            assert_eq!(
+                proof_jwt(&req(bad.clone())).unwrap_err().0,
+                "invalid_proof",
+                "{bad}"
+            );
+        }
     }
 }

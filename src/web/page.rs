@@ -309,7 +309,13 @@ fn generic_credential_page(
     site_issuer: &str,
 ) -> Response {
     let name = generic_name(doc);
-    let sub = verdict_sentence(facts.verdict, "credential", facts.since, facts.expires, false);
+    let sub = verdict_sentence(
+        facts.verdict,
+        "credential",
+        facts.since,
+        facts.expires,
+        false,
+    );
     let uuid = escape(public_id(id));
     let main = format!(
         "<section class=\"verdict {class}\" id=\"verdict\"><h1>{label}</h1><p>{sub}</p></section>\

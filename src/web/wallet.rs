@@ -20,7 +20,7 @@ use super::error::ApiError;
 use super::layout::{CSP, document, escape, respond_with_csp, wrap_id};
 use super::state::{AppState, Pieces};
 use super::vc_api::{Expected, check_presentation};
-use crate::issuance::claims::{ClaimError, ClaimLinks, Protocol};
+use crate::issuance::claims::{ClaimError, ClaimLinks, Protocol, protocols_of};
 use crate::issuance::{Issuer, badge_data::public_id};
 use crate::store::{ClaimRecord, NonceKind};
 use axum::body::Bytes;
@@ -133,13 +133,14 @@ pub async fn claim_link(
         Err(e) => return claim_error_page(&state, &e),
     };
     let links = links_of(&issuer, &claim, &secret, &credential.certification);
+    let vc_api = protocols_of(&claim).contains(&Protocol::VcApi);
     if json {
-        let body = json!({
-            "protocols": {
-                "vcapi": links.exchange_url,
-                "OID4VCI": links.credential_offer_uri,
-            }
-        });
+        let mut protocols = serde_json::Map::new();
+        if vc_api {
+            protocols.insert("vcapi".into(), json!(links.exchange_url));
+        }
+        protocols.insert("OID4VCI".into(), json!(links.credential_offer_uri));
+        let body = json!({ "protocols": protocols });
         return (
             StatusCode::OK,
             [
@@ -157,10 +158,18 @@ pub async fn claim_link(
         .unwrap_or_else(|_| credential.certification.clone());
     let qr = crate::render::qr::qr_elements(&links.claim_url, 240.0).unwrap_or_default();
     let tx_note = if claim.tx_code_hash.is_some() {
-        "<li>An OpenID wallet asks for a transaction code: type the six digits the issuer gave \
-you with this link.</li>"
+        "<li>Your wallet asks for a transaction code: type the six digits the issuer gave you \
+apart from this link. This link works with OpenID wallets only.</li>"
     } else {
         ""
+    };
+    let lcw_button = if vc_api {
+        format!(
+            "<a class=\"wallet\" id=\"open-lcw\" href=\"{}\">Open in Learner Credential Wallet</a>",
+            escape(&lcw_link(&issuer.public_url, &links.exchange_url))
+        )
+    } else {
+        String::new()
     };
     let main = format!(
         "<section class=\"verdict valid\"><h1>VALID</h1><p>{cert}</p></section>\
@@ -170,8 +179,7 @@ receives a copy that names you by your wallet's own identifier (a DID), so you c
 to an employer that it is yours.</p>\
 <div class=\"wallet-qr\"><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 240 240\" role=\"img\" \
 aria-label=\"QR code of this claim link\">{qr}</svg></div>\
-<a class=\"wallet\" id=\"open-lcw\" href=\"{lcw}\">Open in Learner Credential Wallet</a>\
-<a class=\"wallet\" id=\"open-openid\" href=\"{offer}\">Open in an OpenID wallet</a></section>\
+{lcw_button}<a class=\"wallet\" id=\"open-openid\" href=\"{offer}\">Open in an OpenID wallet</a></section>\
 <section class=\"card\"><h2>How it works</h2><ol class=\"steps\">\
 <li>On a computer, scan the QR code with your wallet app. On your phone, tap the button for \
 your wallet.</li>\
@@ -184,7 +192,6 @@ gets the copy.</li></ol></section>\
 <dt>Credential</dt><dd><a href=\"/v/{public}\">{id}</a></dd></dl></section>",
         cert = escape(&cert_name),
         holder = escape(&credential.holder_name),
-        lcw = escape(&lcw_link(&issuer.public_url, &links.exchange_url)),
         offer = escape(&links.credential_offer_uri),
         expires = escape(&super::layout::moment(&claim.expires_at)),
         public = escape(public_id(&credential.id)),

@@ -317,6 +317,33 @@ fn a_test_wallet_claims_holder_bound_copies_over_vc_api_and_openid4vci() {
     let grant = &offer["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"];
     let code = grant["pre-authorized_code"].as_str().unwrap().to_owned();
     assert_eq!(grant["tx_code"]["input_mode"], "numeric");
+    // A claim with a transaction code is for OpenID wallets only: the link
+    // alone must not be enough through a VC-API exchange.
+    let bob_claim = path_of(created["links"]["claim_url"].as_str().unwrap(), &public);
+    let protocols = server
+        .client
+        .get(&bob_claim)
+        .header("accept", "application/json")
+        .send()
+        .expect(200, None);
+    assert!(protocols["protocols"].get("vcapi").is_none(), "{protocols}");
+    assert!(protocols["protocols"]["OID4VCI"].is_string());
+    let bob_exchange = path_of(created["links"]["exchange_url"].as_str().unwrap(), &public);
+    let r = server
+        .client
+        .post(&bob_exchange)
+        .json(&json!({}))
+        .send()
+        .expect(400, Some("invalid_request"));
+    assert!(
+        r["detail"].as_str().unwrap().contains("OpenID wallet"),
+        "{r}"
+    );
+    let page = server.client.get(&bob_claim).send().text();
+    assert!(
+        !page.contains("open-lcw") && page.contains("open-openid"),
+        "{page}"
+    );
 
     let meta = server
         .get("/.well-known/openid-credential-issuer", None)
@@ -362,7 +389,11 @@ fn a_test_wallet_claims_holder_bound_copies_over_vc_api_and_openid4vci() {
     let grant_type = "urn:ietf:params:oauth:grant-type:pre-authorized_code";
     let r = token_call(&[("grant_type", grant_type), ("pre-authorized_code", &code)]);
     assert_eq!(r.status, 400);
-    assert_eq!(r.json()["error"], "invalid_grant", "the code is required");
+    assert_eq!(
+        r.json()["error"],
+        "invalid_request",
+        "the transaction code is required"
+    );
     let r = token_call(&[
         ("grant_type", grant_type),
         ("pre-authorized_code", &code),
@@ -381,6 +412,7 @@ fn a_test_wallet_claims_holder_bound_copies_over_vc_api_and_openid4vci() {
     ]);
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.header("cache-control"), Some("no-store"));
+    assert_eq!(r.header("pragma"), Some("no-cache"));
     let token = r.json()["access_token"].as_str().unwrap().to_owned();
     let r = token_call(&[
         ("grant_type", grant_type),
@@ -413,6 +445,9 @@ fn a_test_wallet_claims_holder_bound_copies_over_vc_api_and_openid4vci() {
     // No token.
     let good = bob_wallet.proof_jwt(&bob_wallet.kid_header(), &claims(&aud, &nonce()), None);
     let r = credential_call(None, &good);
+    assert_eq!(r.status, 401);
+    assert_eq!(r.header("www-authenticate"), Some("Bearer"));
+    let r = credential_call(Some("not-a-token"), &good);
     assert_eq!(r.status, 401);
     assert!(
         r.header("www-authenticate")
@@ -455,6 +490,40 @@ fn a_test_wallet_claims_holder_bound_copies_over_vc_api_and_openid4vci() {
     assert_eq!(
         credential_call(Some(&token), &jwt).json()["error"],
         "invalid_nonce"
+    );
+    // No nonce at all, or an `iss` (anonymous access omits it): invalid proofs.
+    let no_nonce = json!({ "aud": aud, "iat": now_s() });
+    let jwt = bob_wallet.proof_jwt(&bob_wallet.kid_header(), &no_nonce, None);
+    assert_eq!(
+        credential_call(Some(&token), &jwt).json()["error"],
+        "invalid_proof"
+    );
+    let mut with_iss = claims(&aud, &nonce());
+    with_iss["iss"] = json!("some-client");
+    let jwt = bob_wallet.proof_jwt(&bob_wallet.kid_header(), &with_iss, None);
+    assert_eq!(
+        credential_call(Some(&token), &jwt).json()["error"],
+        "invalid_proof"
+    );
+    // Another certification's configuration, and one that does not exist.
+    let call_for = |config: &str, jwt: &str| {
+        server
+            .client
+            .post(&credential_path)
+            .bearer(Some(&token))
+            .json(&json!({ "credential_configuration_id": config, "proofs": { "jwt": [jwt] } }))
+            .send()
+            .json()["error"]
+            .clone()
+    };
+    let jwt = bob_wallet.proof_jwt(&bob_wallet.kid_header(), &claims(&aud, &nonce()), None);
+    assert_eq!(
+        call_for("gitlab-certified-associate", &jwt),
+        "invalid_credential_request"
+    );
+    assert_eq!(
+        call_for("no-such-thing", &jwt),
+        "unknown_credential_configuration"
     );
     // A holder DID that cannot be resolved.
     let header = json!({ "typ": "openid4vci-proof+jwt", "alg": "EdDSA", "kid": "did:web:wallet.invalid#key-1" });
@@ -556,7 +625,7 @@ fn claims_expire_lock_after_wrong_codes_and_yield_one_copy() {
         let day1 = at("2026-12-01T10:00:00Z");
         let iss = issuer(&store, &catalog, &key, &day1);
         let new = iss
-            .create_claim(&id, chrono::Duration::days(14), true, &admin)
+            .create_claim(&id, chrono::Duration::days(14), false, &admin)
             .await
             .unwrap();
         // Only an admin creates claims.
@@ -628,18 +697,24 @@ fn claims_expire_lock_after_wrong_codes_and_yield_one_copy() {
             .create_claim(&id, chrono::Duration::days(1), true, &admin)
             .await
             .unwrap();
-        for i in 1..=MAX_TX_CODE_ATTEMPTS {
-            let e = iss
-                .claim_access_token(&second.secret, Some("999999x"))
-                .await
-                .unwrap_err();
-            let expected = if i < MAX_TX_CODE_ATTEMPTS {
-                "tx_code_invalid"
-            } else {
-                "claim_locked"
-            };
-            assert_eq!(e.code(), expected, "attempt {i}");
-        }
+        // Parallel guesses: an attempt is reserved before each comparison,
+        // so no more than the limit are ever compared.
+        let guesses = (0..12).map(|_| iss.claim_access_token(&second.secret, Some("999999x")));
+        let outcomes = futures_util::future::join_all(guesses).await;
+        let codes: Vec<&str> = outcomes
+            .iter()
+            .map(|r| r.as_ref().unwrap_err().code())
+            .collect();
+        assert_eq!(
+            codes.iter().filter(|c| **c == "tx_code_invalid").count() as i64,
+            MAX_TX_CODE_ATTEMPTS,
+            "{codes:?}"
+        );
+        assert!(
+            codes
+                .iter()
+                .all(|c| *c == "tx_code_invalid" || *c == "claim_locked")
+        );
         let right = second.tx_code.clone().unwrap();
         assert_eq!(
             iss.claim_access_token(&second.secret, Some(&right))
@@ -649,6 +724,17 @@ fn claims_expire_lock_after_wrong_codes_and_yield_one_copy() {
             "claim_locked",
             "even the right code, once locked"
         );
+        // A wallet copy is renewed and corrected through its original.
+        assert_eq!(
+            iss.renew(&copy.id, &admin).await.unwrap_err().code(),
+            "invalid_input"
+        );
+        // Correcting the original revokes its wallet copies with it.
+        iss.correct(&id, "Cy Corrected", "typo", &admin)
+            .await
+            .unwrap();
+        let copy_status = iss.credential_status(&copy.id).await.unwrap();
+        assert!(copy_status.revoked, "the copy carries the uncorrected name");
         // A wallet copy cannot itself be claimed.
         assert_eq!(
             iss.create_claim(&copy.id, chrono::Duration::days(1), false, &admin)

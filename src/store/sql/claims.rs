@@ -8,7 +8,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Executor, Row};
 
 const CLAIM_COLUMNS: &str = "id, credential_id, secret_hash, tx_code_hash, created_by, created_at, \
-     expires_at, code_used_at, failed_tx_codes, redeemed_at, redeemed_via, holder_did, \
+     expires_at, code_used_at, tx_code_attempts, redeemed_at, redeemed_via, holder_did, \
      issued_credential_id";
 
 fn claim_from(row: &AnyRow) -> Result<ClaimRecord, StoreError> {
@@ -21,7 +21,7 @@ fn claim_from(row: &AnyRow) -> Result<ClaimRecord, StoreError> {
         created_at: row.try_get("created_at")?,
         expires_at: row.try_get("expires_at")?,
         code_used_at: row.try_get("code_used_at")?,
-        failed_tx_codes: row.try_get("failed_tx_codes")?,
+        tx_code_attempts: row.try_get("tx_code_attempts")?,
         redeemed_at: row.try_get("redeemed_at")?,
         redeemed_via: row.try_get("redeemed_via")?,
         holder_did: row.try_get("holder_did")?,
@@ -125,17 +125,21 @@ pub(super) async fn add_nonce(
     insert_nonce(pool, n).await
 }
 
-/// See [`crate::store::Store::count_failed_tx_code`].
-pub(super) async fn failed_tx_code(pool: &AnyPool, claim_id: &str) -> Result<i64, StoreError> {
-    sqlx::query("UPDATE wallet_claims SET failed_tx_codes = failed_tx_codes + 1 WHERE id = $1")
-        .bind(claim_id.to_owned())
-        .execute(pool)
-        .await?;
-    let row = sqlx::query("SELECT failed_tx_codes FROM wallet_claims WHERE id = $1")
-        .bind(claim_id.to_owned())
-        .fetch_one(pool)
-        .await?;
-    Ok(row.try_get("failed_tx_codes")?)
+/// See [`crate::store::Store::reserve_tx_code_attempt`].
+pub(super) async fn reserve_tx_code_attempt(
+    pool: &AnyPool,
+    claim_id: &str,
+    max: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE wallet_claims SET tx_code_attempts = tx_code_attempts + 1 \
+         WHERE id = $1 AND tx_code_attempts < $2 AND code_used_at IS NULL AND redeemed_at IS NULL",
+    )
+    .bind(claim_id.to_owned())
+    .bind(max)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 impl ClaimTx for SqlTx {
@@ -156,7 +160,7 @@ impl ClaimTx for SqlTx {
             .bind(c.created_at.clone())
             .bind(c.expires_at.clone())
             .bind(c.code_used_at.clone())
-            .bind(c.failed_tx_codes)
+            .bind(c.tx_code_attempts)
             .bind(c.redeemed_at.clone())
             .bind(c.redeemed_via.clone())
             .bind(c.holder_did.clone())
@@ -167,6 +171,24 @@ impl ClaimTx for SqlTx {
         })
     }
 
+    fn wallet_copies<'a>(
+        &'a mut self,
+        original: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<String>, StoreError>> {
+        Box::pin(async move {
+            let rows = sqlx::query(
+                "SELECT issued_credential_id FROM wallet_claims \
+                 WHERE credential_id = $1 AND issued_credential_id IS NOT NULL ORDER BY redeemed_at",
+            )
+            .bind(original.to_owned())
+            .fetch_all(&mut *self.tx)
+            .await?;
+            rows.iter()
+                .map(|r| Ok(r.try_get("issued_credential_id")?))
+                .collect()
+        })
+    }
+
     fn use_wallet_claim_code<'a>(
         &'a mut self,
         claim_id: &'a str,
@@ -174,11 +196,12 @@ impl ClaimTx for SqlTx {
     ) -> BoxFuture<'a, Result<bool, StoreError>> {
         Box::pin(async move {
             let done = sqlx::query(
-                "UPDATE wallet_claims SET code_used_at = $1 \
-                 WHERE id = $2 AND code_used_at IS NULL AND redeemed_at IS NULL",
+                "UPDATE wallet_claims SET code_used_at = $1 WHERE id = $2 \
+                 AND code_used_at IS NULL AND redeemed_at IS NULL AND expires_at > $3",
             )
             .bind(at.to_owned())
             .bind(claim_id.to_owned())
+            .bind(at.to_owned())
             .execute(&mut *self.tx)
             .await?;
             Ok(done.rows_affected() == 1)
@@ -196,13 +219,14 @@ impl ClaimTx for SqlTx {
         Box::pin(async move {
             let done = sqlx::query(
                 "UPDATE wallet_claims SET redeemed_at = $1, redeemed_via = $2, holder_did = $3, \
-                 issued_credential_id = $4 WHERE id = $5 AND redeemed_at IS NULL",
+                 issued_credential_id = $4 WHERE id = $5 AND redeemed_at IS NULL AND expires_at > $6",
             )
             .bind(at.to_owned())
             .bind(via.to_owned())
             .bind(holder_did.to_owned())
             .bind(issued.to_owned())
             .bind(claim_id.to_owned())
+            .bind(at.to_owned())
             .execute(&mut *self.tx)
             .await?;
             Ok(done.rows_affected() == 1)

@@ -496,11 +496,12 @@ impl Store for SqlStore {
         Box::pin(claims::add_nonce(&self.pool, nonce, prune_before))
     }
 
-    fn count_failed_tx_code<'a>(
+    fn reserve_tx_code_attempt<'a>(
         &'a self,
         claim_id: &'a str,
-    ) -> BoxFuture<'a, Result<i64, StoreError>> {
-        Box::pin(claims::failed_tx_code(&self.pool, claim_id))
+        max: i64,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(claims::reserve_tx_code_attempt(&self.pool, claim_id, max))
     }
 
     fn finish_webhook_delivery<'a>(
