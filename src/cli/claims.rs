@@ -5,7 +5,7 @@ use super::app::{App, cli_actor};
 use super::records::credential_id as full_id;
 use clap::Subcommand;
 use rosette::issuance::Actor;
-use rosette::issuance::claims::{ClaimLinks, DEFAULT_CLAIM_TTL, claim_state, parse_ttl};
+use rosette::issuance::claims::{DEFAULT_CLAIM_TTL, claim_state, parse_ttl};
 use std::io::Write as _;
 use std::process::ExitCode;
 
@@ -27,6 +27,9 @@ pub enum ClaimsCommand {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        /// Also print the message to send the holder (subject and body).
+        #[arg(long)]
+        notice: bool,
     },
     /// List a credential's claims and their state (never their links).
     List {
@@ -46,6 +49,7 @@ pub async fn claims(app: &App, cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
             expires,
             tx_code,
             json,
+            notice,
         } => {
             let ttl = match expires.as_deref() {
                 Some(t) => {
@@ -57,18 +61,7 @@ pub async fn claims(app: &App, cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
                 .create_claim(&full_id(&id), ttl, tx_code, &admin)
                 .await
                 .map_err(|e| anyhow::anyhow!("refused ({}): {e}", e.code()))?;
-            let certification = issuer
-                .store
-                .credential(&new.claim.credential_id)
-                .await?
-                .map(|r| r.certification)
-                .unwrap_or_default();
-            let links = ClaimLinks::new(
-                &issuer.public_url,
-                &new.secret,
-                &certification,
-                new.tx_code.is_some(),
-            );
+            let links = &new.links;
             if json {
                 let body = serde_json::json!({
                     "id": new.claim.id,
@@ -76,6 +69,7 @@ pub async fn claims(app: &App, cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
                     "expires_at": new.claim.expires_at,
                     "links": links,
                     "tx_code": new.tx_code,
+                    "notice": new.notice,
                 });
                 writeln!(out, "{body}")?;
             } else {
@@ -97,6 +91,9 @@ pub async fn claims(app: &App, cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
                     )?;
                 }
                 writeln!(out, "The link is shown only now; only its hash is stored.")?;
+                if notice {
+                    writeln!(out, "\n--- message for the holder ---\n{}", new.notice)?;
+                }
             }
         }
         ClaimsCommand::List { id } => {

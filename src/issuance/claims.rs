@@ -160,6 +160,12 @@ pub struct NewClaim {
     pub secret: String,
     /// The transaction code the holder must type, when one was asked for.
     pub tx_code: Option<String>,
+    /// The claim's addresses.
+    pub links: ClaimLinks,
+    /// The message for the holder (an e-mail's subject and body): the
+    /// link, what the wallets do, the expiry; never the transaction code,
+    /// which travels apart.
+    pub notice: String,
 }
 
 /// Whether `rec` is a copy bound to a wallet (issued through a claim).
@@ -331,10 +337,32 @@ impl Issuer<'_> {
         )
         .await?;
         tx.commit().await?;
+        let links = ClaimLinks::new(
+            &self.public_url,
+            &secret,
+            &original.certification,
+            code.is_some(),
+        );
+        let cert_name = self
+            .catalog
+            .find(&original.certification)
+            .map(|c| c.name.clone())
+            .unwrap_or_else(|_| original.certification.clone());
+        let notice = holder_notice(&HolderNotice {
+            holder: &original.holder_name,
+            certification: &cert_name,
+            issuer: &self.profile.name,
+            claim_url: &links.claim_url,
+            expires_at: &claim.expires_at,
+            page_url: &self.verification_url(&original.id),
+            tx_code: code.is_some(),
+        });
         Ok(NewClaim {
             claim,
             secret,
             tx_code: code,
+            links,
+            notice,
         })
     }
 
@@ -711,6 +739,55 @@ impl ClaimLinks {
             credential_offer_uri: credential_offer_uri(base, secret, configuration, tx_code),
         }
     }
+}
+
+/// What the holder's message says.
+pub struct HolderNotice<'a> {
+    /// The holder's name.
+    pub holder: &'a str,
+    /// The certification's name.
+    pub certification: &'a str,
+    /// The issuer's name.
+    pub issuer: &'a str,
+    /// The claim link.
+    pub claim_url: &'a str,
+    /// When it expires (RFC 3339).
+    pub expires_at: &'a str,
+    /// The credential's public page.
+    pub page_url: &'a str,
+    /// Whether a transaction code is sent apart.
+    pub tx_code: bool,
+}
+
+/// The message an admin sends the holder with a claim (plain text, a
+/// `Subject:` line first): both wallet protocols behind one link.
+pub fn holder_notice(n: &HolderNotice<'_>) -> String {
+    let until = DateTime::parse_from_rfc3339(n.expires_at)
+        .map(|t| t.to_utc().format("%-d %b %Y at %H:%M UTC").to_string())
+        .unwrap_or_else(|_| n.expires_at.to_owned());
+    let wallets = if n.tx_code {
+        "It works with OpenID wallets (OpenID for Verifiable Credential Issuance). Your wallet \
+         will ask for a six-digit transaction code: we send it to you separately."
+    } else {
+        "It works with the Learner Credential Wallet and other VC-API wallets, and with OpenID \
+         wallets (OpenID for Verifiable Credential Issuance)."
+    };
+    format!(
+        "Subject: Add your {cert} certification to your digital wallet\n\n\
+         Hello {holder},\n\n\
+         You can now keep your {cert} certification in a digital wallet, and prove that it is \
+         yours whenever you show it.\n\n\
+         Open this link on your phone, or scan its QR code from a computer. It works once, until \
+         {until}; do not forward it:\n{url}\n\n\
+         {wallets}\n\n\
+         Your certification's public page stays at {page}\n\n\
+         {issuer}\n",
+        cert = n.certification,
+        holder = n.holder,
+        url = n.claim_url,
+        page = n.page_url,
+        issuer = n.issuer,
+    )
 }
 
 /// The credential offer of OpenID4VCI 1.0 §4.1 (by value): the issuer,

@@ -813,6 +813,11 @@ fn an_admin_creates_a_wallet_claim_from_the_console_and_sees_it_redeemed() {
         .unwrap_or_else(|| panic!("no claim link shown: {shown}"))
         .replace("&amp;", "&");
     assert!(!shown.contains("claim-tx-code-value"), "no code asked for");
+    assert!(
+        shown.contains("<pre id=\"claim-notice\">Subject: Add your")
+            && shown.contains("Learner Credential Wallet"),
+        "the message for the holder: {shown}"
+    );
     if !crate::interop::node_ready() {
         return;
     }

@@ -167,6 +167,20 @@ fn a_test_wallet_claims_holder_bound_copies_over_vc_api_and_openid4vci() {
     let secret = exchange_url.rsplit('/').next().unwrap().to_owned();
     assert!(claim_url.ends_with("?iuv=1"), "{claim_url}");
     assert!(created["tx_code"].is_null());
+    // The message for the holder: the link behind which both protocols wait.
+    let notice = created["notice"].as_str().unwrap();
+    assert!(
+        notice.starts_with("Subject: Add your GitLab CI/CD Specialist"),
+        "{notice}"
+    );
+    for needle in [
+        claim_url.as_str(),
+        "Hello Ada Lovelace",
+        "Learner Credential Wallet",
+        "OpenID",
+    ] {
+        assert!(notice.contains(needle), "{needle}: {notice}");
+    }
 
     // The interaction URL: the protocols to a wallet, a page to a browser.
     let claim_path = path_of(&claim_url, &public);
@@ -306,6 +320,11 @@ fn a_test_wallet_claims_holder_bound_copies_over_vc_api_and_openid4vci() {
         .expect(201, None);
     let tx_code = created["tx_code"].as_str().unwrap().to_owned();
     assert_eq!(tx_code.len(), 6);
+    let notice = created["notice"].as_str().unwrap();
+    assert!(
+        notice.contains("transaction code") && !notice.contains(&tx_code),
+        "{notice}"
+    );
     let offer_uri = created["links"]["credential_offer_uri"].as_str().unwrap();
     let query = offer_uri
         .strip_prefix("openid-credential-offer://?")

@@ -62,6 +62,10 @@ pub struct ClaimView {
     /// creation answer only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tx_code: Option<String>,
+    /// The message to send the holder (subject line, then the body with
+    /// the link; never the code): in the creation answer only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
 }
 
 impl ClaimView {
@@ -82,6 +86,7 @@ impl ClaimView {
             issued_credential_id: c.issued_credential_id,
             links: None,
             tx_code: None,
+            notice: None,
         }
     }
 }
@@ -143,21 +148,10 @@ pub async fn create_claim(
         )
         .await
         .map_err(ApiError::from)?;
-    let record = issuer
-        .store
-        .credential(&new.claim.credential_id)
-        .await
-        .map_err(store_failure("the credential could not be read"))?;
-    let certification = record.map(|r| r.certification).unwrap_or_default();
-    let links = ClaimLinks::new(
-        &issuer.public_url,
-        &new.secret,
-        &certification,
-        new.tx_code.is_some(),
-    );
     let mut view = ClaimView::of(new.claim.clone(), &new.claim.created_at);
-    view.links = Some(links);
+    view.links = Some(new.links);
     view.tx_code = new.tx_code;
+    view.notice = Some(new.notice);
     Ok(json_response(StatusCode::CREATED, &view))
 }
 

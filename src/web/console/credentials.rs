@@ -401,7 +401,7 @@ async fn create_claim(
     full: &str,
     form: &ActionForm,
 ) -> Result<Response, Refusal> {
-    use crate::issuance::claims::{ClaimLinks, DEFAULT_CLAIM_TTL, parse_ttl};
+    use crate::issuance::claims::{DEFAULT_CLAIM_TTL, parse_ttl};
     let issuer = console_issuer(state)?;
     let refused = |e: crate::issuance::IssuanceError| {
         Refusal::Page(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
@@ -414,20 +414,14 @@ async fn create_claim(
         .create_claim(full, ttl, form.tx_code == "yes", &console.0.actor)
         .await
         .map_err(refused)?;
-    let rec = issuer
+    let holder = issuer
         .store
         .credential(&new.claim.credential_id)
         .await
-        .map_err(console_unavailable)?;
-    let (certification, holder) = rec
-        .map(|r| (r.certification, r.holder_name))
+        .map_err(console_unavailable)?
+        .map(|r| r.holder_name)
         .unwrap_or_default();
-    let links = ClaimLinks::new(
-        &issuer.public_url,
-        &new.secret,
-        &certification,
-        new.tx_code.is_some(),
-    );
+    let links = &new.links;
     let code = new
         .tx_code
         .as_deref()
@@ -443,11 +437,13 @@ async fn create_claim(
         "<h1>Wallet claim for {holder}</h1>\
 <section class=\"card\"><p>Send the holder this link. It works once, until {expires}. It is shown only now: only its hash is stored.</p>\
 <dl><dt>Claim link</dt><dd><code id=\"claim-url\">{url}</code></dd>{code}<dt>Claim</dt><dd><code>{id}</code></dd></dl></section>\
+<section class=\"card\"><h2>Message for the holder</h2><pre id=\"claim-notice\">{notice}</pre></section>\
 <p><a href=\"/admin/credentials/{u}\">Back to the credential</a></p>",
         holder = escape(&holder),
         expires = escape(&crate::web::layout::moment(&new.claim.expires_at)),
         url = escape(&links.claim_url),
         id = escape(&new.claim.id),
+        notice = escape(&new.notice),
     );
     Ok(respond(
         StatusCode::CREATED,
